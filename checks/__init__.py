@@ -1,3 +1,5 @@
 """Built-in check modules. Each module exposes ``CHECKS`` and ``COLLECTORS``; list it here."""
 
-MODULES = ()
+from auditor.checks import attestation, ssh
+
+MODULES = (ssh, attestation)

@@ -1,0 +1,72 @@
+"""Policies kept as data (e.g. SSH algorithm ratings), chosen by name or path in a profile."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable
+
+from auditor import data
+from auditor.errors import ProfileError
+from auditor.yamlfile import MapReader, load_yaml
+
+VERDICTS = ("ok", "warn", "fail")
+
+
+def _validate_ssh_algorithms(root: MapReader) -> dict[str, Any]:
+    """Each algorithm rated ok/warn/fail; every non-ok rating names a reason that exists."""
+    root.reject_unknown({"policy", "version", "title", "description", "categories", "reasons", "rsa_min_bits"})
+    reasons = root.mapping("reasons")
+    for reason_id in reasons.data:
+        reasons.string(reason_id)
+    categories = root.mapping("categories")
+    categories.reject_unknown({"kex", "hostkey", "cipher", "mac", "compression"})
+    for category in categories.data:
+        ratings = categories.mapping(category)
+        for algorithm in ratings.data:
+            rating = ratings.mapping(algorithm)
+            rating.reject_unknown({"verdict", "reason"})
+            verdict = rating.choice("verdict", list(VERDICTS))
+            reason = rating.string("reason", None)
+            if verdict != "ok" and reason is None:
+                rating.fail("reason", f"a '{verdict}' rating needs a reason id")
+            if reason is not None and reason not in reasons.data:
+                rating.fail("reason", f"reason '{reason}' is not defined under 'reasons'")
+    limits = root.mapping("rsa_min_bits", None)
+    if limits is not None:
+        limits.reject_unknown({"fail_below", "warn_below"})
+        for key in limits.data:
+            limits.number(key, minimum=0)
+    return _plain(root.data)
+
+
+_VALIDATORS: dict[str, Callable[[MapReader], dict[str, Any]]] = {
+    "ssh-algorithms": _validate_ssh_algorithms,
+}
+
+
+def policy_kinds() -> list[str]:
+    """Policy kinds a profile may choose."""
+    return sorted(_VALIDATORS)
+
+
+def load_policy(kind: str, ref: str, base: Path | None = None) -> dict[str, Any]:
+    """Load policy ``ref`` (a shipped name or a path) of ``kind``; KeyError for an unknown kind."""
+    validator = _VALIDATORS[kind]
+    if ref.endswith((".yaml", ".yml")) or "/" in ref:
+        path = Path(ref) if base is None or Path(ref).is_absolute() else base / ref
+    else:
+        path = data.policy_path(kind, ref)
+        if not path.exists():
+            shipped = sorted(p.stem.removeprefix(f"{kind}-") for p in path.parent.glob(f"{kind}-*.yaml"))
+            raise FileNotFoundError(f"no shipped {kind} policy '{ref}' (shipped: {', '.join(shipped)})")
+    reader = MapReader(load_yaml(path, ProfileError), str(path), ProfileError)
+    return validator(reader)
+
+
+def _plain(value: Any) -> Any:
+    """Strip line-tracking containers so policies are ordinary dicts and lists."""
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value

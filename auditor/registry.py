@@ -1,0 +1,66 @@
+"""The check registry: built-in check modules plus third-party ones from an entry point group."""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass
+from importlib.metadata import entry_points
+from types import ModuleType
+from typing import Iterable
+
+from auditor.check import Check, Collector
+
+ENTRY_POINT_GROUP = "auditor.checks"
+
+
+@dataclass(frozen=True)
+class Registry:
+    """All known checks by id and collectors by name."""
+
+    checks: dict[str, type[Check]]
+    collectors: dict[str, Collector]
+
+    def matching(self, pattern: str) -> list[type[Check]]:
+        """Checks selected by an exact id, a glob such as ``ssh.*``, or ``tag:NAME``."""
+        if pattern.startswith("tag:"):
+            tag = pattern[4:]
+            return [check for check in self.checks.values() if tag in check.tags]
+        return [check for check_id, check in self.checks.items() if fnmatch.fnmatchcase(check_id, pattern)]
+
+
+def build_registry(modules: Iterable[ModuleType]) -> Registry:
+    """Collect ``CHECKS`` and ``COLLECTORS`` from check modules; duplicate ids are a bug."""
+    checks: dict[str, type[Check]] = {}
+    collectors: dict[str, Collector] = {}
+    for module in modules:
+        for check in getattr(module, "CHECKS", ()):
+            if check.id in checks:
+                raise ValueError(f"check id '{check.id}' registered twice ({module.__name__})")
+            checks[check.id] = check
+        for collector in getattr(module, "COLLECTORS", ()):
+            if collector.name in collectors:
+                raise ValueError(f"collector '{collector.name}' registered twice ({module.__name__})")
+            collectors[collector.name] = collector
+    for check in checks.values():
+        missing = [name for name in check.facts if name not in collectors and name not in SITE_FACTS]
+        if missing:
+            raise ValueError(f"check '{check.id}' needs unknown facts: {', '.join(missing)}")
+    return Registry(checks=dict(sorted(checks.items())), collectors=collectors)
+
+
+# Facts supplied by the audit itself rather than collected from a target.
+SITE_FACTS = frozenset({"attestations"})
+
+
+_default: Registry | None = None
+
+
+def default_registry() -> Registry:
+    """The built-in checks plus every installed plugin module (loaded once)."""
+    global _default
+    if _default is None:
+        from auditor import checks as builtin
+
+        plugins = [entry.load() for entry in entry_points(group=ENTRY_POINT_GROUP)]
+        _default = build_registry([*builtin.MODULES, *plugins])
+    return _default

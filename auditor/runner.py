@@ -1,0 +1,220 @@
+"""The runner: collects facts once per target, runs the selected checks, isolates every failure.
+
+Targets are audited concurrently (a global limit from the profile). Within a target, facts
+are collected lazily and cached, so ten SSH checks share one ``sshd -T``. Anything a collector
+or check raises becomes that check's ``error`` (or ``skipped`` / ``not-assessable``) result;
+the run always completes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from typing import Any, Callable, Mapping, Sequence
+
+from auditor.check import Check, CheckContext, CheckSkipped, CollectEnv, Scope
+from auditor.errors import CollectError, FactsUnavailable, NotAssessable
+from auditor.hosts import Host, LocalHost
+from auditor.models import CheckResult, Finding, Status, Target, TargetKind
+from auditor.profile import Profile
+from auditor.registry import Registry
+
+log = logging.getLogger(__name__)
+
+HostOpener = Callable[[Target], "Host | None"]
+_NEEDS_HOST_ACCESS = "needs host access: audit as 'local' or ssh://user@host"
+
+
+@dataclass
+class TargetAudit:
+    """Everything learned about one target: its check results and the facts behind them."""
+
+    target: Target
+    results: list[CheckResult] = field(default_factory=list)
+    facts: dict[str, Any] = field(default_factory=dict)
+    started: float = 0.0
+    finished: float = 0.0
+
+
+@dataclass
+class AuditRun:
+    """The raw outcome of a run, before it becomes a snapshot."""
+
+    started_at: dt.datetime
+    finished_at: dt.datetime
+    audits: list[TargetAudit]
+
+    @property
+    def results(self) -> list[CheckResult]:
+        """All check results, target by target."""
+        return [result for audit in self.audits for result in audit.results]
+
+    @property
+    def findings(self) -> list[Finding]:
+        """All findings, target by target."""
+        return [finding for result in self.results for finding in result.findings]
+
+
+def open_host(target: Target) -> Host | None:
+    """The host backend for a target; network-only and site targets have none."""
+    if target.kind is TargetKind.LOCAL:
+        return LocalHost()
+    if target.kind is TargetKind.SSH:
+        raise CollectError("host access over SSH is not available in this version; use a HOST target for network checks")
+    return None
+
+
+class FactCache:
+    """Facts of one target, each collected at most once; failures are cached too."""
+
+    def __init__(self, target: Target, registry: Registry, profile: Profile, opener: HostOpener,
+                 seeded: Mapping[str, Any] | None = None):
+        self.target = target
+        self.registry = registry
+        self.profile = profile
+        self.opener = opener
+        self._values: dict[str, Any] = dict(seeded or {})
+        self._errors: dict[str, CollectError] = {}
+        self._host: Host | None = None
+        self._host_error: CollectError | None = None
+        self._host_opened = False
+
+    def get(self, name: str) -> Any:
+        """The fact ``name``; raises the (cached) CollectError if it could not be collected."""
+        if name in self._values:
+            return self._values[name]
+        if name not in self._errors:
+            try:
+                self._values[name] = self._collect(name)
+                return self._values[name]
+            except CollectError as exc:
+                self._errors[name] = exc
+            except Exception as exc:  # a collector bug must not end the run
+                log.exception("collector %s crashed on %s", name, self.target.name)
+                self._errors[name] = CollectError(f"collector '{name}' crashed: {type(exc).__name__}: {exc}")
+        raise self._errors[name]
+
+    def _collect(self, name: str) -> Any:
+        if name not in self.registry.collectors:
+            raise FactsUnavailable(f"no '{name}' facts for this target")
+        env = CollectEnv(
+            target=self.target,
+            host=self._open_host(),
+            options=self.profile.collectors.get(name, {}),
+            timeout=self.profile.timeouts["command"],
+        )
+        started = time.monotonic()
+        value = self.registry.collectors[name].collect(env)
+        log.debug("collected %s on %s in %.2fs", name, self.target.name, time.monotonic() - started)
+        return value
+
+    def _open_host(self) -> Host | None:
+        if not self._host_opened:
+            self._host_opened = True
+            try:
+                self._host = self.opener(self.target)
+            except CollectError as exc:
+                self._host_error = exc
+        if self._host_error is not None:
+            raise self._host_error
+        return self._host
+
+    def record(self) -> dict[str, Any]:
+        """Facts for the snapshot: each value, or the reason it is missing."""
+        recorded: dict[str, Any] = {name: {"status": "ok", "value": value} for name, value in self._values.items()}
+        for name, error in self._errors.items():
+            recorded[name] = {"status": _status_of(error).value, "reason": str(error)}
+        return recorded
+
+
+def _status_of(error: CollectError) -> Status:
+    if isinstance(error, FactsUnavailable):
+        return Status.SKIPPED
+    if isinstance(error, NotAssessable):
+        return Status.NOT_ASSESSABLE
+    return Status.ERROR
+
+
+class Runner:
+    """Runs a profile's checks on targets."""
+
+    def __init__(self, registry: Registry, profile: Profile, *, opener: HostOpener = open_host,
+                 site_facts: Mapping[str, Any] | None = None, today: dt.date | None = None):
+        self.registry = registry
+        self.profile = profile
+        self.opener = opener
+        self.site_facts = dict(site_facts or {})
+        self.today = today or dt.datetime.now(dt.timezone.utc).date()
+        self.checks = [registry.checks[check_id] for check_id in profile.selected]
+
+    def run(self, targets: Sequence[Target]) -> AuditRun:
+        """Audit every target (concurrently) and return all results in target order."""
+        started = dt.datetime.now(dt.timezone.utc)
+        workers = max(1, min(int(self.profile.concurrency["targets"]), len(targets) or 1))
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="audit") as pool:
+            audits = list(pool.map(self.audit_target, targets))
+        return AuditRun(started_at=started, finished_at=dt.datetime.now(dt.timezone.utc), audits=audits)
+
+    def audit_target(self, target: Target) -> TargetAudit:
+        """Run every applicable check on one target within its time budget."""
+        audit = TargetAudit(target=target, started=time.monotonic())
+        seeded = self.site_facts if target.kind is TargetKind.SITE else None
+        cache = FactCache(target, self.registry, self.profile, self.opener, seeded)
+        deadline = audit.started + self.profile.timeouts["target"]
+        for check in self.checks:
+            if not check.scope.applies_to(target.kind):
+                if check.scope is Scope.HOST and target.kind is TargetKind.NETWORK:
+                    # Say why, so "no SSH findings" is never mistaken for "SSH is fine".
+                    audit.results.append(self._result(check, target, Status.SKIPPED, _NEEDS_HOST_ACCESS))
+                continue
+            if time.monotonic() > deadline:
+                budget = f"target time budget of {self.profile.timeouts['target']:g} s exhausted"
+                audit.results.append(self._result(check, target, Status.ERROR, budget))
+                continue
+            audit.results.append(self.evaluate(check, target, cache))
+        audit.facts = cache.record()
+        audit.finished = time.monotonic()
+        return audit
+
+    def evaluate(self, check: type[Check], target: Target, cache: FactCache) -> CheckResult:
+        """One check on one target; every failure becomes a result, never an exception."""
+        try:
+            facts = {name: cache.get(name) for name in check.facts}
+        except CollectError as exc:
+            return self._result(check, target, _status_of(exc), str(exc))
+        ctx = CheckContext(
+            check=check,  # type: ignore[arg-type]
+            target=target,
+            options=self.profile.options[check.id],
+            severity=self.profile.severity[check.id],
+            policies={kind: self.profile.policies[kind] for kind in check.policies},
+            today=self.today,
+        )
+        try:
+            findings = check().judge(facts, ctx)
+        except CheckSkipped as exc:
+            return self._result(check, target, Status.SKIPPED, str(exc), ctx.details)
+        except NotAssessable as exc:
+            return self._result(check, target, Status.NOT_ASSESSABLE, str(exc), ctx.details)
+        except Exception as exc:  # a check bug must not end the run
+            log.exception("check %s crashed on %s", check.id, target.name)
+            return self._result(check, target, Status.ERROR, f"check crashed: {type(exc).__name__}: {exc}")
+        findings = [self._apply_waiver(finding) for finding in findings]
+        status = Status.FAIL if findings else Status.PASS
+        return self._result(check, target, status, "", ctx.details, tuple(findings))
+
+    def _apply_waiver(self, finding: Finding) -> Finding:
+        waiver = self.profile.waiver_for(finding)
+        if waiver is None:
+            return finding
+        expired = dt.date.fromisoformat(waiver.expires) < self.today
+        return replace(finding, waiver=waiver, waiver_expired=expired)
+
+    @staticmethod
+    def _result(check: type[Check], target: Target, status: Status, reason: str,
+                details: Mapping[str, str] | None = None, findings: tuple[Finding, ...] = ()) -> CheckResult:
+        return CheckResult(check_id=check.id, target=target.name, status=status, measures=check.measures,
+                           reason=reason, findings=findings, details=dict(details or {}))

@@ -1,0 +1,109 @@
+"""Targets from the command line (``local``, ``HOST``, ``ssh://[user@]HOST[:PORT]``) and inventories."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from auditor.errors import InventoryError
+from auditor.models import Target, TargetKind
+from auditor.yamlfile import MapReader, load_yaml
+
+SITE = Target(name="site", kind=TargetKind.SITE)
+
+# RFC 1123 host names; anything else (spaces, a leading '-') could be read as a tool's option.
+_HOSTNAME = re.compile(r"^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$")
+_USER = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$")
+
+
+def valid_address(text: str) -> bool:
+    """True for an IPv4/IPv6 address or an RFC 1123 host name."""
+    try:
+        ipaddress.ip_address(text)
+        return True
+    except ValueError:
+        return bool(_HOSTNAME.match(text))
+
+
+def parse_target(text: str) -> Target:
+    """Parse one command-line target; raises InventoryError naming the argument."""
+    if text == "local":
+        return Target(name="local", kind=TargetKind.LOCAL)
+    if text.startswith("ssh://"):
+        return _parse_ssh_url(text)
+    if "://" in text:
+        raise InventoryError(text, "unknown scheme (use local, HOST or ssh://[user@]HOST[:PORT])")
+    if not valid_address(text):
+        raise InventoryError(text, "not a valid host name or address")
+    return Target(name=text, kind=TargetKind.NETWORK, address=text)
+
+
+def _parse_ssh_url(text: str) -> Target:
+    parts = urlsplit(text)
+    if parts.path not in ("", "/") or parts.query or parts.fragment or parts.password:
+        raise InventoryError(text, "expected ssh://[user@]HOST[:PORT] and nothing more")
+    try:
+        port = parts.port
+    except ValueError:
+        raise InventoryError(text, "port must be a number from 1 to 65535") from None
+    host = parts.hostname or ""
+    if not valid_address(host):
+        raise InventoryError(text, "not a valid host name or address")
+    if parts.username is not None and not _USER.match(parts.username):
+        raise InventoryError(text, "not a valid user name")
+    return Target(name=text.rstrip("/"), kind=TargetKind.SSH, address=host, port=port or 22, user=parts.username)
+
+
+def load_inventory(path: str | Path) -> list[Target]:
+    """Read an inventory file: ``hosts:`` entries with name, address, ssh access, ports, role, owner, tags."""
+    root = MapReader(load_yaml(path, InventoryError), str(path), InventoryError)
+    root.reject_unknown({"hosts"})
+    targets: list[Target] = []
+    names: dict[str, int | None] = {}
+    for item in root.items("hosts"):
+        target = _inventory_host(item)
+        if target.name in names:
+            item.fail("name", f"duplicate host '{target.name}' (first at line {names[target.name]})")
+        names[target.name] = item.line()
+        targets.append(target)
+    return targets
+
+
+def _inventory_host(item: MapReader) -> Target:
+    item.reject_unknown({"name", "address", "local", "ssh", "ports", "role", "owner", "tags"})
+    if item.boolean("local", False):
+        return Target(name=item.string("name", "local"), kind=TargetKind.LOCAL,
+                      role=item.string("role", None), owner=item.string("owner", None),
+                      tags=tuple(item.strings("tags", [])))
+    address = item.string("address")
+    if not valid_address(address):
+        item.fail("address", f"'{address}' is not a valid host name or address")
+    ssh = item.mapping("ssh", None)
+    user, port, kind = None, None, TargetKind.NETWORK
+    if ssh is not None:
+        ssh.reject_unknown({"user", "port"})
+        user = ssh.string("user", None)
+        if user is not None and not _USER.match(user):
+            ssh.fail("user", "not a valid user name")
+        port = int(ssh.number("port", 22, minimum=1))
+        kind = TargetKind.SSH
+    return Target(
+        name=item.string("name", address),
+        kind=kind,
+        address=address,
+        port=port,
+        user=user,
+        role=item.string("role", None),
+        owner=item.string("owner", None),
+        ports=tuple(_ports(item)),
+        tags=tuple(item.strings("tags", [])),
+    )
+
+
+def _ports(item: MapReader) -> list[int]:
+    ports = item.raw("ports", [])
+    if not isinstance(ports, list) or not all(isinstance(p, int) and not isinstance(p, bool) and 0 < p < 65536 for p in ports):
+        item.fail("ports", "expected a list of port numbers 1-65535")
+    return list(ports)

@@ -1,0 +1,243 @@
+"""YAML input with line numbers, so every error in a user's file names file, line and key.
+
+PyYAML's safe loader forgets where values came from; this loader keeps the line of every
+mapping key and list item, rejects duplicate keys (a silent "last one wins" hides mistakes),
+and ``MapReader`` turns the loaded data into typed values or an ``InputError`` subclass.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any, Callable, NoReturn, TypeVar
+
+import yaml
+
+from auditor.errors import InputError
+
+T = TypeVar("T")
+_MISSING: Any = object()
+
+
+class LineDict(dict):
+    """A mapping that remembers its own line and the line of each key (1-based)."""
+
+    line: int = 0
+    key_lines: dict[Any, int]
+
+
+class LineList(list):
+    """A sequence that remembers its own line and the line of each item (1-based)."""
+
+    line: int = 0
+    item_lines: list[int]
+
+
+class _LineLoader(yaml.SafeLoader):
+    """Safe loader that builds LineDict/LineList and refuses duplicate keys."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
+    loader.flatten_mapping(node)
+    result = LineDict()
+    result.line = node.start_mark.line + 1
+    result.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in result:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark
+            )
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.key_lines[key] = key_node.start_mark.line + 1
+    return result
+
+
+def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> LineList:
+    result = LineList(loader.construct_object(child, deep=True) for child in node.value)
+    result.line = node.start_mark.line + 1
+    result.item_lines = [child.start_mark.line + 1 for child in node.value]
+    return result
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+
+
+def load_yaml(path: str | Path, error: type[InputError] = InputError) -> Any:
+    """Read one YAML document; syntax errors, unreadable files and empty files raise ``error``."""
+    name = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise error(name, "file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise error(name, f"cannot read: {exc}") from None
+    try:
+        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        raise error(name, f"invalid YAML: {exc.problem or exc}", line=line) from None
+    except yaml.YAMLError as exc:
+        raise error(name, f"invalid YAML: {exc}") from None
+    if data is None:
+        raise error(name, "file is empty")
+    return data
+
+
+class MapReader:
+    """Typed access to one YAML mapping; every failure names file, line and the key's path."""
+
+    def __init__(self, data: Any, path: str, error: type[InputError], prefix: str = "", line: int = 0):
+        self.path = path
+        self.error = error
+        self.prefix = prefix
+        if not isinstance(data, dict):
+            raise error(path, "expected a mapping", line=getattr(data, "line", line) or None, key=prefix or None)
+        self.data = data
+
+    def keypath(self, key: str) -> str:
+        """The dotted path of ``key`` as shown in error messages."""
+        return f"{self.prefix}.{key}" if self.prefix else key
+
+    def line(self, key: str | None = None) -> int | None:
+        """Line of ``key`` (or of the mapping itself) in the file."""
+        if key is not None and key in getattr(self.data, "key_lines", {}):
+            return self.data.key_lines[key]
+        return getattr(self.data, "line", None) or None
+
+    def fail(self, key: str | None, message: str) -> NoReturn:
+        """Raise this reader's error at ``key``."""
+        raise self.error(self.path, message, line=self.line(key), key=self.keypath(key) if key else self.prefix or None)
+
+    def reject_unknown(self, allowed: set[str] | frozenset[str]) -> None:
+        """Unknown keys are errors: a typo must not silently disable a setting."""
+        for key in self.data:
+            if key not in allowed:
+                hint = ", ".join(sorted(allowed))
+                self.fail(str(key), f"unknown key (expected one of: {hint})")
+
+    def has(self, key: str) -> bool:
+        """True when ``key`` is present."""
+        return key in self.data
+
+    def raw(self, key: str, default: Any = _MISSING) -> Any:
+        """The value as loaded, or ``default``; missing without default is an error."""
+        if key in self.data:
+            return self.data[key]
+        if default is _MISSING:
+            self.fail(None, f"missing required key '{self.keypath(key)}'")
+        return default
+
+    def _typed(self, key: str, default: Any, kinds: tuple[type, ...], label: str) -> Any:
+        value = self.raw(key, default)
+        if value is default and key not in self.data:
+            return value
+        # bool is an int subclass; never accept it where a number is meant.
+        if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
+            self.fail(key, f"expected {label}, got {_describe(value)}")
+        return value
+
+    def string(self, key: str, default: Any = _MISSING) -> Any:
+        """A string value."""
+        value = self._typed(key, default, (str,), "a string")
+        if isinstance(value, str) and not value.strip() and key in self.data:
+            self.fail(key, "must not be empty")
+        return value
+
+    def boolean(self, key: str, default: Any = _MISSING) -> Any:
+        """A boolean value (YAML true/false)."""
+        return self._typed(key, default, (bool,), "true or false")
+
+    def number(self, key: str, default: Any = _MISSING, minimum: float | None = None) -> Any:
+        """An int or float, optionally bounded below."""
+        value = self._typed(key, default, (int, float), "a number")
+        if minimum is not None and key in self.data and value < minimum:
+            self.fail(key, f"must be at least {minimum}, got {value}")
+        return value
+
+    def date(self, key: str, default: Any = _MISSING) -> Any:
+        """A date written as YYYY-MM-DD."""
+        value = self.raw(key, default)
+        if key not in self.data:
+            return value
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value)
+            except ValueError:
+                pass
+        self.fail(key, f"expected a date YYYY-MM-DD, got {_describe(value)}")
+
+    def strings(self, key: str, default: Any = _MISSING) -> Any:
+        """A list of strings; a single string is accepted as a one-item list."""
+        value = self.raw(key, default)
+        if key not in self.data:
+            return value
+        if isinstance(value, str):
+            return [value]
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            self.fail(key, f"expected a list of strings, got {_describe(value)}")
+        return list(value)
+
+    def mapping(self, key: str, default: Any = _MISSING) -> Any:
+        """A nested mapping as a MapReader (or ``default`` when absent)."""
+        value = self.raw(key, default)
+        if key not in self.data:
+            return value
+        if not isinstance(value, dict):
+            self.fail(key, f"expected a mapping, got {_describe(value)}")
+        return MapReader(value, self.path, self.error, self.keypath(key))
+
+    def items(self, key: str) -> list[MapReader]:
+        """A list of mappings, each as a MapReader keyed ``key[i]``."""
+        value = self.raw(key, [])
+        if not isinstance(value, list):
+            self.fail(key, f"expected a list, got {_describe(value)}")
+        lines = getattr(value, "item_lines", [None] * len(value))
+        readers = []
+        for index, item in enumerate(value):
+            prefix = f"{self.keypath(key)}[{index}]"
+            if not isinstance(item, dict):
+                raise self.error(self.path, f"expected a mapping, got {_describe(item)}", line=lines[index], key=prefix)
+            readers.append(MapReader(item, self.path, self.error, prefix))
+        return readers
+
+    def choice(self, key: str, choices: dict[str, T] | list[str], default: Any = _MISSING) -> Any:
+        """A string that must be one of ``choices`` (a list, or a mapping to converted values)."""
+        value = self.string(key, default)
+        if key not in self.data:
+            return value
+        if value not in choices:
+            self.fail(key, f"'{value}' is not one of: {', '.join(choices)}")
+        return choices[value] if isinstance(choices, dict) else value
+
+    def convert(self, key: str, function: Callable[[Any], T], default: Any = _MISSING) -> T:
+        """Apply ``function`` to the value; its ValueError becomes an error at ``key``."""
+        value = self.raw(key, default)
+        if key not in self.data:
+            return value
+        try:
+            return function(value)
+        except (ValueError, TypeError) as exc:
+            self.fail(key, str(exc))
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f"'{value}'"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__

@@ -1,0 +1,82 @@
+"""The runner isolates failures, collects each fact once per target, and applies waivers."""
+
+import datetime as dt
+import time
+
+from auditor.models import Severity, Status, Target, TargetKind
+from auditor.runner import Runner
+
+LOCAL = Target(name="local", kind=TargetKind.LOCAL)
+
+
+def by_id(audit):
+    return {result.check_id: result for result in audit.results}
+
+
+def test_failures_are_isolated_and_facts_collected_once(synthetic):
+    registry, profile, counting = synthetic()
+    run = Runner(registry, profile, opener=lambda target: None).run([LOCAL])
+    results = by_id(run.audits[0])
+    assert counting.calls == 1
+    assert results["t.first"].status is Status.FAIL
+    assert results["t.first"].findings[0].resource == "thing:one"
+    assert results["t.second"].findings[0].severity is Severity.HIGH
+    assert results["t.crashes"].status is Status.ERROR and "KeyError" in results["t.crashes"].reason
+    assert results["t.skips"].status is Status.SKIPPED and results["t.skips"].reason == "not relevant here"
+    assert results["t.broken-facts"].status is Status.ERROR and "collector bug" in results["t.broken-facts"].reason
+    assert results["t.refused"].status is Status.NOT_ASSESSABLE
+    assert "t.network" not in results  # network checks do not run on the local target
+    assert run.audits[0].facts["counted"] == {"status": "ok", "value": {"value": 7}}
+    assert run.audits[0].facts["broken"]["status"] == "error"
+
+
+def test_collector_error_kinds_map_to_statuses(synthetic):
+    registry, profile, _ = synthetic()
+    targets = [Target(name="gone", kind=TargetKind.LOCAL), Target(name="far", kind=TargetKind.SSH, address="127.0.0.1")]
+    run = Runner(registry, profile, opener=lambda target: None).run(targets)
+    assert by_id(run.audits[0])["t.refused"].status is Status.SKIPPED
+    assert by_id(run.audits[1])["t.refused"].status is Status.ERROR
+    assert by_id(run.audits[1])["t.refused"].reason == "connection refused"
+
+
+def test_host_checks_on_a_network_target_say_why_they_are_skipped(synthetic):
+    registry, profile, counting = synthetic()
+    run = Runner(registry, profile, opener=lambda target: None).run([Target(name="h", kind=TargetKind.NETWORK, address="127.0.0.1")])
+    results = by_id(run.audits[0])
+    assert results["t.first"].status is Status.SKIPPED and "host access" in results["t.first"].reason
+    assert results["t.network"].status is Status.PASS
+
+
+def test_many_targets_each_collect_once(synthetic):
+    registry, profile, counting = synthetic("name: t\nconcurrency: {targets: 4}\n")
+    targets = [Target(name=f"h{i}", kind=TargetKind.LOCAL) for i in range(12)]
+    run = Runner(registry, profile, opener=lambda target: None).run(targets)
+    assert counting.calls == 12
+    assert [audit.target.name for audit in run.audits] == [target.name for target in targets]
+
+
+def test_waivers_hide_until_they_expire(synthetic):
+    registry, profile, _ = synthetic((
+        "name: t\nwaivers:\n"
+        "  - {check: t.first, target: 'loc*', justification: accepted, owner: ana, expires: 2026-06-30}\n"
+        "  - {check: t.second, target: local, resource: 'thing:*', justification: accepted, owner: ana, expires: 2026-06-30}\n"
+    ))
+    before = Runner(registry, profile, opener=lambda t: None, today=dt.date(2026, 6, 30)).run([LOCAL])
+    after = Runner(registry, profile, opener=lambda t: None, today=dt.date(2026, 7, 1)).run([LOCAL])
+    first_before, first_after = by_id(before.audits[0])["t.first"].findings[0], by_id(after.audits[0])["t.first"].findings[0]
+    assert first_before.waived and first_before.waiver.owner == "ana"
+    assert not first_after.waived and first_after.waiver_expired
+    assert by_id(before.audits[0])["t.second"].findings[0].waived
+
+
+def sleep_then_pass(self, facts, ctx):
+    time.sleep(0.6)
+    return []
+
+
+def test_exhausted_time_budget_becomes_error_results(synthetic, check_factory):
+    slow = [check_factory(f"t.slow-{i}", ("counted",), sleep_then_pass) for i in range(3)]
+    registry, profile, _ = synthetic("name: t\nselect: ['t.slow-*']\ntimeouts: {target: 1}\n", slow)
+    results = Runner(registry, profile, opener=lambda target: None).run([LOCAL]).audits[0].results
+    assert [result.status for result in results] == [Status.PASS, Status.PASS, Status.ERROR]
+    assert "time budget of 1 s exhausted" in results[2].reason

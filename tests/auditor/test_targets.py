@@ -1,0 +1,58 @@
+"""Targets from the command line and inventories are validated before anything touches them."""
+
+import pytest
+
+from auditor.errors import InventoryError
+from auditor.models import TargetKind
+from auditor.targets import load_inventory, parse_target
+
+
+def test_target_forms():
+    assert parse_target("local").kind is TargetKind.LOCAL
+    host = parse_target("db01.example.org")
+    assert (host.kind, host.address) == (TargetKind.NETWORK, "db01.example.org")
+    ssh = parse_target("ssh://audit@127.0.0.1:2222")
+    assert (ssh.kind, ssh.user, ssh.address, ssh.port) == (TargetKind.SSH, "audit", "127.0.0.1", 2222)
+    assert parse_target("ssh://[::1]").port == 22
+    assert parse_target("10.0.0.5").address == "10.0.0.5"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["-oProxyCommand=x", "host name", "ftp://host", "ssh://host:99999", "ssh://u:secret@host",
+     "ssh://host/path", "ssh://-bad@host", "", "a" * 300],
+)
+def test_bad_targets_are_refused(text):
+    with pytest.raises(InventoryError):
+        parse_target(text)
+
+
+def test_inventory(tmp_path):
+    path = tmp_path / "inventory.yaml"
+    path.write_text(
+        "hosts:\n"
+        "  - name: web01\n    address: 127.0.0.1\n    ports: [22, 443]\n    role: web\n    owner: lab-a\n"
+        "  - address: 127.0.0.2\n    ssh: {user: audit, port: 2222}\n"
+        "  - name: me\n    local: true\n"
+    )
+    web, login, me = load_inventory(path)
+    assert (web.name, web.kind, web.ports, web.role, web.owner) == ("web01", TargetKind.NETWORK, (22, 443), "web", "lab-a")
+    assert (login.name, login.kind, login.user, login.port) == ("127.0.0.2", TargetKind.SSH, "audit", 2222)
+    assert me.kind is TargetKind.LOCAL
+
+
+@pytest.mark.parametrize(
+    "body, line, key",
+    [
+        ("hosts:\n  - name: a\n    address: 127.0.0.1\n    colour: red\n", 4, "hosts[0].colour"),
+        ("hosts:\n  - name: a\n    address: 127.0.0.1\n  - name: a\n    address: 127.0.0.2\n", 4, "hosts[1].name"),
+        ("hosts:\n  - address: '-oProxyCommand=x'\n", 2, "hosts[0].address"),
+        ("hosts:\n  - address: 127.0.0.1\n    ports: [22, 70000]\n", 3, "hosts[0].ports"),
+    ],
+)
+def test_inventory_errors_name_line_and_key(tmp_path, body, line, key):
+    path = tmp_path / "inventory.yaml"
+    path.write_text(body)
+    with pytest.raises(InventoryError) as error:
+        load_inventory(path)
+    assert (error.value.line, error.value.key) == (line, key)
