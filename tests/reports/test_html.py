@@ -1,0 +1,378 @@
+"""HTML reports: every measure on its phase page, statuses, escaping, no external resources, diff page."""
+
+from __future__ import annotations
+
+import copy
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any, Sequence
+
+import pytest
+
+from auditor import __version__
+from auditor.catalogue import load_catalogue
+from auditor.diff import compare
+from auditor.models import fingerprint
+from auditor.reports.html import render_diff_html, write_run_reports
+from auditor.snapshot import SCHEMA_VERSION, TOOL_NAME, summarize, validate
+
+XSS_SCRIPT = "<script>alert(1)</script>"
+XSS_ATTR = '"><img src=x onerror=alert(1)>'
+ATTESTATION_URL = "https://intranet.example.org/training/2024"
+PLAIN_URL_TEXT = "http://wiki.example.org/not-a-link"
+
+CHECKS = {
+    "ssh.password-authentication": ("SSH password authentication", ["PRV-3"]),
+    "ssh.root-login": ("SSH root login", ["PRV-2"]),
+    "ssh.log-level": ("SSH log level", ["RSP-1"]),
+    "tls.protocols": ("TLS protocol versions", ["PRV-4", "PRV-5"]),
+    "services.exposed": ("Exposed services", ["PRV-7"]),
+    "data.backups": ("Backups", ["RCV-1"]),
+    "web.security-txt": ("security.txt", ["AWR-3"]),
+}
+
+
+def finding(check_id: str, target: str, resource: str, severity: str, message: str = "problem",
+            **extra: Any) -> dict[str, Any]:
+    """A snapshot finding dict, as ``Finding.to_dict`` writes it."""
+    doc = {
+        "fingerprint": fingerprint(check_id, target, resource),
+        "check_id": check_id,
+        "target": target,
+        "resource": resource,
+        "severity": severity,
+        "message": message,
+        "measures": list(CHECKS[check_id][1]),
+        "remediation": "Fix it.",
+        "evidence": {"expected": "no", "observed": "yes"},
+    }
+    doc.update(extra)
+    return doc
+
+
+def result(check_id: str, target: str, status: str, findings: Sequence[dict[str, Any]] = (), reason: str = "",
+           details: dict[str, str] | None = None) -> dict[str, Any]:
+    """A snapshot result dict, as ``CheckResult.to_dict`` writes it."""
+    return {
+        "check_id": check_id,
+        "target": target,
+        "status": status,
+        "measures": list(CHECKS[check_id][1]),
+        "reason": reason,
+        "details": details or {},
+        "findings": [f["fingerprint"] for f in findings],
+    }
+
+
+def waiver(check: str, target: str, resource: str, owner: str, expires: str, why: str) -> dict[str, str]:
+    """A snapshot waiver dict, as ``Waiver.to_dict`` writes it."""
+    return {"check": check, "target": target, "resource": resource, "justification": why, "owner": owner,
+            "expires": expires}
+
+
+def make_snapshot(results: list[dict[str, Any]], findings: list[dict[str, Any]],
+                  attestations: Sequence[dict[str, Any]] = (), *, started_at: str = "2025-03-01T10:00:00+00:00",
+                  tool_version: str = __version__, targets: tuple[str, ...] = ("web1", "db1")) -> dict[str, Any]:
+    """A document shaped exactly like ``build_snapshot``'s output, built on the real catalogue."""
+    doc = {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": TOOL_NAME, "version": tool_version},
+        "profile": {
+            "name": "university-baseline", "version": "1.2.0", "path": "/etc/auditor/profile.yaml",
+            "chain": ["university-baseline"], "fail_on": "high", "selected": sorted(CHECKS),
+            "policies": {"ssh-algorithms": {"name": "strict", "version": "1"}},
+            "waivers": [f["waiver"] for f in findings if "waiver" in f],
+        },
+        "catalogue": load_catalogue().to_dict(),
+        "checks": {
+            check_id: {
+                "title": title, "description": f"{title}.", "severity": "high", "default_severity": "high",
+                "measures": measures, "scope": "host", "tags": [], "remediation": "Fix it.", "options": {},
+            }
+            for check_id, (title, measures) in CHECKS.items()
+        },
+        "started_at": started_at,
+        "finished_at": started_at.replace("10:00:00", "10:05:00"),
+        "targets": [{"name": name, "kind": "network", "address": name, "duration_s": 1.5} for name in targets],
+        "results": results,
+        "findings": findings,
+        "facts": {name: {} for name in targets},
+        "attestations": list(attestations),
+    }
+    doc["summary"] = summarize(doc)
+    validate(doc, "test")
+    return doc
+
+
+def attestation(measure: str, next_review: str, evidence: str = "", statement: str = "Done.") -> dict[str, str]:
+    """A snapshot attestation dict, as ``Attestation.to_dict`` writes it."""
+    return {"measure": measure, "statement": statement, "by": "CISO Jane Doe", "date": "2024-01-10",
+            "next_review": next_review, "evidence": evidence, "source": "attestations.yaml:3"}
+
+
+def sample_snapshot() -> dict[str, Any]:
+    """Two targets, hostile text, waived and expired-waiver findings, errors, skips, attestations."""
+    hostile = finding("ssh.password-authentication", "web1", f"sshd:{XSS_ATTR}", "critical",
+                      message=f"banner says {XSS_SCRIPT}",
+                      evidence={"expected": "no", "observed": XSS_SCRIPT, XSS_ATTR: "value"})
+    root = finding("ssh.root-login", "db1", "sshd:PermitRootLogin", "high",
+                   waiver=waiver("ssh.root-login", "db1", "sshd:PermitRootLogin", "Bob Admin", "2099-12-31",
+                                 "Console-only lab machine"),
+                   waiver_expired=False)
+    expired = finding("ssh.root-login", "web1", "sshd:PermitRootLogin", "medium",
+                      waiver=waiver("ssh.root-login", "web1", "sshd:PermitRootLogin", "Carol Ops", "2024-06-30",
+                                    "Migration pending"),
+                      waiver_expired=True)
+    exposed = finding("services.exposed", "db1", "tcp/6379", "low", message="Redis reachable")
+    results = [
+        result("ssh.password-authentication", "web1", "fail", [hostile]),
+        result("ssh.password-authentication", "db1", "pass", details={"source": "sshd -T"}),
+        result("ssh.root-login", "db1", "fail", [root]),
+        result("ssh.root-login", "web1", "fail", [expired]),
+        result("ssh.log-level", "web1", "pass", details={"source": "parsed config"}),
+        result("ssh.log-level", "db1", "not-assessable", reason="needs root"),
+        result("tls.protocols", "web1", "error", reason="TLS handshake timed out after 10s"),
+        result("tls.protocols", "db1", "skipped", reason="no TLS port"),
+        result("services.exposed", "db1", "fail", [exposed]),
+        result("data.backups", "db1", "error", reason="backup path unreadable"),
+    ]
+    attestations = [
+        attestation("AWR-1", "2099-01-01", evidence=ATTESTATION_URL, statement="Staff completed training."),
+        attestation("AWR-2", "2024-06-01", evidence=PLAIN_URL_TEXT, statement="Travel guidance issued."),
+        attestation("AWR-4", "2024-06-01", evidence="javascript:alert(1)", statement="CISO named."),
+    ]
+    return make_snapshot(results, [hostile, root, expired, exposed], attestations)
+
+
+@pytest.fixture
+def snapshot() -> dict[str, Any]:
+    return sample_snapshot()
+
+
+class Checker(HTMLParser):
+    """Tracks tag balance and records every tag that could load something from outside."""
+
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str] = []
+        self.problems: list[str] = []
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.ids: list[str] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+        if "id" in dict(attrs):
+            self.ids.append(dict(attrs)["id"] or "")
+        if tag not in self.VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.VOID:
+            return
+        if not self.stack or self.stack[-1] != tag:
+            self.problems.append(f"unexpected </{tag}> with open {self.stack[-3:]}")
+            return
+        self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def parse(html: str) -> Checker:
+    checker = Checker()
+    checker.feed(html)
+    checker.close()
+    assert checker.problems == []
+    assert checker.stack == []
+    return checker
+
+
+def assert_self_contained(html: str, data_urls: set[str] = frozenset()) -> None:
+    checker = parse(html)
+    for tag, attrs in checker.tags:
+        assert tag != "script", "no scripts at all"
+        assert not (tag == "link" and "href" in attrs), f"external stylesheet/link: {attrs}"
+        assert tag != "img", f"image tag rendered: {attrs}"
+        assert "src" not in attrs, f"{tag} loads {attrs['src']}"
+        href = attrs.get("href") or ""
+        assert not href or href.startswith(("#", "https://")) or re.fullmatch(r"[a-z]+\.html", href), href
+    for url in re.findall(r"https?://[^\s\"'<>&]*", html):
+        assert url in data_urls, f"URL {url!r} does not come from the data"
+    assert "@import" not in html and "url(" not in html
+
+
+def write(snapshot: dict[str, Any], tmp_path: Path) -> dict[str, str]:
+    paths = write_run_reports(snapshot, tmp_path / "report")
+    return {path.name: path.read_text(encoding="utf-8") for path in paths}
+
+
+def measure_section(html: str, measure_id: str) -> str:
+    start = html.index(f'<section class="measure" id="measure-{measure_id}">')
+    return html[start:html.index("</section>", start)]
+
+
+def test_writes_index_and_one_page_per_phase(snapshot, tmp_path):
+    paths = write_run_reports(snapshot, tmp_path / "out")
+    assert [path.name for path in paths] == [
+        "index.html", "awareness.html", "prevention.html", "response.html", "recovery.html"]
+    assert all(path.parent == tmp_path / "out" and path.is_file() for path in paths)
+    assert not [p for p in (tmp_path / "out").iterdir() if p.name.endswith(".tmp")]
+
+
+def test_every_measure_appears_on_its_own_phase_page_only(snapshot, tmp_path):
+    pages = write(snapshot, tmp_path)
+    measures = snapshot["catalogue"]["measures"]
+    assert len(measures) >= 20
+    for phase in snapshot["catalogue"]["phases"]:
+        ids = parse(pages[f"{phase['id']}.html"]).ids
+        expected = [f"measure-{m['id']}" for m in measures if m["phase"] == phase["id"]]
+        assert [i for i in ids if i.startswith("measure-")] == expected
+        for measure in measures:
+            if measure["phase"] == phase["id"]:
+                assert measure["title"] in pages[f"{phase['id']}.html"]
+
+
+def test_measure_statuses(snapshot, tmp_path):
+    pages = write(snapshot, tmp_path)
+    prevention, awareness = pages["prevention.html"], pages["awareness.html"]
+    assert 'st-findings">findings<' in measure_section(prevention, "PRV-3")  # open critical
+    assert 'st-findings">findings<' in measure_section(prevention, "PRV-2")  # expired waiver counts as open
+    assert 'st-none">not evidenced<' in measure_section(prevention, "PRV-9")  # nothing maps to it
+    assert "No check and no attestation evidences this measure" in measure_section(prevention, "PRV-9")
+    assert 'st-none">not evidenced<' in measure_section(prevention, "PRV-4")  # only error/skipped
+    assert 'st-evidenced">evidenced<' in measure_section(pages["response.html"], "RSP-1")  # a pass
+    assert 'st-evidenced">evidenced<' in measure_section(awareness, "AWR-1")  # current attestation
+    assert 'st-overdue">attestation overdue<' in measure_section(awareness, "AWR-2")
+    assert "2024-06-01 — overdue" in measure_section(awareness, "AWR-2")
+    assert 'st-none">not evidenced<' in measure_section(awareness, "AWR-5")
+
+
+def test_passed_checks_show_targets_and_details(snapshot, tmp_path):
+    response = measure_section(write(snapshot, tmp_path)["response.html"], "RSP-1")
+    assert "SSH log level" in response and "parsed config" in response and "web1" in response
+    assert "not-assessable" in response and "needs root" in response
+    prv3 = measure_section(write(snapshot, tmp_path)["prevention.html"], "PRV-3")
+    assert "sshd -T" in prv3
+
+
+def test_hostile_text_is_escaped(snapshot, tmp_path):
+    pages = write(snapshot, tmp_path)
+    for html in pages.values():
+        assert "<script" not in html
+        assert "<img" not in html
+    prevention = pages["prevention.html"]
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in prevention
+    assert "&lt;img src=x onerror=alert(1)&gt;" in prevention
+    assert "&#34;&gt;&lt;img" in prevention  # the quote cannot close an attribute either
+    assert XSS_SCRIPT in "".join(parse(prevention).text)  # and the reader sees the text as written
+
+
+def test_no_external_resources_and_only_data_urls(snapshot, tmp_path):
+    for html in write(snapshot, tmp_path).values():
+        assert_self_contained(html, {ATTESTATION_URL, PLAIN_URL_TEXT})
+
+
+def test_attestation_evidence_is_a_link_only_for_https(snapshot, tmp_path):
+    awareness = write(snapshot, tmp_path)["awareness.html"]
+    hrefs = [attrs["href"] for tag, attrs in parse(awareness).tags if tag == "a"]
+    assert ATTESTATION_URL in hrefs
+    assert PLAIN_URL_TEXT not in hrefs and "javascript:alert(1)" not in hrefs
+    assert PLAIN_URL_TEXT in awareness and "javascript:alert(1)" in awareness
+
+
+def test_waived_and_expired_waivers(snapshot, tmp_path):
+    prv2 = measure_section(write(snapshot, tmp_path)["prevention.html"], "PRV-2")
+    open_part, waived_part = prv2.split("Waived findings (1)")
+    assert "Open findings (1)" in open_part
+    assert "Waiver expired on 2024-06-30" in open_part and "Carol Ops" in open_part
+    assert "Waived by Bob Admin until 2099-12-31: Console-only lab machine" in waived_part
+
+
+def test_index_overview(snapshot, tmp_path):
+    index = write(snapshot, tmp_path)["index.html"]
+    text = " ".join(" ".join(parse(index).text).split())
+    assert "Exit code 2." in text and "Incomplete audit: 2 check result(s) ended in error" in text
+    assert "Errors (2)" in text
+    assert "TLS handshake timed out after 10s" in text and "backup path unreadable" in text
+    assert "TLS protocol versions" in text and "Backups" in text
+    assert f"2 of {len(snapshot['catalogue']['measures'])} measures evidenced" in text
+    for phase in snapshot["catalogue"]["phases"]:
+        assert f'href="{phase["id"]}.html"' in index
+    assert "university-baseline 1.2.0" in text and f"version {snapshot['catalogue']['version']}" in text
+
+
+def test_index_counts(snapshot, tmp_path):
+    index = write(snapshot, tmp_path)["index.html"]
+    # severity table: critical 1, high 0 (waived), medium 1 (expired waiver), low 1, info 0; waived 1; expired 1
+    row = re.search(r"<tbody><tr>(.*?)</tr></tbody>", index, re.S).group(1)
+    assert re.findall(r'<td class="num">(\d+)</td>', row) == ["1", "0", "1", "1", "0", "1", "1"]
+    # coverage: AWR-1 (attestation) and RSP-1 (pass) only
+    assert f"<strong>2 of {len(snapshot['catalogue']['measures'])}</strong>" in index
+    # per-target: db1 has pass 1, fail 2, error 1, skipped 1, not-assessable 1
+    db1 = re.search(r"<strong>db1</strong>.*?</tr>", index, re.S).group(0)
+    assert re.findall(r'<td class="num">(\d+)</td>', db1) == ["1", "2", "1", "1", "1", "1"]
+
+
+def test_clean_run_says_so(tmp_path):
+    doc = make_snapshot([result("ssh.log-level", "web1", "pass")], [], targets=("web1",))
+    index = write(doc, tmp_path)["index.html"]
+    assert "Exit code 0." in index and "No check ended in error." in index
+
+
+def diff_pair() -> tuple[dict[str, Any], dict[str, Any]]:
+    gone = finding("services.exposed", "db1", "tcp/6379", "low", message="Redis reachable")
+    stays = finding("ssh.root-login", "db1", "sshd:PermitRootLogin", "medium")
+    waived = finding("ssh.root-login", "web1", "sshd:PermitRootLogin", "medium")
+    old = make_snapshot(
+        [result("services.exposed", "db1", "fail", [gone]), result("ssh.root-login", "db1", "fail", [stays]),
+         result("ssh.root-login", "web1", "fail", [waived]), result("tls.protocols", "web1", "pass")],
+        [gone, stays, waived], targets=("web1", "db1"), tool_version="0.0.9",
+    )
+    fresh = finding("ssh.password-authentication", "web1", "sshd:PasswordAuthentication", "critical",
+                    message=XSS_SCRIPT)
+    worse = dict(stays, severity="high")
+    now_waived = dict(waived, waiver=waiver("ssh.root-login", "web1", "sshd:PermitRootLogin", "Bob", "2099-01-01",
+                                            "ok"), waiver_expired=False)
+    new = make_snapshot(
+        [result("ssh.password-authentication", "web1", "fail", [fresh]),
+         result("ssh.root-login", "db1", "fail", [worse]), result("ssh.root-login", "web1", "fail", [now_waived]),
+         result("tls.protocols", "web1", "error", reason="timed out")],
+        [fresh, worse, now_waived], started_at="2025-04-01T10:00:00+00:00", targets=("web1", "lab3"),
+    )
+    return old, new
+
+
+def test_diff_page(tmp_path):
+    old, new = diff_pair()
+    html = render_diff_html(compare(old, new))
+    assert_self_contained(html)
+    text = " ".join(" ".join(parse(html).text).split())
+    for heading in ("New findings (1)", "Resolved findings (1)", "Severity changed (1)", "Waiver changed (1)",
+                    "Check status changed (3)", "Persisting findings (2)"):
+        assert heading in text
+    assert "2025-03-01T10:00:00+00:00" in text and "2025-04-01T10:00:00+00:00" in text
+    assert "tool version: 0.0.9 →" in text and "may come from the judging" in text
+    assert "Added lab3" in text and "Removed db1" in text
+    assert "Redis reachable" in text
+    assert "&lt;script&gt;" in html and "<script" not in html
+    persisting = html[html.index('<section id="persisting">'):]
+    assert "<details>" in persisting
+
+
+def test_diff_without_version_change_has_no_note():
+    old, new = diff_pair()
+    old = copy.deepcopy(old)
+    old["tool"]["version"] = new["tool"]["version"]
+    html = render_diff_html(compare(old, new))
+    assert "may come from the judging" not in html
+
+
+def test_finding_without_catalogue_measure_is_listed_on_index(tmp_path):
+    stray = finding("services.exposed", "web1", "tcp/23", "high", message="telnet open", measures=[])
+    doc = make_snapshot([result("services.exposed", "web1", "fail", [stray])], [stray], targets=("web1",))
+    index = write(doc, tmp_path)["index.html"]
+    assert "Findings not mapped to a catalogue measure (1)" in index and "telnet open" in index
