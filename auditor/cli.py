@@ -1,0 +1,217 @@
+"""Command line: the only module that prints or exits.
+
+Exit codes: 0 nothing at or above the profile's ``fail_on``; 1 findings at or above it;
+2 the audit ran but some checks or targets errored; 3 usage, profile, inventory or input error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Any, Sequence
+
+from auditor import __version__
+from auditor.attestations import load_attestations
+from auditor.catalogue import load_catalogue
+from auditor.diff import compare, render_text
+from auditor.errors import AuditorError, InventoryError
+from auditor.fileio import write_atomic
+from auditor.models import Target
+from auditor.profile import DEFAULT_PROFILE, load_profile, shipped_profiles
+from auditor.registry import default_registry
+from auditor.runner import Runner
+from auditor.snapshot import build_snapshot, load_snapshot, write_snapshot
+from auditor.targets import SITE, load_inventory, parse_target
+
+EXIT_USAGE = 3
+SNAPSHOT_NAME = "snapshot.json"
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse exits with 2 on usage errors; ours is 3 (2 means an incomplete audit)."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(f"auditor: error: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every subcommand."""
+    parser = _Parser(prog="auditor", description="Cybersecurity posture auditor for research institutions.")
+    parser.add_argument("--version", action="version", version=f"auditor {__version__}")
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="log progress (-vv: debug)")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    run = commands.add_parser("run", help="audit targets and write a snapshot and HTML reports")
+    run.add_argument("targets", nargs="*", metavar="TARGET",
+                     help="local | HOST | ssh://[user@]HOST[:PORT] (default: local, unless --inventory)")
+    run.add_argument("--inventory", metavar="FILE", help="YAML inventory of hosts")
+    run.add_argument("--profile", default=DEFAULT_PROFILE, metavar="NAME|PATH",
+                     help=f"shipped profile name or path to a YAML profile (default: {DEFAULT_PROFILE})")
+    run.add_argument("--out", metavar="DIR", help="output directory (default: ./audit-<UTC time>)")
+    run.add_argument("--attestations", metavar="FILE", help="attestation file (overrides the profile's)")
+
+    diff = commands.add_parser("diff", help="compare two snapshots (older first)")
+    diff.add_argument("old", metavar="OLD.json")
+    diff.add_argument("new", metavar="NEW.json")
+    diff.add_argument("--html", metavar="FILE", help="also write the change report as HTML")
+    diff.add_argument("--json", metavar="FILE", help="also write the change report as JSON")
+
+    checks = commands.add_parser("checks", help="list the checks")
+    checks.add_argument("--profile", metavar="NAME|PATH", help="mark which checks this profile selects")
+    checks.add_argument("--json", action="store_true", help="machine-readable output")
+
+    commands.add_parser("profiles", help="list the shipped profiles")
+
+    measures = commands.add_parser("measures", help="list the toolkit measures")
+    measures.add_argument("--phase", help="only this phase")
+    measures.add_argument("--json", action="store_true", help="machine-readable output")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``auditor`` command."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose > 1 else logging.INFO if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    handler = {"run": cmd_run, "diff": cmd_diff, "checks": cmd_checks, "profiles": cmd_profiles,
+               "measures": cmd_measures}[args.command]
+    try:
+        return handler(args)
+    except AuditorError as exc:
+        print(f"auditor: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("auditor: interrupted", file=sys.stderr)
+        return 130
+
+
+def _targets(args: argparse.Namespace) -> list[Target]:
+    targets = [parse_target(text) for text in args.targets]
+    if args.inventory:
+        targets.extend(load_inventory(args.inventory))
+    if not targets:
+        targets = [parse_target("local")]
+    seen: set[str] = set()
+    for target in targets:
+        if target.name in seen:
+            raise InventoryError(target.name, "given twice (on the command line or in the inventory)")
+        seen.add(target.name)
+    return targets
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """``auditor run``: everything is validated before the first target is touched."""
+    registry = default_registry()
+    profile = load_profile(args.profile, registry)
+    catalogue = load_catalogue()
+    targets = _targets(args)
+    attestation_file = args.attestations or profile.attestations
+    attestations = load_attestations(attestation_file, catalogue) if attestation_file else []
+    out = Path(args.out or f"audit-{dt.datetime.now(dt.timezone.utc):%Y%m%dT%H%M%SZ}")
+
+    site_facts = {"attestations": [attestation.to_dict() for attestation in attestations]}
+    runner = Runner(registry, profile, site_facts=site_facts)
+    run = runner.run([*targets, SITE])
+    snapshot = build_snapshot(run, profile, catalogue, registry, site_facts["attestations"])
+    write_snapshot(snapshot, out / SNAPSHOT_NAME)
+    from auditor.reports.html import write_run_reports
+
+    write_run_reports(snapshot, out)
+    _print_summary(snapshot, out)
+    return int(snapshot["summary"]["exit_code"])
+
+
+def _print_summary(snapshot: dict[str, Any], out: Path) -> None:
+    summary = snapshot["summary"]
+    profile = snapshot["profile"]
+    results = ", ".join(f"{count} {status}" for status, count in summary["results"].items() if count)
+    findings = ", ".join(f"{count} {severity}" for severity, count in reversed(summary["findings"].items()) if count)
+    print(f"Profile {profile['name']} {profile['version']}: {len(snapshot['targets'])} targets, {results or 'no checks'}")
+    print(f"Open findings: {findings or 'none'}"
+          + (f" ({summary['waived']} waived)" if summary["waived"] else "")
+          + (f"; {summary['expired_waivers']} with an EXPIRED waiver" if summary["expired_waivers"] else ""))
+    for result in snapshot["results"]:
+        if result["status"] == "error":
+            print(f"error: {result['check_id']} on {result['target']}: {result['reason']}")
+    print(f"Snapshot: {out / SNAPSHOT_NAME}")
+    print(f"Report:   {out / 'index.html'}")
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    """``auditor diff OLD NEW``."""
+    diff = compare(load_snapshot(args.old), load_snapshot(args.new))
+    print(render_text(diff))
+    if args.json:
+        write_atomic(args.json, json.dumps(diff.to_dict(), indent=1) + "\n")
+    if args.html:
+        from auditor.reports.html import render_diff_html
+
+        write_atomic(args.html, render_diff_html(diff))
+    return 0
+
+
+def cmd_checks(args: argparse.Namespace) -> int:
+    """``auditor checks``: id, severity, measures and title of every check."""
+    registry = default_registry()
+    selected = set(load_profile(args.profile, registry).selected) if args.profile else None
+    rows = [
+        {
+            "id": check.id,
+            "title": check.title,
+            "severity": check.severity.value,
+            "measures": list(check.measures),
+            "scope": check.scope.value,
+            "tags": list(check.tags),
+            **({"selected": check.id in selected} if selected is not None else {}),
+        }
+        for check in registry.checks.values()
+    ]
+    if args.json:
+        print(json.dumps(rows, indent=1))
+        return 0
+    width = max(len(row["id"]) for row in rows)
+    for row in rows:
+        mark = "" if selected is None else ("* " if row["selected"] else "  ")
+        measures = ",".join(row["measures"]) or "-"
+        print(f"{mark}{row['id']:<{width}}  {row['severity']:<8}  {measures:<13}  {row['title']}")
+    return 0
+
+
+def cmd_profiles(args: argparse.Namespace) -> int:
+    """``auditor profiles``: shipped profiles with version and description."""
+    registry = default_registry()
+    for name in shipped_profiles():
+        profile = load_profile(name, registry)
+        extends = f" (extends {profile.chain[1]})" if len(profile.chain) > 1 else ""
+        print(f"{name:<12} {profile.version:<8} fail_on={profile.fail_on.value:<8} "
+              f"{len(profile.selected)} checks{extends}  {profile.description}")
+    return 0
+
+
+def cmd_measures(args: argparse.Namespace) -> int:
+    """``auditor measures``: the toolkit catalogue."""
+    catalogue = load_catalogue()
+    phases = [phase.id for phase in catalogue.phases]
+    if args.phase and args.phase not in phases:
+        raise InventoryError(args.phase, f"unknown phase (one of: {', '.join(phases)})")
+    measures = [m for m in catalogue.measures.values() if not args.phase or m.phase == args.phase]
+    if args.json:
+        print(json.dumps([measure.to_dict() for measure in measures], indent=1))
+        return 0
+    print(f"{catalogue.title} (catalogue {catalogue.version})")
+    for measure in measures:
+        print(f"{measure.id:<7} {measure.phase:<11} {measure.evidence:<12} {measure.title}")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
