@@ -1,10 +1,22 @@
-"""Atomic file writes: a reader never sees a half-written snapshot or report."""
+"""Reading the user's input files and writing outputs atomically (no half-written snapshot or report)."""
 
 from __future__ import annotations
 
 import os
 import tempfile
 from pathlib import Path
+
+from auditor.errors import InputError
+
+
+def read_input(path: str | Path, error: type[InputError]) -> str:
+    """Text of an input file; a missing or unreadable file raises ``error`` naming it."""
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise error(str(path), "file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise error(str(path), f"cannot read: {exc}") from None
 
 
 def write_atomic(path: str | Path, text: str) -> None:

@@ -16,7 +16,7 @@ import jsonschema
 from auditor import __version__, data
 from auditor.catalogue import Catalogue
 from auditor.errors import SnapshotError
-from auditor.fileio import write_atomic
+from auditor.fileio import read_input, write_atomic
 from auditor.models import Severity, Status
 from auditor.profile import Profile
 from auditor.registry import Registry
@@ -107,12 +107,7 @@ def write_snapshot(snapshot: Mapping[str, Any], path: str | Path) -> None:
 def load_snapshot(path: str | Path) -> dict[str, Any]:
     """Read and validate a snapshot; corrupt or incompatible files raise SnapshotError."""
     name = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SnapshotError(name, "file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SnapshotError(name, f"cannot read: {exc}") from None
+    text = read_input(path, SnapshotError)
     try:
         snapshot = json.loads(text)
     except json.JSONDecodeError as exc:

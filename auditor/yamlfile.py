@@ -14,6 +14,7 @@ from typing import Any, Callable, NoReturn, TypeVar
 import yaml
 
 from auditor.errors import InputError
+from auditor.fileio import read_input
 
 T = TypeVar("T")
 _MISSING: Any = object()
@@ -67,12 +68,7 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _co
 def load_yaml(path: str | Path, error: type[InputError] = InputError) -> Any:
     """Read one YAML document; syntax errors, unreadable files and empty files raise ``error``."""
     name = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise error(name, "file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise error(name, f"cannot read: {exc}") from None
+    text = read_input(path, error)
     try:
         data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as exc:
