@@ -11,9 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar, Mapping
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Mapping
 
+from auditor.errors import FactsUnavailable
 from auditor.models import Finding, Severity, Target, TargetKind
+from auditor.network import HostLimiter
 
 if TYPE_CHECKING:
     from auditor.hosts import Host
@@ -115,14 +117,26 @@ class Check:
         return " ".join(doc.split("\n\n", 1)[0].split())
 
 
+def _no_other_facts(name: str) -> Any:
+    raise FactsUnavailable(f"no '{name}' facts in this context")
+
+
 @dataclass(frozen=True)
 class CollectEnv:
-    """What a collector gets: where to look, its options, and how long it may take."""
+    """What a collector gets: where to look, its options, how long it may take, and shared limits.
+
+    ``fact(name)`` returns another collector's facts for the same target (collected once and
+    cached, failures raised as their CollectError), so e.g. the SSH wire audit can use the
+    ports that discovery found. ``limiter`` bounds concurrent connections per host.
+    """
 
     target: Target
     host: Host | None
     options: Mapping[str, Any]
     timeout: float
+    connect_timeout: float = 5.0
+    limiter: HostLimiter = field(default_factory=lambda: HostLimiter(2))
+    fact: Callable[[str], Any] = _no_other_facts
 
 
 class Collector:

@@ -33,7 +33,7 @@ _TOP_LEVEL_KEYS = frozenset(
     }
 )
 _TIMEOUT_DEFAULTS = {"connect": 5.0, "command": 30.0, "target": 300.0}
-_CONCURRENCY_DEFAULTS = {"targets": 8}
+_CONCURRENCY_DEFAULTS = {"targets": 8, "per_host": 2}
 
 
 @dataclass(frozen=True)

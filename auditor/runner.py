@@ -1,6 +1,7 @@
 """The runner: collects facts once per target, runs the selected checks, isolates every failure.
 
-Targets are audited concurrently (a global limit from the profile). Within a target, facts
+Targets are audited concurrently (a global limit from the profile), and network collectors
+share one per-host connection limiter. Within a target, facts
 are collected lazily and cached, so ten SSH checks share one ``sshd -T``. Anything a collector
 or check raises becomes that check's ``error`` (or ``skipped`` / ``not-assessable``) result;
 the run always completes.
@@ -19,6 +20,7 @@ from auditor.check import Check, CheckContext, CheckSkipped, CollectEnv, Scope
 from auditor.errors import CollectError, FactsUnavailable, NotAssessable
 from auditor.hosts import Host, LocalHost
 from auditor.models import CheckResult, Finding, Status, Target, TargetKind
+from auditor.network import HostLimiter
 from auditor.profile import Profile
 from auditor.registry import Registry
 
@@ -71,8 +73,9 @@ class FactCache:
     """Facts of one target, each collected at most once; failures are cached too."""
 
     def __init__(self, target: Target, registry: Registry, profile: Profile, opener: HostOpener,
-                 seeded: Mapping[str, Any] | None = None):
+                 limiter: HostLimiter, seeded: Mapping[str, Any] | None = None):
         self.target = target
+        self.limiter = limiter
         self.registry = registry
         self.profile = profile
         self.opener = opener
@@ -105,6 +108,9 @@ class FactCache:
             host=self._open_host(),
             options=self.profile.collectors.get(name, {}),
             timeout=self.profile.timeouts["command"],
+            connect_timeout=self.profile.timeouts["connect"],
+            limiter=self.limiter,
+            fact=self.get,
         )
         started = time.monotonic()
         value = self.registry.collectors[name].collect(env)
@@ -149,6 +155,7 @@ class Runner:
         self.site_facts = dict(site_facts or {})
         self.today = today or dt.datetime.now(dt.timezone.utc).date()
         self.checks = [registry.checks[check_id] for check_id in profile.selected]
+        self.limiter = HostLimiter(int(profile.concurrency["per_host"]))
 
     def run(self, targets: Sequence[Target]) -> AuditRun:
         """Audit every target (concurrently) and return all results in target order."""
@@ -162,7 +169,7 @@ class Runner:
         """Run every applicable check on one target within its time budget."""
         audit = TargetAudit(target=target, started=time.monotonic())
         seeded = self.site_facts if target.kind is TargetKind.SITE else None
-        cache = FactCache(target, self.registry, self.profile, self.opener, seeded)
+        cache = FactCache(target, self.registry, self.profile, self.opener, self.limiter, seeded)
         deadline = audit.started + self.profile.timeouts["target"]
         for check in self.checks:
             if not check.scope.applies_to(target.kind):

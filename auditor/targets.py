@@ -1,4 +1,4 @@
-"""Targets from the command line (``local``, ``HOST``, ``ssh://[user@]HOST[:PORT]``) and inventories."""
+"""Targets from the command line (``local``, ``HOST[:PORT]``, ``ssh://[user@]HOST[:PORT]``) and inventories."""
 
 from __future__ import annotations
 
@@ -34,10 +34,32 @@ def parse_target(text: str) -> Target:
     if text.startswith("ssh://"):
         return _parse_ssh_url(text)
     if "://" in text:
-        raise InventoryError(text, "unknown scheme (use local, HOST or ssh://[user@]HOST[:PORT])")
-    if not valid_address(text):
+        raise InventoryError(text, "unknown scheme (use local, HOST[:PORT] or ssh://[user@]HOST[:PORT])")
+    address, port = _split_port(text)
+    if not valid_address(address):
         raise InventoryError(text, "not a valid host name or address")
-    return Target(name=text, kind=TargetKind.NETWORK, address=text)
+    return Target(name=text, kind=TargetKind.NETWORK, address=address, ports=(port,) if port else ())
+
+
+def _split_port(text: str) -> tuple[str, int | None]:
+    """``HOST``, ``HOST:PORT``, ``[IPv6]:PORT`` or a bare IPv6 address -> (address, port)."""
+    if text.startswith("["):
+        address, _, rest = text[1:].partition("]")
+        if not rest:
+            return address, None
+        if not rest.startswith(":"):
+            raise InventoryError(text, "expected [ADDRESS]:PORT")
+        return address, _port(text, rest[1:])
+    if text.count(":") == 1:
+        address, port = text.split(":")
+        return address, _port(text, port)
+    return text, None  # a host name, an IPv4 address, or a bare IPv6 address
+
+
+def _port(text: str, port: str) -> int:
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        raise InventoryError(text, "port must be a number from 1 to 65535")
+    return int(port)
 
 
 def _parse_ssh_url(text: str) -> Target:

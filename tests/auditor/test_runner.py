@@ -2,8 +2,12 @@
 
 import datetime as dt
 import time
+import types
 
+from auditor.check import Collector
 from auditor.models import Severity, Status, Target, TargetKind
+from auditor.profile import load_profile
+from auditor.registry import build_registry
 from auditor.runner import Runner
 
 LOCAL = Target(name="local", kind=TargetKind.LOCAL)
@@ -80,3 +84,30 @@ def test_exhausted_time_budget_becomes_error_results(synthetic, check_factory):
     results = Runner(registry, profile, opener=lambda target: None).run([LOCAL]).audits[0].results
     assert [result.status for result in results] == [Status.PASS, Status.PASS, Status.ERROR]
     assert "time budget of 1 s exhausted" in results[2].reason
+
+
+class Doubling(Collector):
+    """Derives its facts from another collector's through ``env.fact``."""
+
+    name = "derived"
+
+    def collect(self, env):
+        return {"double": env.fact("counted")["value"] * 2}
+
+
+def judge_double(self, facts, ctx):
+    return [] if facts["derived"]["double"] == 14 else [ctx.finding("x", "wrong")]
+
+
+def test_collectors_can_use_other_facts_which_are_still_collected_once(synthetic, check_factory, tmp_path):
+    _, _, counting = synthetic()
+    module = types.ModuleType("derived")
+    module.CHECKS = (check_factory("d.uses-derived", ("derived",), judge_double),
+                     check_factory("d.uses-counted", ("counted",), lambda self, facts, ctx: []))
+    module.COLLECTORS = (counting, Doubling())
+    registry = build_registry([module])
+    (tmp_path / "d.yaml").write_text("name: d\n")
+    profile = load_profile(str(tmp_path / "d.yaml"), registry)
+    results = Runner(registry, profile, opener=lambda target: None).run([LOCAL]).audits[0].results
+    assert [result.status for result in results] == [Status.PASS, Status.PASS]
+    assert counting.calls == 1

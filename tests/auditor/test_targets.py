@@ -15,12 +15,16 @@ def test_target_forms():
     assert (ssh.kind, ssh.user, ssh.address, ssh.port) == (TargetKind.SSH, "audit", "127.0.0.1", 2222)
     assert parse_target("ssh://[::1]").port == 22
     assert parse_target("10.0.0.5").address == "10.0.0.5"
+    with_port = parse_target("127.0.0.1:2222")
+    assert (with_port.name, with_port.address, with_port.ports) == ("127.0.0.1:2222", "127.0.0.1", (2222,))
+    assert parse_target("[::1]:22").ports == (22,) and parse_target("[::1]:22").address == "::1"
+    assert parse_target("::1").address == "::1" and parse_target("::1").ports == ()
 
 
 @pytest.mark.parametrize(
     "text",
     ["-oProxyCommand=x", "host name", "ftp://host", "ssh://host:99999", "ssh://u:secret@host",
-     "ssh://host/path", "ssh://-bad@host", "", "a" * 300],
+     "ssh://host/path", "ssh://-bad@host", "", "a" * 300, "host:0", "host:http", "[::1]22", "-x:22"],
 )
 def test_bad_targets_are_refused(text):
     with pytest.raises(InventoryError):
