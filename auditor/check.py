@@ -26,16 +26,21 @@ class Scope(enum.Enum):
     """What a check needs from a target."""
 
     HOST = "host"  # commands and files on the machine (local or over SSH)
-    NETWORK = "network"  # only what its open ports answer
+    NETWORK = "network"  # only what one host's open ports answer
+    DISCOVERY = "discovery"  # what a scan of a host or a whole range finds
     SITE = "site"  # the organisation: attestations, not a machine
 
     def applies_to(self, kind: TargetKind) -> bool:
         """True when a target of ``kind`` offers what this scope needs."""
-        if self is Scope.HOST:
-            return kind in (TargetKind.LOCAL, TargetKind.SSH)
-        if self is Scope.NETWORK:
-            return kind in (TargetKind.NETWORK, TargetKind.SSH)
-        return kind is TargetKind.SITE
+        return kind in _SCOPE_KINDS[self]
+
+
+_SCOPE_KINDS = {
+    Scope.HOST: {TargetKind.LOCAL, TargetKind.SSH},
+    Scope.NETWORK: {TargetKind.NETWORK, TargetKind.SSH},
+    Scope.DISCOVERY: {TargetKind.NETWORK, TargetKind.SSH, TargetKind.RANGE},
+    Scope.SITE: {TargetKind.SITE},
+}
 
 
 class CheckSkipped(Exception):
@@ -53,6 +58,14 @@ class CheckContext:
     policies: Mapping[str, Any] = field(default_factory=dict)
     today: dt.date = field(default_factory=dt.date.today)  # the run's date, for expiry judgements
     details: dict[str, str] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+    def incomplete(self, reason: str) -> None:
+        """Record that part of the target could not be judged (e.g. one of its ports did not answer).
+
+        The result becomes ``error`` with these reasons, and keeps the findings made elsewhere.
+        """
+        self.problems.append(reason)
 
     def finding(
         self,

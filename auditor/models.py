@@ -46,6 +46,7 @@ class TargetKind(enum.Enum):
     LOCAL = "local"  # this machine: host checks run here
     NETWORK = "network"  # a bare HOST: only what can be seen from outside
     SSH = "ssh"  # ssh://user@host: host checks over SSH plus network checks
+    RANGE = "range"  # a CIDR range: discovery finds its hosts and services
     SITE = "site"  # the organisation itself: attestations, not a machine
 
 

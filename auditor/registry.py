@@ -42,14 +42,15 @@ def build_registry(modules: Iterable[ModuleType]) -> Registry:
                 raise ValueError(f"collector '{collector.name}' registered twice ({module.__name__})")
             collectors[collector.name] = collector
     for check in checks.values():
-        missing = [name for name in check.facts if name not in collectors and name not in SITE_FACTS]
+        missing = [name for name in check.facts if name not in collectors and name not in SEEDED_FACTS]
         if missing:
             raise ValueError(f"check '{check.id}' needs unknown facts: {', '.join(missing)}")
     return Registry(checks=dict(sorted(checks.items())), collectors=collectors)
 
 
-# Facts supplied by the audit itself rather than collected from a target.
-SITE_FACTS = frozenset({"attestations"})
+# Facts supplied by the audit itself rather than collected from a target: the attestations
+# (site target) and the inventory of every target in the run (for drift checks).
+SEEDED_FACTS = frozenset({"attestations", "inventory"})
 
 
 _default: Registry | None = None

@@ -80,6 +80,8 @@ class FactCache:
         self.profile = profile
         self.opener = opener
         self._values: dict[str, Any] = dict(seeded or {})
+        # Seeded facts (inventory, attestations) are stored once elsewhere in the snapshot.
+        self._seeded = frozenset(self._values)
         self._errors: dict[str, CollectError] = {}
         self._host: Host | None = None
         self._host_error: CollectError | None = None
@@ -130,7 +132,9 @@ class FactCache:
 
     def record(self) -> dict[str, Any]:
         """Facts for the snapshot: each value, or the reason it is missing."""
-        recorded: dict[str, Any] = {name: {"status": "ok", "value": value} for name, value in self._values.items()}
+        recorded: dict[str, Any] = {
+            name: {"status": "ok", "value": value} for name, value in self._values.items() if name not in self._seeded
+        }
         for name, error in self._errors.items():
             recorded[name] = {"status": _status_of(error).value, "reason": str(error)}
         return recorded
@@ -156,10 +160,12 @@ class Runner:
         self.today = today or dt.datetime.now(dt.timezone.utc).date()
         self.checks = [registry.checks[check_id] for check_id in profile.selected]
         self.limiter = HostLimiter(int(profile.concurrency["per_host"]))
+        self.inventory: list[dict[str, Any]] = []
 
     def run(self, targets: Sequence[Target]) -> AuditRun:
         """Audit every target (concurrently) and return all results in target order."""
         started = dt.datetime.now(dt.timezone.utc)
+        self.inventory = [target.to_dict() for target in targets if target.kind is not TargetKind.SITE]
         workers = max(1, min(int(self.profile.concurrency["targets"]), len(targets) or 1))
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="audit") as pool:
             audits = list(pool.map(self.audit_target, targets))
@@ -168,7 +174,7 @@ class Runner:
     def audit_target(self, target: Target) -> TargetAudit:
         """Run every applicable check on one target within its time budget."""
         audit = TargetAudit(target=target, started=time.monotonic())
-        seeded = self.site_facts if target.kind is TargetKind.SITE else None
+        seeded = {"inventory": self.inventory, **(self.site_facts if target.kind is TargetKind.SITE else {})}
         cache = FactCache(target, self.registry, self.profile, self.opener, self.limiter, seeded)
         deadline = audit.started + self.profile.timeouts["target"]
         for check in self.checks:
@@ -210,6 +216,8 @@ class Runner:
             log.exception("check %s crashed on %s", check.id, target.name)
             return self._result(check, target, Status.ERROR, f"check crashed: {type(exc).__name__}: {exc}")
         findings = [self._apply_waiver(finding) for finding in findings]
+        if ctx.problems:  # partly judged: an incomplete audit must not look clean
+            return self._result(check, target, Status.ERROR, "; ".join(ctx.problems), ctx.details, tuple(findings))
         status = Status.FAIL if findings else Status.PASS
         return self._result(check, target, status, "", ctx.details, tuple(findings))
 

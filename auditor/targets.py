@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -35,10 +36,27 @@ def parse_target(text: str) -> Target:
         return _parse_ssh_url(text)
     if "://" in text:
         raise InventoryError(text, "unknown scheme (use local, HOST[:PORT] or ssh://[user@]HOST[:PORT])")
+    if "/" in text:
+        return _range_target(text, text)
     address, port = _split_port(text)
     if not valid_address(address):
         raise InventoryError(text, "not a valid host name or address")
     return Target(name=text, kind=TargetKind.NETWORK, address=address, ports=(port,) if port else ())
+
+
+# Larger ranges are almost always a typo (a /8 instead of a /24), and would scan for hours.
+MAX_RANGE_ADDRESSES = 65536
+
+
+def _range_target(name: str, text: str) -> Target:
+    """A CIDR range, normalised (``10.0.0.7/24`` -> ``10.0.0.0/24``) and bounded in size."""
+    try:
+        network = ipaddress.ip_network(text, strict=False)
+    except ValueError:
+        raise InventoryError(text, "not a valid CIDR range") from None
+    if network.num_addresses > MAX_RANGE_ADDRESSES:
+        raise InventoryError(text, f"range has {network.num_addresses} addresses; at most {MAX_RANGE_ADDRESSES}")
+    return Target(name=name, kind=TargetKind.RANGE, address=str(network))
 
 
 def _split_port(text: str) -> tuple[str, int | None]:
@@ -100,6 +118,13 @@ def _inventory_host(item: MapReader) -> Target:
                       role=item.string("role", None), owner=item.string("owner", None),
                       tags=tuple(item.strings("tags", [])))
     address = item.string("address")
+    if "/" in address:
+        try:
+            target = _range_target(item.string("name", address), address)
+        except InventoryError as exc:
+            item.fail("address", exc.detail)
+        return replace(target, role=item.string("role", None), owner=item.string("owner", None),
+                       tags=tuple(item.strings("tags", [])))
     if not valid_address(address):
         item.fail("address", f"'{address}' is not a valid host name or address")
     ssh = item.mapping("ssh", None)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Mapping
 
 from auditor.check import Check, CheckContext, CheckSkipped, Scope
+from auditor.checks._ssh_policy import rate
 from auditor.checks._sshd_facts import SshdCollector, SshdView
 from auditor.errors import NotAssessable
 from auditor.models import Finding, Severity
@@ -470,27 +471,17 @@ class _Algorithms(_SshdCheck):
     def findings_for(self, context: Mapping[str, Any], prefix: str, view: SshdView,
                      ctx: CheckContext) -> list[Finding]:
         policy = ctx.policy("ssh-algorithms")
-        ratings = policy["categories"].get(self.category, {})
-        findings = []
-        for algorithm in filter(None, self.observed(context).split(",")):
-            rating = ratings.get(algorithm)
-            if rating is None:
-                verdict, reason, severity = "unknown", "not-rated", Severity.INFO
-                explanation = f"not rated by policy '{policy['policy']}'; review it"
-            elif rating["verdict"] == "ok":
-                continue
-            else:
-                verdict, reason = rating["verdict"], rating["reason"]
-                severity = ctx.severity if verdict == "fail" else Severity.LOW
-                explanation = policy["reasons"][reason]
-            findings.append(ctx.finding(
-                f"{prefix}:{self.setting}/{algorithm}",
-                f"{self.setting} offers {algorithm}: {explanation}",
-                severity=severity,
-                evidence={"verdict": verdict, "reason": reason, "policy": policy["policy"],
+        names = filter(None, self.observed(context).split(","))
+        return [
+            ctx.finding(
+                f"{prefix}:{self.setting}/{rating.algorithm}",
+                f"{self.setting} offers {rating.algorithm}: {rating.explanation}",
+                severity=rating.severity(ctx.severity),
+                evidence={"verdict": rating.verdict, "reason": rating.reason, "policy": policy["policy"],
                           "context": context["label"], "source": view.source},
-            ))
-        return findings
+            )
+            for rating in rate(policy, self.category, names)
+        ]
 
 
 class Ciphers(_Algorithms):

@@ -32,6 +32,7 @@ def test_failures_are_isolated_and_facts_collected_once(synthetic):
     assert "t.network" not in results  # network checks do not run on the local target
     assert run.audits[0].facts["counted"] == {"status": "ok", "value": {"value": 7}}
     assert run.audits[0].facts["broken"]["status"] == "error"
+    assert "inventory" not in run.audits[0].facts  # seeded facts are not copied into every target
 
 
 def test_collector_error_kinds_map_to_statuses(synthetic):
@@ -111,3 +112,15 @@ def test_collectors_can_use_other_facts_which_are_still_collected_once(synthetic
     results = Runner(registry, profile, opener=lambda target: None).run([LOCAL]).audits[0].results
     assert [result.status for result in results] == [Status.PASS, Status.PASS]
     assert counting.calls == 1
+
+
+def judge_partly(self, facts, ctx):
+    ctx.incomplete("tcp/2222: connection refused")
+    return [ctx.finding("tcp/22:thing", "bad on the port that answered")]
+
+
+def test_a_partly_judged_check_is_an_error_that_keeps_its_findings(synthetic, check_factory):
+    registry, profile, _ = synthetic("name: t\nselect: [t.partly]\n", [check_factory("t.partly", ("counted",), judge_partly)])
+    result = Runner(registry, profile, opener=lambda target: None).run([LOCAL]).audits[0].results[0]
+    assert result.status is Status.ERROR and result.reason == "tcp/2222: connection refused"
+    assert [finding.resource for finding in result.findings] == ["tcp/22:thing"]

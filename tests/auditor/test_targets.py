@@ -19,12 +19,14 @@ def test_target_forms():
     assert (with_port.name, with_port.address, with_port.ports) == ("127.0.0.1:2222", "127.0.0.1", (2222,))
     assert parse_target("[::1]:22").ports == (22,) and parse_target("[::1]:22").address == "::1"
     assert parse_target("::1").address == "::1" and parse_target("::1").ports == ()
+    scan = parse_target("127.0.0.9/29")
+    assert (scan.kind, scan.name, scan.address) == (TargetKind.RANGE, "127.0.0.9/29", "127.0.0.8/29")
 
 
 @pytest.mark.parametrize(
     "text",
     ["-oProxyCommand=x", "host name", "ftp://host", "ssh://host:99999", "ssh://u:secret@host",
-     "ssh://host/path", "ssh://-bad@host", "", "a" * 300, "host:0", "host:http", "[::1]22", "-x:22"],
+     "ssh://host/path", "ssh://-bad@host", "", "a" * 300, "host:0", "host:http", "[::1]22", "-x:22", "10.0.0.0/8", "10.0.0.0/33", "-sV/24"],
 )
 def test_bad_targets_are_refused(text):
     with pytest.raises(InventoryError):
@@ -52,6 +54,7 @@ def test_inventory(tmp_path):
         ("hosts:\n  - name: a\n    address: 127.0.0.1\n  - name: a\n    address: 127.0.0.2\n", 4, "hosts[1].name"),
         ("hosts:\n  - address: '-oProxyCommand=x'\n", 2, "hosts[0].address"),
         ("hosts:\n  - address: 127.0.0.1\n    ports: [22, 70000]\n", 3, "hosts[0].ports"),
+        ("hosts:\n  - address: 10.0.0.0/8\n", 2, "hosts[0].address"),
     ],
 )
 def test_inventory_errors_name_line_and_key(tmp_path, body, line, key):
