@@ -160,6 +160,8 @@ class Collector:
 
     name: ClassVar[str]
     options: ClassVar[Mapping[str, Any]] = {}
+    # Network collectors set this False: they must work when logging in to the host fails.
+    needs_host: ClassVar[bool] = True
 
     def parse_options(self, reader: MapReader) -> dict[str, Any]:
         """Validate this collector's profile options; override for structured options."""

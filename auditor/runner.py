@@ -105,9 +105,10 @@ class FactCache:
     def _collect(self, name: str) -> Any:
         if name not in self.registry.collectors:
             raise FactsUnavailable(f"no '{name}' facts for this target")
+        collector = self.registry.collectors[name]
         env = CollectEnv(
             target=self.target,
-            host=self._open_host(),
+            host=self._open_host() if collector.needs_host else None,
             options=self.profile.collectors.get(name, {}),
             timeout=self.profile.timeouts["command"],
             connect_timeout=self.profile.timeouts["connect"],
@@ -115,7 +116,7 @@ class FactCache:
             fact=self.get,
         )
         started = time.monotonic()
-        value = self.registry.collectors[name].collect(env)
+        value = collector.collect(env)
         log.debug("collected %s on %s in %.2fs", name, self.target.name, time.monotonic() - started)
         return value
 

@@ -4,7 +4,8 @@ import datetime as dt
 import time
 import types
 
-from auditor.check import Collector
+from auditor.check import Collector, Scope
+from auditor.errors import CollectError
 from auditor.models import Severity, Status, Target, TargetKind
 from auditor.profile import load_profile
 from auditor.registry import build_registry
@@ -124,3 +125,34 @@ def test_a_partly_judged_check_is_an_error_that_keeps_its_findings(synthetic, ch
     result = Runner(registry, profile, opener=lambda target: None).run([LOCAL]).audits[0].results[0]
     assert result.status is Status.ERROR and result.reason == "tcp/2222: connection refused"
     assert [finding.resource for finding in result.findings] == ["tcp/22:thing"]
+
+
+class PortCounter(Collector):
+    """A network collector: it never needs to log in to the host."""
+
+    name = "ports"
+    needs_host = False
+
+    def collect(self, env):
+        assert env.host is None
+        return {"open": list(env.target.ports)}
+
+
+def refuse_login(target):
+    raise CollectError("ssh://audit@h: authentication failed")
+
+
+def test_a_failed_login_does_not_sink_network_collectors(synthetic, check_factory, tmp_path):
+    _, _, counting = synthetic()
+    module = types.ModuleType("mixed")
+    module.CHECKS = (check_factory("m.network", ("ports",), lambda self, facts, ctx: [], scope=Scope.NETWORK),
+                     check_factory("m.host", ("counted",), lambda self, facts, ctx: []))
+    module.COLLECTORS = (counting, PortCounter())
+    registry = build_registry([module])
+    (tmp_path / "m.yaml").write_text("name: m\n")
+    target = Target(name="ssh://audit@h", kind=TargetKind.SSH, address="127.0.0.1", ports=(22,))
+    audit = Runner(registry, load_profile(str(tmp_path / "m.yaml"), registry), opener=refuse_login).run([target]).audits[0]
+    results = {result.check_id: result for result in audit.results}
+    assert results["m.network"].status is Status.PASS
+    assert results["m.host"].status is Status.ERROR and results["m.host"].reason == "ssh://audit@h: authentication failed"
+    assert counting.calls == 0
