@@ -1,0 +1,114 @@
+"""Ed25519 signatures on snapshots, so a reviewer can trust a snapshot months later.
+
+The signature covers the snapshot's canonical JSON (sorted keys, no insignificant spaces)
+without its ``signature`` member, and is stored in that member together with the SHA-256
+fingerprint of the public key, so a verifier can tell "signed by another key" from "altered".
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any, Mapping
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from auditor.errors import InputError
+from auditor.fileio import write_atomic
+
+ALGORITHM = "ed25519"
+
+
+class SignatureError(InputError):
+    """A key cannot be read, or a snapshot's signature is missing or does not verify."""
+
+
+def canonical_bytes(snapshot: Mapping[str, Any]) -> bytes:
+    """What is signed: the snapshot without its signature, in canonical JSON."""
+    unsigned = {key: value for key, value in snapshot.items() if key != "signature"}
+    return json.dumps(unsigned, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def key_fingerprint(public_key: Ed25519PublicKey) -> str:
+    """``SHA256:<base64>`` of the raw public key, as OpenSSH shows key fingerprints."""
+    raw = public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return "SHA256:" + base64.b64encode(hashlib.sha256(raw).digest()).decode().rstrip("=")
+
+
+def generate_keypair(prefix: str | Path) -> tuple[Path, Path]:
+    """Write PREFIX.key (private, mode 0600, never overwritten) and PREFIX.pub."""
+    private_path, public_path = Path(f"{prefix}.key"), Path(f"{prefix}.pub")
+    if private_path.exists():
+        raise SignatureError(str(private_path), "already exists; refusing to overwrite a private key")
+    key = Ed25519PrivateKey.generate()
+    private_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                    serialization.NoEncryption())
+    # Create the private key with its final mode, so it is never readable by others, not even briefly.
+    descriptor = os.open(private_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as stream:
+        stream.write(private_pem)
+    public_pem = key.public_key().public_bytes(serialization.Encoding.PEM,
+                                               serialization.PublicFormat.SubjectPublicKeyInfo)
+    write_atomic(public_path, public_pem.decode())
+    return private_path, public_path
+
+
+def load_private_key(path: str | Path) -> Ed25519PrivateKey:
+    """An Ed25519 private key from a PEM file (unencrypted; keep it mode 0600)."""
+    try:
+        key = serialization.load_pem_private_key(_read_key(path), password=None)
+    except (ValueError, TypeError):
+        raise SignatureError(str(path), "not an unencrypted PEM private key") from None
+    if not isinstance(key, Ed25519PrivateKey):
+        raise SignatureError(str(path), "not an Ed25519 private key")
+    return key
+
+
+def load_public_key(path: str | Path) -> Ed25519PublicKey:
+    """An Ed25519 public key from a PEM file."""
+    try:
+        key = serialization.load_pem_public_key(_read_key(path))
+    except ValueError:
+        raise SignatureError(str(path), "not a PEM public key") from None
+    if not isinstance(key, Ed25519PublicKey):
+        raise SignatureError(str(path), "not an Ed25519 public key")
+    return key
+
+
+def _read_key(path: str | Path) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise SignatureError(str(path), f"cannot read key: {exc.strerror or exc}") from None
+
+
+def sign(snapshot: Mapping[str, Any], key: Ed25519PrivateKey) -> dict[str, Any]:
+    """A copy of ``snapshot`` with its ``signature`` member set."""
+    signature = key.sign(canonical_bytes(snapshot))
+    return {
+        **{k: v for k, v in snapshot.items() if k != "signature"},
+        "signature": {
+            "algorithm": ALGORITHM,
+            "key": key_fingerprint(key.public_key()),
+            "value": base64.b64encode(signature).decode(),
+        },
+    }
+
+
+def verify(snapshot: Mapping[str, Any], key: Ed25519PublicKey, name: str) -> None:
+    """Raise SignatureError unless ``snapshot`` carries a valid signature by ``key``."""
+    signature = snapshot.get("signature")
+    if not signature:
+        raise SignatureError(name, "is not signed")
+    expected = key_fingerprint(key)
+    if signature.get("key") != expected:
+        raise SignatureError(name, f"signed by key {signature.get('key')}, not by {expected}")
+    try:
+        key.verify(base64.b64decode(signature["value"], validate=True), canonical_bytes(snapshot))
+    except (InvalidSignature, ValueError):
+        raise SignatureError(name, "signature does not verify: the snapshot was altered after signing") from None
