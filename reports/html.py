@@ -58,7 +58,7 @@ def environment() -> Environment:
     )
 
 
-def _template(name: str) -> Template:
+def template(name: str) -> Template:
     return environment().get_template(name)
 
 
@@ -487,7 +487,7 @@ def coverage(phases: Sequence[PhaseView]) -> Coverage:
 def render_index(snapshot: Mapping[str, Any], phases: Sequence[PhaseView]) -> str:
     """The overview page."""
     summary = snapshot["summary"]
-    return _template("index.html.j2").render(
+    return template("index.html.j2").render(
         header=header(snapshot),
         nav=navigation(phases, INDEX_FILE),
         page_title="Overview",
@@ -508,7 +508,7 @@ def render_index(snapshot: Mapping[str, Any], phases: Sequence[PhaseView]) -> st
 
 def render_phase(snapshot: Mapping[str, Any], phases: Sequence[PhaseView], phase: PhaseView) -> str:
     """One phase page listing every measure of the phase."""
-    return _template("phase.html.j2").render(
+    return template("phase.html.j2").render(
         header=header(snapshot),
         nav=navigation(phases, phase.href),
         page_title=phase.title,
@@ -601,7 +601,7 @@ def render_diff_html(diff: SnapshotDiff) -> str:
     version_changes = tuple(
         MetaRow(key.replace("_", " "), str(old), str(new)) for key, (old, new) in diff.version_changes.items()
     )
-    return _template("diff.html.j2").render(
+    return template("diff.html.j2").render(
         page_title="Change report",
         meta=meta,
         version_changes=version_changes,
