@@ -8,6 +8,7 @@ with its reason and the other runs are shown.
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -59,3 +60,19 @@ def _load(path: Path, key: Ed25519PublicKey | None) -> HistoryEntry:
         # Loudly marked and left out of the trend: an unverified run must not shape the picture.
         return HistoryEntry(path, snapshot, f"signature: {exc.detail}", exc.detail)
     return HistoryEntry(path, snapshot, signature="verified")
+
+
+def prune(directory: Path, keep: int) -> list[Path]:
+    """Delete all but the ``keep`` newest run directories (those holding a snapshot.json).
+
+    Only run directories are ever removed; other files in the history directory are left alone.
+    Age is the snapshot file's modification time, which also works for unreadable snapshots.
+    """
+    if keep < 1:
+        raise ValueError("keep at least one run")
+    runs = sorted((path.parent for path in directory.glob("*/snapshot.json")),
+                  key=lambda run: (run / "snapshot.json").stat().st_mtime, reverse=True)
+    removed = runs[keep:]
+    for run in removed:
+        shutil.rmtree(run)
+    return removed
