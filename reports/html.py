@@ -10,14 +10,17 @@ so one Environment with autoescape on for every template renders everything.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import functools
+import hashlib
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
+from markupsafe import Markup
 
 from auditor import __version__, data
 from auditor.diff import SnapshotDiff
@@ -46,20 +49,63 @@ _OTHER_STATUSES = (Status.ERROR.value, Status.SKIPPED.value, Status.NOT_ASSESSAB
 # --------------------------------------------------------------------------- environment
 
 
+# Pages may run exactly one script, ours, pinned by its hash; nothing may load from anywhere.
+# Even if hostile text ever escaped escaping, the browser would refuse to run or fetch it.
+_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; script-src {}"
+
+
+@functools.cache
+def filter_script() -> str:
+    """The findings filter (reports/templates/filters.js), inlined so pages stay self-contained."""
+    return (data.templates_dir() / "filters.js").read_text(encoding="utf-8")
+
+
+def content_security_policy(script: str | None) -> str:
+    """The CSP of a page: no script at all, or only ``script`` (by SHA-256)."""
+    if script is None:
+        return _CSP.format("'none'")
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
+    return _CSP.format(f"'sha256-{digest}'")
+
+
 @functools.cache
 def environment() -> Environment:
     """The one Jinja2 environment: autoescape for every template, undefined names are errors."""
-    return Environment(
+    env = Environment(
         loader=FileSystemLoader(data.templates_dir()),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.globals.update(csp=content_security_policy(None), script=None, filters=None)
+    return env
 
 
 def template(name: str) -> Template:
+    """A report template from the one environment."""
     return environment().get_template(name)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The choices of a page's findings filter."""
+
+    severities: tuple[str, ...]
+    targets: tuple[str, ...]
+    owners: tuple[str, ...]
+
+
+def filter_context(findings: Iterable[FindingView]) -> dict[str, Any]:
+    """Template variables for a page with the findings filter: its choices, the script, the CSP."""
+    findings = list(findings)
+    script = filter_script()
+    return {
+        "filters": Filters(SEVERITIES, tuple(sorted({f.target for f in findings})),
+                           tuple(sorted({f.owner for f in findings if f.owner}))),
+        "script": Markup(script),  # our own static file, never data
+        "csp": content_security_policy(script),
+    }
 
 
 # --------------------------------------------------------------------------- view models
@@ -110,6 +156,7 @@ class FindingView:
     waiver_owner: str
     waiver_expires: str
     waiver_justification: str
+    owner: str = ""  # the target's owner (lab, team), for the owner filter
 
 
 @dataclass(frozen=True)
@@ -264,10 +311,12 @@ def _finding_state(finding: Mapping[str, Any]) -> str:
     return "expired" if finding.get("waiver_expired") else "waived"
 
 
-def finding_view(finding: Mapping[str, Any], check_titles: Mapping[str, str] | None = None) -> FindingView:
+def finding_view(finding: Mapping[str, Any], check_titles: Mapping[str, str] | None = None,
+                 owners: Mapping[str, str] | None = None) -> FindingView:
     """The display form of one snapshot finding."""
     waiver = finding.get("waiver") or {}
     return FindingView(
+        owner=(owners or {}).get(finding["target"], ""),
         severity=finding["severity"],
         target=finding["target"],
         check_id=finding["check_id"],
@@ -284,8 +333,14 @@ def finding_view(finding: Mapping[str, Any], check_titles: Mapping[str, str] | N
     )
 
 
-def _finding_views(findings: Iterable[Mapping[str, Any]], titles: Mapping[str, str]) -> tuple[FindingView, ...]:
-    return tuple(finding_view(finding, titles) for finding in sorted(findings, key=_severity_key))
+def _finding_views(findings: Iterable[Mapping[str, Any]], titles: Mapping[str, str],
+                   owners: Mapping[str, str]) -> tuple[FindingView, ...]:
+    return tuple(finding_view(finding, titles, owners) for finding in sorted(findings, key=_severity_key))
+
+
+def target_owners(snapshot: Mapping[str, Any]) -> dict[str, str]:
+    """Target name -> owner, for targets that name one."""
+    return {target["name"]: target["owner"] for target in snapshot["targets"] if target.get("owner")}
 
 
 def _result_view(result: Mapping[str, Any], titles: Mapping[str, str]) -> ResultView:
@@ -351,8 +406,9 @@ def measure_view(measure: Mapping[str, Any], snapshot: Mapping[str, Any], titles
     measure_id = measure["id"]
     findings = [finding for finding in snapshot["findings"] if measure_id in finding["measures"]]
     results = [result for result in snapshot["results"] if measure_id in result["measures"]]
-    open_findings = _finding_views((f for f in findings if _finding_state(f) != "waived"), titles)
-    waived = _finding_views((f for f in findings if _finding_state(f) == "waived"), titles)
+    owners = target_owners(snapshot)
+    open_findings = _finding_views((f for f in findings if _finding_state(f) != "waived"), titles, owners)
+    waived = _finding_views((f for f in findings if _finding_state(f) == "waived"), titles, owners)
     passed = _passed_checks([r for r in results if r["status"] == Status.PASS.value], titles)
     others = tuple(sorted((_result_view(r, titles) for r in results if _is_other(r)),
                           key=lambda v: (v.status, v.check_id, v.target)))
@@ -473,7 +529,8 @@ def unmapped_findings(snapshot: Mapping[str, Any]) -> tuple[FindingView, ...]:
     """Findings naming no measure of the snapshot's catalogue: no phase page would show them."""
     known = {measure["id"] for measure in snapshot["catalogue"]["measures"]}
     titles = {check_id: _check_title(snapshot, check_id) for check_id in snapshot["checks"]}
-    return _finding_views((f for f in snapshot["findings"] if not known.intersection(f["measures"])), titles)
+    unmapped = (f for f in snapshot["findings"] if not known.intersection(f["measures"]))
+    return _finding_views(unmapped, titles, target_owners(snapshot))
 
 
 def coverage(phases: Sequence[PhaseView]) -> Coverage:
@@ -515,6 +572,7 @@ def render_phase(snapshot: Mapping[str, Any], phases: Sequence[PhaseView], phase
         phase=phase,
         as_of=_run_date(snapshot).isoformat(),
         generator_version=__version__,
+        **filter_context(f for m in phase.measures for f in (*m.open_findings, *m.waived_findings)),
     )
 
 
@@ -580,15 +638,15 @@ def diff_sections(diff: SnapshotDiff) -> tuple[DiffSection, ...]:
     """The change report's sections, in reading order, persisting findings last and collapsed."""
     titles: dict[str, str] = {}
     return (
-        DiffSection("new", "New findings", "findings", _finding_views(diff.new, titles)),
-        DiffSection("resolved", "Resolved findings", "findings", _finding_views(diff.resolved, titles)),
+        DiffSection("new", "New findings", "findings", _finding_views(diff.new, titles, {})),
+        DiffSection("resolved", "Resolved findings", "findings", _finding_views(diff.resolved, titles, {})),
         DiffSection("severity", "Severity changed", "severity", tuple(
             ChangeView(c.old["severity"], c.new["severity"], finding_view(c.new)) for c in diff.severity_changed)),
         DiffSection("waiver", "Waiver changed", "waiver", tuple(
             ChangeView(c.old, c.new, finding_view(c.finding)) for c in diff.waiver_changed)),
         DiffSection("status", "Check status changed", "status", tuple(diff.status_changed)),
         DiffSection("persisting", "Persisting findings", "findings",
-                    _finding_views(diff.persisting, titles), collapsed=True),
+                    _finding_views(diff.persisting, titles, {}), collapsed=True),
     )
 
 

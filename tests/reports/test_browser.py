@@ -1,0 +1,109 @@
+"""The reports in a real browser (Debian's Chromium driven by Playwright).
+
+No console errors, no request leaves the page's own files, the findings filter works, and
+hostile text in a finding is shown as text and runs nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from auditor.diff import compare
+from auditor.history import load_history
+from auditor.reports.history import render_history_html
+from auditor.reports.html import render_diff_html, write_run_reports
+from testkit.snapshots import XSS_SCRIPT, sample_snapshot
+
+playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = [pytest.mark.integration,
+              pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed")]
+# Chromium's own background traffic is switched off: the only requests left are the page's.
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--disable-default-apps"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright.sync_playwright() as driver:
+        instance = driver.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    """A run report, a diff page and a history page, from snapshots with hostile text and owners."""
+    root = tmp_path_factory.mktemp("site")
+    old = sample_snapshot()
+    new = json.loads(json.dumps(old))
+    new["targets"] = [{**target, "owner": f"lab-{target['name']}"} for target in new["targets"]]
+    new["started_at"] = "2025-04-01T10:00:00+00:00"
+    for name, snapshot in (("run-1", old), ("run-2", new)):
+        (root / name).mkdir()
+        (root / name / "snapshot.json").write_text(json.dumps(snapshot))
+        write_run_reports(snapshot, root / name)
+    (root / "diff.html").write_text(render_diff_html(compare(old, new)))
+    (root / "history.html").write_text(render_history_html(load_history(root), root / "history.html"))
+    return root
+
+
+def open_page(browser, path: Path):
+    """Open a page, recording console errors, dialogs and every request it makes."""
+    page = browser.new_page()
+    seen = {"errors": [], "requests": [], "dialogs": []}
+    page.on("console", lambda message: message.type == "error" and seen["errors"].append(message.text))
+    page.on("pageerror", lambda error: seen["errors"].append(str(error)))
+    page.on("request", lambda request: seen["requests"].append(request.url))
+    page.on("dialog", lambda dialog: (seen["dialogs"].append(dialog.message), dialog.dismiss()))
+    page.goto(path.as_uri())
+    page.wait_for_load_state("load")
+    return page, seen
+
+
+@pytest.mark.parametrize("relative", ["run-2/index.html", "run-2/prevention.html", "run-2/awareness.html",
+                                      "diff.html", "history.html"])
+def test_pages_load_cleanly_and_request_nothing_outside(browser, site, relative):
+    page, seen = open_page(browser, site / relative)
+    assert seen["errors"] == []
+    assert all(url.startswith("file://") for url in seen["requests"]), seen["requests"]
+    assert seen["dialogs"] == []
+    page.close()
+
+
+def test_hostile_text_shows_as_text_and_runs_nothing(browser, site):
+    page, seen = open_page(browser, site / "run-2" / "prevention.html")
+    assert XSS_SCRIPT in page.inner_text("main")
+    assert seen["dialogs"] == [] and seen["errors"] == []
+    assert page.evaluate("document.querySelectorAll('main script, main img').length") == 0
+    page.close()
+
+
+def visible_findings(page) -> list[tuple[str, str, str]]:
+    return page.evaluate("""Array.from(document.querySelectorAll('[data-severity]'))
+        .filter(e => !e.hidden).map(e => [e.dataset.severity, e.dataset.target, e.dataset.owner])""")
+
+
+def test_filters_by_severity_target_and_owner(browser, site):
+    page, seen = open_page(browser, site / "run-2" / "prevention.html")
+    everything = visible_findings(page)
+    assert len(everything) >= 3 and len({f[1] for f in everything}) >= 2
+    page.select_option("#filters select[name=severity]", "high")
+    high = visible_findings(page)
+    assert high and all(f[0] in ("high", "critical") for f in high) and len(high) < len(everything)
+    page.select_option("#filters select[name=severity]", "info")
+    target = everything[0][1]
+    page.select_option("#filters select[name=target]", target)
+    assert {f[1] for f in visible_findings(page)} == {target}
+    page.select_option("#filters select[name=target]", "")
+    owner = f"lab-{everything[-1][1]}"
+    page.select_option("#filters select[name=owner]", owner)
+    assert {f[2] for f in visible_findings(page)} == {owner}
+    shown = page.inner_text("#filter-count")
+    assert shown == f"{len(visible_findings(page))} of {len(everything)} findings shown"
+    assert seen["errors"] == []
+    page.close()
