@@ -6,12 +6,13 @@ versions, the catalogue it was judged against, check metadata, results, findings
 
 from __future__ import annotations
 
+import functools
 import json
 from collections import Counter
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
-import jsonschema
+import fastjsonschema
 
 from auditor import __version__, data
 from auditor.catalogue import Catalogue
@@ -122,21 +123,41 @@ def load_snapshot(path: str | Path) -> dict[str, Any]:
     return snapshot
 
 
-_schema: dict[str, Any] | None = None
-
-
+@functools.cache
 def schema() -> dict[str, Any]:
-    """The snapshot JSON Schema (loaded once)."""
-    global _schema
-    if _schema is None:
-        _schema = json.loads(data.schema_path().read_text(encoding="utf-8"))
-    return _schema
+    """The snapshot JSON Schema."""
+    return json.loads(data.schema_path().read_text(encoding="utf-8"))
+
+
+def _inline_refs(node: Any, root: Mapping[str, Any]) -> Any:
+    """The schema with every local ``$ref`` replaced by its definition (ours never recurse).
+
+    fastjsonschema formats an error name for every ``$ref`` call, even when nothing fails;
+    inside arrays of 100,000 findings that alone took most of the validation time.
+    """
+    if isinstance(node, dict):
+        if "$ref" in node:
+            target: Any = root
+            for part in node["$ref"].removeprefix("#/").split("/"):
+                target = target[part]
+            return _inline_refs(target, root)
+        return {key: _inline_refs(value, root) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_inline_refs(item, root) for item in node]
+    return node
+
+
+@functools.cache
+def _validator() -> Callable[[Any], Any]:
+    # Compiled once to Python code, which an interpreting validator cannot match on
+    # fleet-sized snapshots (tens of seconds for 100,000 findings).
+    return fastjsonschema.compile(_inline_refs(schema(), schema()))
 
 
 def validate(snapshot: Mapping[str, Any], name: str) -> None:
     """Raise SnapshotError naming the first place the document departs from the schema."""
-    validator = jsonschema.Draft202012Validator(schema())
-    error = jsonschema.exceptions.best_match(validator.iter_errors(snapshot))
-    if error is not None:
-        where = "/".join(str(part) for part in error.absolute_path) or "(top level)"
-        raise SnapshotError(name, f"does not match the snapshot schema at {where}: {error.message}")
+    try:
+        _validator()(snapshot)
+    except fastjsonschema.JsonSchemaValueException as exc:
+        where = "/".join(str(part) for part in exc.path[1:]) or "(top level)"
+        raise SnapshotError(name, f"does not match the snapshot schema at {where}: {exc.message}") from None
