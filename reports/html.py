@@ -14,7 +14,7 @@ import base64
 import datetime as dt
 import functools
 import hashlib
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
@@ -28,6 +28,10 @@ from auditor.fileio import write_atomic
 from auditor.models import Severity, Status
 
 INDEX_FILE = "index.html"
+# Per measure, the most severe findings are shown in full; the rest are counted by check and
+# are in findings.csv and the snapshot. A page of 100,000 findings helps nobody and takes
+# minutes to render.
+MAX_FINDINGS_SHOWN = 200
 
 # A measure's status, worst first; the second item is the CSS class of its badge.
 STATUS_FINDINGS = "findings"
@@ -207,11 +211,14 @@ class MeasureView:
     cis_v8: tuple[str, ...]
     status: str
     status_class: str
-    open_findings: tuple[FindingView, ...]
+    open_findings: tuple[FindingView, ...]  # the most severe, at most MAX_FINDINGS_SHOWN
     waived_findings: tuple[FindingView, ...]
     passed: tuple[PassedCheckView, ...]
     other_results: tuple[ResultView, ...]
     attestations: tuple[AttestationView, ...]
+    open_total: int = 0
+    open_more: tuple[tuple[str, int], ...] = ()  # (check title, count) of open findings not shown
+    waived_total: int = 0
 
     @property
     def nothing_recorded(self) -> bool:
@@ -335,6 +342,7 @@ def finding_view(finding: Mapping[str, Any], check_titles: Mapping[str, str] | N
 
 def _finding_views(findings: Iterable[Mapping[str, Any]], titles: Mapping[str, str],
                    owners: Mapping[str, str]) -> tuple[FindingView, ...]:
+    """Display forms, most severe first."""
     return tuple(finding_view(finding, titles, owners) for finding in sorted(findings, key=_severity_key))
 
 
@@ -400,21 +408,45 @@ def measure_status(open_findings: int, passed: int, current: int, overdue: int) 
     return STATUS_NOT_EVIDENCED
 
 
+@dataclass(frozen=True)
+class _ByMeasure:
+    """A snapshot's findings and results grouped by measure id (built once per report)."""
+
+    findings: Mapping[str, list[Mapping[str, Any]]]
+    results: Mapping[str, list[Mapping[str, Any]]]
+    owners: Mapping[str, str]
+
+    @classmethod
+    def of(cls, snapshot: Mapping[str, Any]) -> _ByMeasure:
+        findings: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
+        results: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
+        for finding in snapshot["findings"]:
+            for measure_id in finding["measures"]:
+                findings[measure_id].append(finding)
+        for result in snapshot["results"]:
+            for measure_id in result["measures"]:
+                results[measure_id].append(result)
+        return cls(findings, results, target_owners(snapshot))
+
+
 def measure_view(measure: Mapping[str, Any], snapshot: Mapping[str, Any], titles: Mapping[str, str],
-                 as_of: dt.date) -> MeasureView:
+                 as_of: dt.date, grouped: _ByMeasure | None = None) -> MeasureView:
     """Everything the snapshot says about one measure."""
     measure_id = measure["id"]
-    findings = [finding for finding in snapshot["findings"] if measure_id in finding["measures"]]
-    results = [result for result in snapshot["results"] if measure_id in result["measures"]]
-    owners = target_owners(snapshot)
-    open_findings = _finding_views((f for f in findings if _finding_state(f) != "waived"), titles, owners)
-    waived = _finding_views((f for f in findings if _finding_state(f) == "waived"), titles, owners)
+    grouped = grouped or _ByMeasure.of(snapshot)
+    findings = grouped.findings.get(measure_id, [])
+    results = grouped.results.get(measure_id, [])
+    owners = grouped.owners
+    open_raw = sorted((f for f in findings if _finding_state(f) != "waived"), key=_severity_key)
+    waived_raw = sorted((f for f in findings if _finding_state(f) == "waived"), key=_severity_key)
+    open_findings = _finding_views(open_raw[:MAX_FINDINGS_SHOWN], titles, owners)
+    waived = _finding_views(waived_raw[:MAX_FINDINGS_SHOWN], titles, owners)
     passed = _passed_checks([r for r in results if r["status"] == Status.PASS.value], titles)
     others = tuple(sorted((_result_view(r, titles) for r in results if _is_other(r)),
                           key=lambda v: (v.status, v.check_id, v.target)))
     attestations = tuple(attestation_view(a, as_of) for a in snapshot["attestations"] if a["measure"] == measure_id)
     overdue = sum(1 for a in attestations if a.overdue)
-    status = measure_status(len(open_findings), len(passed), len(attestations) - overdue, overdue)
+    status = measure_status(len(open_raw), len(passed), len(attestations) - overdue, overdue)
     crosswalk = measure.get("crosswalk", {})
     return MeasureView(
         id=measure_id,
@@ -431,7 +463,15 @@ def measure_view(measure: Mapping[str, Any], snapshot: Mapping[str, Any], titles
         passed=passed,
         other_results=others,
         attestations=attestations,
+        open_total=len(open_raw),
+        open_more=_count_by_check(open_raw[MAX_FINDINGS_SHOWN:], titles),
+        waived_total=len(waived_raw),
     )
+
+
+def _count_by_check(findings: Sequence[Mapping[str, Any]], titles: Mapping[str, str]) -> tuple[tuple[str, int], ...]:
+    counts = Counter(titles.get(f["check_id"]) or f["check_id"] for f in findings)
+    return tuple(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
 
 def phase_views(snapshot: Mapping[str, Any]) -> tuple[PhaseView, ...]:
@@ -439,13 +479,15 @@ def phase_views(snapshot: Mapping[str, Any]) -> tuple[PhaseView, ...]:
     titles = {check_id: _check_title(snapshot, check_id) for check_id in snapshot["checks"]}
     as_of = _run_date(snapshot)
     measures = snapshot["catalogue"]["measures"]
+    grouped = _ByMeasure.of(snapshot)
     return tuple(
         PhaseView(
             id=phase["id"],
             title=phase["title"],
             summary=phase.get("summary", ""),
             href=phase_file_name(phase["id"]),
-            measures=tuple(measure_view(m, snapshot, titles, as_of) for m in measures if m["phase"] == phase["id"]),
+            measures=tuple(measure_view(m, snapshot, titles, as_of, grouped) for m in measures
+                           if m["phase"] == phase["id"]),
         )
         for phase in snapshot["catalogue"]["phases"]
     )
