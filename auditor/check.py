@@ -141,6 +141,7 @@ class CollectEnv:
     ``fact(name)`` returns another collector's facts for the same target (collected once and
     cached, failures raised as their CollectError), so e.g. the SSH wire audit can use the
     ports that discovery found. ``limiter`` bounds concurrent connections per host.
+    ``policies`` are the profile's loaded policies (discovery scans the services policy's ports).
     """
 
     target: Target
@@ -150,6 +151,7 @@ class CollectEnv:
     connect_timeout: float = 5.0
     limiter: HostLimiter = field(default_factory=lambda: HostLimiter(2))
     fact: Callable[[str], Any] = _no_other_facts
+    policies: Mapping[str, Any] = field(default_factory=dict)  # the profile's loaded policies, by kind
 
 
 class Collector:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import json
 import logging
 import sys
@@ -23,8 +24,11 @@ from auditor.fileio import write_atomic
 from auditor.models import Target
 from auditor.profile import DEFAULT_PROFILE, load_profile, shipped_profiles
 from auditor.registry import default_registry
-from auditor.runner import Runner
+from auditor.runner import Runner, open_host
 from auditor.snapshot import build_snapshot, load_snapshot, write_snapshot
+from auditor.ssh_config import SSHConfigFile
+from auditor.ssh_host import SSHSettings
+from auditor.ssh_known_hosts import KnownHosts
 from auditor.targets import SITE, load_inventory, parse_target
 
 EXIT_USAGE = 3
@@ -55,6 +59,12 @@ def build_parser() -> argparse.ArgumentParser:
                      help=f"shipped profile name or path to a YAML profile (default: {DEFAULT_PROFILE})")
     run.add_argument("--out", metavar="DIR", help="output directory (default: ./audit-<UTC time>)")
     run.add_argument("--attestations", metavar="FILE", help="attestation file (overrides the profile's)")
+    run.add_argument("--known-hosts", metavar="FILE", action="append",
+                     help="known_hosts file for ssh:// targets, repeatable (default: ~/.ssh/known_hosts "
+                          "and /etc/ssh/ssh_known_hosts)")
+    run.add_argument("--trust-on-first-use", metavar="FILE",
+                     help="accept host keys not seen before and record them in FILE (changed keys are still refused)")
+    run.add_argument("--ssh-config", metavar="FILE", help="SSH client configuration (default: ~/.ssh/config)")
 
     diff = commands.add_parser("diff", help="compare two snapshots (older first)")
     diff.add_argument("old", metavar="OLD.json")
@@ -94,10 +104,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-def _targets(args: argparse.Namespace) -> list[Target]:
-    targets = [parse_target(text) for text in args.targets]
+def _targets(args: argparse.Namespace, ssh_config: SSHConfigFile) -> list[Target]:
+    targets = [parse_target(text, ssh_config) for text in args.targets]
     if args.inventory:
-        targets.extend(load_inventory(args.inventory))
+        targets.extend(load_inventory(args.inventory, ssh_config))
     if not targets:
         targets = [parse_target("local")]
     seen: set[str] = set()
@@ -113,13 +123,16 @@ def cmd_run(args: argparse.Namespace) -> int:
     registry = default_registry()
     profile = load_profile(args.profile, registry)
     catalogue = load_catalogue()
-    targets = _targets(args)
+    ssh_config = SSHConfigFile(args.ssh_config)
+    targets = _targets(args, ssh_config)
+    ssh = SSHSettings(known_hosts=KnownHosts(args.known_hosts, args.trust_on_first_use), ssh_config=ssh_config,
+                      connect_timeout=profile.timeouts["connect"], command_timeout=profile.timeouts["command"])
     attestation_file = args.attestations or profile.attestations
     attestations = load_attestations(attestation_file, catalogue) if attestation_file else []
     out = Path(args.out or f"audit-{dt.datetime.now(dt.timezone.utc):%Y%m%dT%H%M%SZ}")
 
     site_facts = {"attestations": [attestation.to_dict() for attestation in attestations]}
-    runner = Runner(registry, profile, site_facts=site_facts)
+    runner = Runner(registry, profile, site_facts=site_facts, opener=functools.partial(open_host, ssh=ssh))
     run = runner.run([*targets, SITE])
     snapshot = build_snapshot(run, profile, catalogue, registry, site_facts["attestations"])
     write_snapshot(snapshot, out / SNAPSHOT_NAME)

@@ -51,6 +51,28 @@ class TargetKind(enum.Enum):
 
 
 @dataclass(frozen=True)
+class SSHAccess:
+    """How to log in to an ``ssh`` target beyond user and port; never holds a secret.
+
+    ``key`` is the *path* of a private key file (its contents are read only when connecting),
+    ``sudo`` allows ``sudo -n`` for privileged commands, ``known_hosts`` adds a known_hosts file.
+    """
+
+    key: str | None = None
+    sudo: bool = False
+    known_hosts: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form for snapshots."""
+        data: dict[str, Any] = {"sudo": self.sudo}
+        if self.key is not None:
+            data["key"] = self.key
+        if self.known_hosts is not None:
+            data["known_hosts"] = self.known_hosts
+        return data
+
+
+@dataclass(frozen=True)
 class Target:
     """Something audited: ``name`` is the stable label used in findings and fingerprints."""
 
@@ -63,6 +85,7 @@ class Target:
     owner: str | None = None
     ports: tuple[int, ...] = ()
     tags: tuple[str, ...] = ()
+    ssh: SSHAccess | None = None  # inventory ``ssh:`` settings of an ``ssh`` target
 
     @property
     def has_host_access(self) -> bool:
@@ -79,6 +102,8 @@ class Target:
             data["ports"] = list(self.ports)
         if self.tags:
             data["tags"] = list(self.tags)
+        if self.ssh is not None:
+            data["ssh"] = self.ssh.to_dict()
         return data
 
 

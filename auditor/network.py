@@ -90,6 +90,15 @@ class BoundedStream:
             self._fill(size - len(self._buffer))
         return self._take(size)
 
+    def read_to_end(self, limit: int) -> bytes:
+        """Bytes until the peer closes, at most ``limit`` (anything beyond is left unread)."""
+        while len(self._buffer) < limit:
+            try:
+                self._fill(limit - len(self._buffer))
+            except ConnectionError:
+                break
+        return self._take(min(limit, len(self._buffer)))
+
     def _take(self, size: int) -> bytes:
         data = bytes(self._buffer[:size])
         del self._buffer[:size]

@@ -23,6 +23,7 @@ from auditor.models import CheckResult, Finding, Status, Target, TargetKind
 from auditor.network import HostLimiter
 from auditor.profile import Profile
 from auditor.registry import Registry
+from auditor.ssh_host import SSHSettings, connect_host
 
 log = logging.getLogger(__name__)
 
@@ -60,12 +61,16 @@ class AuditRun:
         return [finding for result in self.results for finding in result.findings]
 
 
-def open_host(target: Target) -> Host | None:
-    """The host backend for a target; network-only and site targets have none."""
+def open_host(target: Target, ssh: SSHSettings | None = None) -> Host | None:
+    """The host backend for a target; network-only and site targets have none.
+
+    ``ssh`` carries known_hosts, the SSH configuration and timeouts (defaults when None);
+    a failed SSH login raises a CollectError that the target's host checks report.
+    """
     if target.kind is TargetKind.LOCAL:
         return LocalHost()
     if target.kind is TargetKind.SSH:
-        raise CollectError("host access over SSH is not available in this version; use a HOST target for network checks")
+        return connect_host(target, ssh or SSHSettings())
     return None
 
 
@@ -114,6 +119,7 @@ class FactCache:
             connect_timeout=self.profile.timeouts["connect"],
             limiter=self.limiter,
             fact=self.get,
+            policies=self.profile.policies,
         )
         started = time.monotonic()
         value = collector.collect(env)
@@ -139,6 +145,14 @@ class FactCache:
         for name, error in self._errors.items():
             recorded[name] = {"status": _status_of(error).value, "reason": str(error)}
         return recorded
+
+    def close(self) -> None:
+        """Close the host connection this cache opened (one SSH connection per target)."""
+        if self._host is not None:
+            try:
+                self._host.close()
+            except Exception:  # closing must never cost the target's results
+                log.debug("closing the host of %s failed", self.target.name, exc_info=True)
 
 
 def _status_of(error: CollectError) -> Status:
@@ -190,6 +204,7 @@ class Runner:
                 continue
             audit.results.append(self.evaluate(check, target, cache))
         audit.facts = cache.record()
+        cache.close()
         audit.finished = time.monotonic()
         return audit
 

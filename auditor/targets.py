@@ -9,7 +9,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from auditor.errors import InventoryError
-from auditor.models import Target, TargetKind
+from auditor.models import SSHAccess, Target, TargetKind
+from auditor.ssh_config import SSHConfigFile
 from auditor.yamlfile import MapReader, load_yaml
 
 SITE = Target(name="site", kind=TargetKind.SITE)
@@ -28,12 +29,20 @@ def valid_address(text: str) -> bool:
         return bool(_HOSTNAME.match(text))
 
 
-def parse_target(text: str) -> Target:
-    """Parse one command-line target; raises InventoryError naming the argument."""
+def valid_user(text: str) -> bool:
+    """True for a POSIX-style user name (never something an ssh client could read as an option)."""
+    return bool(_USER.match(text))
+
+
+def parse_target(text: str, ssh_config: SSHConfigFile | None = None) -> Target:
+    """Parse one command-line target; raises InventoryError naming the argument.
+
+    For ``ssh://`` targets, ``ssh_config`` supplies the Port and User the URL leaves out.
+    """
     if text == "local":
         return Target(name="local", kind=TargetKind.LOCAL)
     if text.startswith("ssh://"):
-        return _parse_ssh_url(text)
+        return _parse_ssh_url(text, ssh_config)
     if "://" in text:
         raise InventoryError(text, "unknown scheme (use local, HOST[:PORT] or ssh://[user@]HOST[:PORT])")
     if "/" in text:
@@ -80,7 +89,7 @@ def _port(text: str, port: str) -> int:
     return int(port)
 
 
-def _parse_ssh_url(text: str) -> Target:
+def _parse_ssh_url(text: str, ssh_config: SSHConfigFile | None) -> Target:
     parts = urlsplit(text)
     if parts.path not in ("", "/") or parts.query or parts.fragment or parts.password:
         raise InventoryError(text, "expected ssh://[user@]HOST[:PORT] and nothing more")
@@ -93,17 +102,35 @@ def _parse_ssh_url(text: str) -> Target:
         raise InventoryError(text, "not a valid host name or address")
     if parts.username is not None and not _USER.match(parts.username):
         raise InventoryError(text, "not a valid user name")
-    return Target(name=text.rstrip("/"), kind=TargetKind.SSH, address=host, port=port or 22, user=parts.username)
+    port, user = _with_ssh_config(host, port, parts.username, ssh_config)
+    return Target(name=text.rstrip("/"), kind=TargetKind.SSH, address=host, port=port, user=user)
 
 
-def load_inventory(path: str | Path) -> list[Target]:
+def _with_ssh_config(host: str, port: int | None, user: str | None,
+                     ssh_config: SSHConfigFile | None) -> tuple[int, str | None]:
+    """Port and user as ssh would pick them: the target's own, else the SSH configuration's.
+
+    Resolved here, once, so the snapshot names the port and user that were audited and the
+    network checks look at the same daemon as the host checks.
+    """
+    configured = ssh_config.lookup(host) if ssh_config is not None else None
+    if port is None:
+        port = configured.port if configured is not None and configured.port else 22
+    if user is None and configured is not None and configured.user:
+        if not _USER.match(configured.user):
+            raise InventoryError(ssh_config.path, f"Host {host}: User '{configured.user}' is not a valid user name")  # type: ignore[union-attr]
+        user = configured.user
+    return port, user
+
+
+def load_inventory(path: str | Path, ssh_config: SSHConfigFile | None = None) -> list[Target]:
     """Read an inventory file: ``hosts:`` entries with name, address, ssh access, ports, role, owner, tags."""
     root = MapReader(load_yaml(path, InventoryError), str(path), InventoryError)
     root.reject_unknown({"hosts"})
     targets: list[Target] = []
     names: dict[str, int | None] = {}
     for item in root.items("hosts"):
-        target = _inventory_host(item)
+        target = _inventory_host(item, Path(path).parent, ssh_config)
         if target.name in names:
             item.fail("name", f"duplicate host '{target.name}' (first at line {names[target.name]})")
         names[target.name] = item.line()
@@ -111,7 +138,7 @@ def load_inventory(path: str | Path) -> list[Target]:
     return targets
 
 
-def _inventory_host(item: MapReader) -> Target:
+def _inventory_host(item: MapReader, base: Path, ssh_config: SSHConfigFile | None) -> Target:
     item.reject_unknown({"name", "address", "local", "ssh", "ports", "role", "owner", "tags"})
     if item.boolean("local", False):
         return Target(name=item.string("name", "local"), kind=TargetKind.LOCAL,
@@ -128,13 +155,10 @@ def _inventory_host(item: MapReader) -> Target:
     if not valid_address(address):
         item.fail("address", f"'{address}' is not a valid host name or address")
     ssh = item.mapping("ssh", None)
-    user, port, kind = None, None, TargetKind.NETWORK
+    user, port, kind, access = None, None, TargetKind.NETWORK, None
     if ssh is not None:
-        ssh.reject_unknown({"user", "port"})
-        user = ssh.string("user", None)
-        if user is not None and not _USER.match(user):
-            ssh.fail("user", "not a valid user name")
-        port = int(ssh.number("port", 22, minimum=1))
+        user, port, access = _inventory_ssh(ssh, base)
+        port, user = _with_ssh_config(address, port, user, ssh_config)
         kind = TargetKind.SSH
     return Target(
         name=item.string("name", address),
@@ -146,7 +170,33 @@ def _inventory_host(item: MapReader) -> Target:
         owner=item.string("owner", None),
         ports=tuple(_ports(item)),
         tags=tuple(item.strings("tags", [])),
+        ssh=access,
     )
+
+
+def _inventory_ssh(ssh: MapReader, base: Path) -> tuple[str | None, int | None, SSHAccess]:
+    """The ``ssh:`` mapping of a host: user, port, key (a path), sudo, known_hosts (a path)."""
+    ssh.reject_unknown({"user", "port", "key", "sudo", "known_hosts"})
+    user = ssh.string("user", None)
+    if user is not None and not _USER.match(user):
+        ssh.fail("user", "not a valid user name")
+    port = ssh.number("port", None, minimum=1)
+    if port is not None and (not isinstance(port, int) or port > 65535):
+        ssh.fail("port", "port must be a number from 1 to 65535")
+    access = SSHAccess(key=_existing_file(ssh, "key", base), sudo=ssh.boolean("sudo", False),
+                       known_hosts=_existing_file(ssh, "known_hosts", base))
+    return user, port, access
+
+
+def _existing_file(reader: MapReader, key: str, base: Path) -> str | None:
+    """A file path (``~`` expanded, relative to the inventory's directory) that must exist."""
+    value = reader.string(key, None)
+    if value is None:
+        return None
+    path = base / Path(value).expanduser()
+    if not path.is_file():
+        reader.fail(key, f"{path}: no such file")
+    return str(path)
 
 
 def _ports(item: MapReader) -> list[int]:

@@ -58,14 +58,22 @@ class SshdCollector(Collector):
         binary = host.which(options["binary"], _SBIN_DIRS)
         notes: list[str] = []
         facts: dict[str, Any] | None = None
+        refused = ""  # why sshd -T could not get the privilege it needs (e.g. sudo wants a password)
         if binary is None:
             notes.append(f"{options['binary']} not found: effective configuration parsed from the files")
         else:
-            facts, failure = _from_sshd_t(host, binary, options["config"], contexts, env.timeout)
+            try:
+                facts, failure = _from_sshd_t(host, binary, options["config"], contexts, env.timeout)
+            except NotAssessable as exc:
+                facts, failure = None, str(exc)
+                refused = f"sshd -T not run: {exc}"
             if failure:
                 notes.append(f"sshd -T failed ({failure}): effective configuration parsed from the files")
         if facts is None:
-            facts = _from_files(host, options["config"], options["sshdir"], contexts, sshd_found=binary is not None)
+            try:
+                facts = _from_files(host, options["config"], options["sshdir"], contexts, sshd_found=binary is not None)
+            except NotAssessable as exc:
+                raise NotAssessable("; ".join(filter(None, [str(exc), refused]))) from None
         facts["notes"] = notes + facts.get("notes", [])
         facts["binary"] = binary
         facts["config"] = options["config"]
@@ -116,7 +124,9 @@ def _from_sshd_t(host: Host, binary: str, config: str, contexts: list[MatchConte
         if context is not None:
             argv += ["-C", context.to_sshd_arg()]
         try:
-            output = host.run(argv, timeout=timeout)
+            output = host.run(argv, timeout=timeout, privileged=True)  # sshd -T reads the host keys
+        except NotAssessable:
+            raise  # the privilege is missing, not the daemon at fault: the caller says so
         except CollectError as exc:
             return None, str(exc)
         if not output.ok:

@@ -99,7 +99,7 @@ def test_missing_config_with_a_daemon_is_an_error(tmp_path, sshd_binary):
 
 UNPRIVILEGED_SCRIPT = """
 import json, site, sys
-site.addsitedir(sys.argv[1])  # the test's site-packages, with its .pth files
+site.addsitedir(sys.argv[1])  # only the venv (-S keeps Debian's dist-packages out), with its .pth files
 from auditor.check import CollectEnv
 from auditor.checks._sshd_facts import SshdCollector
 from auditor.errors import CollectError
@@ -142,7 +142,7 @@ def test_unprivileged_run_reads_what_it_can_and_says_what_it_cannot(world_readab
         path.chmod(0o644)
     site_packages = sysconfig.get_paths()["purelib"]
     completed = subprocess.run(
-        ["runuser", "-u", "nobody", "--", "/usr/bin/python3", "-I", "-c", UNPRIVILEGED_SCRIPT,
+        ["runuser", "-u", "nobody", "--", "/usr/bin/python3", "-I", "-S", "-c", UNPRIVILEGED_SCRIPT,
          site_packages, str(readable), str(closed)],
         capture_output=True, text=True, timeout=60, cwd="/",
     )

@@ -1,0 +1,94 @@
+"""The user's OpenSSH client configuration (``~/.ssh/config`` or ``--ssh-config FILE``).
+
+Only what the SSH host backend honours is read: HostName, User, Port, IdentityFile,
+ProxyJump and HostKeyAlias. ProxyCommand is refused rather than run, because it is a shell
+command and the auditor never runs commands through a shell on this machine.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import paramiko
+
+from auditor.errors import InventoryError
+
+DEFAULT_SSH_CONFIG = "~/.ssh/config"
+MAX_JUMPS = 4  # a longer ProxyJump chain is almost certainly a loop in the configuration
+
+
+@dataclass(frozen=True)
+class HostConfig:
+    """How to reach one host, after applying the SSH configuration to what the target says."""
+
+    alias: str  # the name the target gave; the configuration is looked up with it
+    hostname: str  # where to connect (HostName, or the alias itself)
+    port: int | None  # the configuration's Port, or None
+    user: str | None  # the configuration's User, or None
+    identity_files: tuple[str, ...] = ()
+    proxy_jump: tuple[str, ...] = ()  # hops in order, each "[user@]host[:port]"
+    host_key_alias: str | None = None
+    proxy_command: str | None = None
+
+    @property
+    def known_hosts_name(self) -> str:
+        """The host name known_hosts entries are looked up under (HostKeyAlias wins, as in ssh)."""
+        return self.host_key_alias or self.hostname
+
+
+class SSHConfigFile:
+    """A parsed SSH client configuration; an absent default file is an empty configuration."""
+
+    def __init__(self, path: str | None = None):
+        self.path = os.path.expanduser(path or DEFAULT_SSH_CONFIG)
+        self._config = paramiko.SSHConfig()
+        # Raised on first use, so a broken SSH configuration cannot stop an audit without ssh:// targets.
+        self._error: InventoryError | None = None
+        if path is None and not os.path.exists(self.path):
+            return
+        try:
+            self._config = paramiko.SSHConfig.from_path(self.path)
+        except OSError as exc:
+            self._error = InventoryError(self.path, f"cannot read SSH configuration: {exc.strerror or exc}")
+        except Exception as exc:  # paramiko raises ConfigParseError, ValueError, ... on bad lines
+            self._error = InventoryError(self.path, f"invalid SSH configuration: {exc}")
+
+    def lookup(self, alias: str) -> HostConfig:
+        """The settings for ``alias``; an unreadable file or unusable value is an InventoryError naming the file."""
+        if self._error is not None:
+            raise self._error
+        try:
+            options = self._config.lookup(alias)
+        except Exception as exc:  # e.g. "Match exec" without the invoke package
+            raise InventoryError(self.path, f"Host {alias}: {exc}") from None
+        port = options.get("port")
+        if port is not None and (not str(port).isdigit() or not 0 < int(port) < 65536):
+            raise InventoryError(self.path, f"Host {alias}: Port '{port}' is not a port number")
+        jump = options.get("proxyjump", "none")
+        hops = () if jump.lower() == "none" else tuple(hop.strip() for hop in jump.split(",") if hop.strip())
+        if len(hops) > MAX_JUMPS:
+            raise InventoryError(self.path, f"Host {alias}: ProxyJump has more than {MAX_JUMPS} hops")
+        return HostConfig(
+            alias=alias,
+            hostname=options.get("hostname", alias),
+            port=int(port) if port is not None else None,
+            user=options.get("user"),
+            identity_files=tuple(os.path.expanduser(path) for path in options.get("identityfile", [])),
+            proxy_jump=hops,
+            host_key_alias=options.get("hostkeyalias"),
+            proxy_command=options.get("proxycommand") if options.get("proxycommand", "none").lower() != "none" else None,
+        )
+
+
+def local_user() -> str:
+    """The user running the auditor: the default login name, as for ssh."""
+    return getpass.getuser()
+
+
+def default_identity_files() -> tuple[str, ...]:
+    """The key files ssh tries when no IdentityFile is configured."""
+    home = Path("~/.ssh").expanduser()
+    return tuple(str(home / name) for name in ("id_ed25519", "id_ecdsa", "id_rsa"))
