@@ -1,5 +1,5 @@
 """Built-in check modules. Each module exposes ``CHECKS`` and ``COLLECTORS``; list it here."""
 
-from auditor.checks import attestation, ssh
+from auditor.checks import attestation, ssh, tls
 
-MODULES = (ssh, attestation)
+MODULES = (ssh, tls, attestation)
