@@ -1,5 +1,5 @@
 """Built-in check modules. Each module exposes ``CHECKS`` and ``COLLECTORS``; list it here."""
 
-from auditor.checks import attestation, services, ssh, tls
+from auditor.checks import attestation, data, services, ssh, tls
 
-MODULES = (ssh, services, tls, attestation)
+MODULES = (ssh, services, tls, data, attestation)
