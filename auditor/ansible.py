@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from auditor.errors import InventoryError
+from auditor.models import SSHAccess, Target, TargetKind
+from auditor.targets import valid_address
 from auditor.fileio import read_input
 from auditor.yamlfile import MapReader, load_yaml
 
@@ -193,3 +195,32 @@ def _ancestry(member_of: list[str], parents: dict[str, list[str]]) -> list[str]:
     for name in member_of:
         visit(name, frozenset())
     return ordered
+
+
+def ansible_targets(path: str | Path) -> list[Target]:
+    """Audit targets for an Ansible inventory's hosts: SSH targets, as Ansible reaches them.
+
+    ``ansible_host``/``ansible_port``/``ansible_user``/``ansible_ssh_private_key_file`` give the
+    access (``ansible_become: true`` allows ``sudo -n``); ``role``, ``owner`` and ``tags`` host or
+    group variables give the audit context, and the host's groups are added to its tags.
+    """
+    targets = []
+    for host in load_ansible_inventory(path):
+        variables = host.vars
+        address = str(variables.get("ansible_host", host.name))
+        if not valid_address(address):
+            raise InventoryError(str(path), f"host {host.name}: '{address}' is not a valid host name or address")
+        key = variables.get("ansible_ssh_private_key_file") or variables.get("ansible_private_key_file")
+        tags = variables.get("tags", [])
+        targets.append(Target(
+            name=host.name,
+            kind=TargetKind.SSH,
+            address=address,
+            port=int(variables.get("ansible_port", 22)),
+            user=variables.get("ansible_user"),
+            role=variables.get("role"),
+            owner=variables.get("owner"),
+            tags=tuple([*(tags if isinstance(tags, list) else [tags]), *host.groups]),
+            ssh=SSHAccess(key=str(key) if key else None, sudo=bool(variables.get("ansible_become", False))),
+        ))
+    return targets

@@ -11,20 +11,31 @@ import datetime as dt
 import functools
 import json
 import logging
+import shutil
 import sys
 from pathlib import Path
 from typing import Any, Sequence
 
 from auditor import __version__
+from auditor.ansible import ansible_targets
 from auditor.attestations import load_attestations
 from auditor.catalogue import load_catalogue
 from auditor.diff import compare, render_text
 from auditor.errors import AuditorError, InventoryError
 from auditor.fileio import write_atomic
+from auditor.history import load_history, prune
+from auditor.lock import run_lock
+from auditor.merge import merge_snapshots
 from auditor.models import Target
 from auditor.profile import DEFAULT_PROFILE, load_profile, shipped_profiles
+from auditor.progress import progress_printer
 from auditor.registry import default_registry
+from auditor.reports.history import render_history_html
+from auditor.reports.html import render_diff_html, write_run_reports
+from auditor.reports.machine import machine_outputs
 from auditor.runner import Runner, open_host
+from auditor.schedule import Schedule, install, run_command
+from auditor.signing import generate_keypair, load_private_key, load_public_key, sign, verify
 from auditor.snapshot import build_snapshot, load_snapshot, write_snapshot
 from auditor.ssh_config import SSHConfigFile
 from auditor.ssh_host import SSHSettings
@@ -33,6 +44,7 @@ from auditor.targets import SITE, load_inventory, parse_target
 
 EXIT_USAGE = 3
 SNAPSHOT_NAME = "snapshot.json"
+HISTORY_PAGE = "history.html"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -65,12 +77,52 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--trust-on-first-use", metavar="FILE",
                      help="accept host keys not seen before and record them in FILE (changed keys are still refused)")
     run.add_argument("--ssh-config", metavar="FILE", help="SSH client configuration (default: ~/.ssh/config)")
+    run.add_argument("--ansible", metavar="FILE", action="append", default=[],
+                     help="Ansible inventory (INI or YAML) whose hosts to audit over SSH, repeatable")
+    run.add_argument("--history", metavar="DIR",
+                     help="write into DIR/<UTC time>/, holding DIR's lock, and refresh DIR/history.html")
+    run.add_argument("--keep", type=int, metavar="N", help="with --history: keep only the N newest runs")
+    run.add_argument("--sign", metavar="KEY", help="sign the snapshot with this Ed25519 private key")
+    run.add_argument("-q", "--quiet", action="store_true", help="print only errors")
 
     diff = commands.add_parser("diff", help="compare two snapshots (older first)")
     diff.add_argument("old", metavar="OLD.json")
     diff.add_argument("new", metavar="NEW.json")
     diff.add_argument("--html", metavar="FILE", help="also write the change report as HTML")
     diff.add_argument("--json", metavar="FILE", help="also write the change report as JSON")
+    diff.add_argument("--key", metavar="PUB", help="refuse snapshots not signed with this public key")
+
+    report = commands.add_parser("report", help="write the reports of a snapshot again (e.g. with a newer version)")
+    report.add_argument("snapshot", metavar="SNAPSHOT.json")
+    report.add_argument("--out", metavar="DIR", required=True)
+    report.add_argument("--key", metavar="PUB", help="refuse the snapshot unless signed with this public key")
+
+    keygen = commands.add_parser("keygen", help="create an Ed25519 key pair for signing snapshots")
+    keygen.add_argument("prefix", metavar="PREFIX", help="writes PREFIX.key (private, 0600) and PREFIX.pub")
+
+    verify = commands.add_parser("verify", help="check a snapshot's signature")
+    verify.add_argument("snapshot", metavar="SNAPSHOT.json")
+    verify.add_argument("--key", metavar="PUB", required=True)
+
+    merge = commands.add_parser("merge", help="combine host snapshots (agent mode) into one fleet snapshot")
+    merge.add_argument("snapshots", nargs="+", metavar="SNAPSHOT.json")
+    merge.add_argument("--out", metavar="DIR", required=True, help="writes DIR/snapshot.json and the reports")
+    merge.add_argument("--key", metavar="PUB", help="refuse inputs not signed with this public key")
+    merge.add_argument("--sign", metavar="KEY", help="sign the merged snapshot")
+
+    history = commands.add_parser("history", help="write the history page of a directory of runs")
+    history.add_argument("directory", metavar="DIR")
+    history.add_argument("--key", metavar="PUB", help="leave out (and flag) snapshots not signed with this key")
+    history.add_argument("--out", metavar="FILE", help="default: DIR/history.html")
+
+    schedule = commands.add_parser("schedule", help="print (or install) a systemd service and timer for nightly runs")
+    schedule.add_argument("--history", metavar="DIR", required=True)
+    schedule.add_argument("--profile", default=DEFAULT_PROFILE, metavar="NAME|PATH")
+    schedule.add_argument("--inventory", metavar="FILE")
+    schedule.add_argument("--on-calendar", default="*-*-* 02:30:00", metavar="SPEC", help="systemd OnCalendar")
+    schedule.add_argument("--user", help="run as this user (default: root)")
+    schedule.add_argument("--keep", type=int, default=90, metavar="N", help="runs to keep (default: 90)")
+    schedule.add_argument("--install", action="store_true", help="write the units to /etc/systemd/system")
 
     checks = commands.add_parser("checks", help="list the checks")
     checks.add_argument("--profile", metavar="NAME|PATH", help="mark which checks this profile selects")
@@ -93,7 +145,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         stream=sys.stderr,
     )
     handler = {"run": cmd_run, "diff": cmd_diff, "checks": cmd_checks, "profiles": cmd_profiles,
-               "measures": cmd_measures}[args.command]
+               "measures": cmd_measures, "report": cmd_report, "keygen": cmd_keygen, "verify": cmd_verify,
+               "merge": cmd_merge, "history": cmd_history, "schedule": cmd_schedule}[args.command]
     try:
         return handler(args)
     except AuditorError as exc:
@@ -108,6 +161,8 @@ def _targets(args: argparse.Namespace, ssh_config: SSHConfigFile) -> list[Target
     targets = [parse_target(text, ssh_config) for text in args.targets]
     if args.inventory:
         targets.extend(load_inventory(args.inventory, ssh_config))
+    for path in args.ansible:
+        targets.extend(ansible_targets(path))
     if not targets:
         targets = [parse_target("local")]
     seen: set[str] = set()
@@ -129,22 +184,55 @@ def cmd_run(args: argparse.Namespace) -> int:
                       connect_timeout=profile.timeouts["connect"], command_timeout=profile.timeouts["command"])
     attestation_file = args.attestations or profile.attestations
     attestations = load_attestations(attestation_file, catalogue) if attestation_file else []
-    out = Path(args.out or f"audit-{dt.datetime.now(dt.timezone.utc):%Y%m%dT%H%M%SZ}")
-
+    signing_key = load_private_key(args.sign) if args.sign else None
+    if args.keep is not None and (not args.history or args.keep < 1):
+        raise InventoryError("--keep", "needs --history and a number of at least 1")
     site_facts = {"attestations": [attestation.to_dict() for attestation in attestations]}
-    runner = Runner(registry, profile, site_facts=site_facts, opener=functools.partial(open_host, ssh=ssh))
+    runner = Runner(registry, profile, site_facts=site_facts, opener=functools.partial(open_host, ssh=ssh),
+                    progress=None if args.quiet else progress_printer())
+    if not args.history:
+        out = Path(args.out or f"audit-{_utc_stamp()}")
+        return _run_and_write(runner, targets, profile, catalogue, registry, site_facts, signing_key, out, args.quiet)
+    history = Path(args.history)
+    with run_lock(history):
+        code = _run_and_write(runner, targets, profile, catalogue, registry, site_facts, signing_key,
+                              history / _utc_stamp(), args.quiet)
+        if args.keep:
+            prune(history, args.keep)
+        write_atomic(history / HISTORY_PAGE, render_history_html(load_history(history), history / HISTORY_PAGE))
+    return code
+
+
+def _utc_stamp() -> str:
+    return f"{dt.datetime.now(dt.timezone.utc):%Y%m%dT%H%M%SZ}"
+
+
+def _run_and_write(runner: Runner, targets: list[Target], profile: Any, catalogue: Any, registry: Any,
+                   site_facts: dict[str, Any], signing_key: Any, out: Path, quiet: bool) -> int:
     run = runner.run([*targets, SITE])
     snapshot = build_snapshot(run, profile, catalogue, registry, site_facts["attestations"])
-    write_snapshot(snapshot, out / SNAPSHOT_NAME)
-    from auditor.reports.html import write_run_reports
-
-    write_run_reports(snapshot, out)
-    _print_summary(snapshot, out)
+    if signing_key is not None:
+        snapshot = sign(snapshot, signing_key)
+    write_outputs(snapshot, out)
+    _print_summary(snapshot, out, quiet)
     return int(snapshot["summary"]["exit_code"])
 
 
-def _print_summary(snapshot: dict[str, Any], out: Path) -> None:
+def write_outputs(snapshot: dict[str, Any], out: Path) -> None:
+    """The snapshot, the HTML reports and the machine-readable outputs of one run."""
+    write_snapshot(snapshot, out / SNAPSHOT_NAME)
+    write_run_reports(snapshot, out)
+    for name, text in machine_outputs(snapshot):
+        write_atomic(out / name, text)
+
+
+def _print_summary(snapshot: dict[str, Any], out: Path, quiet: bool = False) -> None:
     summary = snapshot["summary"]
+    if quiet:
+        for result in snapshot["results"]:
+            if result["status"] == "error":
+                print(f"error: {result['check_id']} on {result['target']}: {result['reason']}", file=sys.stderr)
+        return
     profile = snapshot["profile"]
     results = ", ".join(f"{count} {status}" for status, count in summary["results"].items() if count)
     findings = ", ".join(f"{count} {severity}" for severity, count in reversed(summary["findings"].items()) if count)
@@ -159,16 +247,90 @@ def _print_summary(snapshot: dict[str, Any], out: Path) -> None:
     print(f"Report:   {out / 'index.html'}")
 
 
+def _load_verified(path: str, key_path: str | None) -> dict[str, Any]:
+    """A snapshot, refused (SignatureError) unless signed by ``key_path`` when one is given."""
+    snapshot = load_snapshot(path)
+    if key_path:
+        verify(snapshot, load_public_key(key_path), path)
+    return snapshot
+
+
 def cmd_diff(args: argparse.Namespace) -> int:
     """``auditor diff OLD NEW``."""
-    diff = compare(load_snapshot(args.old), load_snapshot(args.new))
+    diff = compare(_load_verified(args.old, args.key), _load_verified(args.new, args.key))
     print(render_text(diff))
     if args.json:
         write_atomic(args.json, json.dumps(diff.to_dict(), indent=1) + "\n")
     if args.html:
-        from auditor.reports.html import render_diff_html
-
         write_atomic(args.html, render_diff_html(diff))
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """``auditor report SNAPSHOT --out DIR``: reporters only read snapshots, so any run can be re-rendered."""
+    snapshot = _load_verified(args.snapshot, args.key)
+    write_run_reports(snapshot, Path(args.out))
+    for name, text in machine_outputs(snapshot):
+        write_atomic(Path(args.out) / name, text)
+    print(f"Report: {Path(args.out) / 'index.html'}")
+    return 0
+
+
+def cmd_keygen(args: argparse.Namespace) -> int:
+    """``auditor keygen PREFIX``."""
+    private, public = generate_keypair(args.prefix)
+    print(f"Private key: {private} (keep it secret; mode 0600)\nPublic key:  {public}")
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    """``auditor verify SNAPSHOT --key PUB``: exit 0 when the signature verifies, 3 otherwise."""
+    _load_verified(args.snapshot, args.key)
+    print(f"{args.snapshot}: signature verified")
+    return 0
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    """``auditor merge SNAPSHOT... --out DIR``."""
+    merged = merge_snapshots([(path, _load_verified(path, args.key)) for path in args.snapshots])
+    if args.sign:
+        merged = sign(merged, load_private_key(args.sign))
+    out = Path(args.out)
+    write_outputs(merged, out)
+    _print_summary(merged, out)
+    return int(merged["summary"]["exit_code"])
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    """``auditor history DIR``: the page renders whatever is usable and lists the rest."""
+    directory = Path(args.directory)
+    if not directory.is_dir():
+        raise InventoryError(str(directory), "not a directory")
+    page = Path(args.out) if args.out else directory / HISTORY_PAGE
+    entries = load_history(directory, load_public_key(args.key) if args.key else None)
+    write_atomic(page, render_history_html(entries, page))
+    for entry in entries:
+        if not entry.usable:
+            print(f"left out: {entry.path}: {entry.problem}", file=sys.stderr)
+    print(f"History: {page} ({sum(entry.usable for entry in entries)} runs)")
+    return 0
+
+
+def cmd_schedule(args: argparse.Namespace) -> int:
+    """``auditor schedule``: print the units (and the cron line), or install them when asked."""
+    auditor = shutil.which("auditor") or "auditor"
+    command = run_command(auditor, Path(args.history).resolve(), args.profile, args.inventory,
+                          ("--keep", str(args.keep), "--quiet"))
+    schedule = Schedule(command=command, history=Path(args.history).resolve(), on_calendar=args.on_calendar,
+                        user=args.user)
+    if args.install:
+        for path in install(schedule):
+            print(f"wrote {path}")
+        print("enable with: systemctl daemon-reload && systemctl enable --now rifi-auditor.timer")
+        return 0
+    print(f"# /etc/systemd/system/rifi-auditor.service\n{schedule.service()}")
+    print(f"# /etc/systemd/system/rifi-auditor.timer\n{schedule.timer()}")
+    print(f"# or, with cron (/etc/cron.d/rifi-auditor):\n{schedule.cron_line()}")
     return 0
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Mapping, Sequence
 
@@ -22,6 +22,7 @@ from auditor.hosts import Host, LocalHost
 from auditor.models import CheckResult, Finding, Status, Target, TargetKind
 from auditor.network import HostLimiter
 from auditor.profile import Profile
+from auditor.progress import Progress
 from auditor.registry import Registry
 from auditor.ssh_host import SSHSettings, connect_host
 
@@ -167,9 +168,11 @@ class Runner:
     """Runs a profile's checks on targets."""
 
     def __init__(self, registry: Registry, profile: Profile, *, opener: HostOpener = open_host,
-                 site_facts: Mapping[str, Any] | None = None, today: dt.date | None = None):
+                 site_facts: Mapping[str, Any] | None = None, today: dt.date | None = None,
+                 progress: Progress | None = None):
         self.registry = registry
         self.profile = profile
+        self.progress = progress
         self.opener = opener
         self.site_facts = dict(site_facts or {})
         self.today = today or dt.datetime.now(dt.timezone.utc).date()
@@ -182,8 +185,18 @@ class Runner:
         started = dt.datetime.now(dt.timezone.utc)
         self.inventory = [target.to_dict() for target in targets if target.kind is not TargetKind.SITE]
         workers = max(1, min(int(self.profile.concurrency["targets"]), len(targets) or 1))
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="audit") as pool:
-            audits = list(pool.map(self.audit_target, targets))
+        if self.progress:
+            self.progress.start(len(targets))
+        try:
+            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="audit") as pool:
+                futures = [pool.submit(self.audit_target, target) for target in targets]
+                for future in as_completed(futures):
+                    if self.progress:
+                        self.progress.target_done(future.result())
+                audits = [future.result() for future in futures]
+        finally:
+            if self.progress:
+                self.progress.finish()
         return AuditRun(started_at=started, finished_at=dt.datetime.now(dt.timezone.utc), audits=audits)
 
     def audit_target(self, target: Target) -> TargetAudit:

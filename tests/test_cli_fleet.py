@@ -1,0 +1,105 @@
+"""Nightly-audit commands end to end: history runs with lock and retention, signing, merge, schedule."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from auditor.ansible import ansible_targets
+from auditor.models import TargetKind
+
+pytestmark = pytest.mark.integration
+
+
+def auditor(*args: str, cwd: Path, timeout: int = 180) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "auditor", *args], capture_output=True, text=True, cwd=cwd,
+                          timeout=timeout)
+
+
+@pytest.fixture
+def profile(tmp_path, host_key, sshd_binary) -> Path:
+    """SSH configuration checks only, on a test sshd configuration: quick and deterministic."""
+    config = tmp_path / "sshd_config"
+    config.write_text(f"HostKey {host_key}\nPasswordAuthentication yes\n")
+    path = tmp_path / "profile.yaml"
+    path.write_text(f"name: nightly\nversion: '1'\nextends: baseline\nselect: ['ssh.*']\n"
+                    f"collectors:\n  sshd: {{config: {config}, binary: {sshd_binary}}}\n")
+    return path
+
+
+def test_signed_history_runs_with_retention_verify_and_diff(tmp_path, profile):
+    assert auditor("keygen", "audit", cwd=tmp_path).returncode == 0
+    for _ in range(3):
+        completed = auditor("run", "local", "--profile", str(profile), "--history", "hist", "--keep", "2",
+                            "--sign", "audit.key", cwd=tmp_path)
+        assert completed.returncode == 1, completed.stderr
+        assert "[1/2] " in completed.stderr and "ETA" in completed.stderr  # plain progress lines off a terminal
+    runs = sorted(p.parent for p in (tmp_path / "hist").glob("*/snapshot.json"))
+    assert len(runs) == 2
+    for name in ("index.html", "prevention.html", "findings.csv", "junit.xml", "results.sarif"):
+        assert (runs[-1] / name).is_file(), name
+    page = (tmp_path / "hist" / "history.html").read_text()
+    assert page.count('href="') >= 2 and "verified" not in page  # no key given: signatures not checked
+    verified = auditor("verify", str(runs[-1] / "snapshot.json"), "--key", "audit.pub", cwd=tmp_path)
+    assert verified.returncode == 0 and "signature verified" in verified.stdout
+    diff = auditor("diff", str(runs[0] / "snapshot.json"), str(runs[1] / "snapshot.json"), "--key", "audit.pub",
+                   cwd=tmp_path)
+    assert diff.returncode == 0 and "new findings: 0" in diff.stdout
+
+    tampered = json.loads((runs[0] / "snapshot.json").read_text())
+    tampered["findings"] = []
+    (runs[0] / "snapshot.json").write_text(json.dumps(tampered))
+    refused = auditor("verify", str(runs[0] / "snapshot.json"), "--key", "audit.pub", cwd=tmp_path)
+    assert refused.returncode == 3 and "altered after signing" in refused.stderr
+    history = auditor("history", "hist", "--key", "audit.pub", cwd=tmp_path)
+    assert history.returncode == 0 and "left out:" in history.stderr and "(1 runs)" in history.stdout
+    assert "altered after signing" in (tmp_path / "hist" / "history.html").read_text()
+
+
+def test_a_second_run_is_refused_while_one_holds_the_lock(tmp_path, profile):
+    hold = ("import sys, time; from pathlib import Path; from auditor.lock import run_lock\n"
+            "with run_lock(Path(sys.argv[1])):\n    print('held', flush=True); time.sleep(60)\n")
+    holder = subprocess.Popen([sys.executable, "-c", hold, str(tmp_path / "hist")], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        completed = auditor("run", "--profile", str(profile), "--history", "hist", cwd=tmp_path)
+        assert completed.returncode == 3
+        assert f"another audit is running (pid {holder.pid}" in completed.stderr
+        assert not list((tmp_path / "hist").glob("*/snapshot.json"))
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_agent_snapshots_merge_into_a_fleet_snapshot(tmp_path, profile):
+    for name in ("a", "b"):
+        assert auditor("run", "--profile", str(profile), "--out", name, "--quiet", cwd=tmp_path).returncode == 1
+    # Two agents audit 'local' each; the merged snapshot keeps one 'local' (the newer run).
+    merged = auditor("merge", "a/snapshot.json", "b/snapshot.json", "--out", "fleet", cwd=tmp_path)
+    assert merged.returncode == 1, merged.stderr
+    snapshot = json.loads((tmp_path / "fleet" / "snapshot.json").read_text())
+    assert [t["name"] for t in snapshot["targets"]] == ["local", "site"]
+    assert (tmp_path / "fleet" / "index.html").is_file()
+
+
+def test_schedule_prints_units_and_cron(tmp_path):
+    completed = auditor("schedule", "--history", "/var/lib/rifi-auditor", "--inventory", "/etc/rifi/hosts.yaml",
+                        cwd=tmp_path)
+    assert completed.returncode == 0
+    assert "OnCalendar=*-*-* 02:30:00" in completed.stdout and "NoNewPrivileges=yes" in completed.stdout
+    assert "run --history /var/lib/rifi-auditor --profile baseline --inventory /etc/rifi/hosts.yaml --keep 90 --quiet" \
+        in completed.stdout
+
+
+def test_ansible_hosts_become_ssh_targets(tmp_path):
+    path = tmp_path / "hosts.ini"
+    path.write_text("[storage]\nnas01 ansible_host=127.0.0.5 ansible_user=audit ansible_become=true\n"
+                    "[storage:vars]\nrole=data-server\nowner=genomics\n")
+    (target,) = ansible_targets(path)
+    assert (target.kind, target.address, target.user, target.role, target.owner) == (
+        TargetKind.SSH, "127.0.0.5", "audit", "data-server", "genomics")
+    assert target.ssh.sudo and "storage" in target.tags
