@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from auditor.models import Severity
+from auditor.network import DISCOVERY_FACT
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,21 @@ class WaiverChange:
     new: str
 
 
+@dataclass(frozen=True, order=True)
+class PortChange:
+    """An open port that discovery saw in only one of the snapshots."""
+
+    target: str
+    address: str
+    port: int
+    protocol: str
+    service: str
+
+    def label(self) -> str:
+        """``address:protocol/port (service)`` for text reports."""
+        return f"{self.address}:{self.protocol}/{self.port} ({self.service or 'unknown'})"
+
+
 @dataclass
 class SnapshotDiff:
     """The comparison of an older and a newer snapshot."""
@@ -54,6 +70,8 @@ class SnapshotDiff:
     waiver_changed: list[WaiverChange] = field(default_factory=list)
     targets_added: list[str] = field(default_factory=list)
     targets_removed: list[str] = field(default_factory=list)
+    ports_opened: list[PortChange] = field(default_factory=list)
+    ports_closed: list[PortChange] = field(default_factory=list)
     version_changes: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     @property
@@ -62,6 +80,7 @@ class SnapshotDiff:
         return bool(
             self.new or self.resolved or self.severity_changed or self.status_changed
             or self.waiver_changed or self.targets_added or self.targets_removed
+            or self.ports_opened or self.ports_closed
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -72,6 +91,8 @@ class SnapshotDiff:
             "version_changes": {key: {"old": old, "new": new} for key, (old, new) in self.version_changes.items()},
             "targets_added": self.targets_added,
             "targets_removed": self.targets_removed,
+            "ports_opened": [vars(change) for change in self.ports_opened],
+            "ports_closed": [vars(change) for change in self.ports_closed],
             "findings": {
                 "new": list(self.new),
                 "resolved": list(self.resolved),
@@ -126,12 +147,45 @@ def compare(old: Mapping[str, Any], new: Mapping[str, Any]) -> SnapshotDiff:
     diff.status_changed = _status_changes(old["results"], new["results"])
     old_targets = [target["name"] for target in old["targets"]]
     new_targets = [target["name"] for target in new["targets"]]
+    diff.ports_opened, diff.ports_closed = _port_changes(old, new)
     diff.targets_added = [name for name in new_targets if name not in old_targets]
     diff.targets_removed = [name for name in old_targets if name not in new_targets]
     for key in ("tool_version", "profile", "catalogue_version"):
         if diff.old_meta[key] != diff.new_meta[key]:
             diff.version_changes[key] = (diff.old_meta[key], diff.new_meta[key])
     return diff
+
+
+def _open_ports(snapshot: Mapping[str, Any]) -> set[PortChange]:
+    """Open ports in a snapshot's discovery facts, for targets where discovery ran."""
+    ports = set()
+    for target, facts in snapshot["facts"].items():
+        discovery = facts.get(DISCOVERY_FACT, {})
+        if discovery.get("status") != "ok":
+            continue  # no scan, or a failed one: nothing can be said to have opened or closed
+        for host in discovery["value"].get("hosts", []):
+            for entry in host.get("ports", []):
+                ports.add(PortChange(target, host.get("address", ""), int(entry["port"]),
+                                     entry.get("protocol", "tcp"), entry.get("service", "")))
+    return ports
+
+
+def _port_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[list[PortChange], list[PortChange]]:
+    """Ports opened and closed, compared only on targets scanned in both snapshots."""
+    def key(change: PortChange) -> tuple[str, str, int, str]:
+        return (change.target, change.address, change.port, change.protocol)
+
+    before, after = _open_ports(old), _open_ports(new)
+    scanned_both = _scanned(old) & _scanned(new)
+    before_keys, after_keys = {key(c) for c in before}, {key(c) for c in after}
+    opened = sorted(c for c in after if c.target in scanned_both and key(c) not in before_keys)
+    closed = sorted(c for c in before if c.target in scanned_both and key(c) not in after_keys)
+    return opened, closed
+
+
+def _scanned(snapshot: Mapping[str, Any]) -> set[str]:
+    return {target for target, facts in snapshot["facts"].items()
+            if facts.get(DISCOVERY_FACT, {}).get("status") == "ok"}
 
 
 def _status_changes(old: list[Mapping[str, Any]], new: list[Mapping[str, Any]]) -> list[StatusChange]:
@@ -155,6 +209,10 @@ def render_text(diff: SnapshotDiff) -> str:
     for label, names in (("hosts added", diff.targets_added), ("hosts removed", diff.targets_removed)):
         if names:
             lines.append(f"{label}: {', '.join(names)}")
+    for label, changes in (("ports opened", diff.ports_opened), ("ports closed", diff.ports_closed)):
+        if changes:
+            lines.append(f"{label}: {len(changes)}")
+            lines.extend(f"  {change.target}: {change.label()}" for change in changes)
     sections = (("new", diff.new), ("resolved", diff.resolved))
     for label, findings in sections:
         lines.append(f"{label} findings: {len(findings)}")

@@ -707,6 +707,8 @@ def render_diff_html(diff: SnapshotDiff) -> str:
         version_changes=version_changes,
         targets_added=tuple(diff.targets_added),
         targets_removed=tuple(diff.targets_removed),
+        ports_opened=tuple(diff.ports_opened),
+        ports_closed=tuple(diff.ports_closed),
         sections=diff_sections(diff),
         has_changes=diff.has_changes,
         generator_version=__version__,

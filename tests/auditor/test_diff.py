@@ -42,3 +42,30 @@ def test_identical_snapshots_have_no_changes(synthetic):
     two = snapshot_of(synthetic, "name: t\n", target)
     diff = compare(one, two)
     assert not diff.has_changes and len(diff.persisting) == len(one["findings"])
+
+
+def with_discovery(snapshot, target, ports, status="ok"):
+    """Discovery facts as the discovery collector records them."""
+    value = {"hosts": [{"address": "127.0.0.5", "ports": [
+        {"port": port, "protocol": "tcp", "state": "open", "service": service} for port, service in ports]}]}
+    facts = {"status": status, "value": value} if status == "ok" else {"status": status, "reason": "nmap missing"}
+    snapshot["facts"].setdefault(target, {})["discovery"] = facts
+    return snapshot
+
+
+def test_ports_opened_and_closed_on_targets_scanned_twice(synthetic):
+    target = [Target(name="a", kind=TargetKind.LOCAL)]
+    old = with_discovery(snapshot_of(synthetic, "name: t\n", target), "a", [(22, "ssh"), (6379, "redis")])
+    new = with_discovery(snapshot_of(synthetic, "name: t\n", target), "a", [(22, "ssh"), (8888, "jupyter")])
+    diff = compare(old, new)
+    assert [(c.port, c.service) for c in diff.ports_opened] == [(8888, "jupyter")]
+    assert [(c.port, c.service) for c in diff.ports_closed] == [(6379, "redis")]
+    text = render_text(diff)
+    assert "ports opened: 1\n  a: 127.0.0.5:tcp/8888 (jupyter)" in text and "ports closed: 1" in text
+    assert diff.to_dict()["ports_opened"][0]["port"] == 8888
+    from auditor.reports.html import render_diff_html
+
+    page = render_diff_html(diff)
+    assert "Ports opened (1) and closed (1)" in page and "tcp/6379" in page
+    failed_scan = with_discovery(snapshot_of(synthetic, "name: t\n", target), "a", [], status="error")
+    assert compare(old, failed_scan).ports_closed == []  # a failed scan closes nothing
