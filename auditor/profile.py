@@ -160,7 +160,7 @@ def _read_layer(path: Path, registry: Registry) -> _Layer:
     layer.options = _read_options(root, registry)
     layer.severity = _read_severity(root, registry)
     layer.collectors = _read_collectors(root, registry)
-    layer.policies = _read_policies(root, path.parent)
+    layer.policies = _read_policies(root, path.parent, registry)
     layer.timeouts = _read_numbers(root, "timeouts", _TIMEOUT_DEFAULTS)
     layer.concurrency = {k: int(v) for k, v in _read_numbers(root, "concurrency", _CONCURRENCY_DEFAULTS).items()}
     layer.waivers = [_read_waiver(item, registry) for item in root.items("waivers")]
@@ -219,7 +219,7 @@ def _read_collectors(root: MapReader, registry: Registry) -> dict[str, dict[str,
     return result
 
 
-def _read_policies(root: MapReader, base: Path) -> dict[str, Any]:
+def _read_policies(root: MapReader, base: Path, registry: Registry) -> dict[str, Any]:
     section = root.mapping("policies", None)
     if section is None:
         return {}
@@ -227,9 +227,9 @@ def _read_policies(root: MapReader, base: Path) -> dict[str, Any]:
     for kind in section.data:
         ref = section.string(kind)
         try:
-            policies[kind] = load_policy(kind, ref, base)
+            policies[kind] = load_policy(kind, ref, base, registry.policies)
         except KeyError:
-            section.fail(kind, "unknown policy kind")
+            section.fail(kind, f"unknown policy kind (known: {', '.join(sorted(registry.policies))})")
         except FileNotFoundError as exc:
             section.fail(kind, str(exc))
     return policies

@@ -6,9 +6,10 @@ import fnmatch
 from dataclasses import dataclass
 from importlib.metadata import entry_points
 from types import ModuleType
-from typing import Iterable
+from typing import Any, Callable, Iterable
 
 from auditor.check import Check, Collector
+from auditor.yamlfile import MapReader
 
 ENTRY_POINT_GROUP = "auditor.checks"
 
@@ -19,6 +20,7 @@ class Registry:
 
     checks: dict[str, type[Check]]
     collectors: dict[str, Collector]
+    policies: dict[str, Callable[[MapReader], dict[str, Any]]]  # policy kind -> validator
 
     def matching(self, pattern: str) -> list[type[Check]]:
         """Checks selected by an exact id, a glob such as ``ssh.*``, or ``tag:NAME``."""
@@ -29,10 +31,15 @@ class Registry:
 
 
 def build_registry(modules: Iterable[ModuleType]) -> Registry:
-    """Collect ``CHECKS`` and ``COLLECTORS`` from check modules; duplicate ids are a bug."""
+    """Collect ``CHECKS``, ``COLLECTORS`` and ``POLICIES`` from check modules; duplicates are a bug."""
     checks: dict[str, type[Check]] = {}
     collectors: dict[str, Collector] = {}
+    policies: dict[str, Callable[[MapReader], dict[str, Any]]] = {}
     for module in modules:
+        for kind, validator in getattr(module, "POLICIES", {}).items():
+            if kind in policies:
+                raise ValueError(f"policy kind '{kind}' registered twice ({module.__name__})")
+            policies[kind] = validator
         for check in getattr(module, "CHECKS", ()):
             if check.id in checks:
                 raise ValueError(f"check id '{check.id}' registered twice ({module.__name__})")
@@ -45,7 +52,11 @@ def build_registry(modules: Iterable[ModuleType]) -> Registry:
         missing = [name for name in check.facts if name not in collectors and name not in SEEDED_FACTS]
         if missing:
             raise ValueError(f"check '{check.id}' needs unknown facts: {', '.join(missing)}")
-    return Registry(checks=dict(sorted(checks.items())), collectors=collectors)
+    for check in checks.values():
+        unknown = [kind for kind in check.policies if kind not in policies]
+        if unknown:
+            raise ValueError(f"check '{check.id}' reads unregistered policy kinds: {', '.join(unknown)}")
+    return Registry(checks=dict(sorted(checks.items())), collectors=collectors, policies=policies)
 
 
 # Facts supplied by the audit itself rather than collected from a target: the attestations

@@ -1,4 +1,4 @@
-"""Reading discovered ports through a ``services`` policy (profiles/policies/services-*.yaml).
+"""The ``services`` policy kind: its validator, and reading discovered ports through it.
 
 Shared by the probe collector (which probe fits a port) and the checks (is a port risky,
 does the host's role allow it), so both identify every port the same way.
@@ -6,10 +6,13 @@ does the host's role allow it), so both identify every port the same way.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Mapping
 
 from auditor import policies
+from auditor.policies import plain, port_numbers
+from auditor.yamlfile import MapReader
 
 # Service names that say nothing about the application behind a port.
 GENERIC_NAMES = frozenset({"", "unknown", "http", "https", "http-alt", "http-proxy", "https-alt", "ssl",
@@ -98,3 +101,66 @@ def allowance(rules: Mapping[str, Any]) -> str:
     """What a role allows, for evidence."""
     items = [*rules["services"], *(str(port) for port in rules["ports"])]
     return ", ".join(items) or "nothing"
+
+
+# Read-only probes the services collector knows (checks/_probes.py); a policy may name them.
+SERVICE_PROBES = ("docker", "elasticsearch", "etcd", "ftp", "jupyter", "memcached", "nfs", "redis", "rsync")
+_SEVERITIES = ("info", "low", "medium", "high", "critical")
+_MEASURE_ID = re.compile(r"^[A-Z]{3}-[0-9]+$")
+
+
+def validate_services(root: MapReader) -> dict[str, Any]:
+    """Ports to scan, a catalogue of risky services, and what each host role may expose."""
+    root.reject_unknown({"policy", "version", "title", "description", "ports", "categories", "services", "roles"})
+    root.string("policy")
+    policy = plain(root.data)
+    policy["ports"] = root.convert("ports", port_numbers)
+    categories = root.mapping("categories")
+    for name in categories.data:
+        categories.string(name)
+    services = root.mapping("services")
+    for name in services.data:
+        policy["services"][name] = _service_entry(services.mapping(name), categories.data)
+    roles = root.mapping("roles")
+    if "default" not in roles.data:
+        roles.fail(None, "a 'default' role is required (hosts without a known role are judged by it)")
+    for name in roles.data:
+        policy["roles"][name] = _role(roles.mapping(name))
+    return policy
+
+
+def _service_entry(entry: MapReader, categories: Any) -> dict[str, Any]:
+    entry.reject_unknown({"title", "category", "severity", "ports", "names", "products", "clear_text",
+                          "measures", "probe", "reason"})
+    if entry.string("category") not in categories:
+        entry.fail("category", f"unknown category (defined: {', '.join(categories)})")
+    measures = entry.strings("measures", ["PRV-7"])
+    for measure in measures:
+        if not _MEASURE_ID.match(measure):
+            entry.fail("measures", f"'{measure}' is not a measure id such as PRV-7")
+    return {
+        "title": entry.string("title"),
+        "category": entry.string("category"),
+        "severity": entry.choice("severity", list(_SEVERITIES)),
+        "reason": entry.string("reason"),
+        "ports": entry.convert("ports", port_numbers, []),
+        "names": entry.strings("names", []),
+        "products": [product.lower() for product in entry.strings("products", [])],
+        "clear_text": entry.boolean("clear_text", False),
+        "measures": measures,
+        "probe": entry.choice("probe", list(SERVICE_PROBES), None),
+    }
+
+
+def _role(role: MapReader) -> dict[str, Any]:
+    role.reject_unknown({"description", "allow"})
+    allow = role.raw("allow", [])
+    if not isinstance(allow, list) or not all(isinstance(item, (int, str)) for item in allow):
+        role.fail("allow", "expected a list of service names and ports")
+    names = [item for item in allow if isinstance(item, str) and not item[:1].isdigit()]
+    numbers = [item for item in allow if item not in names]
+    try:
+        ports = port_numbers(numbers)
+    except ValueError as exc:
+        role.fail("allow", str(exc))
+    return {"description": role.string("description", ""), "ports": ports, "services": names}

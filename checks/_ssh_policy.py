@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
 from auditor.models import Severity
+from auditor.policies import plain
+from auditor.yamlfile import MapReader
 
 UNKNOWN = "unknown"
 
@@ -39,3 +41,33 @@ def rate(policy: Mapping[str, Any], category: str, algorithms: Iterable[str]) ->
         elif rating["verdict"] != "ok":
             judged.append(Rating(algorithm, rating["verdict"], rating["reason"], policy["reasons"][rating["reason"]]))
     return judged
+
+
+VERDICTS = ("ok", "warn", "fail")
+
+
+def validate_ssh_algorithms(root: MapReader) -> dict[str, Any]:
+    """Each algorithm rated ok/warn/fail; every non-ok rating names a reason that exists."""
+    root.reject_unknown({"policy", "version", "title", "description", "categories", "reasons", "rsa_min_bits"})
+    reasons = root.mapping("reasons")
+    for reason_id in reasons.data:
+        reasons.string(reason_id)
+    categories = root.mapping("categories")
+    categories.reject_unknown({"kex", "hostkey", "cipher", "mac", "compression"})
+    for category in categories.data:
+        ratings = categories.mapping(category)
+        for algorithm in ratings.data:
+            rating = ratings.mapping(algorithm)
+            rating.reject_unknown({"verdict", "reason"})
+            verdict = rating.choice("verdict", list(VERDICTS))
+            reason = rating.string("reason", None)
+            if verdict != "ok" and reason is None:
+                rating.fail("reason", f"a '{verdict}' rating needs a reason id")
+            if reason is not None and reason not in reasons.data:
+                rating.fail("reason", f"reason '{reason}' is not defined under 'reasons'")
+    limits = root.mapping("rsa_min_bits", None)
+    if limits is not None:
+        limits.reject_unknown({"fail_below", "warn_below"})
+        for key in limits.data:
+            limits.number(key, minimum=0)
+    return plain(root.data)

@@ -20,7 +20,7 @@ from auditor.checks._discovery import DiscoveryCollector, excluded
 from auditor.checks._probe_base import ERROR, NOT_ASSESSABLE, OPEN, REACHABLE
 from auditor.checks._probes import LISTING_PROBE, PROBES_FACT, ProbeCollector
 from auditor.checks._probes_tcp import WORLD_CLIENTS
-from auditor.checks._services_policy import Identity, allowance, allowed, identify, role_rules
+from auditor.checks._services_policy import Identity, allowance, allowed, identify, role_rules, validate_services
 from auditor.errors import NotAssessable
 from auditor.models import Finding, Severity, Target, TargetKind
 from auditor.network import DISCOVERY_FACT
@@ -394,3 +394,4 @@ class UndeclaredService(_InventoryCheck):
 CHECKS = (RiskyService, UnexpectedService, ClearText, UnauthenticatedAccess, DirectoryListing, UnknownHost,
           UndeclaredService)
 COLLECTORS = (DiscoveryCollector(), ProbeCollector())
+POLICIES = {"services": validate_services}

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Mapping
 
 from auditor.check import Check, CheckContext, CheckSkipped, Scope
-from auditor.checks._ssh_policy import rate
+from auditor.checks._ssh_policy import rate, validate_ssh_algorithms
 from auditor.checks._sshd_facts import SshdCollector, SshdView
 from auditor.errors import NotAssessable
 from auditor.models import Finding, Severity
@@ -583,3 +583,4 @@ CHECKS = (
     HostKeyAlgorithms, HostKeyPermissions,
 )
 COLLECTORS = (SshdCollector(),)
+POLICIES = {"ssh-algorithms": validate_ssh_algorithms}

@@ -29,6 +29,7 @@ from auditor.checks import _tls_certs as certs
 from auditor.checks._tls_grade import grade
 from auditor.checks._tls_http import fact_header, hsts_max_age
 from auditor.checks._tls_names import VERSIONS, group_bits, is_finite_field, suite
+from auditor.checks._tls_policy import validate_tls
 from auditor.checks._tls_scan import Endpoint, plain_http, scan_endpoint
 from auditor.errors import CollectError, FactsUnavailable
 from auditor.models import Finding, Severity, Target
@@ -909,3 +910,4 @@ CHECKS = (
     Grade,
 )
 COLLECTORS = (TlsCollector(),)
+POLICIES = {"tls": validate_tls}

@@ -8,7 +8,8 @@ from auditor.catalogue import load_catalogue
 from auditor.checks._probes import PROBES, LISTING_PROBE
 from auditor.checks._services_policy import allowed, identify, role_rules
 from auditor.errors import ProfileError
-from auditor.policies import SERVICE_PROBES, load_policy
+from auditor.checks._services_policy import SERVICE_PROBES
+from auditor.policies import load_policy
 from auditor.profile import load_profile
 from auditor.registry import default_registry
 
