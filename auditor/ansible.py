@@ -9,9 +9,7 @@ and plugins are refused.
 
 from __future__ import annotations
 
-import re
 import shlex
-import string
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,10 +18,9 @@ from auditor.errors import InventoryError
 from auditor.models import SSHAccess, Target, TargetKind
 from auditor.targets import valid_address
 from auditor.fileio import read_input
+from auditor.hostranges import expand_range
 from auditor.yamlfile import MapReader, load_yaml
 
-_RANGE = re.compile(r"\[([0-9a-z]+):([0-9a-z]+)(?::(\d+))?\]")
-MAX_RANGE_HOSTS = 65536
 
 
 @dataclass
@@ -40,25 +37,6 @@ class AnsibleHost:
     name: str
     vars: dict[str, Any]
     groups: tuple[str, ...]
-
-
-def expand_range(pattern: str, where: str) -> list[str]:
-    """``web[01:03]`` -> web01, web02, web03 (zero padding kept); letters ``[a:c]`` too."""
-    match = _RANGE.search(pattern)
-    if not match:
-        return [pattern]
-    start, end, step = match.group(1), match.group(2), int(match.group(3) or 1)
-    if start.isdigit() and end.isdigit():
-        width = len(start) if start.startswith("0") else 0
-        values = [str(n).zfill(width) for n in range(int(start), int(end) + 1, step)]
-    elif len(start) == len(end) == 1 and start in string.ascii_lowercase and end in string.ascii_lowercase:
-        values = [chr(c) for c in range(ord(start), ord(end) + 1, step)]
-    else:
-        raise InventoryError(where, f"bad host range '{match.group(0)}'")
-    if len(values) > MAX_RANGE_HOSTS or not values:
-        raise InventoryError(where, f"host range '{match.group(0)}' gives {len(values)} hosts")
-    head, tail = pattern[: match.start()], pattern[match.end():]
-    return [name for value in values for name in expand_range(head + value + tail, where)]
 
 
 def load_ansible_inventory(path: str | Path) -> list[AnsibleHost]:

@@ -10,8 +10,9 @@ from urllib.parse import urlsplit
 
 from auditor.errors import InventoryError
 from auditor.models import SSHAccess, Target, TargetKind
+from auditor.hostranges import expand_range
 from auditor.ssh_config import SSHConfigFile
-from auditor.yamlfile import MapReader, load_yaml
+from auditor.yamlfile import LineDict, MapReader, load_yaml
 
 SITE = Target(name="site", kind=TargetKind.SITE)
 
@@ -123,23 +124,96 @@ def _with_ssh_config(host: str, port: int | None, user: str | None,
     return port, user
 
 
+_HOST_KEYS = frozenset({"name", "address", "local", "ssh", "ports", "role", "owner", "tags", "groups"})
+_GROUP_KEYS = frozenset({"ssh", "ports", "role", "owner", "tags"})
+
+
 def load_inventory(path: str | Path, ssh_config: SSHConfigFile | None = None) -> list[Target]:
-    """Read an inventory file: ``hosts:`` entries with name, address, ssh access, ports, role, owner, tags."""
+    """Read an inventory file: ``groups:`` of shared settings and ``hosts:`` entries.
+
+    A host takes the settings of the groups it lists (in order, later ones winning), then its
+    own; tags accumulate. ``name`` and ``address`` may hold ranges such as ``web[01:20]`` or
+    ``10.0.0.[10:20]``, which expand to one host each.
+    """
     root = MapReader(load_yaml(path, InventoryError), str(path), InventoryError)
-    root.reject_unknown({"hosts"})
+    root.reject_unknown({"hosts", "groups"})
+    groups = _inventory_groups(root, Path(path).parent)
     targets: list[Target] = []
     names: dict[str, int | None] = {}
     for item in root.items("hosts"):
-        target = _inventory_host(item, Path(path).parent, ssh_config)
-        if target.name in names:
-            item.fail("name", f"duplicate host '{target.name}' (first at line {names[target.name]})")
-        names[target.name] = item.line()
-        targets.append(target)
+        item.reject_unknown(_HOST_KEYS)
+        for expanded in _expand_host(item):
+            target = _inventory_host(_with_groups(expanded, groups), Path(path).parent, ssh_config)
+            if target.name in names:
+                item.fail("name", f"duplicate host '{target.name}' (first at line {names[target.name]})")
+            names[target.name] = item.line()
+            targets.append(target)
     return targets
 
 
+def _inventory_groups(root: MapReader, base: Path) -> dict[str, MapReader]:
+    """Groups by name, each validated as host settings would be (errors point into the group)."""
+    section = root.mapping("groups", None)
+    if section is None:
+        return {}
+    groups = {}
+    for name in section.data:
+        group = section.mapping(name)
+        group.reject_unknown(_GROUP_KEYS)
+        for key in ("role", "owner"):
+            group.string(key, None)
+        group.strings("tags", [])
+        _ports(group)
+        if group.has("ssh"):
+            _inventory_ssh(group.mapping("ssh"), base)
+        groups[str(name)] = group
+    return groups
+
+
+def _with_groups(item: MapReader, groups: dict[str, MapReader]) -> MapReader:
+    """The host's settings over its groups' (later groups over earlier ones); tags add up."""
+    merged = LineDict()
+    merged.line, merged.key_lines = item.data.line, {}
+    tags: list[str] = []
+    for group_name in item.strings("groups", []):
+        if group_name not in groups:
+            item.fail("groups", f"unknown group '{group_name}' (defined: {', '.join(groups) or 'none'})")
+        group = groups[group_name]
+        tags += group.strings("tags", [])
+        for key, value in group.data.items():
+            merged[key], merged.key_lines[key] = value, group.line(key) or 0
+    for key, value in item.data.items():
+        if key != "groups":
+            merged[key], merged.key_lines[key] = value, item.line(key) or 0
+    if tags or "tags" in merged:
+        merged["tags"] = [*tags, *[t for t in item.strings("tags", []) if t not in tags]]
+    return MapReader(merged, item.path, item.error, item.prefix)
+
+
+def _expand_host(item: MapReader) -> list[MapReader]:
+    """One reader per host of a ranged entry (``name``/``address`` with ``[a:b]``)."""
+    name, address = item.string("name", None), item.string("address", None)
+    where = f"{item.path}:{item.line()}"
+    names = expand_range(name, where) if name else None
+    addresses = expand_range(address, where) if address and "/" not in address else None
+    if names and addresses and len(names) != len(addresses) and len(addresses) > 1 and len(names) > 1:
+        item.fail("address", f"the name range gives {len(names)} hosts but the address range {len(addresses)}")
+    count = max(len(names or [None]), len(addresses or [None]))
+    if count == 1:
+        return [item]
+    readers = []
+    for index in range(count):
+        data = LineDict(item.data)
+        data.line, data.key_lines = item.data.line, dict(item.data.key_lines)
+        if names:
+            data["name"] = names[index] if len(names) > 1 else names[0]
+        if addresses:
+            data["address"] = addresses[index] if len(addresses) > 1 else addresses[0]
+        readers.append(MapReader(data, item.path, item.error, item.prefix))
+    return readers
+
+
 def _inventory_host(item: MapReader, base: Path, ssh_config: SSHConfigFile | None) -> Target:
-    item.reject_unknown({"name", "address", "local", "ssh", "ports", "role", "owner", "tags"})
     if item.boolean("local", False):
         return Target(name=item.string("name", "local"), kind=TargetKind.LOCAL,
                       role=item.string("role", None), owner=item.string("owner", None),

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from auditor.ansible import expand_range, load_ansible_inventory
+from auditor.ansible import load_ansible_inventory
+from auditor.hostranges import expand_range
 from auditor.errors import InventoryError
 
 INI = """\

@@ -63,3 +63,39 @@ def test_inventory_errors_name_line_and_key(tmp_path, body, line, key):
     with pytest.raises(InventoryError) as error:
         load_inventory(path)
     assert (error.value.line, error.value.key) == (line, key)
+
+
+def test_inventory_groups_and_host_ranges(tmp_path):
+    path = tmp_path / "inventory.yaml"
+    path.write_text(
+        "groups:\n"
+        "  hpc:\n    role: hpc-node\n    owner: hpc-team\n    ports: [22]\n    tags: [hpc]\n"
+        "  gpu:\n    role: gpu-node\n    tags: [gpu]\n"
+        "hosts:\n"
+        "  - name: node[01:03]\n    address: 127.0.1.[1:3]\n    groups: [hpc, gpu]\n    owner: ml-lab\n"
+        "  - address: 127.0.2.1\n    groups: [hpc]\n    ports: [22, 443]\n"
+    )
+    targets = {target.name: target for target in load_inventory(path)}
+    assert sorted(targets) == ["127.0.2.1", "node01", "node02", "node03"]
+    node = targets["node02"]
+    assert (node.address, node.role, node.owner, node.ports, node.tags) == (
+        "127.0.1.2", "gpu-node", "ml-lab", (22,), ("hpc", "gpu"))
+    assert targets["127.0.2.1"].ports == (22, 443) and targets["127.0.2.1"].role == "hpc-node"
+
+
+@pytest.mark.parametrize(
+    "body, line, key, message",
+    [
+        ("groups:\n  hpc:\n    colour: red\nhosts: []\n", 3, "groups.hpc.colour", "unknown key"),
+        ("hosts:\n  - address: 127.0.0.1\n    groups: [nope]\n", 3, "hosts[0].groups", "unknown group 'nope'"),
+        ("hosts:\n  - name: n[1:3]\n    address: 127.0.0.[1:2]\n", 3, "hosts[0].address", "gives 3 hosts but"),
+        ("hosts:\n  - name: n[1:2]\n    address: 127.0.0.1\n  - name: n2\n    address: 127.0.0.2\n", 4, "hosts[1].name",
+         "duplicate host 'n2'"),
+    ],
+)
+def test_group_and_range_errors_name_line_and_key(tmp_path, body, line, key, message):
+    path = tmp_path / "inventory.yaml"
+    path.write_text(body)
+    with pytest.raises(InventoryError, match=message) as error:
+        load_inventory(path)
+    assert (error.value.line, error.value.key) == (line, key)
