@@ -23,8 +23,8 @@ import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "checks"))
-from services_lab import NMAP, Lab, lab_subnet, pick_port  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "lib"))
+from testkit.services_lab import NMAP, Lab, lab_subnet, pick_port  # noqa: E402
 
 from auditor.check import CollectEnv  # noqa: E402
 from auditor.checks._discovery import DiscoveryCollector  # noqa: E402

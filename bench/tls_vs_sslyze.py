@@ -1,6 +1,6 @@
 """Benchmark: the auditor's TLS audit against sslyze, on the same local endpoints, in one run.
 
-Starts TLS sites on 127.0.0.1 (tests/checks/tls_lab.py: nginx and openssl s_server with a
+Starts TLS sites on 127.0.0.1 (tests/lib/testkit/tls_lab.py: nginx and openssl s_server with a
 private CA made for this run), then audits all of them
   (a) with the auditor: Runner, profile baseline restricted to ``tls.*`` (collector and checks), and
   (b) with sslyze (pip install '.[bench]'): the scan commands its Mozilla checker needs,
@@ -24,8 +24,8 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "checks"))
-from tls_lab import NAME, Pki, TlsLab, TlsSite, new_key  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "lib"))
+from testkit.tls_lab import NAME, Pki, TlsLab, TlsSite, new_key  # noqa: E402
 
 from auditor.checks._tls_names import SUITE_CODES, TLS13_SUITES  # noqa: E402
 from auditor.policies import load_policy  # noqa: E402

@@ -10,7 +10,7 @@ from auditor.checks._acl import AclTallies, parse_entry, parse_getfacl, read_acl
 from auditor.checks._tree_walk import WalkLimits
 from auditor.hosts import LocalHost
 
-import data_lab  # tests/checks is on sys.path (tests/checks/conftest.py)
+from testkit import data_lab
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "data"
 

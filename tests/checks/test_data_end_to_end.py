@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-import data_lab  # tests/checks is on sys.path (tests/checks/conftest.py)
+from testkit import data_lab
 
 pytestmark = pytest.mark.integration
 

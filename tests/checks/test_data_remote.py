@@ -16,7 +16,7 @@ from auditor.checks._data_facts import RepositoriesCollector, RepositoryTreesCol
 from auditor.hosts import LocalHost
 from auditor.ssh_host import connect_host
 
-import data_lab  # tests/checks is on sys.path (tests/checks/conftest.py)
+from testkit import data_lab
 
 pytestmark = pytest.mark.integration
 

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-from services_lab import NGINX, NMAP, REDIS, RSYNC, Lab, lab_subnet  # noqa: E402
+from testkit.services_lab import NGINX, NMAP, REDIS, RSYNC, Lab, lab_subnet
 
 from auditor.check import CollectEnv  # noqa: E402
 from auditor.checks._discovery import DiscoveryCollector, scan  # noqa: E402
@@ -90,7 +89,7 @@ def test_discovery_scans_a_range_and_names_unknown_ports_in_a_second_pass(lab):
     net = lab_subnet()
     rsync = lab.rsync(net + "1", 873)
     odd_redis = lab.redis(net + "2", 16379)
-    tls = lab.nginx(net + "2", 18443, tls=True)
+    lab.nginx(net + "2", 18443, tls=True)  # a TLS site the version pass must recognise
     target = Target(name="lab", kind=TargetKind.RANGE, address=net + "0/29")
     facts = discover(target, ports=[22, 873, 16379, 18443])
     hosts = {host["address"]: host for host in facts["hosts"]}

@@ -18,8 +18,7 @@ from typing import Any, Iterator
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-from tls_lab import NAME, NGINX, OPENSSL, Pki, TlsLab, TlsSite, pick_port  # noqa: E402
+from testkit.tls_lab import NAME, NGINX, OPENSSL, Pki, TlsLab, TlsSite, pick_port
 
 pytestmark = pytest.mark.integration
 ADDRESS = "127.0.0.1"

@@ -26,7 +26,7 @@ from auditor.checks._tree_walk import (
 from auditor.errors import CollectError
 from auditor.hosts import LocalHost
 
-import data_lab  # tests/checks is on sys.path (tests/checks/conftest.py)
+from testkit import data_lab
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "data"
 RECORDED_ROOT = "/tmp/rec/srv/repo"

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,8 +21,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-sys.path.insert(0, str(Path(__file__).parent))
-from services_lab import NGINX, OPENSSL, Daemon, Lab, pick_port  # noqa: E402
+from testkit.services_lab import NGINX, OPENSSL, Daemon, Lab, pick_port
 
 NOW = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
 NAME = "www.example.test"
