@@ -1,0 +1,180 @@
+"""Benchmark: the SSH wire audit against ssh-audit on the same local sshd daemons, in one run.
+
+Starts the weak and the hardened test daemons (tests/lib/testkit/sshd_lab.py) on 127.0.0.1, audits
+each with ``ssh-audit -j`` and with the wire audit under the strict profile, and prints per
+server: the median wall time of each tool (over ``--repeat`` runs), the algorithms each flags
+as fail or warn, and whether every ssh-audit fail/warn is also flagged by ours.
+
+Times: ``ssh-audit`` and ``auditor run`` are timed as the commands a user runs (interpreter
+start-up included); ``wire audit (in-process)`` is the collector plus the checks alone.
+ssh-audit's default run includes its DHEat connection-rate test (dozens of connections), so it
+is also timed with ``--skip-rate-test``, the closest match to what the wire audit does.
+
+Needs root (sshd on its own port), openssh-server and ``pip install '.[bench]'``. Usage:
+
+    .venv/bin/python bench/ssh_wire_vs_ssh_audit.py [--repeat 5] [--sshd /usr/sbin/sshd]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "tests" / "checks"))  # the daemons the tests use
+
+import sshd_lab  # noqa: E402
+
+from auditor.models import Target, TargetKind  # noqa: E402
+from auditor.profile import load_profile  # noqa: E402
+from auditor.registry import default_registry  # noqa: E402
+from auditor.runner import Runner  # noqa: E402
+
+LEVEL = {"warn": 1, "fail": 2}
+RSA_ALGORITHMS = ("rsa-sha2-512", "rsa-sha2-256", "ssh-rsa")
+# Our finding resources name a category; ssh-audit's JSON sections do too.
+OUR_CATEGORIES = ("kex", "hostkey", "cipher", "mac", "compression", "gex")
+SSH_AUDIT_SECTIONS = ("kex", "key", "enc", "mac")
+PROFILE = """name: bench-wire
+extends: strict
+select: ["ssh-wire.*"]
+collectors:
+  discovery:
+    enabled: false   # ssh-audit is told the port; so is the wire audit
+  ssh_wire:
+    ports: []
+"""
+
+
+def timed(action: Callable[[], Any], repeat: int) -> tuple[float, Any]:
+    """Median seconds over ``repeat`` runs, and the last result."""
+    times, result = [], None
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = action()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times), result
+
+
+def run_ssh_audit(port: int, *extra: str) -> dict[str, Any]:
+    """ssh-audit's JSON report of 127.0.0.1:port."""
+    command = shutil.which("ssh-audit", path=str(Path(sys.executable).parent)) or "ssh-audit"
+    completed = subprocess.run([command, "-j", *extra, "-p", str(port), "127.0.0.1"],
+                               capture_output=True, text=True, timeout=120)
+    return json.loads(completed.stdout)
+
+
+def ssh_audit_flags(report: dict[str, Any]) -> dict[str, str]:
+    """algorithm -> fail|warn, as ssh-audit rates it (the worst of its notes)."""
+    flags = {}
+    for section in SSH_AUDIT_SECTIONS:
+        for entry in report.get(section, []):
+            notes = entry.get("notes", {})
+            level = "fail" if notes.get("fail") else "warn" if notes.get("warn") else None
+            if level:
+                flags[entry["algorithm"]] = _worse(flags.get(entry["algorithm"]), level)
+    return flags
+
+
+def our_flags(findings: list[Any], offered_host_keys: list[str]) -> dict[str, str]:
+    """algorithm -> fail|warn from our findings; a small RSA key flags every RSA signature algorithm."""
+    flags: dict[str, str] = {}
+    for finding in findings:
+        verdict = finding.evidence.get("verdict")
+        if verdict not in LEVEL:
+            continue
+        category, _, name = finding.resource.split(":", 1)[1].partition("/")
+        if category in OUR_CATEGORIES:
+            names = [name]
+        elif category == "key":
+            names = [a for a in offered_host_keys if a in RSA_ALGORITHMS] if name == "ssh-rsa" else [name]
+        else:
+            continue
+        for algorithm in names:
+            flags[algorithm] = _worse(flags.get(algorithm), verdict)
+    return flags
+
+
+def _worse(old: str | None, new: str) -> str:
+    return new if old is None or LEVEL[new] > LEVEL[old] else old
+
+
+def audit_in_process(port: int, profile: Any) -> Any:
+    """The wire audit through the runner: collector plus the ssh-wire checks (profile loaded before)."""
+    target = Target(name=f"127.0.0.1:{port}", kind=TargetKind.NETWORK, address="127.0.0.1", ports=(port,))
+    return Runner(default_registry(), profile).run([target])
+
+
+def audit_cli(port: int, profile_path: Path, out: Path) -> int:
+    completed = subprocess.run([sys.executable, "-m", "auditor", "run", f"127.0.0.1:{port}", "--profile",
+                                str(profile_path), "--out", str(out)], capture_output=True, text=True, timeout=120,
+                               cwd=out.parent)  # not the repository root, whose source would shadow the package
+    return completed.returncode
+
+
+def compare(name: str, port: int, repeat: int, work: Path) -> bool:
+    """Print the figures for one server; True when ours flags everything ssh-audit flags."""
+    profile_path = work / "bench-wire.yaml"
+    ssh_audit_time, report = timed(lambda: run_ssh_audit(port), repeat)
+    ssh_audit_fast, _ = timed(lambda: run_ssh_audit(port, "--skip-rate-test"), repeat)
+    cli_time, _ = timed(lambda: audit_cli(port, profile_path, work / f"out-{name}"), repeat)
+    profile = load_profile(str(profile_path), default_registry())
+    ours_time, run = timed(lambda: audit_in_process(port, profile), repeat)
+    facts = run.audits[0].facts["ssh_wire"]["value"]["ports"][0]
+    theirs = ssh_audit_flags(report)
+    ours = our_flags(run.findings, facts["kexinit"]["server_host_key_algorithms"])
+    missed = sorted(a for a in theirs if a not in ours)
+    weaker = sorted(a for a in theirs if a in ours and LEVEL[ours[a]] < LEVEL[theirs[a]])
+    print(f"\n== {name} sshd (127.0.0.1:{port}, {facts['banner']})")
+    print(f"time  ssh-audit -j:                  {ssh_audit_time:7.3f} s")
+    print(f"time  ssh-audit -j --skip-rate-test: {ssh_audit_fast:7.3f} s")
+    print(f"time  auditor run (CLI, reports):    {cli_time:7.3f} s")
+    print(f"time  wire audit (in-process):       {ours_time:7.3f} s")
+    print(f"ssh-audit fail/warn ({len(theirs)}): " + _listing(theirs))
+    print(f"ours      fail/warn ({len(ours)}): " + _listing(ours))
+    print(f"only ours: {', '.join(sorted(set(ours) - set(theirs))) or '-'}")
+    notes = [note if len(note) <= 90 else note[:87] + "..." for note in report.get("additional_notes", [])]
+    print(f"ssh-audit notes not compared ({len(notes)}): {'; '.join(notes) or '-'}")
+    print(f"ssh-audit CVEs (version-based, deliberately not guessed by ours): {len(report.get('cves', []))}")
+    agreed = not missed and not weaker
+    print(f"every ssh-audit fail/warn flagged by ours: {'YES' if agreed else 'NO'}"
+          + (f" (missed: {', '.join(missed)})" if missed else "")
+          + (f" (rated lower: {', '.join(weaker)})" if weaker else ""))
+    return agreed
+
+
+def _listing(flags: dict[str, str]) -> str:
+    return ", ".join(f"{name}={level}" for name, level in sorted(flags.items())) or "-"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeat", type=int, default=5, help="runs per tool and server (median is shown)")
+    parser.add_argument("--sshd", default="/usr/sbin/sshd", help="the sshd binary")
+    args = parser.parse_args()
+    Path("/run/sshd").mkdir(mode=0o755, exist_ok=True)  # sshd's privilege separation directory
+    with tempfile.TemporaryDirectory(prefix="bench-ssh-wire-") as tmp:
+        work = Path(tmp)
+        (work / "bench-wire.yaml").write_text(PROFILE)
+        servers = {}
+        try:
+            for name, spec in (("weak", sshd_lab.WEAK), ("hardened", sshd_lab.HARDENED)):
+                servers[name] = sshd_lab.start_sshd(args.sshd, work / name, spec)
+            results = [compare(name, server.port, args.repeat, work) for name, server in servers.items()]
+        finally:
+            for server in servers.values():
+                server.stop()
+    print(f"\nagreement on every ssh-audit fail/warn: {'YES' if all(results) else 'NO'}")
+    return 0 if all(results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
