@@ -185,7 +185,8 @@ def test_auditor_run_on_a_range_with_inventory_and_roles(lab, tmp_path):
     profile.write_text(f"name: lab\nextends: baseline\nselect: ['services.*']\ncollectors:\n  discovery: {{ports: {ports}}}\n")
     out = tmp_path / "out"
     done = subprocess.run([sys.executable, "-m", "auditor", "run", "--inventory", str(inventory), "--profile",
-                           str(profile), "--out", str(out)], capture_output=True, text=True, timeout=300)
+                           str(profile), "--out", str(out)], capture_output=True, text=True, timeout=300,
+                          cwd=tmp_path)  # never the repository root: its source tree would shadow the package
     assert done.returncode == 1, done.stdout + done.stderr  # high findings, and no errors
     snapshot = json.loads((out / "snapshot.json").read_text())
     found = {(f["target"], f["check_id"], f["resource"]) for f in snapshot["findings"]}

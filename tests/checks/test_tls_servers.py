@@ -70,7 +70,7 @@ def audit(directory: Path, *targets: str, base: str = "baseline", inventory: Pat
             "--out", str(out)]
     if inventory is not None:
         argv += ["--inventory", str(inventory)]
-    process = subprocess.run(argv, capture_output=True, text=True, timeout=300)
+    process = subprocess.run(argv, capture_output=True, text=True, timeout=300, cwd=directory)  # not the repo root
     assert process.returncode in (0, 1, 2), process.stderr
     return process.returncode, json.loads((out / "snapshot.json").read_text()), out
 
@@ -199,7 +199,7 @@ def test_ports_discovery_marks_ssl_or_cannot_name_are_audited(sites, tmp_path):
     profile.write_text(profile.read_text().replace("discovery: {enabled: false}", f"discovery: {{import_xml: {tmp_path / 'scan.xml'}}}"))
     out = tmp_path / "out"
     subprocess.run([sys.executable, "-m", "auditor", "run", ADDRESS, "--profile", str(profile), "--out", str(out)],
-                   capture_output=True, timeout=300, check=False)
+                   capture_output=True, timeout=300, check=False, cwd=tmp_path)
     snapshot = json.loads((out / "snapshot.json").read_text())
     tls = snapshot["facts"][ADDRESS]["tls"]["value"]
     found = {e["port"]: (e["origin"], e["state"]) for e in tls["endpoints"]}
