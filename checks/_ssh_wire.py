@@ -56,6 +56,10 @@ class WireError(Exception):
     """The server broke the protocol, closed, or was too slow; the message is a one-line reason."""
 
 
+class NotSSH(WireError):
+    """The port answered in another text protocol (HTTP, SMTP, ...): a different service, not a broken SSH."""
+
+
 class ConnectFailed(WireError):
     """No TCP connection: refused, filtered (timed out) or unreachable, i.e. nothing listening for us."""
 
@@ -203,8 +207,9 @@ def read_identification(stream: BoundedStream) -> Identification:
         except ValueError:
             raise WireError(f"a line longer than {LINE_LIMIT} bytes instead of an SSH identification") from None
         except ConnectionError:
-            first = f"; it sent '{printable(pre_banner[0])}'" if pre_banner else ""
-            raise WireError(f"connection closed before an SSH identification{first}") from None
+            if pre_banner:  # it spoke text lines, then hung up on our identification: another service
+                raise NotSSH(f"connection closed before an SSH identification; it sent '{pre_banner[0]}'") from None
+            raise WireError("connection closed before an SSH identification") from None
         consumed += len(raw)
         line = printable(raw.rstrip(b"\r\n"), LINE_LIMIT)  # stored and reported: no control characters
         if line.startswith("SSH-"):

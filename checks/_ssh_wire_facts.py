@@ -33,6 +33,7 @@ from auditor.checks._ssh_wire import (
     MAX_NAMES,
     STRICT_KEX_SERVER,
     ConnectFailed,
+    NotSSH,
     RawSession,
     WireError,
     open_connection,
@@ -48,7 +49,7 @@ HOST_KEY_MODES = ("preferred", "all")
 # The user named in the "none" authentication request when the target names none: it shows
 # up in the server's log as an invalid user, which tells its admins who knocked.
 PROBE_USER = "rifi-auditor"
-STATUS_OK, STATUS_CLOSED, STATUS_ERROR = "ok", "closed", "error"
+STATUS_OK, STATUS_CLOSED, STATUS_ERROR, STATUS_OTHER = "ok", "closed", "error", "other-service"
 # paramiko logs every failed negotiation as an error with a traceback; the facts carry the
 # reason instead, so its log goes to a quiet channel of ours.
 _PARAMIKO_LOG = "auditor.ssh_wire.paramiko"
@@ -82,7 +83,13 @@ class SshWireCollector(Collector):
         errors = _reasons(ports, STATUS_ERROR)
         if errors:
             raise CollectError(errors)
-        raise FactsUnavailable(f"no SSH server found ({_reasons(ports, STATUS_CLOSED) or 'no port to audit'})")
+        absent = "; ".join(filter(None, (_reasons(ports, STATUS_CLOSED), _reasons(ports, STATUS_OTHER))))
+        raise FactsUnavailable(f"no SSH server found ({absent or 'no port to audit'})")
+
+
+def _ssh_expected(env: CollectEnv, candidate: PortCandidate) -> bool:
+    """SSH is expected on an ssh:// target, on the default SSH ports, and where discovery saw SSH."""
+    return env.target.kind is TargetKind.SSH or candidate.origin in ("default", "discovered")
 
 
 def _reasons(ports: list[dict[str, Any]], status: str) -> str:
@@ -147,6 +154,11 @@ def audit_port(env: CollectEnv, candidate: PortCandidate) -> dict[str, Any]:
     except ConnectFailed as exc:
         # A profile default that nothing listens on is simply absent; a named port is an error.
         audit.facts.update(status=STATUS_ERROR if candidate.expected else STATUS_CLOSED, reason=str(exc))
+        return audit.to_dict()
+    except NotSSH as exc:
+        # An inventory's ports list every service of a host: another protocol on a port nobody
+        # said was SSH is simply not this audit's business (TLS does the same the other way).
+        audit.facts.update(status=STATUS_ERROR if _ssh_expected(env, candidate) else STATUS_OTHER, reason=str(exc))
         return audit.to_dict()
     except (WireError, OSError) as exc:
         audit.facts.update(status=STATUS_ERROR, reason=_reason(exc))

@@ -14,7 +14,14 @@ import pytest
 
 from auditor.check import CollectEnv
 from auditor.checks._ssh_wire import MSG_DISCONNECT, MSG_KEXINIT, encode_kexinit, encode_packet, ssh_string
-from auditor.checks._ssh_wire_facts import STATUS_CLOSED, STATUS_ERROR, STATUS_OK, SshWireCollector, audit_port
+from auditor.checks._ssh_wire_facts import (
+    STATUS_CLOSED,
+    STATUS_ERROR,
+    STATUS_OK,
+    STATUS_OTHER,
+    SshWireCollector,
+    audit_port,
+)
 from auditor.errors import CollectError, FactsUnavailable
 from auditor.models import Status, Target, TargetKind
 from auditor.network import PortCandidate
@@ -34,8 +41,12 @@ PLAUSIBLE_KEXINIT = encode_kexinit({
 })
 
 
-def env_for(port: int, **options) -> CollectEnv:
-    target = Target(name=f"127.0.0.1:{port}", kind=TargetKind.NETWORK, address="127.0.0.1", ports=(port,))
+def env_for(port: int, ssh_target: bool = False, **options) -> CollectEnv:
+    """A HOST:PORT target, or with ``ssh_target`` an ssh:// one (where SSH is what must answer)."""
+    if ssh_target:
+        target = Target(name=f"ssh://127.0.0.1:{port}", kind=TargetKind.SSH, address="127.0.0.1", port=port)
+    else:
+        target = Target(name=f"127.0.0.1:{port}", kind=TargetKind.NETWORK, address="127.0.0.1", ports=(port,))
     return CollectEnv(target=target, host=None, options={**SshWireCollector.options, "ports": [], **options},
                       timeout=TIMEOUT, connect_timeout=CONNECT_TIMEOUT)
 
@@ -99,13 +110,26 @@ HOSTILE = [
 
 @pytest.mark.parametrize("name, behaviour, reason", HOSTILE, ids=[case[0] for case in HOSTILE])
 def test_hostile_server_is_an_error_with_a_clear_reason_within_the_timeout(hostile, name, behaviour, reason):
+    """Where SSH must answer (a port discovery saw as SSH, an ssh:// target), anything else is an error."""
     port = hostile(behaviour).port
-    facts, elapsed = probe(port)
+    facts, elapsed = probe(port, origin="discovered")
     assert (facts["status"], facts["reason"]) == (STATUS_ERROR, reason)
     assert elapsed < TIMEOUT + 1.0
     with pytest.raises(CollectError, match=f"^tcp/{port}: ") as raised:
-        SshWireCollector().collect(env_for(port))
+        SshWireCollector().collect(env_for(port, ssh_target=True))
     assert not isinstance(raised.value, FactsUnavailable)
+
+
+def test_another_service_on_a_declared_port_is_not_an_ssh_error(hostile):
+    """An inventory's ports list every service of a host: HTTP on one of them is not a broken SSH server."""
+    port = hostile(http).port
+    facts, _ = probe(port, origin="target")
+    assert (facts["status"], facts["reason"]) == (
+        STATUS_OTHER, "connection closed before an SSH identification; it sent 'HTTP/1.1 400 Bad Request'")
+    with pytest.raises(FactsUnavailable, match=f"no SSH server found \\(tcp/{port}: connection closed"):
+        SshWireCollector().collect(env_for(port))
+    tarpit = hostile(sends(b"please wait\r\n" * 100_000)).port  # text, but never a service's answer
+    assert probe(tarpit, origin="target")[0]["status"] == STATUS_ERROR
 
 
 def test_pre_banner_lines_are_kept_bounded_and_printable(hostile):
