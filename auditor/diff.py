@@ -7,7 +7,7 @@ or a moved line is not a "new" finding. Check results are matched by (check id, 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 from auditor.models import Severity
 from auditor.network import DISCOVERY_FACT
@@ -73,6 +73,12 @@ class SnapshotDiff:
     ports_opened: list[PortChange] = field(default_factory=list)
     ports_closed: list[PortChange] = field(default_factory=list)
     version_changes: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # check id -> why its results may differ because of the judging, not the systems
+    judged_differently: dict[str, str] = field(default_factory=dict)
+
+    def caused_by_judging(self, check_id: str) -> str:
+        """Why a change of ``check_id`` may come from the check or profile (empty: from the systems)."""
+        return self.judged_differently.get(check_id, "")
 
     @property
     def has_changes(self) -> bool:
@@ -89,6 +95,7 @@ class SnapshotDiff:
             "old": self.old_meta,
             "new": self.new_meta,
             "version_changes": {key: {"old": old, "new": new} for key, (old, new) in self.version_changes.items()},
+            "judged_differently": self.judged_differently,
             "targets_added": self.targets_added,
             "targets_removed": self.targets_removed,
             "ports_opened": [vars(change) for change in self.ports_opened],
@@ -153,7 +160,23 @@ def compare(old: Mapping[str, Any], new: Mapping[str, Any]) -> SnapshotDiff:
     for key in ("tool_version", "profile", "catalogue_version"):
         if diff.old_meta[key] != diff.new_meta[key]:
             diff.version_changes[key] = (diff.old_meta[key], diff.new_meta[key])
+    diff.judged_differently = _judging_changes(old["checks"], new["checks"])
     return diff
+
+
+def _judging_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, str]:
+    """Checks added, dropped, or run with other options or severity between the snapshots."""
+    changes = {}
+    for check_id in sorted(old.keys() | new.keys()):
+        if check_id not in old:
+            changes[check_id] = "new check: not run in the older snapshot"
+        elif check_id not in new:
+            changes[check_id] = "check not run in the newer snapshot"
+        elif old[check_id].get("options") != new[check_id].get("options"):
+            changes[check_id] = "check options changed in the profile"
+        elif old[check_id]["severity"] != new[check_id]["severity"]:
+            changes[check_id] = "check severity changed in the profile"
+    return changes
 
 
 def _open_ports(snapshot: Mapping[str, Any]) -> set[PortChange]:
@@ -217,6 +240,7 @@ def render_text(diff: SnapshotDiff) -> str:
     for label, findings in sections:
         lines.append(f"{label} findings: {len(findings)}")
         lines.extend(f"  {_finding_line(finding)}" for finding in findings)
+    lines.extend(_judging_note(diff, [*diff.new, *diff.resolved, *(c.new for c in diff.severity_changed)]))
     lines.append(f"persisting findings: {len(diff.persisting)}")
     lines.append(f"severity changed: {len(diff.severity_changed)}")
     lines.extend(
@@ -228,6 +252,13 @@ def render_text(diff: SnapshotDiff) -> str:
     lines.append(f"check status changed: {len(diff.status_changed)}")
     lines.extend(f"  {c.check_id} on {c.target}: {c.old} -> {c.new}" for c in diff.status_changed)
     return "\n".join(lines)
+
+
+def _judging_note(diff: SnapshotDiff, findings: Iterable[Mapping[str, Any]]) -> list[str]:
+    """Lines naming the checks whose changes may come from the judging rather than the systems."""
+    affected = sorted({finding["check_id"] for finding in findings} & diff.judged_differently.keys())
+    return [f"  from the judging, not the systems: {check_id}: {diff.judged_differently[check_id]}"
+            for check_id in affected]
 
 
 def _finding_line(finding: Mapping[str, Any]) -> str:

@@ -707,6 +707,7 @@ def render_diff_html(diff: SnapshotDiff) -> str:
         version_changes=version_changes,
         targets_added=tuple(diff.targets_added),
         targets_removed=tuple(diff.targets_removed),
+        judged_differently=tuple(sorted(diff.judged_differently.items())),
         ports_opened=tuple(diff.ports_opened),
         ports_closed=tuple(diff.ports_closed),
         sections=diff_sections(diff),

@@ -69,3 +69,22 @@ def test_ports_opened_and_closed_on_targets_scanned_twice(synthetic):
     assert "Ports opened (1) and closed (1)" in page and "tcp/6379" in page
     failed_scan = with_discovery(snapshot_of(synthetic, "name: t\n", target), "a", [], status="error")
     assert compare(old, failed_scan).ports_closed == []  # a failed scan closes nothing
+
+
+def test_changes_from_a_new_or_reconfigured_check_are_attributed_to_the_judging(synthetic):
+    target = [Target(name="a", kind=TargetKind.LOCAL)]
+    old = snapshot_of(synthetic, "name: t\nselect: [t.first, t.network]\n", target)
+    new = snapshot_of(synthetic, "name: t\nselect: [t.first, t.second]\nseverity: {t.first: critical}\n", target)
+    diff = compare(old, new)
+    assert diff.judged_differently == {
+        "t.first": "check severity changed in the profile",
+        "t.second": "new check: not run in the older snapshot",
+        "t.network": "check not run in the newer snapshot",
+    }
+    assert diff.caused_by_judging("t.second") and not diff.caused_by_judging("t.crashes")
+    text = render_text(diff)
+    assert "from the judging, not the systems: t.second: new check" in text
+    from auditor.reports.html import render_diff_html
+
+    assert "Changes that may come from the judging, not the systems" in render_diff_html(diff)
+    assert compare(old, old).judged_differently == {}
