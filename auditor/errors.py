@@ -44,6 +44,10 @@ class CollectError(AuditorError):
     """A collector could not gather its facts; checks that need them end in ``error``."""
 
 
+class TransientError(CollectError):
+    """A network hiccup (a timeout, a reset connection): the runner tries once more before giving up."""
+
+
 class NotAssessable(CollectError):
     """Facts exist but cannot be read with the privileges the auditor has (e.g. not root)."""
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Mapping, Sequence
 
 from auditor.check import Check, CheckContext, CheckSkipped, CollectEnv, Scope
-from auditor.errors import CollectError, FactsUnavailable, NotAssessable
+from auditor.errors import CollectError, FactsUnavailable, NotAssessable, TransientError
 from auditor.hosts import Host, LocalHost
 from auditor.models import CheckResult, Finding, Status, Target, TargetKind
 from auditor.network import HostLimiter
@@ -99,7 +99,7 @@ class FactCache:
             return self._values[name]
         if name not in self._errors:
             try:
-                self._values[name] = self._collect(name)
+                self._values[name] = _with_one_retry(lambda: self._collect(name))
                 return self._values[name]
             except CollectError as exc:
                 self._errors[name] = exc
@@ -131,7 +131,7 @@ class FactCache:
         if not self._host_opened:
             self._host_opened = True
             try:
-                self._host = self.opener(self.target)
+                self._host = _with_one_retry(lambda: self.opener(self.target))
             except CollectError as exc:
                 self._host_error = exc
         if self._host_error is not None:
@@ -154,6 +154,22 @@ class FactCache:
                 self._host.close()
             except Exception:  # closing must never cost the target's results
                 log.debug("closing the host of %s failed", self.target.name, exc_info=True)
+
+
+RETRY_PAUSE = 1.0  # seconds before the one retry of a transient failure
+
+
+def _with_one_retry(attempt: Callable[[], Any]) -> Any:
+    """``attempt()``, tried once more after a transient network error (a timeout, a reset)."""
+    try:
+        return attempt()
+    except TransientError as first:
+        log.info("retrying after a transient error: %s", first)
+        time.sleep(RETRY_PAUSE)
+        try:
+            return attempt()
+        except TransientError as second:
+            raise CollectError(f"{second} (also on a second try)") from None
 
 
 def _status_of(error: CollectError) -> Status:

@@ -17,7 +17,7 @@ from typing import Callable, Iterator
 
 import paramiko
 
-from auditor.errors import CollectError, InputError
+from auditor.errors import CollectError, InputError, TransientError
 from auditor.models import Target
 from auditor.network import Deadline, connect
 from auditor.ssh_config import HostConfig, SSHConfigFile, default_identity_files, local_user
@@ -45,6 +45,10 @@ class SSHSettings:
 
 class LoginError(CollectError):
     """Connecting or logging in failed; the message says where and why, never a secret."""
+
+
+class TransientLoginError(LoginError, TransientError):
+    """A login that failed on a timeout or a reset connection: worth one more try."""
 
 
 def login(target: Target, settings: SSHSettings) -> list[paramiko.Transport]:
@@ -148,7 +152,9 @@ def _open_socket(endpoint: _Endpoint, via: paramiko.Transport | None, timeout: f
     except socket.gaierror as exc:
         raise LoginError(f"cannot resolve {host}: {exc.strerror or exc}") from None
     except (TimeoutError, socket.timeout):
-        raise LoginError(f"cannot connect to {endpoint.where}: no answer within {timeout:g} s") from None
+        raise TransientLoginError(f"cannot connect to {endpoint.where}: no answer within {timeout:g} s") from None
+    except (ConnectionResetError, ConnectionAbortedError) as exc:
+        raise TransientLoginError(f"cannot connect to {endpoint.where}: {exc.strerror or exc}") from None
     except OSError as exc:
         raise LoginError(f"cannot connect to {endpoint.where}: {exc.strerror or exc}") from None
 

@@ -4,8 +4,10 @@ import datetime as dt
 import time
 import types
 
+import pytest
+
 from auditor.check import Collector, Scope
-from auditor.errors import CollectError
+from auditor.errors import CollectError, TransientError
 from auditor.models import Severity, Status, Target, TargetKind
 from auditor.profile import load_profile
 from auditor.registry import build_registry
@@ -156,3 +158,40 @@ def test_a_failed_login_does_not_sink_network_collectors(synthetic, check_factor
     assert results["m.network"].status is Status.PASS
     assert results["m.host"].status is Status.ERROR and results["m.host"].reason == "ssh://audit@h: authentication failed"
     assert counting.calls == 0
+
+
+class Flaky(Collector):
+    """Fails with a transient error ``failures`` times, then answers."""
+
+    name = "flaky"
+    needs_host = False
+
+    def __init__(self, failures, error=None):
+        self.failures, self.calls = failures, 0
+        self.error = error or TransientError("tcp/22: connection reset by peer")
+
+    def collect(self, env):
+        self.calls += 1
+        if self.calls <= self.failures:
+            raise self.error
+        return {"ok": True}
+
+
+@pytest.mark.parametrize("failures, error, status, calls", [
+    (1, None, Status.PASS, 2),  # one hiccup: the retry succeeds
+    (2, None, Status.ERROR, 2),  # still failing: an error, after exactly one retry
+    (1, CollectError("tcp/22: connection refused"), Status.ERROR, 1),  # not transient: no retry
+])
+def test_one_retry_for_transient_network_errors(check_factory, tmp_path, monkeypatch, failures, error, status, calls):
+    monkeypatch.setattr("auditor.runner.RETRY_PAUSE", 0.01)
+    flaky = Flaky(failures, error)
+    module = types.ModuleType("flaky")
+    module.CHECKS = (check_factory("f.uses-flaky", ("flaky",), lambda self, facts, ctx: [], scope=Scope.NETWORK),)
+    module.COLLECTORS = (flaky,)
+    registry = build_registry([module])
+    (tmp_path / "f.yaml").write_text("name: f\n")
+    target = Target(name="h", kind=TargetKind.NETWORK, address="127.0.0.1")
+    result = Runner(registry, load_profile(str(tmp_path / "f.yaml"), registry)).run([target]).audits[0].results[0]
+    assert (result.status, flaky.calls) == (status, calls)
+    if failures == 2:
+        assert result.reason == "tcp/22: connection reset by peer (also on a second try)"
