@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
+from typing import Iterable
 
 from auditor.errors import InputError
 
@@ -19,14 +20,20 @@ def read_input(path: str | Path, error: type[InputError]) -> str:
         raise error(str(path), f"cannot read: {exc}") from None
 
 
-def write_atomic(path: str | Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file in the same directory and a rename."""
+def write_atomic(path: str | Path, text: str | Iterable[str]) -> None:
+    """Write ``text`` (a string or string chunks) to ``path`` via a temporary file and a rename.
+
+    Chunks let a large document (a fleet snapshot) go to disk without first becoming one string.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
+            if isinstance(text, str):
+                stream.write(text)
+            else:
+                stream.writelines(text)
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temporary, 0o644)

@@ -7,6 +7,7 @@ versions, the catalogue it was judged against, check metadata, results, findings
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 from collections import Counter
 from pathlib import Path
@@ -102,7 +103,8 @@ def _waived(finding: Mapping[str, Any]) -> bool:
 def write_snapshot(snapshot: Mapping[str, Any], path: str | Path) -> None:
     """Write atomically, after checking the document against the schema (a bug must not ship)."""
     validate(snapshot, str(path))
-    write_atomic(path, json.dumps(snapshot, indent=1, sort_keys=False, ensure_ascii=False) + "\n")
+    encoder = json.JSONEncoder(indent=1, ensure_ascii=False)
+    write_atomic(path, itertools.chain(encoder.iterencode(snapshot), ["\n"]))
 
 
 def load_snapshot(path: str | Path) -> dict[str, Any]:
