@@ -8,6 +8,7 @@ so a hostile or broken service can neither flood the auditor nor stall it.
 from __future__ import annotations
 
 import socket
+import ssl
 import threading
 import time
 from contextlib import contextmanager
@@ -154,3 +155,22 @@ def discovered_ports(env: CollectEnv, wants: Callable[[Mapping[str, Any]], bool]
         for entry in host.get("ports", [])
         if wants(entry)
     ]
+
+
+_OP_LEGACY_SERVER_CONNECT = 0x4  # OpenSSL 3 refuses servers without RFC 5746 unless told otherwise
+
+
+def unverified_tls_context() -> ssl.SSLContext:
+    """A TLS client that completes a handshake with anything OpenSSL can still speak.
+
+    It verifies nothing on purpose: the auditor sends no secret over it, and what it learns
+    (the chain as sent, what a service tells an anonymous client) is judged separately, with
+    cryptography's path validation, by the TLS checks. Never use it to send credentials.
+    """
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE  # trust is judged from the chain, not by this handshake
+    context.minimum_version = ssl.TLSVersion.MINIMUM_SUPPORTED
+    context.set_ciphers("ALL:COMPLEMENTOFALL:@SECLEVEL=0")
+    context.options |= _OP_LEGACY_SERVER_CONNECT
+    return context

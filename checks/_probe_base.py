@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Mapping
 
-from auditor.network import BoundedStream, Deadline, connect
+from auditor.network import BoundedStream, Deadline, connect, unverified_tls_context
 
 # Outcomes, from worst to best for the target.
 OPEN = "open"  # the service did what it should only do for authenticated clients
@@ -58,13 +58,6 @@ def printable(data: bytes | str, limit: int = 120) -> str:
     return cleaned[:limit] + ("..." if len(cleaned) > limit else "")
 
 
-def _tls_context() -> ssl.SSLContext:
-    # A probe proves what a service gives an anonymous client; it authenticates nobody and
-    # sends no secret, so the server's certificate is not verified here (the TLS checks judge it).
-    context = ssl.create_default_context()
-    context.check_hostname = False
-    context.verify_mode = ssl.CERT_NONE
-    return context
 
 
 def _is_ip(address: str) -> bool:
@@ -82,7 +75,7 @@ def open_stream(target: ProbeTarget, tls: bool | None = None) -> Iterator[Bounde
     try:
         if target.tls if tls is None else tls:
             sock.settimeout(target.deadline.remaining())
-            sock = _tls_context().wrap_socket(sock, server_hostname=None if _is_ip(target.address) else target.address)
+            sock = unverified_tls_context().wrap_socket(sock, server_hostname=None if _is_ip(target.address) else target.address)
         yield BoundedStream(sock, target.deadline)
     finally:
         sock.close()

@@ -50,9 +50,8 @@ from auditor.checks._tls_wire import (
     group_offer,
     handshake,
 )
-from auditor.network import Deadline, HostLimiter, connect
+from auditor.network import Deadline, HostLimiter, connect, unverified_tls_context
 
-_OP_LEGACY_SERVER_CONNECT = 0x4  # OpenSSL 3 refuses servers without RFC 5746 unless told otherwise
 _INAPPROPRIATE_FALLBACK = 86
 # TLS ports that speak something other than HTTP: no HTTP request is sent there.
 NON_HTTP_PORTS = frozenset({465, 563, 585, 614, 636, 989, 990, 992, 993, 994, 995, 5061, 5223, 6697, 8883})
@@ -322,18 +321,6 @@ def deployment(via: str, ders: list[bytes], roots: tuple[Any, ...], now: dt.date
 # --- full handshakes (Python ssl): TLS 1.3 chains and HTTP ----------------------------------------
 
 
-def client_context() -> ssl.SSLContext:
-    """A client that completes a handshake with anything OpenSSL can still speak, verifying nothing.
-
-    Trust is judged separately, with cryptography, from the chain as sent.
-    """
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    context.check_hostname = False
-    context.verify_mode = ssl.CERT_NONE
-    context.minimum_version = ssl.TLSVersion.MINIMUM_SUPPORTED
-    context.set_ciphers("ALL:COMPLEMENTOFALL:@SECLEVEL=0")
-    context.options |= _OP_LEGACY_SERVER_CONNECT
-    return context
 
 
 @contextlib.contextmanager
@@ -342,7 +329,7 @@ def tls_connection(endpoint: Endpoint, deadline: Deadline) -> Iterator[ssl.SSLSo
     with endpoint.slot():
         raw = connect(endpoint.address, endpoint.port, deadline.remaining())
         try:
-            tls = client_context().wrap_socket(raw, server_hostname=endpoint.server_name,
+            tls = unverified_tls_context().wrap_socket(raw, server_hostname=endpoint.server_name,
                                                do_handshake_on_connect=False)
         except (ssl.SSLError, ValueError):
             raw.close()
