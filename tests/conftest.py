@@ -19,6 +19,7 @@ from auditor.models import SSHAccess, Target, TargetKind
 from auditor.ssh_config import SSHConfigFile
 from auditor.ssh_host import SSHSettings
 from auditor.ssh_known_hosts import KnownHosts
+from testkit.ports import free_port
 
 SSHD = shutil.which("sshd") or shutil.which("sshd", path="/usr/sbin:/usr/local/sbin")
 
@@ -100,12 +101,6 @@ class SSHServer:
             self.process.wait(timeout=10)
         shutil.rmtree(self.keys_dir, ignore_errors=True)
 
-
-def free_port() -> int:
-    """A loopback TCP port nobody listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="session")

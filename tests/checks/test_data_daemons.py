@@ -26,16 +26,12 @@ from auditor.hosts import LocalHost
 from auditor.models import Target, TargetKind
 from auditor.profile import load_profile
 from auditor.registry import default_registry
+from testkit.ports import free_port
 
 pytestmark = pytest.mark.integration
 LOCAL = Target(name="local", kind=TargetKind.LOCAL)
 REGISTRY = default_registry()
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_for_port(port: int, process: subprocess.Popen, log: Path) -> None:

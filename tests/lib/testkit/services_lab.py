@@ -17,6 +17,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from testkit.ports import free_port
+
 REDIS = shutil.which("redis-server")
 RSYNC = shutil.which("rsync")
 NGINX = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/usr/local/sbin")
@@ -43,9 +45,7 @@ def pick_port(address: str, preferred: int | None = None) -> int:
     """``preferred`` when it is free on ``address``, else a free port the kernel picks."""
     if preferred is not None and port_is_free(address, preferred):
         return preferred
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((address, 0))
-        return sock.getsockname()[1]
+    return free_port(address)
 
 
 def wait_listening(address: str, port: int, process: subprocess.Popen, timeout: float = 10.0) -> None:

@@ -16,6 +16,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from testkit.ports import free_port
+
 # A server an audit must fault on every count OpenSSH 9.2 still allows: SHA-1 and 1024-bit
 # key exchange, CBC/3DES ciphers, MD5/SHA-1 MACs, ssh-rsa/DSA host keys of 1024 bits,
 # password and keyboard-interactive login, pre-authentication compression. ecdh-sha2-nistp256
@@ -80,12 +82,6 @@ class SshdServer:
                 os.kill(self.process.pid, signal.SIGKILL)
                 self.process.wait(timeout=5)
 
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def write_config(directory: Path, spec: dict, extra: list[str] = ()) -> Path:
