@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Iterator
 
 from auditor import __version__
-from auditor.network import BoundedStream, Deadline, connect
+from auditor.network import BoundedStream, ByteReader, Deadline, connect
 
 # Our identification: honest, so the audit is recognisable in the server's logs.
 CLIENT_IDENTIFICATION = f"SSH-2.0-rifi_auditor_{__version__}"
@@ -111,21 +111,11 @@ def name_list(names: list[str] | tuple[str, ...]) -> bytes:
     return ssh_string(",".join(names))
 
 
-class Reader:
+class Reader(ByteReader):
     """Reads SSH fields from a payload; running past its end is a WireError, never an IndexError."""
 
-    def __init__(self, data: bytes, what: str):
-        self.data = data
-        self.offset = 0
-        self.what = what
-
-    def take(self, size: int) -> bytes:
-        """The next ``size`` bytes."""
-        if size < 0 or self.offset + size > len(self.data):
-            raise WireError(f"malformed {self.what}: truncated")
-        chunk = self.data[self.offset : self.offset + size]
-        self.offset += size
-        return chunk
+    def truncated(self) -> Exception:
+        return WireError(f"malformed {self.what}: truncated")
 
     def byte(self) -> int:
         """A ``byte``."""
@@ -137,7 +127,7 @@ class Reader:
 
     def uint32(self) -> int:
         """A ``uint32``."""
-        return int(struct.unpack(">I", self.take(4))[0])
+        return self.uint(4)
 
     def string(self) -> bytes:
         """A ``string``: its length is checked against what is left, so it cannot over-read."""

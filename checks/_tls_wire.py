@@ -24,7 +24,7 @@ from auditor.checks._tls_names import (
     X25519,
     suite,
 )
-from auditor.network import BoundedStream, Deadline, connect
+from auditor.network import BoundedStream, ByteReader, Deadline, connect
 
 SSL3, TLS10, TLS12, TLS13 = 0x0300, 0x0301, 0x0303, 0x0304
 # SHA-256 of "HelloRetryRequest": the ServerHello.random that marks a HelloRetryRequest (RFC 8446).
@@ -162,34 +162,23 @@ class ServerFlight:
     ocsp_stapled: bool = False
 
 
-class _Cursor:
+class _Cursor(ByteReader):
     """Bounds-checked reads from one message; overruns are ProtocolErrors."""
 
-    def __init__(self, data: bytes, what: str):
-        self.data, self.pos, self.what = data, 0, what
-
-    def take(self, size: int) -> bytes:
-        if self.pos + size > len(self.data):
-            raise ProtocolError(f"truncated {self.what}")
-        chunk = self.data[self.pos:self.pos + size]
-        self.pos += size
-        return chunk
+    def truncated(self) -> Exception:
+        return ProtocolError(f"truncated {self.what}")
 
     def u8(self) -> int:
-        return self.take(1)[0]
+        return self.uint(1)
 
     def u16(self) -> int:
-        return int.from_bytes(self.take(2), "big")
+        return self.uint(2)
 
     def u24(self) -> int:
-        return int.from_bytes(self.take(3), "big")
+        return self.uint(3)
 
     def vec(self, width: int) -> bytes:
-        return self.take(int.from_bytes(self.take(width), "big"))
-
-    @property
-    def left(self) -> int:
-        return len(self.data) - self.pos
+        return self.take(self.uint(width))
 
 
 class _Messages:
