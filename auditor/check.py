@@ -11,9 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, ClassVar, Mapping
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Mapping, TypeVar, Union
 
 from auditor.errors import FactsUnavailable
+from auditor.facts import Facts
 from auditor.models import Finding, Severity, Target, TargetKind
 from auditor.network import HostLimiter
 
@@ -41,6 +42,38 @@ _SCOPE_KINDS = {
     Scope.DISCOVERY: {TargetKind.NETWORK, TargetKind.SSH, TargetKind.RANGE},
     Scope.SITE: {TargetKind.SITE},
 }
+
+
+F = TypeVar("F", bound=Facts)
+# What a check or collector names as its input: a facts class (its ``name`` keys the snapshot).
+FactsKind = Union[type[Facts], str]
+
+
+def facts_name(kind: FactsKind) -> str:
+    """The collector name that keys ``kind``'s facts in caches and snapshots."""
+    return kind if isinstance(kind, str) else kind.name
+
+
+class FactSet:
+    """The facts one check asked for, looked up by their class: ``facts.get(SshdFacts)``."""
+
+    def __init__(self, values: Mapping[str, Any]):
+        self._values = values
+
+    def get(self, kind: type[F], default: Any = None) -> F:
+        """The facts of class ``kind`` (the check must list ``kind`` in its ``facts``)."""
+        if isinstance(kind, str):  # legacy access by collector name, until every area is typed
+            return self._values.get(kind, default)  # type: ignore[no-any-return]
+        value = self._values[kind.name]
+        if not isinstance(value, kind):
+            raise TypeError(f"facts '{kind.name}' are {type(value).__name__}, not {kind.__name__}")
+        return value
+
+    def __getitem__(self, name: str) -> Any:
+        return self._values[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._values
 
 
 class CheckSkipped(Exception):
@@ -112,16 +145,21 @@ class Check:
     title: ClassVar[str]
     severity: ClassVar[Severity]
     measures: ClassVar[tuple[str, ...]]
-    facts: ClassVar[tuple[str, ...]]
+    facts: ClassVar[tuple[FactsKind, ...]]
     scope: ClassVar[Scope] = Scope.HOST
     tags: ClassVar[tuple[str, ...]] = ()
     options: ClassVar[Mapping[str, Any]] = {}
     policies: ClassVar[tuple[str, ...]] = ()  # policy kinds it reads, e.g. ("ssh-algorithms",)
     remediation: ClassVar[str] = ""
 
-    def judge(self, facts: Mapping[str, Any], ctx: CheckContext) -> list[Finding]:
-        """Judge ``facts`` (keyed by collector name) and return findings."""
+    def judge(self, facts: FactSet, ctx: CheckContext) -> list[Finding]:
+        """Judge ``facts`` (those named in ``facts``) and return findings."""
         raise NotImplementedError
+
+    @classmethod
+    def parse_options(cls, reader: MapReader) -> dict[str, Any]:
+        """Validate this check's profile options when the profile loads; override for constrained values."""
+        return read_options(reader, cls.options)
 
     @classmethod
     def description(cls) -> str:
@@ -130,15 +168,15 @@ class Check:
         return " ".join(doc.split("\n\n", 1)[0].split())
 
 
-def _no_other_facts(name: str) -> Any:
-    raise FactsUnavailable(f"no '{name}' facts in this context")
+def _no_other_facts(kind: FactsKind) -> Any:
+    raise FactsUnavailable(f"no '{facts_name(kind)}' facts in this context")
 
 
 @dataclass(frozen=True)
 class CollectEnv:
     """What a collector gets: where to look, its options, how long it may take, and shared limits.
 
-    ``fact(name)`` returns another collector's facts for the same target (collected once and
+    ``fact(kind)`` returns another collector's facts for the same target (collected once and
     cached, failures raised as their CollectError), so e.g. the SSH wire audit can use the
     ports that discovery found. ``limiter`` bounds concurrent connections per host.
     ``policies`` are the profile's loaded policies (discovery scans the services policy's ports).
@@ -150,7 +188,7 @@ class CollectEnv:
     timeout: float
     connect_timeout: float = 5.0
     limiter: HostLimiter = field(default_factory=lambda: HostLimiter(2))
-    fact: Callable[[str], Any] = _no_other_facts
+    fact: Callable[[FactsKind], Any] = _no_other_facts
     policies: Mapping[str, Any] = field(default_factory=dict)  # the profile's loaded policies, by kind
 
 
@@ -160,7 +198,8 @@ class Collector:
     ``options`` declares the profile options (under ``collectors: NAME:``) with their defaults.
     """
 
-    name: ClassVar[str]
+    name: ClassVar[str]  # equals ``produces.name`` once the collector returns typed facts
+    produces: ClassVar[type[Facts] | None] = None
     options: ClassVar[Mapping[str, Any]] = {}
     # Network collectors set this False: they must work when logging in to the host fails.
     needs_host: ClassVar[bool] = True

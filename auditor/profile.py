@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from auditor import data
-from auditor.check import Check, read_options
+from auditor.check import Check
 from auditor.errors import ProfileError
 from auditor.models import Finding, Severity, Waiver
 from auditor.policies import load_policy
@@ -191,7 +191,7 @@ def _read_options(root: MapReader, registry: Registry) -> dict[str, dict[str, An
         check = _known_check(section, check_id, registry)
         reader = section.mapping(check_id)
         # Only the keys written in this file; defaults are applied once, after merging.
-        values = read_options(reader, check.options)
+        values = check.parse_options(reader)
         options[check_id] = {key: values[key] for key in reader.data}
     return options
 

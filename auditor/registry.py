@@ -8,7 +8,7 @@ from importlib.metadata import entry_points
 from types import ModuleType
 from typing import Any, Callable, Iterable
 
-from auditor.check import Check, Collector
+from auditor.check import Check, Collector, facts_name
 from auditor.yamlfile import MapReader
 
 ENTRY_POINT_GROUP = "auditor.checks"
@@ -45,11 +45,14 @@ def build_registry(modules: Iterable[ModuleType]) -> Registry:
                 raise ValueError(f"check id '{check.id}' registered twice ({module.__name__})")
             checks[check.id] = check
         for collector in getattr(module, "COLLECTORS", ()):
+            if collector.produces is not None and collector.produces.name != collector.name:
+                raise ValueError(f"collector '{collector.name}' produces '{collector.produces.name}' facts")
             if collector.name in collectors:
                 raise ValueError(f"collector '{collector.name}' registered twice ({module.__name__})")
             collectors[collector.name] = collector
     for check in checks.values():
-        missing = [name for name in check.facts if name not in collectors and name not in SEEDED_FACTS]
+        names = [facts_name(kind) for kind in check.facts]
+        missing = [name for name in names if name not in collectors and name not in SEEDED_FACTS]
         if missing:
             raise ValueError(f"check '{check.id}' needs unknown facts: {', '.join(missing)}")
     for check in checks.values():

@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Mapping, Sequence
 
-from auditor.check import Check, CheckContext, CheckSkipped, CollectEnv, Scope
+from auditor.check import Check, CheckContext, CheckSkipped, CollectEnv, FactSet, FactsKind, Scope, facts_name
 from auditor.errors import CollectError, FactsUnavailable, NotAssessable, TransientError
 from auditor.hosts import Host, LocalHost
 from auditor.models import CheckResult, Finding, Status, Target, TargetKind
@@ -93,8 +93,9 @@ class FactCache:
         self._host_error: CollectError | None = None
         self._host_opened = False
 
-    def get(self, name: str) -> Any:
-        """The fact ``name``; raises the (cached) CollectError if it could not be collected."""
+    def get(self, kind: FactsKind) -> Any:
+        """The facts ``kind``; raises the (cached) CollectError if they could not be collected."""
+        name = facts_name(kind)
         if name in self._values:
             return self._values[name]
         if name not in self._errors:
@@ -240,7 +241,7 @@ class Runner:
     def evaluate(self, check: type[Check], target: Target, cache: FactCache) -> CheckResult:
         """One check on one target; every failure becomes a result, never an exception."""
         try:
-            facts = {name: cache.get(name) for name in check.facts}
+            facts = FactSet({facts_name(kind): cache.get(kind) for kind in check.facts})
         except CollectError as exc:
             return self._result(check, target, _status_of(exc), str(exc))
         ctx = CheckContext(
