@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING, Any, Callable, ClassVar, Mapping, TypeVar, Uni
 from auditor.errors import FactsUnavailable
 from auditor.facts import Facts
 from auditor.models import Finding, Severity, Target, TargetKind
-from auditor.network import HostLimiter
+from auditor.net.connections import HostLimiter
 
 if TYPE_CHECKING:
-    from auditor.hosts import Host
-    from auditor.yamlfile import MapReader
+    from auditor.hosts.base import Host
+    from auditor.config.yamlfile import MapReader
 
 
 class Scope(enum.Enum):

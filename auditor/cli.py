@@ -17,17 +17,17 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from auditor import __version__
-from auditor.ansible import ansible_targets
-from auditor.attestations import load_attestations
-from auditor.catalogue import load_catalogue
-from auditor.diff import compare, render_text
+from auditor.inventory.ansible import ansible_targets
+from auditor.config.attestations import load_attestations
+from auditor.config.catalogue import load_catalogue
+from auditor.store.diff import compare, render_text
 from auditor.errors import AuditorError, InventoryError
 from auditor.fileio import write_atomic
-from auditor.history import load_history, prune
+from auditor.store.history import load_history, prune
 from auditor.lock import run_lock
-from auditor.merge import merge_snapshots
+from auditor.store.merge import merge_snapshots
 from auditor.models import Target
-from auditor.profile import DEFAULT_PROFILE, load_profile, shipped_profiles
+from auditor.config.profile import DEFAULT_PROFILE, load_profile, shipped_profiles
 from auditor.progress import progress_printer
 from auditor.registry import default_registry
 from auditor.reports.history import render_history_html
@@ -35,12 +35,12 @@ from auditor.reports.html import render_diff_html, write_run_reports
 from auditor.reports.machine import machine_outputs
 from auditor.runner import Runner, open_host
 from auditor.schedule import Schedule, install, run_command
-from auditor.signing import generate_keypair, load_private_key, load_public_key, sign, verify
-from auditor.snapshot import build_snapshot, load_snapshot, write_snapshot
-from auditor.ssh_config import SSHConfigFile
-from auditor.ssh_host import SSHSettings
-from auditor.ssh_known_hosts import KnownHosts
-from auditor.targets import SITE, load_inventory, parse_target
+from auditor.store.signing import generate_keypair, load_private_key, load_public_key, sign, verify
+from auditor.store.snapshot import build_snapshot, load_snapshot, write_snapshot
+from auditor.hosts.ssh_client_config import SSHConfigFile
+from auditor.hosts.ssh import SSHSettings
+from auditor.hosts.known_hosts import KnownHosts
+from auditor.inventory.targets import SITE, load_inventory, parse_target
 
 EXIT_USAGE = 3
 SNAPSHOT_NAME = "snapshot.json"

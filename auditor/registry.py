@@ -9,7 +9,7 @@ from types import ModuleType
 from typing import Any, Callable, Iterable
 
 from auditor.check import Check, Collector, facts_name
-from auditor.yamlfile import MapReader
+from auditor.config.yamlfile import MapReader
 
 ENTRY_POINT_GROUP = "auditor.checks"
 

@@ -18,13 +18,14 @@ from typing import Any, Callable, Mapping, Sequence
 
 from auditor.check import Check, CheckContext, CheckSkipped, CollectEnv, FactSet, FactsKind, Scope, facts_name
 from auditor.errors import CollectError, FactsUnavailable, NotAssessable, TransientError
-from auditor.hosts import Host, LocalHost
+from auditor.hosts.base import Host
+from auditor.hosts.local import LocalHost
 from auditor.models import CheckResult, Finding, Status, Target, TargetKind
-from auditor.network import HostLimiter
-from auditor.profile import Profile
+from auditor.net.connections import HostLimiter
+from auditor.config.profile import Profile
 from auditor.progress import Progress
 from auditor.registry import Registry
-from auditor.ssh_host import SSHSettings, connect_host
+from auditor.hosts.ssh import SSHSettings, connect_host
 
 log = logging.getLogger(__name__)
 

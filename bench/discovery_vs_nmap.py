@@ -27,12 +27,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "lib")
 from testkit.services_lab import NMAP, Lab, lab_subnet, pick_port  # noqa: E402
 
 from auditor.check import CollectEnv  # noqa: E402
-from auditor.checks._discovery import DiscoveryCollector  # noqa: E402
-from auditor.checks._nmap import parse_nmap_xml  # noqa: E402
-from auditor.checks._probes import ProbeCollector  # noqa: E402
-from auditor.checks._services_policy import identify  # noqa: E402
+from auditor.checks.services.discovery import DiscoveryCollector  # noqa: E402
+from auditor.checks.services.nmap import parse_nmap_xml  # noqa: E402
+from auditor.checks.services.probes import ProbeCollector  # noqa: E402
+from auditor.checks.services.policy import identify  # noqa: E402
 from auditor.models import Target, TargetKind  # noqa: E402
-from auditor.policies import load_policy  # noqa: E402
+from auditor.config.policies import load_policy  # noqa: E402
 
 POLICY = load_policy("services", "default")
 

@@ -16,9 +16,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "lib"))
 
-from auditor.diff import compare, render_text  # noqa: E402
+from auditor.store.diff import compare, render_text  # noqa: E402
 from auditor.reports.html import write_run_reports  # noqa: E402
-from auditor.snapshot import load_snapshot, write_snapshot  # noqa: E402
+from auditor.store.snapshot import load_snapshot, write_snapshot  # noqa: E402
 from testkit.snapshots import CHECKS, finding, make_snapshot, result  # noqa: E402
 
 SEVERITIES = ("info", "low", "medium", "high", "critical")

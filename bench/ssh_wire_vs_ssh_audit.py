@@ -34,7 +34,7 @@ sys.path.insert(0, str(REPO / "tests" / "checks"))  # the daemons the tests use
 import sshd_lab  # noqa: E402
 
 from auditor.models import Target, TargetKind  # noqa: E402
-from auditor.profile import load_profile  # noqa: E402
+from auditor.config.profile import load_profile  # noqa: E402
 from auditor.registry import default_registry  # noqa: E402
 from auditor.runner import Runner  # noqa: E402
 

@@ -27,12 +27,12 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "lib"))
 from testkit.tls_lab import NAME, Pki, TlsLab, TlsSite, new_key  # noqa: E402
 
-from auditor.checks._tls_names import SUITE_CODES, TLS13_SUITES  # noqa: E402
-from auditor.policies import load_policy  # noqa: E402
-from auditor.profile import load_profile  # noqa: E402
+from auditor.checks.tls.names import SUITE_CODES, TLS13_SUITES  # noqa: E402
+from auditor.config.policies import load_policy  # noqa: E402
+from auditor.config.profile import load_profile  # noqa: E402
 from auditor.registry import default_registry  # noqa: E402
 from auditor.runner import Runner  # noqa: E402
-from auditor.targets import parse_target  # noqa: E402
+from auditor.inventory.targets import parse_target  # noqa: E402
 
 try:
     from sslyze import (CertificateInfoExtraArgument, Scanner, ScanCommandsExtraArguments, ServerNetworkLocation,

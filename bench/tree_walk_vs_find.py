@@ -30,16 +30,16 @@ import tempfile
 import time
 from pathlib import Path
 
-from auditor.checks._tree_walk import WalkLimits, find_argv
+from auditor.checks.data.tree_walk import WalkLimits, find_argv
 
 PER_DIR = 1000
 MODES = (0o640, 0o644, 0o660, 0o600, 0o664)
 
 CHILD = """
 import json, resource, sys, time
-from auditor.checks._tree_walk import WalkLimits, walk_tree
-from auditor.checks._acl import read_acls
-from auditor.hosts import LocalHost
+from auditor.checks.data.tree_walk import WalkLimits, walk_tree
+from auditor.checks.data.acl import read_acls
+from auditor.hosts.local import LocalHost
 path, what = sys.argv[1], sys.argv[2]
 limits = WalkLimits(max_files=10**9, samples=5, timeout=3600)
 started = time.perf_counter()

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Sequence
 
 from auditor import __version__
-from auditor.diff import compare
-from auditor.history import HistoryEntry
+from auditor.store.diff import compare
+from auditor.store.history import HistoryEntry
 from auditor.reports.html import INDEX_FILE, phase_views, template
 
 CHART_WIDTH, CHART_HEIGHT, CHART_MARGIN = 640, 220, 32

@@ -22,8 +22,8 @@ from typing import Any, Iterable, Mapping, Sequence
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 from markupsafe import Markup
 
-from auditor import __version__, data
-from auditor.diff import SnapshotDiff
+from auditor import __version__, resources
+from auditor.store.diff import SnapshotDiff
 from auditor.fileio import write_atomic
 from auditor.models import Severity, Status
 
@@ -61,7 +61,7 @@ _CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri '
 @functools.cache
 def filter_script() -> str:
     """The findings filter (reports/templates/filters.js), inlined so pages stay self-contained."""
-    return (data.templates_dir() / "filters.js").read_text(encoding="utf-8")
+    return (resources.templates_dir() / "filters.js").read_text(encoding="utf-8")
 
 
 def content_security_policy(script: str | None) -> str:
@@ -76,7 +76,7 @@ def content_security_policy(script: str | None) -> str:
 def environment() -> Environment:
     """The one Jinja2 environment: autoescape for every template, undefined names are errors."""
     env = Environment(
-        loader=FileSystemLoader(data.templates_dir()),
+        loader=FileSystemLoader(resources.templates_dir()),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,

@@ -14,12 +14,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from auditor.models import SSHAccess, Target, TargetKind
-from auditor.ssh_config import SSHConfigFile
-from auditor.ssh_host import SSHSettings
-from auditor.ssh_known_hosts import KnownHosts
 from testkit.ports import free_port
+
+from auditor.hosts.known_hosts import KnownHosts
+from auditor.hosts.ssh import SSHSettings
+from auditor.hosts.ssh_client_config import SSHConfigFile
+from auditor.models import SSHAccess, Target, TargetKind
 
 SSHD = shutil.which("sshd") or shutil.which("sshd", path="/usr/sbin:/usr/local/sbin")
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from auditor import data
+from auditor import resources
 
 PAGES = ("index.html", "awareness.html", "prevention.html", "response.html", "recovery.html")
 MARKUP = "<img src=x onerror=alert(1)>"
@@ -59,7 +59,7 @@ def test_run_local_writes_a_valid_snapshot_and_escaped_reports(tmp_path, weak_pr
     assert completed.returncode == 1, completed.stderr  # high findings, no errors
     out = tmp_path / "out"
     snapshot = json.loads((out / "snapshot.json").read_text())
-    jsonschema.validate(snapshot, json.loads(data.schema_path().read_text()))
+    jsonschema.validate(snapshot, json.loads(resources.schema_path().read_text()))
     results = {(r["check_id"], r["target"]): r for r in snapshot["results"]}
     assert results[("ssh.password-authentication", "local")]["status"] == "fail"
     assert results[("ssh.password-authentication", "local")]["details"] == {"source": "sshd -T"}

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from auditor.ansible import ansible_targets
+from auditor.inventory.ansible import ansible_targets
 from auditor.models import TargetKind
 
 pytestmark = pytest.mark.integration

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from auditor.check import Check, CheckSkipped, Collector, Scope
+from auditor.config.profile import load_profile
 from auditor.errors import CollectError, FactsUnavailable, NotAssessable
 from auditor.models import Severity, Target, TargetKind
-from auditor.profile import load_profile
 from auditor.registry import build_registry
 
 LOCAL = Target(name="local", kind=TargetKind.LOCAL)

@@ -10,14 +10,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from testkit.snapshots import finding, make_snapshot, result
 
 from auditor.errors import SnapshotError
-from auditor.history import prune
 from auditor.lock import LockHeld, run_lock
-from auditor.merge import merge_snapshots
 from auditor.schedule import Schedule, install, run_command
-from auditor.snapshot import validate
-from testkit.snapshots import finding, make_snapshot, result
+from auditor.store.history import prune
+from auditor.store.merge import merge_snapshots
+from auditor.store.snapshot import validate
 
 
 def host_snapshot(host: str, started: str, status: str = "fail"):

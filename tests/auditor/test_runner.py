@@ -7,9 +7,9 @@ import types
 import pytest
 
 from auditor.check import Collector, Scope
+from auditor.config.profile import load_profile
 from auditor.errors import CollectError, TransientError
 from auditor.models import Severity, Status, Target, TargetKind
-from auditor.profile import load_profile
 from auditor.registry import build_registry
 from auditor.runner import Runner
 

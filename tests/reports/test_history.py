@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import json
 
-from auditor.history import load_history
+from testkit.snapshots import finding, make_snapshot, result
+
 from auditor.reports.history import render_history_html
 from auditor.reports.html import write_run_reports
-from auditor.signing import generate_keypair, load_private_key, load_public_key, sign
-from testkit.snapshots import finding, make_snapshot, result
+from auditor.store.history import load_history
+from auditor.store.signing import (
+    generate_keypair,
+    load_private_key,
+    load_public_key,
+    sign,
+)
 
 
 def run(started: str, findings, statuses):

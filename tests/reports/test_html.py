@@ -10,19 +10,25 @@ from typing import Any
 
 import pytest
 from markupsafe import escape
-
-from auditor.diff import compare
-from auditor.reports.html import content_security_policy, filter_script, render_diff_html, write_run_reports
 from testkit.snapshots import (
-    XSS_SCRIPT,
     ATTESTATION_URL,
     PLAIN_URL_TEXT,
+    XSS_SCRIPT,
     finding,
-    result,
-    waiver,
     make_snapshot,
+    result,
     sample_snapshot,
+    waiver,
 )
+
+from auditor.reports.html import (
+    content_security_policy,
+    filter_script,
+    render_diff_html,
+    write_run_reports,
+)
+from auditor.store.diff import compare
+
 
 @pytest.fixture
 def snapshot() -> dict[str, Any]:

@@ -7,8 +7,15 @@ import io
 import json
 import xml.etree.ElementTree as ET
 
-from auditor.reports.machine import CSV_COLUMNS, findings_csv, junit_xml, machine_outputs, sarif
 from testkit.snapshots import finding, make_snapshot, result, sample_snapshot, waiver
+
+from auditor.reports.machine import (
+    CSV_COLUMNS,
+    findings_csv,
+    junit_xml,
+    machine_outputs,
+    sarif,
+)
 
 FORMULA = '=HYPERLINK("http://attacker.example/x","click")'
 

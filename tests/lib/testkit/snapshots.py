@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 from auditor import __version__
-from auditor.catalogue import load_catalogue
+from auditor.config.catalogue import load_catalogue
 from auditor.models import fingerprint
-from auditor.snapshot import SCHEMA_VERSION, TOOL_NAME, summarize, validate
+from auditor.store.snapshot import SCHEMA_VERSION, TOOL_NAME, summarize, validate
 
 XSS_SCRIPT = "<script>alert(1)</script>"
 XSS_ATTR = '"><img src=x onerror=alert(1)>'

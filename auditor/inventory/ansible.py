@@ -1,0 +1,204 @@
+"""Reading existing Ansible inventories (INI and YAML), since IT teams keep their hosts there.
+
+Supported: groups, ``[group:vars]`` / ``vars:``, ``[group:children]`` / ``children:``, host
+ranges such as ``web[01:20].example.org`` and ``db-[a:c]``, and host variables. Variables are
+resolved the way Ansible does for the parts we read: ``all`` first, then parent groups before
+child groups, then the host's own variables. Nothing is executed: dynamic inventory scripts
+and plugins are refused.
+"""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from auditor.errors import InventoryError
+from auditor.models import SSHAccess, Target, TargetKind
+from auditor.inventory.targets import valid_address
+from auditor.fileio import read_input
+from auditor.inventory.hostranges import expand_range
+from auditor.config.yamlfile import MapReader, load_yaml
+
+
+
+@dataclass
+class _Group:
+    vars: dict[str, Any] = field(default_factory=dict)
+    children: list[str] = field(default_factory=list)
+    hosts: dict[str, dict[str, Any]] = field(default_factory=dict)  # host -> its own vars
+
+
+@dataclass(frozen=True)
+class AnsibleHost:
+    """One inventory host with its resolved variables and the groups it belongs to."""
+
+    name: str
+    vars: dict[str, Any]
+    groups: tuple[str, ...]
+
+
+def load_ansible_inventory(path: str | Path) -> list[AnsibleHost]:
+    """Hosts of an Ansible inventory file, INI or YAML (by extension or content)."""
+    path = Path(path)
+    if path.is_dir() or (path.exists() and path.stat().st_mode & 0o111 and not path.suffix):
+        raise InventoryError(str(path), "dynamic inventories and directories are not supported; export to INI or YAML")
+    text = read_input(path, InventoryError)
+    is_yaml = path.suffix in (".yml", ".yaml") or text.lstrip().startswith(("all:", "---"))
+    groups = _yaml_groups(path) if is_yaml else _ini_groups(text, str(path))
+    return _resolve(groups)
+
+
+def _ini_groups(text: str, name: str) -> dict[str, _Group]:
+    groups: dict[str, _Group] = {"all": _Group(), "ungrouped": _Group()}
+    section, kind = "ungrouped", "hosts"
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith(("#", ";")):
+            continue
+        where = f"{name}:{number}"
+        if line.startswith("["):
+            if not line.endswith("]"):
+                raise InventoryError(name, "unterminated section header", line=number)
+            section, _, kind = line[1:-1].partition(":")
+            kind = kind or "hosts"
+            if kind not in ("hosts", "vars", "children"):
+                raise InventoryError(name, f"unknown section kind ':{kind}'", line=number)
+            groups.setdefault(section, _Group())
+            continue
+        if kind == "vars":
+            key, sep, value = line.partition("=")
+            if not sep:
+                raise InventoryError(name, "expected key=value", line=number)
+            groups[section].vars[key.strip()] = _ini_value(value.strip())
+        elif kind == "children":
+            groups[section].children.append(line)
+            groups.setdefault(line, _Group())
+        else:
+            _ini_host_line(groups[section], line, where, name, number)
+    return groups
+
+
+def _ini_host_line(group: _Group, line: str, where: str, name: str, number: int) -> None:
+    try:
+        words = shlex.split(line, comments=True)
+    except ValueError as exc:
+        raise InventoryError(name, f"cannot split host line: {exc}", line=number) from None
+    host_vars = {}
+    for word in words[1:]:
+        key, sep, value = word.partition("=")
+        if not sep:
+            raise InventoryError(name, f"expected key=value, got '{word}'", line=number)
+        host_vars[key] = _ini_value(value)
+    for host in expand_range(words[0], where):
+        group.hosts[host] = host_vars
+
+
+def _ini_value(value: str) -> Any:
+    """Strings (surrounding quotes removed), except plain integers and true/false."""
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        return value[1:-1]
+    if value.isdigit():
+        return int(value)
+    return {"true": True, "false": False}.get(value.lower(), value)
+
+
+def _yaml_groups(path: Path) -> dict[str, _Group]:
+    root = MapReader(load_yaml(path, InventoryError), str(path), InventoryError)
+    groups: dict[str, _Group] = {"all": _Group(), "ungrouped": _Group()}
+    for group_name in root.data:
+        _yaml_group(root.mapping(group_name), str(group_name), groups)
+    return groups
+
+
+def _yaml_group(reader: MapReader, name: str, groups: dict[str, _Group]) -> None:
+    reader.reject_unknown({"hosts", "vars", "children"})
+    group = groups.setdefault(name, _Group())
+    hosts = reader.mapping("hosts", None)
+    if hosts is not None:
+        for pattern in hosts.data:
+            host_vars = hosts.data[pattern] or {}
+            if not isinstance(host_vars, dict):
+                hosts.fail(str(pattern), "host variables must be a mapping")
+            for host in expand_range(str(pattern), f"{reader.path}:{hosts.line(pattern)}"):
+                group.hosts[host] = dict(host_vars)
+    variables = reader.mapping("vars", None)
+    if variables is not None:
+        group.vars.update(variables.data)
+    children = reader.mapping("children", None)
+    if children is not None:
+        for child in children.data:
+            group.children.append(str(child))
+            if children.data[child] is None:  # "child:" with nothing under it
+                groups.setdefault(str(child), _Group())
+            else:
+                _yaml_group(children.mapping(child), str(child), groups)
+
+
+def _resolve(groups: dict[str, _Group]) -> list[AnsibleHost]:
+    """Hosts with variables merged from all -> ancestors -> their groups -> the host itself."""
+    parents: dict[str, list[str]] = {}
+    for name, group in groups.items():
+        for child in group.children:
+            parents.setdefault(child, []).append(name)
+    hosts: dict[str, tuple[list[str], dict[str, Any]]] = {}
+    for name, group in groups.items():
+        for host, own in group.hosts.items():
+            member_of, host_vars = hosts.setdefault(host, ([], {}))
+            member_of.append(name)
+            host_vars.update(own)
+    resolved = []
+    for host, (member_of, own) in hosts.items():
+        chain = _ancestry(member_of, parents)
+        merged: dict[str, Any] = dict(groups["all"].vars)
+        for group_name in chain:
+            merged.update(groups[group_name].vars)
+        merged.update(own)
+        resolved.append(AnsibleHost(host, merged, tuple(g for g in chain if g not in ("all", "ungrouped"))))
+    return resolved
+
+
+def _ancestry(member_of: list[str], parents: dict[str, list[str]]) -> list[str]:
+    """Groups from the outermost parent down to the host's own groups (cycles ignored)."""
+    ordered: list[str] = []
+
+    def visit(name: str, seen: frozenset[str]) -> None:
+        for parent in parents.get(name, []):
+            if parent not in seen:
+                visit(parent, seen | {name})
+        if name not in ordered:
+            ordered.append(name)
+
+    for name in member_of:
+        visit(name, frozenset())
+    return ordered
+
+
+def ansible_targets(path: str | Path) -> list[Target]:
+    """Audit targets for an Ansible inventory's hosts: SSH targets, as Ansible reaches them.
+
+    ``ansible_host``/``ansible_port``/``ansible_user``/``ansible_ssh_private_key_file`` give the
+    access (``ansible_become: true`` allows ``sudo -n``); ``role``, ``owner`` and ``tags`` host or
+    group variables give the audit context, and the host's groups are added to its tags.
+    """
+    targets = []
+    for host in load_ansible_inventory(path):
+        variables = host.vars
+        address = str(variables.get("ansible_host", host.name))
+        if not valid_address(address):
+            raise InventoryError(str(path), f"host {host.name}: '{address}' is not a valid host name or address")
+        key = variables.get("ansible_ssh_private_key_file") or variables.get("ansible_private_key_file")
+        tags = variables.get("tags", [])
+        targets.append(Target(
+            name=host.name,
+            kind=TargetKind.SSH,
+            address=address,
+            port=int(variables.get("ansible_port", 22)),
+            user=variables.get("ansible_user"),
+            role=variables.get("role"),
+            owner=variables.get("owner"),
+            tags=tuple([*(tags if isinstance(tags, list) else [tags]), *host.groups]),
+            ssh=SSHAccess(key=str(key) if key else None, sudo=bool(variables.get("ansible_become", False))),
+        ))
+    return targets

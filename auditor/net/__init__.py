@@ -1,0 +1,1 @@
+"""Network plumbing shared by network collectors: connection limits, bounded reads, byte parsing."""

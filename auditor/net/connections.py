@@ -1,0 +1,127 @@
+"""Network plumbing shared by network collectors: per-host connection limits and bounded reads.
+
+Audits must be gentle with the systems they look at: every network collector takes a slot
+from the per-host limiter before connecting, and every read is bounded in bytes and time,
+so a hostile or broken service can neither flood the auditor nor stall it.
+"""
+
+from __future__ import annotations
+
+import socket
+import ssl
+import threading
+import time
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Iterator
+
+if TYPE_CHECKING:
+    pass
+
+
+class HostLimiter:
+    """At most ``per_host`` concurrent connections to any one address, across all collectors."""
+
+    def __init__(self, per_host: int):
+        self.per_host = max(1, per_host)
+        self._lock = threading.Lock()
+        self._slots: dict[str, threading.BoundedSemaphore] = {}
+
+    @contextmanager
+    def slot(self, address: str) -> Iterator[None]:
+        """Hold one of ``address``'s connection slots for the duration of the block."""
+        with self._lock:
+            semaphore = self._slots.setdefault(address, threading.BoundedSemaphore(self.per_host))
+        with semaphore:
+            yield
+
+
+class Deadline:
+    """A point in time that several operations share, so their timeouts add up to one budget."""
+
+    def __init__(self, seconds: float):
+        self.at = time.monotonic() + seconds
+
+    def remaining(self) -> float:
+        """Seconds left; raises TimeoutError once the deadline has passed."""
+        left = self.at - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("deadline passed")
+        return left
+
+
+def connect(address: str, port: int, timeout: float) -> socket.socket:
+    """A TCP connection; ConnectionRefusedError, TimeoutError and OSError tell what went wrong."""
+    return socket.create_connection((address, port), timeout=timeout)
+
+
+class BoundedStream:
+    """Reads from a socket with every read bounded in bytes and by a shared deadline.
+
+    Bytes that arrive beyond what one read asked for are kept for the next, so a server that
+    sends its banner and its next message in one segment loses nothing.
+    """
+
+    def __init__(self, sock: socket.socket, deadline: Deadline):
+        self.sock = sock
+        self.deadline = deadline
+        self._buffer = bytearray()
+
+    def _fill(self, want: int) -> None:
+        self.sock.settimeout(self.deadline.remaining())
+        chunk = self.sock.recv(max(4096, want))
+        if not chunk:
+            raise ConnectionError("connection closed by the peer")
+        self._buffer += chunk
+
+    def read_until(self, terminator: bytes, limit: int) -> bytes:
+        """Bytes up to and including ``terminator``; ValueError if ``limit`` bytes pass first."""
+        while terminator not in self._buffer[:limit]:
+            if len(self._buffer) >= limit:
+                raise ValueError(f"no {terminator!r} within {limit} bytes")
+            self._fill(limit - len(self._buffer))
+        end = self._buffer.index(terminator) + len(terminator)
+        return self._take(end)
+
+    def read_exactly(self, size: int) -> bytes:
+        """Exactly ``size`` bytes; ConnectionError if the peer closes first."""
+        while len(self._buffer) < size:
+            self._fill(size - len(self._buffer))
+        return self._take(size)
+
+    def read_to_end(self, limit: int) -> bytes:
+        """Bytes until the peer closes, at most ``limit`` (anything beyond is left unread)."""
+        while len(self._buffer) < limit:
+            try:
+                self._fill(limit - len(self._buffer))
+            except ConnectionError:
+                break
+        return self._take(min(limit, len(self._buffer)))
+
+    def _take(self, size: int) -> bytes:
+        data = bytes(self._buffer[:size])
+        del self._buffer[:size]
+        return data
+
+
+# The collector that discovers open ports and services (nmap); see checks/ for its facts:
+# {"hosts": [{"address": str, "ports": [{"port": int, "protocol": "tcp", "service": str,
+#   "tunnel": "" | "ssl", ...}]}]}
+
+
+_OP_LEGACY_SERVER_CONNECT = 0x4  # OpenSSL 3 refuses servers without RFC 5746 unless told otherwise
+
+
+def unverified_tls_context() -> ssl.SSLContext:
+    """A TLS client that completes a handshake with anything OpenSSL can still speak.
+
+    It verifies nothing on purpose: the auditor sends no secret over it, and what it learns
+    (the chain as sent, what a service tells an anonymous client) is judged separately, with
+    cryptography's path validation, by the TLS checks. Never use it to send credentials.
+    """
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE  # trust is judged from the chain, not by this handshake
+    context.minimum_version = ssl.TLSVersion.MINIMUM_SUPPORTED
+    context.set_ciphers("ALL:COMPLEMENTOFALL:@SECLEVEL=0")
+    context.options |= _OP_LEGACY_SERVER_CONNECT
+    return context

@@ -1,0 +1,265 @@
+"""Comparing two snapshots: what changed in the systems, and what changed in how they were judged.
+
+Findings are matched by fingerprint (check id + target + resource), so a reworded message
+or a moved line is not a "new" finding. Check results are matched by (check id, target).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping
+
+from auditor.models import Severity
+from auditor.checks.services.ports import DISCOVERY_FACT
+
+
+@dataclass(frozen=True)
+class SeverityChange:
+    """A finding present in both snapshots whose severity differs."""
+
+    old: Mapping[str, Any]
+    new: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    """A check whose status on a target differs between the snapshots."""
+
+    check_id: str
+    target: str
+    old: str  # status, or "absent"
+    new: str
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class WaiverChange:
+    """A finding whose waiver state differs (waived, expired, or no longer waived)."""
+
+    finding: Mapping[str, Any]
+    old: str
+    new: str
+
+
+@dataclass(frozen=True, order=True)
+class PortChange:
+    """An open port that discovery saw in only one of the snapshots."""
+
+    target: str
+    address: str
+    port: int
+    protocol: str
+    service: str
+
+    def label(self) -> str:
+        """``address:protocol/port (service)`` for text reports."""
+        return f"{self.address}:{self.protocol}/{self.port} ({self.service or 'unknown'})"
+
+
+@dataclass
+class SnapshotDiff:
+    """The comparison of an older and a newer snapshot."""
+
+    old_meta: dict[str, Any]
+    new_meta: dict[str, Any]
+    new: list[Mapping[str, Any]] = field(default_factory=list)
+    resolved: list[Mapping[str, Any]] = field(default_factory=list)
+    persisting: list[Mapping[str, Any]] = field(default_factory=list)
+    severity_changed: list[SeverityChange] = field(default_factory=list)
+    status_changed: list[StatusChange] = field(default_factory=list)
+    waiver_changed: list[WaiverChange] = field(default_factory=list)
+    targets_added: list[str] = field(default_factory=list)
+    targets_removed: list[str] = field(default_factory=list)
+    ports_opened: list[PortChange] = field(default_factory=list)
+    ports_closed: list[PortChange] = field(default_factory=list)
+    version_changes: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # check id -> why its results may differ because of the judging, not the systems
+    judged_differently: dict[str, str] = field(default_factory=dict)
+
+    def caused_by_judging(self, check_id: str) -> str:
+        """Why a change of ``check_id`` may come from the check or profile (empty: from the systems)."""
+        return self.judged_differently.get(check_id, "")
+
+    @property
+    def has_changes(self) -> bool:
+        """True when anything about the systems or their judgement changed."""
+        return bool(
+            self.new or self.resolved or self.severity_changed or self.status_changed
+            or self.waiver_changed or self.targets_added or self.targets_removed
+            or self.ports_opened or self.ports_closed
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form (``auditor diff --json``)."""
+        return {
+            "old": self.old_meta,
+            "new": self.new_meta,
+            "version_changes": {key: {"old": old, "new": new} for key, (old, new) in self.version_changes.items()},
+            "judged_differently": self.judged_differently,
+            "targets_added": self.targets_added,
+            "targets_removed": self.targets_removed,
+            "ports_opened": [vars(change) for change in self.ports_opened],
+            "ports_closed": [vars(change) for change in self.ports_closed],
+            "findings": {
+                "new": list(self.new),
+                "resolved": list(self.resolved),
+                "persisting": [finding["fingerprint"] for finding in self.persisting],
+                "severity_changed": [
+                    {"fingerprint": c.new["fingerprint"], "old": c.old["severity"], "new": c.new["severity"]}
+                    for c in self.severity_changed
+                ],
+                "waiver_changed": [
+                    {"fingerprint": c.finding["fingerprint"], "old": c.old, "new": c.new} for c in self.waiver_changed
+                ],
+            },
+            "status_changed": [vars(change) for change in self.status_changed],
+        }
+
+
+def _meta(snapshot: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "started_at": snapshot["started_at"],
+        "tool_version": snapshot["tool"]["version"],
+        "profile": f"{snapshot['profile']['name']} {snapshot['profile']['version']}",
+        "catalogue_version": snapshot["catalogue"]["version"],
+    }
+
+
+def _waiver_state(finding: Mapping[str, Any]) -> str:
+    if "waiver" not in finding:
+        return "none"
+    return "expired" if finding.get("waiver_expired") else "waived"
+
+
+def _sort_key(finding: Mapping[str, Any]) -> tuple[int, str, str, str]:
+    return (-Severity(finding["severity"]).rank, finding["target"], finding["check_id"], finding["resource"])
+
+
+def compare(old: Mapping[str, Any], new: Mapping[str, Any]) -> SnapshotDiff:
+    """Compare two loaded snapshots (older first)."""
+    diff = SnapshotDiff(old_meta=_meta(old), new_meta=_meta(new))
+    old_findings = {finding["fingerprint"]: finding for finding in old["findings"]}
+    new_findings = {finding["fingerprint"]: finding for finding in new["findings"]}
+    diff.new = sorted((f for fp, f in new_findings.items() if fp not in old_findings), key=_sort_key)
+    diff.resolved = sorted((f for fp, f in old_findings.items() if fp not in new_findings), key=_sort_key)
+    for fingerprint, finding in sorted(new_findings.items(), key=lambda item: _sort_key(item[1])):
+        before = old_findings.get(fingerprint)
+        if before is None:
+            continue
+        diff.persisting.append(finding)
+        if before["severity"] != finding["severity"]:
+            diff.severity_changed.append(SeverityChange(before, finding))
+        if _waiver_state(before) != _waiver_state(finding):
+            diff.waiver_changed.append(WaiverChange(finding, _waiver_state(before), _waiver_state(finding)))
+    diff.status_changed = _status_changes(old["results"], new["results"])
+    old_targets = [target["name"] for target in old["targets"]]
+    new_targets = [target["name"] for target in new["targets"]]
+    diff.ports_opened, diff.ports_closed = _port_changes(old, new)
+    diff.targets_added = [name for name in new_targets if name not in old_targets]
+    diff.targets_removed = [name for name in old_targets if name not in new_targets]
+    for key in ("tool_version", "profile", "catalogue_version"):
+        if diff.old_meta[key] != diff.new_meta[key]:
+            diff.version_changes[key] = (diff.old_meta[key], diff.new_meta[key])
+    diff.judged_differently = _judging_changes(old["checks"], new["checks"])
+    return diff
+
+
+def _judging_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, str]:
+    """Checks added, dropped, or run with other options or severity between the snapshots."""
+    changes = {}
+    for check_id in sorted(old.keys() | new.keys()):
+        if check_id not in old:
+            changes[check_id] = "new check: not run in the older snapshot"
+        elif check_id not in new:
+            changes[check_id] = "check not run in the newer snapshot"
+        elif old[check_id].get("options") != new[check_id].get("options"):
+            changes[check_id] = "check options changed in the profile"
+        elif old[check_id]["severity"] != new[check_id]["severity"]:
+            changes[check_id] = "check severity changed in the profile"
+    return changes
+
+
+def _open_ports(snapshot: Mapping[str, Any]) -> set[PortChange]:
+    """Open ports in a snapshot's discovery facts, for targets where discovery ran."""
+    ports = set()
+    for target, facts in snapshot["facts"].items():
+        discovery = facts.get(DISCOVERY_FACT, {})
+        if discovery.get("status") != "ok":
+            continue  # no scan, or a failed one: nothing can be said to have opened or closed
+        for host in discovery["value"].get("hosts", []):
+            for entry in host.get("ports", []):
+                ports.add(PortChange(target, host.get("address", ""), int(entry["port"]),
+                                     entry.get("protocol", "tcp"), entry.get("service", "")))
+    return ports
+
+
+def _port_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[list[PortChange], list[PortChange]]:
+    """Ports opened and closed, compared only on targets scanned in both snapshots."""
+    def key(change: PortChange) -> tuple[str, str, int, str]:
+        return (change.target, change.address, change.port, change.protocol)
+
+    before, after = _open_ports(old), _open_ports(new)
+    scanned_both = _scanned(old) & _scanned(new)
+    before_keys, after_keys = {key(c) for c in before}, {key(c) for c in after}
+    opened = sorted(c for c in after if c.target in scanned_both and key(c) not in before_keys)
+    closed = sorted(c for c in before if c.target in scanned_both and key(c) not in after_keys)
+    return opened, closed
+
+
+def _scanned(snapshot: Mapping[str, Any]) -> set[str]:
+    return {target for target, facts in snapshot["facts"].items()
+            if facts.get(DISCOVERY_FACT, {}).get("status") == "ok"}
+
+
+def _status_changes(old: list[Mapping[str, Any]], new: list[Mapping[str, Any]]) -> list[StatusChange]:
+    before = {(result["check_id"], result["target"]): result for result in old}
+    after = {(result["check_id"], result["target"]): result for result in new}
+    changes = []
+    for key in sorted(before.keys() | after.keys()):
+        old_status = before[key]["status"] if key in before else "absent"
+        new_status = after[key]["status"] if key in after else "absent"
+        if old_status != new_status:
+            reason = after[key]["reason"] if key in after else ""
+            changes.append(StatusChange(key[0], key[1], old_status, new_status, reason))
+    return changes
+
+
+def render_text(diff: SnapshotDiff) -> str:
+    """The plain-text change report ``auditor diff`` prints."""
+    lines = [f"Comparing {diff.old_meta['started_at']} -> {diff.new_meta['started_at']}"]
+    for key, (old, new) in diff.version_changes.items():
+        lines.append(f"  note: {key.replace('_', ' ')} changed {old} -> {new}; some differences may come from it")
+    for label, names in (("hosts added", diff.targets_added), ("hosts removed", diff.targets_removed)):
+        if names:
+            lines.append(f"{label}: {', '.join(names)}")
+    for label, changes in (("ports opened", diff.ports_opened), ("ports closed", diff.ports_closed)):
+        if changes:
+            lines.append(f"{label}: {len(changes)}")
+            lines.extend(f"  {change.target}: {change.label()}" for change in changes)
+    sections = (("new", diff.new), ("resolved", diff.resolved))
+    for label, findings in sections:
+        lines.append(f"{label} findings: {len(findings)}")
+        lines.extend(f"  {_finding_line(finding)}" for finding in findings)
+    lines.extend(_judging_note(diff, [*diff.new, *diff.resolved, *(c.new for c in diff.severity_changed)]))
+    lines.append(f"persisting findings: {len(diff.persisting)}")
+    lines.append(f"severity changed: {len(diff.severity_changed)}")
+    lines.extend(
+        f"  {c.old['severity']} -> {c.new['severity']}  {_finding_line(c.new)}" for c in diff.severity_changed
+    )
+    if diff.waiver_changed:
+        lines.append(f"waiver changed: {len(diff.waiver_changed)}")
+        lines.extend(f"  {c.old} -> {c.new}  {_finding_line(c.finding)}" for c in diff.waiver_changed)
+    lines.append(f"check status changed: {len(diff.status_changed)}")
+    lines.extend(f"  {c.check_id} on {c.target}: {c.old} -> {c.new}" for c in diff.status_changed)
+    return "\n".join(lines)
+
+
+def _judging_note(diff: SnapshotDiff, findings: Iterable[Mapping[str, Any]]) -> list[str]:
+    """Lines naming the checks whose changes may come from the judging rather than the systems."""
+    affected = sorted({finding["check_id"] for finding in findings} & diff.judged_differently.keys())
+    return [f"  from the judging, not the systems: {check_id}: {diff.judged_differently[check_id]}"
+            for check_id in affected]
+
+
+def _finding_line(finding: Mapping[str, Any]) -> str:
+    return f"[{finding['severity']}] {finding['target']} {finding['check_id']} {finding['resource']}: {finding['message']}"

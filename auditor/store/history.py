@@ -1,0 +1,78 @@
+"""A history of snapshots: load every run under a directory, tolerate and report broken ones.
+
+A history directory holds one sub-directory per run (``DIR/RUN/snapshot.json``, as
+``auditor run --out DIR/RUN`` writes them) or snapshot files directly (``DIR/*.json``).
+A corrupt, truncated, foreign or wrongly signed snapshot never stops the page: it is listed
+with its reason and the other runs are shown.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from auditor.errors import InputError
+from auditor.store.signing import verify
+from auditor.store.snapshot import load_snapshot
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One snapshot file of the history and what became of it."""
+
+    path: Path
+    snapshot: dict[str, Any] | None  # None when it could not be used
+    problem: str = ""  # why it could not be used (or why its signature is not trusted)
+    signature: str = "not checked"  # "verified" | "not checked" | the verification problem
+
+    @property
+    def usable(self) -> bool:
+        """True when the snapshot was read and, if a key was given, verified."""
+        return self.snapshot is not None and not self.problem
+
+
+def snapshot_files(directory: Path) -> list[Path]:
+    """``DIR/*/snapshot.json`` and ``DIR/*.json``, in name order."""
+    return sorted({*directory.glob("*/snapshot.json"), *directory.glob("*.json")})
+
+
+def load_history(directory: Path, key: Ed25519PublicKey | None = None) -> list[HistoryEntry]:
+    """Every snapshot under ``directory``: usable ones in run order, then the broken ones."""
+    entries = [_load(path, key) for path in snapshot_files(directory)]
+    usable = sorted((e for e in entries if e.usable), key=lambda e: e.snapshot["started_at"])  # type: ignore[index]
+    return usable + [entry for entry in entries if not entry.usable]
+
+
+def _load(path: Path, key: Ed25519PublicKey | None) -> HistoryEntry:
+    try:
+        snapshot = load_snapshot(path)
+    except InputError as exc:
+        return HistoryEntry(path, None, exc.detail)
+    if key is None:
+        return HistoryEntry(path, snapshot)
+    try:
+        verify(snapshot, key, str(path))
+    except InputError as exc:
+        # Loudly marked and left out of the trend: an unverified run must not shape the picture.
+        return HistoryEntry(path, snapshot, f"signature: {exc.detail}", exc.detail)
+    return HistoryEntry(path, snapshot, signature="verified")
+
+
+def prune(directory: Path, keep: int) -> list[Path]:
+    """Delete all but the ``keep`` newest run directories (those holding a snapshot.json).
+
+    Only run directories are ever removed; other files in the history directory are left alone.
+    Age is the snapshot file's modification time, which also works for unreadable snapshots.
+    """
+    if keep < 1:
+        raise ValueError("keep at least one run")
+    runs = sorted((path.parent for path in directory.glob("*/snapshot.json")),
+                  key=lambda run: (run / "snapshot.json").stat().st_mtime, reverse=True)
+    removed = runs[keep:]
+    for run in removed:
+        shutil.rmtree(run)
+    return removed

@@ -1,0 +1,255 @@
+"""The ``discovery`` collector: open TCP ports and their services, found by nmap (or imported).
+
+Facts (other network collectors read them through ``auditor.checks.services.ports.candidate_ports``)::
+
+    {"hosts": [{"address", "ip", "hostnames", "status", "timed_out",
+                "ports": [{"port", "protocol": "tcp", "state": "open", "service", "tunnel": "" | "ssl",
+                           "product", "version", "extrainfo", "method", "conf"}]}],
+     "scan": {"source": "nmap" | "import", "commands" (nmap's command lines), "ports", "scan_type",
+              "elapsed", "errors", "messages", "timed_out", "excluded", "version_pass", ...}}
+
+A single-host target's one host carries the target's own address (a name stays a name) so
+collectors find it; ``ip`` is what nmap scanned. A range skips the addresses that the run
+audits as targets of their own, so each host is judged once, under its own name.
+
+The scan is two passes: a fast port scan of the policy's curated port list, then
+``-sV --version-light`` only on open ports whose service nmap could not name (or on all open
+ports with ``version_light: all``). nmap's ``--host-timeout`` bounds each host and keeps the
+others' results; hosts it gave up on are listed in ``scan.timed_out``.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, Mapping
+
+from auditor.check import CollectEnv, Collector
+from auditor.checks.services.nmap import MAX_XML_BYTES, NmapXmlError, ScanOutput, ScanRequest, parse_nmap_xml, port_spec, run_scan
+from auditor.checks.services.policy import services_policy
+from auditor.errors import CollectError, FactsUnavailable
+from auditor.models import Target, TargetKind
+from auditor.checks.services.ports import DISCOVERY_FACT
+from auditor.config.policies import port_numbers
+from auditor.config.yamlfile import MapReader
+
+_VERSION_FIELDS = ("service", "tunnel", "product", "version", "extrainfo", "method", "conf")
+
+
+class DiscoveryCollector(Collector):
+    """Collects the ``discovery`` facts of a host or range target."""
+
+    name = DISCOVERY_FACT
+    needs_host = False
+    options = {
+        "enabled": True,
+        "binary": "nmap",
+        "ports": [],  # [] = the services policy's curated list; ints or "N-M" ranges
+        "scan_type": "auto",  # auto (SYN as root, else connect) | connect | syn
+        "version_light": "unknown",  # second pass -sV --version-light on: unknown | all | off
+        "skip_ping": False,  # -Pn for ranges too (single hosts are always scanned as up)
+        "host_timeout": 120,  # seconds, nmap --host-timeout
+        "max_retries": 2,
+        "timing": 4,  # nmap -T0..-T5
+        "max_scan_time": 3600,  # seconds; a safety net that stops a hung nmap
+        "import_xml": "",  # path of an nmap XML file to read instead of scanning
+    }
+
+    def parse_options(self, reader: MapReader) -> dict[str, Any]:
+        """Typed options; ``ports`` takes numbers and ``N-M`` ranges."""
+        reader.reject_unknown(frozenset(self.options))
+        values = dict(self.options)
+        for key in ("enabled", "skip_ping"):
+            values[key] = reader.boolean(key, values[key])
+        for key in ("binary", "import_xml"):
+            values[key] = reader.string(key, values[key])
+        for key in ("host_timeout", "max_scan_time"):
+            values[key] = reader.number(key, values[key], minimum=1)
+        values["max_retries"] = int(reader.number("max_retries", values["max_retries"], minimum=0))
+        timing = reader.number("timing", values["timing"], minimum=0)
+        if timing > 5 or timing != int(timing):
+            reader.fail("timing", "must be 0-5 (nmap -T0 ... -T5)")
+        values["timing"] = int(timing)
+        values["scan_type"] = reader.choice("scan_type", ["auto", "connect", "syn"], values["scan_type"])
+        values["version_light"] = reader.choice("version_light", ["unknown", "all", "off"], values["version_light"])
+        values["ports"] = reader.convert("ports", port_numbers, [])
+        return values
+
+    def collect(self, env: CollectEnv) -> dict[str, Any]:
+        """Scan the target (or read the XML to import) and return its open ports."""
+        options = env.options
+        if not options["enabled"]:
+            raise FactsUnavailable("discovery is disabled (collectors.discovery.enabled: false)")
+        if env.target.address is None:
+            raise FactsUnavailable("this target has no address to scan")
+        if options["import_xml"]:
+            return imported(env.target, options["import_xml"])
+        ports = set(options["ports"] or services_policy(env.policies)["ports"]) | set(env.target.ports)
+        if env.target.port:
+            ports.add(env.target.port)
+        return scan(env.target, options, sorted(ports), _inventory(env))
+
+
+def _inventory(env: CollectEnv) -> list[Mapping[str, Any]]:
+    try:
+        return list(env.fact("inventory"))
+    except CollectError:
+        return []
+
+
+def scan_type(choice: str, root: bool) -> tuple[bool, bool]:
+    """(SYN scan, pass --privileged): SYN needs raw sockets, so ``auto`` uses it only as root."""
+    if choice == "auto":
+        return root, False
+    if choice == "connect":
+        return False, False
+    return True, not root  # syn without root: works only where nmap was given capabilities
+
+
+def excluded(target: Target, inventory: list[Mapping[str, Any]]) -> list[str]:
+    """Addresses inside a range target that the run audits as targets of their own."""
+    if target.kind is not TargetKind.RANGE or target.address is None:
+        return []
+    network = ipaddress.ip_network(target.address, strict=False)
+    found = set()
+    for entry in inventory:
+        if entry.get("kind") not in ("network", "ssh") or not entry.get("address"):
+            continue
+        try:
+            address = ipaddress.ip_address(entry["address"])
+        except ValueError:
+            continue  # a host name: nmap would have to resolve it, and a failure there is fatal
+        if address.version == network.version and address in network:
+            found.add(str(address))
+    return sorted(found, key=ipaddress.ip_address)
+
+
+def scan(target: Target, options: Mapping[str, Any], ports: list[int], inventory: list[Mapping[str, Any]]) -> dict[str, Any]:
+    """The two-pass nmap scan of one target."""
+    started = time.monotonic()
+    syn, privileged_flag = scan_type(str(options["scan_type"]), os.geteuid() == 0)
+    request = ScanRequest(
+        targets=(str(target.address),),
+        ports=port_spec(ports),
+        syn=syn,
+        privileged_flag=privileged_flag,
+        skip_ping=bool(options["skip_ping"]) or target.kind is not TargetKind.RANGE,
+        host_timeout=float(options["host_timeout"]),
+        max_retries=int(options["max_retries"]),
+        timing=int(options["timing"]),
+        exclude=tuple(excluded(target, inventory)),
+    )
+    first = run_scan(request, str(options["binary"]), float(options["max_scan_time"]))
+    parsed = _parsed(first)
+    hosts = parsed["hosts"]
+    facts = _scan_facts("nmap", parsed, first)
+    facts.update(ports=request.ports, port_count=len(ports), scan_type="syn" if syn else "connect",
+                 excluded=list(request.exclude))
+    if not hosts and parsed["errors"]:
+        raise CollectError("; ".join(parsed["errors"]))
+    _version_pass(request, hosts, options, facts)
+    facts["elapsed"] = round(time.monotonic() - started, 3)
+    return {"hosts": _for_target(target, hosts, parsed["totals"], facts["messages"]), "scan": facts}
+
+
+def _parsed(output: ScanOutput) -> dict[str, Any]:
+    try:
+        return parse_nmap_xml(output.xml)
+    except NmapXmlError as exc:
+        raise CollectError(f"nmap output unusable: {exc}") from None
+
+
+def _scan_facts(source: str, parsed: Mapping[str, Any], output: ScanOutput | None) -> dict[str, Any]:
+    return {
+        "source": source,
+        "nmap_version": parsed["version"],
+        "commands": [parsed["args"]],
+        "nmap_elapsed": parsed["finished"]["elapsed"],
+        "totals": parsed["totals"],
+        "errors": list(parsed["errors"]),
+        "messages": [*output.errors, *output.warnings] if output else [],
+        "timed_out": [host["address"] for host in parsed["hosts"] if host["timed_out"]],
+        "version_pass": None,
+    }
+
+
+def _version_pass(request: ScanRequest, hosts: list[dict[str, Any]], options: Mapping[str, Any],
+                  facts: dict[str, Any]) -> None:
+    """``-sV --version-light`` on the open ports that need it; results merged into ``hosts``."""
+    mode = options["version_light"]
+    wanted = {
+        host["address"]: {entry["port"] for entry in host["ports"] if mode == "all" or not entry["service"]}
+        for host in hosts
+        if not host["timed_out"]
+    }
+    wanted = {address: ports for address, ports in wanted.items() if ports}
+    if mode == "off" or not wanted:
+        return
+    started = time.monotonic()
+    second = replace(request, targets=tuple(wanted), ports=port_spec(set().union(*wanted.values())),
+                     version_light=True, skip_ping=True, exclude=())
+    try:
+        output = run_scan(second, str(options["binary"]), float(options["max_scan_time"]))
+        parsed = _parsed(output)
+    except CollectError as exc:
+        facts["errors"].append(f"version detection: {exc}")
+        return
+    facts["commands"].append(parsed["args"])
+    facts["messages"] += [*output.errors, *output.warnings]
+    facts["errors"] += [f"version detection: {error}" for error in parsed["errors"]]
+    by_address = {host["address"]: host for host in hosts}
+    for found in parsed["hosts"]:
+        if found["timed_out"]:
+            facts["timed_out"].append(f"{found['address']} (version detection)")
+            continue
+        detected = {entry["port"]: entry for entry in found["ports"]}
+        for entry in by_address.get(found["address"], {"ports": []})["ports"]:
+            if entry["port"] in wanted.get(found["address"], ()) and entry["port"] in detected:
+                entry.update({key: detected[entry["port"]][key] for key in _VERSION_FIELDS})
+    facts["version_pass"] = {"ports": sum(len(ports) for ports in wanted.values()),
+                             "elapsed": round(time.monotonic() - started, 3)}
+
+
+def _for_target(target: Target, hosts: list[dict[str, Any]], totals: Mapping[str, int],
+                messages: list[str]) -> list[dict[str, Any]]:
+    """Hosts as the target names them: a single host keeps the target's address, its IP in ``ip``."""
+    if target.kind is TargetKind.RANGE:
+        return [{**host, "ip": host["address"]} for host in hosts]
+    if hosts:
+        return [{**hosts[0], "ip": hosts[0]["address"], "address": target.address}]
+    if totals.get("up", 0):  # scanned, but nothing open (--open leaves such hosts out)
+        return [{"address": target.address, "ip": "", "mac": "", "hostnames": [], "status": "up", "reason": "",
+                 "timed_out": False, "ports": []}]
+    raise CollectError(f"nmap scanned nothing for {target.address}: {'; '.join(messages) or 'host not found'}")
+
+
+def imported(target: Target, path: str) -> dict[str, Any]:
+    """Discovery facts from an existing nmap XML file, limited to this target's hosts."""
+    try:
+        if Path(path).stat().st_size > MAX_XML_BYTES:
+            raise CollectError(f"{path}: larger than {MAX_XML_BYTES} bytes")
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise CollectError(f"{path}: cannot read the nmap XML: {exc.strerror or exc}") from None
+    try:
+        parsed = parse_nmap_xml(data)
+    except NmapXmlError as exc:
+        raise CollectError(f"{path}: {exc}") from None
+    hosts = [host for host in parsed["hosts"] if _belongs(target, host)]
+    facts = _scan_facts("import", parsed, None)
+    facts.update(file=str(path), timed_out=[host["address"] for host in hosts if host["timed_out"]])
+    if target.kind is not TargetKind.RANGE and not hosts:
+        raise CollectError(f"{path} holds no results for {target.address}")
+    return {"hosts": _for_target(target, hosts, parsed["totals"], []), "scan": facts}
+
+
+def _belongs(target: Target, host: Mapping[str, Any]) -> bool:
+    if target.kind is not TargetKind.RANGE:
+        return target.address in (host["address"], *host["hostnames"])
+    try:
+        return ipaddress.ip_address(host["address"]) in ipaddress.ip_network(str(target.address), strict=False)
+    except ValueError:
+        return False

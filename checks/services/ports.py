@@ -1,0 +1,59 @@
+"""Which ports a network collector tries: the target's own, its options' defaults, and discovered ones."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Callable, Mapping
+
+from auditor.errors import CollectError
+
+if TYPE_CHECKING:
+    from auditor.check import CollectEnv
+
+
+DISCOVERY_FACT = "discovery"
+
+
+@dataclass(frozen=True)
+class PortCandidate:
+    """A port a network collector should look at, and why.
+
+    ``origin`` decides what a failure there means: a port the user named (``target``) or that
+    discovery found (``discovered``) should answer, so a failure is an error; a profile default
+    (``default``) that is closed simply is not there.
+    """
+
+    port: int
+    origin: str  # "target" | "default" | "discovered"
+
+    @property
+    def expected(self) -> bool:
+        """True when a failure on this port is an error rather than an absence."""
+        return self.origin != "default"
+
+
+def candidate_ports(env: CollectEnv, wants: Callable[[Mapping[str, Any]], bool]) -> list[PortCandidate]:
+    """Ports named for the target, the collector's ``ports`` option, and discovered ports it wants."""
+    chosen: dict[int, str] = {}
+    for port in env.target.ports:
+        chosen.setdefault(port, "target")
+    for port in env.options.get("ports", []):
+        chosen.setdefault(int(port), "default")
+    for port in discovered_ports(env, wants):
+        chosen.setdefault(port, "discovered")
+    return [PortCandidate(port, origin) for port, origin in sorted(chosen.items())]
+
+
+def discovered_ports(env: CollectEnv, wants: Callable[[Mapping[str, Any]], bool]) -> list[int]:
+    """Open ports discovery found on this target's address that ``wants`` accepts ([] without discovery)."""
+    try:
+        discovery = env.fact(DISCOVERY_FACT)
+    except CollectError:
+        return []  # discovery disabled, nmap missing, or it failed: its own checks report why
+    return [
+        entry["port"]
+        for host in discovery.get("hosts", [])
+        if host.get("address") == env.target.address
+        for entry in host.get("ports", [])
+        if wants(entry)
+    ]

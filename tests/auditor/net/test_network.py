@@ -1,0 +1,100 @@
+"""Network plumbing: bounded reads that keep what they did not consume, and per-host limits."""
+
+import socket
+import threading
+import time
+
+import pytest
+
+from auditor.net.connections import BoundedStream, Deadline, HostLimiter
+
+
+@pytest.fixture
+def peer():
+    """``peer(data, close=True)`` -> our end of a socket pair whose other end sent ``data``."""
+    kept = []
+
+    def make(data: bytes, close: bool = True) -> socket.socket:
+        ours, theirs = socket.socketpair()
+        theirs.sendall(data)
+        if close:
+            theirs.close()
+        else:
+            kept.append(theirs)  # an open, silent peer
+        kept.append(ours)
+        return ours
+
+    yield make
+    for sock in kept:
+        sock.close()
+
+
+def test_bytes_after_the_terminator_are_kept_for_the_next_read(peer):
+    stream = BoundedStream(peer(b"SSH-2.0-Test\r\n\x00\x00\x00\x0cREST"), Deadline(2))
+    assert stream.read_until(b"\r\n", 255) == b"SSH-2.0-Test\r\n"
+    assert stream.read_exactly(4) == b"\x00\x00\x00\x0c"
+    assert stream.read_exactly(4) == b"REST"
+    with pytest.raises(ConnectionError):
+        stream.read_exactly(1)
+
+
+def test_a_flood_without_terminator_stops_at_the_limit(peer):
+    stream = BoundedStream(peer(b"A" * 100_000), Deadline(2))
+    with pytest.raises(ValueError, match="within 255 bytes"):
+        stream.read_until(b"\n", 255)
+
+
+def test_a_silent_peer_ends_at_the_deadline(peer):
+    stream = BoundedStream(peer(b"", close=False), Deadline(0.3))
+    started = time.monotonic()
+    with pytest.raises((TimeoutError, socket.timeout)):
+        stream.read_until(b"\n", 255)
+    assert time.monotonic() - started < 1.0
+
+
+def test_host_limiter_bounds_concurrency_per_address():
+    limiter = HostLimiter(2)
+    active = {"a": 0, "b": 0}
+    peak = {"a": 0, "b": 0}
+    lock = threading.Lock()
+
+    def use(address):
+        with limiter.slot(address):
+            with lock:
+                active[address] += 1
+                peak[address] = max(peak[address], active[address])
+            time.sleep(0.05)
+            with lock:
+                active[address] -= 1
+
+    threads = [threading.Thread(target=use, args=(address,)) for address in "ab" * 6]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert peak == {"a": 2, "b": 2}
+
+
+def test_candidate_ports_combine_target_defaults_and_discovery():
+    from auditor.check import CollectEnv
+    from auditor.checks.services.ports import PortCandidate, candidate_ports
+    from auditor.errors import CollectError
+    from auditor.models import Target, TargetKind
+
+    target = Target(name="h", kind=TargetKind.NETWORK, address="127.0.0.1", ports=(2222, 22))
+    discovery = {"hosts": [
+        {"address": "127.0.0.1", "ports": [{"port": 2200, "service": "ssh"}, {"port": 80, "service": "http"}]},
+        {"address": "127.0.0.2", "ports": [{"port": 2201, "service": "ssh"}]},
+    ]}
+    wants_ssh = lambda entry: entry["service"] == "ssh"  # noqa: E731
+    env = CollectEnv(target=target, host=None, options={"ports": [22, 830]}, timeout=5, fact=lambda name: discovery)
+    assert candidate_ports(env, wants_ssh) == [
+        PortCandidate(22, "target"), PortCandidate(830, "default"),
+        PortCandidate(2200, "discovered"), PortCandidate(2222, "target")]
+
+    def no_discovery(name):
+        raise CollectError("nmap not installed")
+
+    env = CollectEnv(target=target, host=None, options={"ports": [22]}, timeout=5, fact=no_discovery)
+    assert [c.port for c in candidate_ports(env, wants_ssh)] == [22, 2222]
+    assert [c.expected for c in candidate_ports(env, wants_ssh)] == [True, True]

@@ -1,0 +1,83 @@
+"""Snapshots: schema-valid, written atomically, and refused clearly when corrupt or foreign."""
+
+import json
+
+import pytest
+
+from auditor.config.catalogue import load_catalogue
+from auditor.errors import SnapshotError
+from auditor.models import Target, TargetKind
+from auditor.runner import Runner
+from auditor.store.snapshot import (
+    build_snapshot,
+    load_snapshot,
+    validate,
+    write_snapshot,
+)
+
+LOCAL = Target(name="local", kind=TargetKind.LOCAL)
+
+
+def snapshot_of(synthetic, profile_text="name: t\n"):
+    registry, profile, _ = synthetic(profile_text)
+    run = Runner(registry, profile, opener=lambda target: None).run([LOCAL])
+    return build_snapshot(run, profile, load_catalogue(), registry)
+
+
+def test_snapshot_is_schema_valid_and_round_trips(synthetic, tmp_path):
+    snapshot = snapshot_of(synthetic)
+    path = tmp_path / "out" / "snapshot.json"
+    write_snapshot(snapshot, path)
+    assert load_snapshot(path) == json.loads(json.dumps(snapshot))
+    assert [p.name for p in path.parent.iterdir()] == ["snapshot.json"]  # no temporary files left
+    assert snapshot["summary"]["results"]["error"] == 2
+    assert snapshot["summary"]["exit_code"] == 2
+    assert {f["fingerprint"] for f in snapshot["findings"]} == {
+        fp for result in snapshot["results"] for fp in result["findings"]}
+
+
+def test_exit_code_follows_fail_on_and_waivers(synthetic):
+    select = "select: [t.first, t.second]\n"
+    assert snapshot_of(synthetic, "name: t\nfail_on: high\n" + select)["summary"]["exit_code"] == 1
+    assert snapshot_of(synthetic, "name: t\nfail_on: critical\n" + select)["summary"]["exit_code"] == 0
+    waived = snapshot_of(synthetic, "name: t\nfail_on: medium\n" + select + (
+        "waivers:\n  - {check: t.first, target: '*', justification: j, owner: o, expires: 2999-01-01}\n"
+        "  - {check: t.second, target: '*', justification: j, owner: o, expires: 2999-01-01}\n"))
+    assert waived["summary"]["exit_code"] == 0 and waived["summary"]["waived"] == 2
+
+
+def test_fingerprint_ignores_message_and_severity(synthetic):
+    first = snapshot_of(synthetic)["findings"][0]
+    again = snapshot_of(synthetic, "name: t\nseverity: {t.first: critical}\n")["findings"][0]
+    assert first["severity"] != again["severity"] and first["fingerprint"] == again["fingerprint"]
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("{not json", "not valid JSON"),
+        ("[1, 2]", "not an auditor snapshot"),
+        ('{"schema_version": 99}', "schema version 99 is not supported"),
+        ('{"schema_version": 1, "tool": {}}', "does not match the snapshot schema"),
+    ],
+)
+def test_bad_snapshots_are_refused_with_a_reason(tmp_path, content, message):
+    path = tmp_path / "snapshot.json"
+    path.write_text(content)
+    with pytest.raises(SnapshotError, match=message):
+        load_snapshot(path)
+
+
+def test_truncated_snapshot_is_refused(synthetic, tmp_path):
+    path = tmp_path / "snapshot.json"
+    write_snapshot(snapshot_of(synthetic), path)
+    path.write_text(path.read_text()[:500])
+    with pytest.raises(SnapshotError, match="not valid JSON"):
+        load_snapshot(path)
+
+
+def test_schema_rejects_a_finding_without_fingerprint(synthetic):
+    snapshot = snapshot_of(synthetic)
+    del snapshot["findings"][0]["fingerprint"]
+    with pytest.raises(SnapshotError, match="findings/0"):
+        validate(snapshot, "test")
