@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, ClassVar, Mapping, TypeVar, Union
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, Union
 
 from auditor.errors import FactsUnavailable
 from auditor.facts import Facts
@@ -19,8 +20,8 @@ from auditor.models import Finding, Severity, Target, TargetKind
 from auditor.net.connections import HostLimiter
 
 if TYPE_CHECKING:
-    from auditor.hosts.base import Host
     from auditor.config.yamlfile import MapReader
+    from auditor.hosts.base import Host
 
 
 class Scope(enum.Enum):

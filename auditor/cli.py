@@ -13,21 +13,23 @@ import json
 import logging
 import shutil
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from auditor import __version__
-from auditor.inventory.ansible import ansible_targets
 from auditor.config.attestations import load_attestations
 from auditor.config.catalogue import load_catalogue
-from auditor.store.diff import compare, render_text
+from auditor.config.profile import DEFAULT_PROFILE, load_profile, shipped_profiles
 from auditor.errors import AuditorError, InventoryError
 from auditor.fileio import write_atomic
-from auditor.store.history import load_history, prune
+from auditor.hosts.known_hosts import KnownHosts
+from auditor.hosts.ssh import SSHSettings
+from auditor.hosts.ssh_client_config import SSHConfigFile
+from auditor.inventory.ansible import ansible_targets
+from auditor.inventory.targets import SITE, load_inventory, parse_target
 from auditor.lock import run_lock
-from auditor.store.merge import merge_snapshots
 from auditor.models import Target
-from auditor.config.profile import DEFAULT_PROFILE, load_profile, shipped_profiles
 from auditor.progress import progress_printer
 from auditor.registry import default_registry
 from auditor.reports.history import render_history_html
@@ -35,12 +37,11 @@ from auditor.reports.html import render_diff_html, write_run_reports
 from auditor.reports.machine import machine_outputs
 from auditor.runner import Runner, open_host
 from auditor.schedule import Schedule, install, run_command
+from auditor.store.diff import compare, render_text
+from auditor.store.history import load_history, prune
+from auditor.store.merge import merge_snapshots
 from auditor.store.signing import generate_keypair, load_private_key, load_public_key, sign, verify
 from auditor.store.snapshot import build_snapshot, load_snapshot, write_snapshot
-from auditor.hosts.ssh_client_config import SSHConfigFile
-from auditor.hosts.ssh import SSHSettings
-from auditor.hosts.known_hosts import KnownHosts
-from auditor.inventory.targets import SITE, load_inventory, parse_target
 
 EXIT_USAGE = 3
 SNAPSHOT_NAME = "snapshot.json"
@@ -204,7 +205,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def _utc_stamp() -> str:
-    return f"{dt.datetime.now(dt.timezone.utc):%Y%m%dT%H%M%SZ}"
+    return f"{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%SZ}"
 
 
 def _run_and_write(runner: Runner, targets: list[Target], profile: Any, catalogue: Any, registry: Any,

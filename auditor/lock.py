@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import fcntl
 import os
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from auditor.errors import AuditorError
 
@@ -35,7 +35,7 @@ def run_lock(directory: Path) -> Iterator[Path]:
             holder = os.pread(descriptor, 200, 0).decode(errors="replace").strip() or "another process"
             raise LockHeld(f"{path}: another audit is running ({holder})") from None
         os.ftruncate(descriptor, 0)
-        os.pwrite(descriptor, f"pid {os.getpid()} since {dt.datetime.now(dt.timezone.utc):%Y-%m-%dT%H:%M:%SZ}\n".encode(), 0)
+        os.pwrite(descriptor, f"pid {os.getpid()} since {dt.datetime.now(dt.UTC):%Y-%m-%dT%H:%M:%SZ}\n".encode(), 0)
         yield path
     finally:
         os.close(descriptor)  # closing releases the flock

@@ -5,8 +5,9 @@ from __future__ import annotations
 import enum
 import functools
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 
 @functools.total_ordering

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import fnmatch
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from importlib.metadata import entry_points
 from types import ModuleType
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from auditor.check import Check, Collector, facts_name
 from auditor.config.yamlfile import MapReader

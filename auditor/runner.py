@@ -12,20 +12,21 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any
 
 from auditor.check import Check, CheckContext, CheckSkipped, CollectEnv, FactSet, FactsKind, Scope, facts_name
+from auditor.config.profile import Profile
 from auditor.errors import CollectError, FactsUnavailable, NotAssessable, TransientError
 from auditor.hosts.base import Host
 from auditor.hosts.local import LocalHost
+from auditor.hosts.ssh import SSHSettings, connect_host
 from auditor.models import CheckResult, Finding, Status, Target, TargetKind
 from auditor.net.connections import HostLimiter
-from auditor.config.profile import Profile
 from auditor.progress import Progress
 from auditor.registry import Registry
-from auditor.hosts.ssh import SSHSettings, connect_host
 
 log = logging.getLogger(__name__)
 
@@ -193,14 +194,14 @@ class Runner:
         self.progress = progress
         self.opener = opener
         self.site_facts = dict(site_facts or {})
-        self.today = today or dt.datetime.now(dt.timezone.utc).date()
+        self.today = today or dt.datetime.now(dt.UTC).date()
         self.checks = [registry.checks[check_id] for check_id in profile.selected]
         self.limiter = HostLimiter(int(profile.concurrency["per_host"]))
         self.inventory: list[dict[str, Any]] = []
 
     def run(self, targets: Sequence[Target]) -> AuditRun:
         """Audit every target (concurrently) and return all results in target order."""
-        started = dt.datetime.now(dt.timezone.utc)
+        started = dt.datetime.now(dt.UTC)
         self.inventory = [target.to_dict() for target in targets if target.kind is not TargetKind.SITE]
         workers = max(1, min(int(self.profile.concurrency["targets"]), len(targets) or 1))
         if self.progress:
@@ -215,7 +216,7 @@ class Runner:
         finally:
             if self.progress:
                 self.progress.finish()
-        return AuditRun(started_at=started, finished_at=dt.datetime.now(dt.timezone.utc), audits=audits)
+        return AuditRun(started_at=started, finished_at=dt.datetime.now(dt.UTC), audits=audits)
 
     def audit_target(self, target: Target) -> TargetAudit:
         """Run every applicable check on one target within its time budget."""

@@ -7,9 +7,9 @@ no new privileges, a read-only view of the system except the history directory.
 from __future__ import annotations
 
 import shlex
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
 from auditor.fileio import write_atomic
 

@@ -24,15 +24,14 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "lib"))
-from testkit.services_lab import NMAP, Lab, lab_subnet, pick_port  # noqa: E402
-
-from auditor.check import CollectEnv  # noqa: E402
-from auditor.checks.services.discovery import DiscoveryCollector  # noqa: E402
-from auditor.checks.services.nmap import parse_nmap_xml  # noqa: E402
-from auditor.checks.services.probes import ProbeCollector  # noqa: E402
-from auditor.checks.services.policy import identify  # noqa: E402
-from auditor.models import Target, TargetKind  # noqa: E402
-from auditor.config.policies import load_policy  # noqa: E402
+from auditor.check import CollectEnv
+from auditor.checks.services.discovery import DiscoveryCollector
+from auditor.checks.services.nmap import parse_nmap_xml
+from auditor.checks.services.policy import identify
+from auditor.checks.services.probes import ProbeCollector
+from auditor.config.policies import load_policy
+from auditor.models import Target, TargetKind
+from testkit.services_lab import NMAP, Lab, lab_subnet, pick_port
 
 POLICY = load_policy("services", "default")
 

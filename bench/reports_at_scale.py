@@ -16,10 +16,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "lib"))
 
-from auditor.store.diff import compare, render_text  # noqa: E402
-from auditor.reports.html import write_run_reports  # noqa: E402
-from auditor.store.snapshot import load_snapshot, write_snapshot  # noqa: E402
-from testkit.snapshots import CHECKS, finding, make_snapshot, result  # noqa: E402
+from auditor.reports.html import write_run_reports
+from auditor.store.diff import compare, render_text
+from auditor.store.snapshot import load_snapshot, write_snapshot
+from testkit.snapshots import CHECKS, finding, make_snapshot, result
 
 SEVERITIES = ("info", "low", "medium", "high", "critical")
 

@@ -25,16 +25,17 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests" / "checks"))  # the daemons the tests use
 
 import sshd_lab  # noqa: E402
 
-from auditor.models import Target, TargetKind  # noqa: E402
 from auditor.config.profile import load_profile  # noqa: E402
+from auditor.models import Target, TargetKind  # noqa: E402
 from auditor.registry import default_registry  # noqa: E402
 from auditor.runner import Runner  # noqa: E402
 

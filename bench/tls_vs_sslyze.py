@@ -25,22 +25,28 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "lib"))
-from testkit.tls_lab import NAME, Pki, TlsLab, TlsSite, new_key  # noqa: E402
-
-from auditor.checks.tls.names import SUITE_CODES, TLS13_SUITES  # noqa: E402
-from auditor.config.policies import load_policy  # noqa: E402
-from auditor.config.profile import load_profile  # noqa: E402
-from auditor.registry import default_registry  # noqa: E402
-from auditor.runner import Runner  # noqa: E402
-from auditor.inventory.targets import parse_target  # noqa: E402
+from auditor.checks.tls.names import SUITE_CODES, TLS13_SUITES
+from auditor.config.policies import load_policy
+from auditor.config.profile import load_profile
+from auditor.inventory.targets import parse_target
+from auditor.registry import default_registry
+from auditor.runner import Runner
+from testkit.tls_lab import NAME, Pki, TlsLab, TlsSite, new_key
 
 try:
-    from sslyze import (CertificateInfoExtraArgument, Scanner, ScanCommandsExtraArguments, ServerNetworkLocation,
-                        ServerScanRequest)
-    from sslyze.mozilla_tls_profile.tls_config_checker import (SCAN_COMMANDS_NEEDED_BY_MOZILLA_CHECKER,
-                                                               ServerNotCompliantWithTlsConfiguration,
-                                                               TlsConfigurationAsJson,
-                                                               check_server_against_tls_configuration)
+    from sslyze import (
+        CertificateInfoExtraArgument,
+        ScanCommandsExtraArguments,
+        Scanner,
+        ServerNetworkLocation,
+        ServerScanRequest,
+    )
+    from sslyze.mozilla_tls_profile.tls_config_checker import (
+        SCAN_COMMANDS_NEEDED_BY_MOZILLA_CHECKER,
+        ServerNotCompliantWithTlsConfiguration,
+        TlsConfigurationAsJson,
+        check_server_against_tls_configuration,
+    )
 except ImportError:  # pragma: no cover - the bench extra is not installed
     sys.exit("sslyze is not installed: pip install '.[bench]'")
 

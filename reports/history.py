@@ -7,14 +7,14 @@ same definition as the run report's coverage) and both numbers are shown.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
 from auditor import __version__
+from auditor.reports.html import INDEX_FILE, phase_views, template
 from auditor.store.diff import compare
 from auditor.store.history import HistoryEntry
-from auditor.reports.html import INDEX_FILE, phase_views, template
 
 CHART_WIDTH, CHART_HEIGHT, CHART_MARGIN = 640, 220, 32
 # Distinct, print-safe colours with dash patterns, so the lines differ without colour too.

@@ -15,17 +15,18 @@ import datetime as dt
 import functools
 import hashlib
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 from markupsafe import Markup
 
 from auditor import __version__, resources
-from auditor.store.diff import SnapshotDiff
 from auditor.fileio import write_atomic
 from auditor.models import Severity, Status
+from auditor.store.diff import SnapshotDiff
 
 INDEX_FILE = "index.html"
 # Per measure, the most severe findings are shown in full; the rest are counted by check and

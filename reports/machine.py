@@ -12,7 +12,8 @@ import io
 import json
 import xml.etree.ElementTree as ET
 from collections import defaultdict
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from auditor.models import Severity
 

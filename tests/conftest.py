@@ -14,12 +14,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from testkit.ports import free_port
 
 from auditor.hosts.known_hosts import KnownHosts
 from auditor.hosts.ssh import SSHSettings
 from auditor.hosts.ssh_client_config import SSHConfigFile
 from auditor.models import SSHAccess, Target, TargetKind
+from testkit.ports import free_port
 
 SSHD = shutil.which("sshd") or shutil.which("sshd", path="/usr/sbin:/usr/local/sbin")
 
@@ -174,7 +174,7 @@ class HostileServer:
         while not self.stopping.is_set():
             try:
                 conn, _ = self.listener.accept()
-            except (socket.timeout, OSError):
+            except (TimeoutError, OSError):
                 continue
             thread = threading.Thread(target=self._serve, args=(conn,), daemon=True)
             thread.start()

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from auditor.config.catalogue import Catalogue
-from auditor.errors import AttestationError
 from auditor.config.yamlfile import MapReader, load_yaml
+from auditor.errors import AttestationError
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from auditor import resources
-from auditor.errors import CatalogueError
 from auditor.config.yamlfile import MapReader, load_yaml
+from auditor.errors import CatalogueError
 
 EVIDENCE_KINDS = ("automated", "partial", "attestation")
 

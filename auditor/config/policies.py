@@ -6,12 +6,13 @@ with a validator that turns the YAML into plain data or raises an error naming f
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from auditor import resources
-from auditor.errors import ProfileError
 from auditor.config.yamlfile import MapReader, load_yaml
+from auditor.errors import ProfileError
 
 
 def port_numbers(items: Any) -> list[int]:

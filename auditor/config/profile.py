@@ -11,17 +11,18 @@ and line it is really in.
 from __future__ import annotations
 
 import fnmatch
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from auditor import resources
 from auditor.check import Check
+from auditor.config.policies import load_policy
+from auditor.config.yamlfile import MapReader, load_yaml
 from auditor.errors import ProfileError
 from auditor.models import Finding, Severity, Waiver
-from auditor.config.policies import load_policy
 from auditor.registry import Registry
-from auditor.config.yamlfile import MapReader, load_yaml
 
 DEFAULT_PROFILE = "baseline"
 SEVERITIES = {severity.value: severity for severity in Severity}

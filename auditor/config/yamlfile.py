@@ -8,8 +8,9 @@ and ``MapReader`` turns the loaded data into typed values or an ``InputError`` s
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable, NoReturn, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import yaml
 

@@ -6,9 +6,10 @@ backend, ``auditor.hosts.ssh``, quotes it with ``shlex.join`` for the remote one
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Iterator, Protocol, Sequence
+from typing import Protocol
 
 # Commands run during an audit must not hang on a prompt or a pager.
 QUIET_ENV = {"LC_ALL": "C", "PAGER": "cat", "SYSTEMD_PAGER": ""}

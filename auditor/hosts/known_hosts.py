@@ -15,10 +15,10 @@ import os
 import re
 import threading
 from base64 import b64decode
+from collections.abc import Sequence
 from dataclasses import dataclass
 from hashlib import sha1
 from pathlib import Path
-from typing import Sequence
 
 import paramiko
 

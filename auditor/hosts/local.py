@@ -10,15 +10,15 @@ import shutil
 import stat
 import subprocess
 import threading
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, Sequence
 
 from auditor.errors import CollectError
 from auditor.hosts.base import (
+    QUIET_ENV,
     STDERR_LIMIT,
     STREAM_CHUNK,
-    QUIET_ENV,
     CommandResult,
     CommandStream,
     FileStat,

@@ -17,8 +17,8 @@ import socket
 import stat
 import threading
 import time
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Callable, Iterator, Sequence
 
 import paramiko
 
@@ -158,9 +158,8 @@ class SSHHost:
 
     def read_text(self, path: str) -> str:
         """A remote text file, at most MAX_FILE_BYTES (larger is an OSError naming the file)."""
-        with _FileErrors(path):
-            with self._sftp_client().open(path, "rb") as handle:
-                data = handle.read(MAX_FILE_BYTES + 1)
+        with _FileErrors(path), self._sftp_client().open(path, "rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
         if len(data) > MAX_FILE_BYTES:
             raise OSError(errno.EFBIG, f"larger than {MAX_FILE_BYTES} bytes", path)
         return data.decode("utf-8", "replace")

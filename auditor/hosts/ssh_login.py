@@ -12,8 +12,8 @@ from __future__ import annotations
 import logging
 import socket
 import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Callable, Iterator
 
 import paramiko
 
@@ -156,7 +156,7 @@ def _open_socket(endpoint: _Endpoint, via: paramiko.Transport | None, timeout: f
         raise LoginError(f"cannot connect to {endpoint.where}: connection refused") from None
     except socket.gaierror as exc:
         raise LoginError(f"cannot resolve {host}: {exc.strerror or exc}") from None
-    except (TimeoutError, socket.timeout):
+    except TimeoutError:
         raise TransientLoginError(f"cannot connect to {endpoint.where}: no answer within {timeout:g} s") from None
     except (ConnectionResetError, ConnectionAbortedError) as exc:
         raise TransientLoginError(f"cannot connect to {endpoint.where}: {exc.strerror or exc}") from None

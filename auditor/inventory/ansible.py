@@ -14,13 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from auditor.config.yamlfile import MapReader, load_yaml
 from auditor.errors import InventoryError
-from auditor.models import SSHAccess, Target, TargetKind
-from auditor.inventory.targets import valid_address
 from auditor.fileio import read_input
 from auditor.inventory.hostranges import expand_range
-from auditor.config.yamlfile import MapReader, load_yaml
-
+from auditor.inventory.targets import valid_address
+from auditor.models import SSHAccess, Target, TargetKind
 
 
 @dataclass

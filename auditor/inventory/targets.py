@@ -8,11 +8,11 @@ from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from auditor.errors import InventoryError
-from auditor.models import SSHAccess, Target, TargetKind
-from auditor.inventory.hostranges import expand_range
-from auditor.hosts.ssh_client_config import SSHConfigFile
 from auditor.config.yamlfile import LineDict, MapReader, load_yaml
+from auditor.errors import InventoryError
+from auditor.hosts.ssh_client_config import SSHConfigFile
+from auditor.inventory.hostranges import expand_range
+from auditor.models import SSHAccess, Target, TargetKind
 
 SITE = Target(name="site", kind=TargetKind.SITE)
 

@@ -6,11 +6,12 @@ or a moved line is not a "new" finding. Check results are matched by (check id, 
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from typing import Any
 
-from auditor.models import Severity
 from auditor.checks.services.ports import DISCOVERY_FACT
+from auditor.models import Severity
 
 
 @dataclass(frozen=True)

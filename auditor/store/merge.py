@@ -8,7 +8,8 @@ newest input that has them.
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from auditor.errors import SnapshotError
 from auditor.store.snapshot import summarize

@@ -10,17 +10,18 @@ import functools
 import itertools
 import json
 from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any
 
 import fastjsonschema
 
 from auditor import __version__, resources
 from auditor.config.catalogue import Catalogue
+from auditor.config.profile import Profile
 from auditor.errors import SnapshotError
 from auditor.fileio import read_input, write_atomic
 from auditor.models import Severity, Status
-from auditor.config.profile import Profile
 from auditor.registry import Registry
 from auditor.runner import AuditRun
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from auditor.check import Check, CheckContext, CheckSkipped, Scope
 from auditor.models import Finding, Severity

@@ -13,7 +13,8 @@ and sample paths, like the permission walk, so the facts stay small for any tree
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 from auditor.checks.data.tree_walk import Tally, WalkLimits, display_path, summarize_stderr
 from auditor.hosts.base import Host

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from auditor.check import Check, CheckContext
 from auditor.checks.data.common import Names, allowed_groups, declared_repositories, describe_partial, label, lower
@@ -68,7 +69,7 @@ class Backup(Check):
                                         evidence={**evidence, "expected": f"a file younger than {max_age:g} days",
                                                   "observed": "no regular file"}))
         else:
-            date = dt.datetime.fromtimestamp(newest["mtime"], dt.timezone.utc).date()
+            date = dt.datetime.fromtimestamp(newest["mtime"], dt.UTC).date()
             age = (ctx.today - date).days
             if age > max_age:
                 findings.append(ctx.finding(

@@ -8,21 +8,22 @@ nginx and Apache. Everything is read through the host, so local and SSH targets 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, ClassVar, Mapping
+from typing import Any, ClassVar
 
 from auditor.check import CollectEnv, Collector
 from auditor.checks.data.acl import read_acls
 from auditor.checks.data.config_files import ConfigFiles
 from auditor.checks.data.exports import parse_exports
-from auditor.checks.data.rules import RuleSet, load_rules, lookup_groups, lookup_ids
 from auditor.checks.data.rsyncd import parse_rsyncd_conf
+from auditor.checks.data.rules import RuleSet, load_rules, lookup_groups, lookup_ids
 from auditor.checks.data.smb import parse_smb_conf
 from auditor.checks.data.tree_walk import OTHER, WalkLimits, require_find, walk_tree
 from auditor.checks.data.web_listing import parse_apache, parse_nginx
+from auditor.config.yamlfile import MapReader
 from auditor.errors import FactsUnavailable
 from auditor.hosts.base import Host
-from auditor.config.yamlfile import MapReader
 
 
 def _require_host(host: Host | None, what: str) -> Host:

@@ -10,8 +10,9 @@ include chain may pull in (include loops end there), and collects every problem 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from auditor.hosts.base import Host
 

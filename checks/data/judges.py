@@ -11,10 +11,12 @@ are aggregated per repository and kind, with a count and a few sample paths.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Mapping
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
 from auditor.check import Check, CheckContext
 from auditor.checks.data.backup import Backup
+from auditor.checks.data.collector import COLLECTORS
 from auditor.checks.data.common import (
     NON_PUBLIC,
     TAGS,
@@ -30,7 +32,6 @@ from auditor.checks.data.common import (
     unreachable_mounts,
     writer_groups,
 )
-from auditor.checks.data.collector import COLLECTORS
 from auditor.checks.data.sharing import NfsExports, RsyncModules, SmbShares, WebListing
 from auditor.checks.data.tree_walk import OTHER
 from auditor.models import Finding, Severity

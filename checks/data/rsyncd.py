@@ -13,6 +13,7 @@ from typing import Any
 
 from auditor.checks.data.config_files import ConfigFiles, IniSection, parse_ini, truth
 
+
 def parse_rsyncd_conf(config: ConfigFiles, path: str) -> dict[str, Any]:
     """Facts of one rsyncd.conf: each module's path, users, and whether it is writable and listed."""
 

@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
+from auditor.config.yamlfile import MapReader, load_yaml
 from auditor.errors import InputError
 from auditor.hosts.base import Host
 from auditor.models import Target, TargetKind
-from auditor.config.yamlfile import MapReader, load_yaml
 
 CLASSIFICATIONS = ("public", "internal", "confidential", "restricted")
 LOCAL_HOST = "local"  # in a rule: whichever target is this machine

@@ -17,8 +17,9 @@ from __future__ import annotations
 import fnmatch
 import posixpath
 import shlex
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 from auditor.checks.data.config_files import ConfigFiles, logical_lines
 from auditor.checks.data.rules import relation

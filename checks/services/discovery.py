@@ -23,18 +23,27 @@ from __future__ import annotations
 import ipaddress
 import os
 import time
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from auditor.check import CollectEnv, Collector
-from auditor.checks.services.nmap import MAX_XML_BYTES, NmapXmlError, ScanOutput, ScanRequest, parse_nmap_xml, port_spec, run_scan
+from auditor.checks.services.nmap import (
+    MAX_XML_BYTES,
+    NmapXmlError,
+    ScanOutput,
+    ScanRequest,
+    parse_nmap_xml,
+    port_spec,
+    run_scan,
+)
 from auditor.checks.services.policy import services_policy
-from auditor.errors import CollectError, FactsUnavailable
-from auditor.models import Target, TargetKind
 from auditor.checks.services.ports import DISCOVERY_FACT
 from auditor.config.policies import port_numbers
 from auditor.config.yamlfile import MapReader
+from auditor.errors import CollectError, FactsUnavailable
+from auditor.models import Target, TargetKind
 
 _VERSION_FIELDS = ("service", "tunnel", "product", "version", "extrainfo", "method", "conf")
 

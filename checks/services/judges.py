@@ -12,18 +12,19 @@ those are judged once, under their own names.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar, Iterator, Mapping
+from typing import Any, ClassVar
 
 from auditor.check import Check, CheckContext, CheckSkipped, Scope
 from auditor.checks.services.discovery import DiscoveryCollector, excluded
+from auditor.checks.services.policy import Identity, allowance, allowed, identify, role_rules, validate_services
+from auditor.checks.services.ports import DISCOVERY_FACT
 from auditor.checks.services.probe_base import ERROR, NOT_ASSESSABLE, OPEN, REACHABLE
 from auditor.checks.services.probes import LISTING_PROBE, PROBES_FACT, ProbeCollector
 from auditor.checks.services.probes_tcp import WORLD_CLIENTS
-from auditor.checks.services.policy import Identity, allowance, allowed, identify, role_rules, validate_services
 from auditor.errors import NotAssessable
 from auditor.models import Finding, Severity, Target, TargetKind
-from auditor.checks.services.ports import DISCOVERY_FACT
 
 _TAGS = ("services", "network")
 # Probes whose open outcome shares data rather than a service: measure PRV-8 as well.

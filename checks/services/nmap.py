@@ -19,8 +19,9 @@ import re
 import shlex
 import shutil
 import xml.etree.ElementTree as ET
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 from auditor.errors import CollectError
 from auditor.inventory.targets import valid_address

@@ -7,8 +7,9 @@ does the host's role allow it), so both identify every port the same way.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from auditor.config import policies
 from auditor.config.policies import plain, port_numbers

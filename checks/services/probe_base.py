@@ -11,9 +11,10 @@ from __future__ import annotations
 import ipaddress
 import socket
 import ssl
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Mapping
+from typing import Any
 
 from auditor.net.connections import BoundedStream, Deadline, connect, unverified_tls_context
 

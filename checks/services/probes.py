@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from auditor.check import CollectEnv, Collector
 from auditor.checks.services import probes_http, probes_tcp
-from auditor.checks.services.probe_base import ERROR, Outcome, ProbeError, ProbeTarget, failure_reason
 from auditor.checks.services.policy import identify, is_http, is_tls, services_policy
-from auditor.errors import FactsUnavailable
 from auditor.checks.services.ports import DISCOVERY_FACT
+from auditor.checks.services.probe_base import ERROR, Outcome, ProbeError, ProbeTarget, failure_reason
+from auditor.errors import FactsUnavailable
 from auditor.net.connections import Deadline
 
 log = logging.getLogger(__name__)

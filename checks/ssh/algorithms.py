@@ -6,12 +6,13 @@ really offers), so both judge every name the same way.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
+from typing import Any
 
-from auditor.models import Severity
 from auditor.config.policies import plain
 from auditor.config.yamlfile import MapReader
+from auditor.models import Severity
 
 UNKNOWN = "unknown"
 

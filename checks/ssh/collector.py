@@ -8,8 +8,9 @@ falls back to parsing the configuration with sshd's semantics, and says so in th
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from auditor.check import CollectEnv, Collector
 from auditor.checks.ssh.sshd_config.parser import (
@@ -19,9 +20,9 @@ from auditor.checks.ssh.sshd_config.parser import (
     parse_sshd_config,
     parse_sshd_t_output,
 )
+from auditor.config.yamlfile import MapReader
 from auditor.errors import CollectError, FactsUnavailable, NotAssessable
 from auditor.hosts.base import Host
-from auditor.config.yamlfile import MapReader
 
 SOURCE_SSHD_T = "sshd -T"
 SOURCE_PARSED = "parsed config"

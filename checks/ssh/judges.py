@@ -8,8 +8,9 @@ value differs from the global one, so a single bad global setting is a single fi
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar, Mapping
+from typing import Any, ClassVar
 
 from auditor.check import Check, CheckContext, CheckSkipped, Scope
 from auditor.checks.ssh.algorithms import rate, validate_ssh_algorithms

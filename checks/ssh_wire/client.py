@@ -13,13 +13,14 @@ import hashlib
 import os
 import socket
 import struct
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 from auditor import __version__
-from auditor.net.connections import BoundedStream, Deadline, connect
 from auditor.net.bytereader import ByteReader
+from auditor.net.connections import BoundedStream, Deadline, connect
 
 # Our identification: honest, so the audit is recognisable in the server's logs.
 CLIENT_IDENTIFICATION = f"SSH-2.0-rifi_auditor_{__version__}"
@@ -73,7 +74,7 @@ def open_connection(address: str, port: int, timeout: float) -> socket.socket:
         raise WireError(f"cannot resolve {printable(address)}: {exc.strerror or exc}") from None
     except ConnectionRefusedError:
         raise ConnectFailed("connection refused") from None
-    except (socket.timeout, TimeoutError):
+    except TimeoutError:
         raise ConnectFailed(f"no TCP connection within {timeout:g} s (filtered?)") from None
     except OSError as exc:
         raise ConnectFailed(printable(exc.strerror or str(exc))) from None
@@ -383,5 +384,5 @@ class RawSession:
         """Timeouts of the block become a WireError saying what did not arrive in time."""
         try:
             yield
-        except (socket.timeout, TimeoutError):
+        except TimeoutError:
             raise WireError(f"{missing} within {self.seconds:g} s" + (f" ({hint})" if hint else "")) from None

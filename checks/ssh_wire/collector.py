@@ -13,21 +13,14 @@ from __future__ import annotations
 
 import logging
 import socket
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 import paramiko
 
 from auditor.check import CollectEnv, Collector
-from auditor.checks.ssh_wire.kex import (
-    GEX_ALGORITHMS,
-    GEX_REQUEST,
-    HOST_KEY_PREFERENCE,
-    KEX_PREFERENCE,
-    KexReply,
-    choose,
-    exchange,
-)
+from auditor.checks.services.ports import PortCandidate, candidate_ports
 from auditor.checks.ssh_wire.client import (
     CLIENT_IDENTIFICATION,
     MAX_NAMES,
@@ -39,12 +32,20 @@ from auditor.checks.ssh_wire.client import (
     open_connection,
     printable,
 )
+from auditor.checks.ssh_wire.kex import (
+    GEX_ALGORITHMS,
+    GEX_REQUEST,
+    HOST_KEY_PREFERENCE,
+    KEX_PREFERENCE,
+    KexReply,
+    choose,
+    exchange,
+)
+from auditor.config.policies import port_numbers
+from auditor.config.yamlfile import MapReader
 from auditor.errors import CollectError, FactsUnavailable
 from auditor.models import TargetKind
 from auditor.net.connections import Deadline
-from auditor.checks.services.ports import PortCandidate, candidate_ports
-from auditor.config.policies import port_numbers
-from auditor.config.yamlfile import MapReader
 
 HOST_KEY_MODES = ("preferred", "all")
 # The user named in the "none" authentication request when the target names none: it shows

@@ -9,12 +9,21 @@ address, or a different server behind the address. Other targets skip these chec
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Mapping
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
 from auditor.check import Check, CheckContext, CheckSkipped, Scope
 from auditor.checks.ssh.collector import SshdView
 from auditor.checks.ssh_wire.collector import STATUS_ERROR
-from auditor.checks.ssh_wire.judges import Ciphers, Compression, HostKeyAlgorithms, KexAlgorithms, Macs, offered, port_label
+from auditor.checks.ssh_wire.judges import (
+    Ciphers,
+    Compression,
+    HostKeyAlgorithms,
+    KexAlgorithms,
+    Macs,
+    offered,
+    port_label,
+)
 from auditor.models import Finding, Severity
 
 # Names in a KEXINIT that signal extensions, not key exchanges sshd_config lists.

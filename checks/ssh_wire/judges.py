@@ -8,7 +8,8 @@ with the port's reason, while the findings on the other ports are kept.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Mapping
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
 from auditor.check import Check, CheckContext, CheckSkipped, Scope
 from auditor.checks.ssh.algorithms import rate

@@ -11,8 +11,9 @@ which this grade does not: it is a summary for people used to those letters, nev
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from auditor.checks.tls.http import fact_header, hsts_max_age
 from auditor.checks.tls.names import group_bits, suite

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 import socket
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 from auditor.net.connections import BoundedStream, Deadline
 

@@ -18,25 +18,26 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, ClassVar, Mapping
+from typing import Any, ClassVar
 
 from cryptography import x509
 
 from auditor.check import Check, CheckContext, CheckSkipped, CollectEnv, Collector, Scope
+from auditor.checks.services.ports import PortCandidate, candidate_ports, discovered_ports
 from auditor.checks.tls import certificates as certs
 from auditor.checks.tls.grade import grade
 from auditor.checks.tls.http import fact_header, hsts_max_age
 from auditor.checks.tls.names import VERSIONS, group_bits, is_finite_field, suite
 from auditor.checks.tls.policy import validate_tls
 from auditor.checks.tls.scan import Endpoint, plain_http, scan_endpoint
-from auditor.errors import CollectError, FactsUnavailable
-from auditor.models import Finding, Severity, Target
-from auditor.checks.services.ports import PortCandidate, candidate_ports, discovered_ports
 from auditor.config.policies import port_numbers
-from auditor.inventory.targets import valid_address
 from auditor.config.yamlfile import MapReader
+from auditor.errors import CollectError, FactsUnavailable
+from auditor.inventory.targets import valid_address
+from auditor.models import Finding, Severity, Target
 
 _TAGS = ("tls",)
 PROBED = "probed"  # origin of a discovered port of unknown service: not TLS there is no error
@@ -185,7 +186,7 @@ def resource(endpoint: Mapping[str, Any], aspect: str) -> str:
 def _describe(endpoint: Mapping[str, Any]) -> str:
     state, detail = endpoint["state"], endpoint.get("detail", "")
     if state in ("other-service", "not-tls"):
-        return f"does not speak TLS (answered {ascii(endpoint.get('sample', '')[:40])})"
+        return f"does not speak TLS (answered {endpoint.get('sample', '')[:40]!a})"
     return {"closed": "closed", "timeout": f"timed out ({detail})"}.get(state, f"{state}: {detail}")
 
 

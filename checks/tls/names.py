@@ -347,7 +347,7 @@ _SUITE_NAME = re.compile(r"^TLS_(?:(?P<kx>.+?)_WITH_)?(?P<rest>.+)$")
 _MACS = ("SHA", "SHA256", "SHA384", "MD5")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def suite(name: str) -> Suite:
     """Properties of a suite from its IANA name; ValueError for a name that is not one."""
     match = _SUITE_NAME.match(name)

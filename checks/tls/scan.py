@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import socket
 import ssl
 import threading
 import time
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from auditor.checks.tls import certificates as certs
 from auditor.checks.tls import http
@@ -121,7 +121,7 @@ class Endpoint:
                 return Outcome("refused", detail="connection refused")
             except ConnectionResetError:
                 return Outcome("reset", detail="connection reset")
-            except (TimeoutError, socket.timeout):
+            except TimeoutError:
                 return Outcome("timeout", detail=f"no answer within {timeout:g} s")
             except OSError as exc:
                 return Outcome("error", detail=exc.strerror or str(exc))
@@ -384,7 +384,7 @@ def plain_http(address: str, port: int, host: str, limiter: HostLimiter, timeout
             response = http.get(sock, http.host_header(host, port, 80), "/", deadline, body=False)
     except ConnectionRefusedError:
         return {"state": "closed", "detail": "connection refused"}
-    except (TimeoutError, socket.timeout):
+    except TimeoutError:
         return {"state": "timeout", "detail": f"no answer within {timeout:g} s"}
     except http.NotHttp as exc:
         return {"state": "not-http", "detail": str(exc)}
@@ -424,7 +424,7 @@ def scan_endpoint(endpoint: Endpoint, roots: tuple[Any, ...], *, http_extras_wan
                   now: dt.datetime | None = None) -> dict[str, Any]:
     """Every fact about one endpoint; never raises for anything the peer does."""
     started = time.monotonic()
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or dt.datetime.now(dt.UTC)
     facts: dict[str, Any] = {"port": endpoint.port, "sni": endpoint.server_name}
     first = endpoint.send(_universal_hello(endpoint.server_name))
     if first.state not in ("answered", "alert"):

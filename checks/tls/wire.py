@@ -24,8 +24,8 @@ from auditor.checks.tls.names import (
     X25519,
     suite,
 )
-from auditor.net.connections import BoundedStream, Deadline, connect
 from auditor.net.bytereader import ByteReader
+from auditor.net.connections import BoundedStream, Deadline, connect
 
 SSL3, TLS10, TLS12, TLS13 = 0x0300, 0x0301, 0x0303, 0x0304
 # SHA-256 of "HelloRetryRequest": the ServerHello.random that marks a HelloRetryRequest (RFC 8446).

@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from testkit.snapshots import finding, make_snapshot, result
 
 from auditor.errors import SnapshotError
 from auditor.lock import LockHeld, run_lock
@@ -18,6 +17,7 @@ from auditor.schedule import Schedule, install, run_command
 from auditor.store.history import prune
 from auditor.store.merge import merge_snapshots
 from auditor.store.snapshot import validate
+from testkit.snapshots import finding, make_snapshot, result
 
 
 def host_snapshot(host: str, started: str, status: str = "fail"):

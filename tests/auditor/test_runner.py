@@ -64,11 +64,11 @@ def test_many_targets_each_collect_once(synthetic):
 
 
 def test_waivers_hide_until_they_expire(synthetic):
-    registry, profile, _ = synthetic((
+    registry, profile, _ = synthetic(
         "name: t\nwaivers:\n"
         "  - {check: t.first, target: 'loc*', justification: accepted, owner: ana, expires: 2026-06-30}\n"
         "  - {check: t.second, target: local, resource: 'thing:*', justification: accepted, owner: ana, expires: 2026-06-30}\n"
-    ))
+    )
     before = Runner(registry, profile, opener=lambda t: None, today=dt.date(2026, 6, 30)).run([LOCAL])
     after = Runner(registry, profile, opener=lambda t: None, today=dt.date(2026, 7, 1)).run([LOCAL])
     first_before, first_after = by_id(before.audits[0])["t.first"].findings[0], by_id(after.audits[0])["t.first"].findings[0]

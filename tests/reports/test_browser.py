@@ -11,12 +11,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from testkit.snapshots import XSS_SCRIPT, sample_snapshot
 
 from auditor.reports.history import render_history_html
 from auditor.reports.html import render_diff_html, write_run_reports
 from auditor.store.diff import compare
 from auditor.store.history import load_history
+from testkit.snapshots import XSS_SCRIPT, sample_snapshot
 
 playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 
-from testkit.snapshots import finding, make_snapshot, result
-
 from auditor.reports.history import render_history_html
 from auditor.reports.html import write_run_reports
 from auditor.store.history import load_history
@@ -15,6 +13,7 @@ from auditor.store.signing import (
     load_public_key,
     sign,
 )
+from testkit.snapshots import finding, make_snapshot, result
 
 
 def run(started: str, findings, statuses):

@@ -10,6 +10,14 @@ from typing import Any
 
 import pytest
 from markupsafe import escape
+
+from auditor.reports.html import (
+    content_security_policy,
+    filter_script,
+    render_diff_html,
+    write_run_reports,
+)
+from auditor.store.diff import compare
 from testkit.snapshots import (
     ATTESTATION_URL,
     PLAIN_URL_TEXT,
@@ -20,14 +28,6 @@ from testkit.snapshots import (
     sample_snapshot,
     waiver,
 )
-
-from auditor.reports.html import (
-    content_security_policy,
-    filter_script,
-    render_diff_html,
-    write_run_reports,
-)
-from auditor.store.diff import compare
 
 
 @pytest.fixture

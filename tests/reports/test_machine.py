@@ -7,8 +7,6 @@ import io
 import json
 import xml.etree.ElementTree as ET
 
-from testkit.snapshots import finding, make_snapshot, result, sample_snapshot, waiver
-
 from auditor.reports.machine import (
     CSV_COLUMNS,
     findings_csv,
@@ -16,6 +14,7 @@ from auditor.reports.machine import (
     machine_outputs,
     sarif,
 )
+from testkit.snapshots import finding, make_snapshot, result, sample_snapshot, waiver
 
 FORMULA = '=HYPERLINK("http://attacker.example/x","click")'
 

@@ -10,11 +10,20 @@ keyword uses which handler is decided by the table in _sshd_keywords.py.
 from __future__ import annotations
 
 import re
-from typing import Callable
+from collections.abc import Callable
 
 from auditor.checks.ssh.sshd_config.match import match_pattern_list
 from auditor.checks.ssh.sshd_config.state import Directive, Notes, ServerOptions
-from auditor.checks.ssh.sshd_config.syntax import a2port, atoi, convtime, hpdelim, iptos2str, parse_ipqos, scan_scaled, strtol
+from auditor.checks.ssh.sshd_config.syntax import (
+    a2port,
+    atoi,
+    convtime,
+    hpdelim,
+    iptos2str,
+    parse_ipqos,
+    scan_scaled,
+    strtol,
+)
 from auditor.checks.ssh.sshd_config.tables import (
     ALGORITHM_KIND,
     ALL_ALGORITHMS,

@@ -87,7 +87,7 @@ def parse_numeric_addr(text: str) -> tuple[int, bytes] | None:
     return family, socket.inet_pton(family, sockaddr[0].split("%")[0])
 
 
-def _parse_cidr(text: str) -> tuple[int, bytes, int] | None | str:
+def _parse_cidr(text: str) -> tuple[int, bytes, int] | str | None:
     """addrmatch.c addr_pton_cidr(): (family, bytes, masklen); None if not an address; "bad" if invalid."""
     if len(text) >= 64:
         return None

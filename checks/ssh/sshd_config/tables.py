@@ -109,40 +109,19 @@ pubkeyauthoptions none
 # kex_assemble_names() does.
 ALL_ALGORITHMS: dict[str, tuple[str, ...]] = {
     "cipher": tuple(
-        "3des-cbc,aes128-cbc,aes192-cbc,aes256-cbc,aes128-ctr,aes192-ctr,aes256-ctr,"
-        "aes128-gcm@openssh.com,aes256-gcm@openssh.com,chacha20-poly1305@openssh.com".split(",")
+        ["3des-cbc", "aes128-cbc", "aes192-cbc", "aes256-cbc", "aes128-ctr", "aes192-ctr", "aes256-ctr", "aes128-gcm@openssh.com", "aes256-gcm@openssh.com", "chacha20-poly1305@openssh.com"]
     ),
     "mac": tuple(
-        "hmac-sha1,hmac-sha1-96,hmac-sha2-256,hmac-sha2-512,hmac-md5,hmac-md5-96,"
-        "umac-64@openssh.com,umac-128@openssh.com,hmac-sha1-etm@openssh.com,"
-        "hmac-sha1-96-etm@openssh.com,hmac-sha2-256-etm@openssh.com,hmac-sha2-512-etm@openssh.com,"
-        "hmac-md5-etm@openssh.com,hmac-md5-96-etm@openssh.com,umac-64-etm@openssh.com,"
-        "umac-128-etm@openssh.com".split(",")
+        ["hmac-sha1", "hmac-sha1-96", "hmac-sha2-256", "hmac-sha2-512", "hmac-md5", "hmac-md5-96", "umac-64@openssh.com", "umac-128@openssh.com", "hmac-sha1-etm@openssh.com", "hmac-sha1-96-etm@openssh.com", "hmac-sha2-256-etm@openssh.com", "hmac-sha2-512-etm@openssh.com", "hmac-md5-etm@openssh.com", "hmac-md5-96-etm@openssh.com", "umac-64-etm@openssh.com", "umac-128-etm@openssh.com"]
     ),
     "kex": tuple(
-        "diffie-hellman-group1-sha1,diffie-hellman-group14-sha1,diffie-hellman-group14-sha256,"
-        "diffie-hellman-group16-sha512,diffie-hellman-group18-sha512,"
-        "diffie-hellman-group-exchange-sha1,diffie-hellman-group-exchange-sha256,"
-        "ecdh-sha2-nistp256,ecdh-sha2-nistp384,ecdh-sha2-nistp521,curve25519-sha256,"
-        "curve25519-sha256@libssh.org,sntrup761x25519-sha512,"
-        "sntrup761x25519-sha512@openssh.com".split(",")
+        ["diffie-hellman-group1-sha1", "diffie-hellman-group14-sha1", "diffie-hellman-group14-sha256", "diffie-hellman-group16-sha512", "diffie-hellman-group18-sha512", "diffie-hellman-group-exchange-sha1", "diffie-hellman-group-exchange-sha256", "ecdh-sha2-nistp256", "ecdh-sha2-nistp384", "ecdh-sha2-nistp521", "curve25519-sha256", "curve25519-sha256@libssh.org", "sntrup761x25519-sha512", "sntrup761x25519-sha512@openssh.com"]
     ),
     "key": tuple(
-        "ssh-ed25519,ssh-ed25519-cert-v01@openssh.com,sk-ssh-ed25519@openssh.com,"
-        "sk-ssh-ed25519-cert-v01@openssh.com,ecdsa-sha2-nistp256,"
-        "ecdsa-sha2-nistp256-cert-v01@openssh.com,ecdsa-sha2-nistp384,"
-        "ecdsa-sha2-nistp384-cert-v01@openssh.com,ecdsa-sha2-nistp521,"
-        "ecdsa-sha2-nistp521-cert-v01@openssh.com,sk-ecdsa-sha2-nistp256@openssh.com,"
-        "sk-ecdsa-sha2-nistp256-cert-v01@openssh.com,webauthn-sk-ecdsa-sha2-nistp256@openssh.com,"
-        "ssh-dss,ssh-dss-cert-v01@openssh.com,ssh-rsa,ssh-rsa-cert-v01@openssh.com,"
-        "rsa-sha2-256,rsa-sha2-256-cert-v01@openssh.com,rsa-sha2-512,"
-        "rsa-sha2-512-cert-v01@openssh.com".split(",")
+        ["ssh-ed25519", "ssh-ed25519-cert-v01@openssh.com", "sk-ssh-ed25519@openssh.com", "sk-ssh-ed25519-cert-v01@openssh.com", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp256-cert-v01@openssh.com", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp384-cert-v01@openssh.com", "ecdsa-sha2-nistp521", "ecdsa-sha2-nistp521-cert-v01@openssh.com", "sk-ecdsa-sha2-nistp256@openssh.com", "sk-ecdsa-sha2-nistp256-cert-v01@openssh.com", "webauthn-sk-ecdsa-sha2-nistp256@openssh.com", "ssh-dss", "ssh-dss-cert-v01@openssh.com", "ssh-rsa", "ssh-rsa-cert-v01@openssh.com", "rsa-sha2-256", "rsa-sha2-256-cert-v01@openssh.com", "rsa-sha2-512", "rsa-sha2-512-cert-v01@openssh.com"]
     ),
     "sig": tuple(
-        "ssh-ed25519,sk-ssh-ed25519@openssh.com,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,"
-        "ecdsa-sha2-nistp521,sk-ecdsa-sha2-nistp256@openssh.com,"
-        "webauthn-sk-ecdsa-sha2-nistp256@openssh.com,ssh-dss,ssh-rsa,rsa-sha2-256,"
-        "rsa-sha2-512".split(",")
+        ["ssh-ed25519", "sk-ssh-ed25519@openssh.com", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521", "sk-ecdsa-sha2-nistp256@openssh.com", "webauthn-sk-ecdsa-sha2-nistp256@openssh.com", "ssh-dss", "ssh-rsa", "rsa-sha2-256", "rsa-sha2-512"]
     ),
 }
 
@@ -158,35 +137,12 @@ ALGORITHM_KIND = {
 }
 
 # The order in which `sshd -T` prints (servconf.c dump_config, Debian 12 build).
-DUMP_ORDER = (
-    "port addressfamily listenaddress usepam logingracetime x11displayoffset maxauthtries "
-    "maxsessions clientaliveinterval clientalivecountmax requiredrsasize streamlocalbindmask "
-    "unusedconnectiontimeout permitrootlogin ignorerhosts ignoreuserknownhosts "
-    "hostbasedauthentication hostbasedusesnamefrompacketonly pubkeyauthentication "
-    "kerberosauthentication kerberosorlocalpasswd kerberosticketcleanup gssapiauthentication "
-    "gssapicleanupcredentials gssapikeyexchange gssapistrictacceptorcheck "
-    "gssapistorecredentialsonrekey gssapikexalgorithms passwordauthentication "
-    "kbdinteractiveauthentication printmotd printlastlog x11forwarding x11uselocalhost "
-    "permittty permituserrc strictmodes tcpkeepalive permitemptypasswords compression "
-    "gatewayports usedns allowtcpforwarding allowagentforwarding disableforwarding "
-    "allowstreamlocalforwarding streamlocalbindunlink fingerprinthash exposeauthinfo pidfile "
-    "modulifile xauthlocation ciphers macs banner forcecommand chrootdirectory "
-    "trustedusercakeys revokedkeys securitykeyprovider authorizedprincipalsfile "
-    "versionaddendum authorizedkeyscommand authorizedkeyscommanduser "
-    "authorizedprincipalscommand authorizedprincipalscommanduser hostkeyagent kexalgorithms "
-    "casignaturealgorithms hostbasedacceptedalgorithms hostkeyalgorithms "
-    "pubkeyacceptedalgorithms loglevel syslogfacility authorizedkeysfile hostkey "
-    "hostcertificate allowusers denyusers allowgroups denygroups acceptenv setenv "
-    "authenticationmethods logverbose channeltimeout subsystem maxstartups "
-    "persourcemaxstartups persourcenetblocksize permittunnel ipqos rekeylimit permitopen "
-    "permitlisten permituserenvironment pubkeyauthoptions"
-).split()
+DUMP_ORDER = ["port", "addressfamily", "listenaddress", "usepam", "logingracetime", "x11displayoffset", "maxauthtries", "maxsessions", "clientaliveinterval", "clientalivecountmax", "requiredrsasize", "streamlocalbindmask", "unusedconnectiontimeout", "permitrootlogin", "ignorerhosts", "ignoreuserknownhosts", "hostbasedauthentication", "hostbasedusesnamefrompacketonly", "pubkeyauthentication", "kerberosauthentication", "kerberosorlocalpasswd", "kerberosticketcleanup", "gssapiauthentication", "gssapicleanupcredentials", "gssapikeyexchange", "gssapistrictacceptorcheck", "gssapistorecredentialsonrekey", "gssapikexalgorithms", "passwordauthentication", "kbdinteractiveauthentication", "printmotd", "printlastlog", "x11forwarding", "x11uselocalhost", "permittty", "permituserrc", "strictmodes", "tcpkeepalive", "permitemptypasswords", "compression", "gatewayports", "usedns", "allowtcpforwarding", "allowagentforwarding", "disableforwarding", "allowstreamlocalforwarding", "streamlocalbindunlink", "fingerprinthash", "exposeauthinfo", "pidfile", "modulifile", "xauthlocation", "ciphers", "macs", "banner", "forcecommand", "chrootdirectory", "trustedusercakeys", "revokedkeys", "securitykeyprovider", "authorizedprincipalsfile", "versionaddendum", "authorizedkeyscommand", "authorizedkeyscommanduser", "authorizedprincipalscommand", "authorizedprincipalscommanduser", "hostkeyagent", "kexalgorithms", "casignaturealgorithms", "hostbasedacceptedalgorithms", "hostkeyalgorithms", "pubkeyacceptedalgorithms", "loglevel", "syslogfacility", "authorizedkeysfile", "hostkey", "hostcertificate", "allowusers", "denyusers", "allowgroups", "denygroups", "acceptenv", "setenv", "authenticationmethods", "logverbose", "channeltimeout", "subsystem", "maxstartups", "persourcemaxstartups", "persourcenetblocksize", "permittunnel", "ipqos", "rekeylimit", "permitopen", "permitlisten", "permituserenvironment", "pubkeyauthoptions"]
 
 # Options that sshd resets to NULL when they say "none" (fill_default_server_options
 # CLEAR_ON_NONE); dump_config prints NULL as "none", whatever case the file used.
 CLEAR_ON_NONE = frozenset(
-    "pidfile xauthlocation banner trustedusercakeys revokedkeys securitykeyprovider "
-    "authorizedprincipalsfile forcecommand chrootdirectory hostkeyagent".split()
+    ["pidfile", "xauthlocation", "banner", "trustedusercakeys", "revokedkeys", "securitykeyprovider", "authorizedprincipalsfile", "forcecommand", "chrootdirectory", "hostkeyagent"]
 )
 
 # Multi-state values: accepted word (any case) -> the word dump_config prints for its value.
@@ -213,7 +169,7 @@ LOG_LEVELS = {
     "verbose": "VERBOSE", "debug": "DEBUG", "debug1": "DEBUG", "debug2": "DEBUG2", "debug3": "DEBUG3",
 }
 LOG_FACILITIES = frozenset(
-    "daemon user auth authpriv local0 local1 local2 local3 local4 local5 local6 local7".split()
+    ["daemon", "user", "auth", "authpriv", "local0", "local1", "local2", "local3", "local4", "local5", "local6", "local7"]
 )
 DIGESTS = {"md5": "MD5", "sha1": "SHA1", "sha256": "SHA256", "sha384": "SHA384", "sha512": "SHA512"}
 # misc.c ipqos[]: the first name with a value is the one printed (so "reliability" prints "le").
@@ -228,10 +184,10 @@ PERMIT_TUNNEL = frozenset({"no", "point-to-point", "ethernet", "yes"})  # compar
 
 # Method names AuthenticationMethods accepts (auth2.c auth2_methods_valid(), Debian build).
 AUTH_METHODS = frozenset(
-    "none publickey password keyboard-interactive hostbased gssapi-with-mic gssapi-keyex".split()
+    ["none", "publickey", "password", "keyboard-interactive", "hostbased", "gssapi-with-mic", "gssapi-keyex"]
 )
 
 # Keywords whose list values dump_config prints on one line instead of one line per value.
 ONE_LINE_LISTS = frozenset(
-    "authorizedkeysfile authenticationmethods logverbose channeltimeout permitopen permitlisten".split()
+    ["authorizedkeysfile", "authenticationmethods", "logverbose", "channeltimeout", "permitopen", "permitlisten"]
 )

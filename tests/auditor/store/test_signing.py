@@ -5,7 +5,6 @@ from __future__ import annotations
 import stat
 
 import pytest
-from testkit.snapshots import sample_snapshot
 
 from auditor.store.signing import (
     SignatureError,
@@ -16,6 +15,7 @@ from auditor.store.signing import (
     verify,
 )
 from auditor.store.snapshot import validate
+from testkit.snapshots import sample_snapshot
 
 
 @pytest.fixture

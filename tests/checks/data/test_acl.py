@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-import testkit
-from testkit import data_lab
 
+import testkit
 from auditor.checks.data.acl import (
     AclTallies,
     parse_entry,
@@ -15,6 +14,7 @@ from auditor.checks.data.acl import (
 )
 from auditor.checks.data.tree_walk import WalkLimits
 from auditor.hosts.local import LocalHost
+from testkit import data_lab
 
 FIXTURES = testkit.FIXTURES / "data"
 

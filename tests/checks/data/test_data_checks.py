@@ -331,7 +331,7 @@ def test_web_listing_is_skipped_without_web_servers():
 
 
 def backup_tree(**overrides: Any) -> dict[str, Any]:
-    stamp = dt.datetime(2026, 3, 9, 12, tzinfo=dt.timezone.utc).timestamp()
+    stamp = dt.datetime(2026, 3, 9, 12, tzinfo=dt.UTC).timestamp()
     facts = tree(path="/backup/raw", mode="0700", owners={"0": tally(3)}, groups={"0": {"entries": tally(3)}},
                  newest={"mtime": stamp, "path": "/backup/raw/2026-03-09.tar"},
                  ancestors=[{"path": "/backup", "mode": "0755", "uid": 0, "gid": 0, "owner": "root", "group": "root",
@@ -349,7 +349,7 @@ BACKUP = {"path": "/backup/raw", "max_age_days": 2}
 
 
 def test_backups_fresh_stale_missing_undeclared():
-    old = dt.datetime(2026, 3, 1, tzinfo=dt.timezone.utc).timestamp()
+    old = dt.datetime(2026, 3, 1, tzinfo=dt.UTC).timestamp()
     facts = backup_facts((repo("fresh", backup=BACKUP), backup_tree()),
                          (repo("stale", backup=BACKUP), backup_tree(newest={"mtime": old, "path": "/backup/raw/old"})),
                          (repo("empty", backup=BACKUP), backup_tree(newest=None)),

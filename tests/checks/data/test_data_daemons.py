@@ -19,7 +19,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from testkit.ports import free_port
 
 from auditor.check import CheckContext, CollectEnv
 from auditor.checks.data.collector import RsyncdCollector, WebServersCollector
@@ -27,6 +26,7 @@ from auditor.config.profile import load_profile
 from auditor.hosts.local import LocalHost
 from auditor.models import Target, TargetKind
 from auditor.registry import default_registry
+from testkit.ports import free_port
 
 pytestmark = pytest.mark.integration
 LOCAL = Target(name="local", kind=TargetKind.LOCAL)

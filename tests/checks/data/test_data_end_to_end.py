@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from testkit import data_lab
 
 pytestmark = pytest.mark.integration

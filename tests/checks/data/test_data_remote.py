@@ -7,7 +7,6 @@ repository is the data_lab tree, so the remote and the local walk must agree exa
 from __future__ import annotations
 
 import pytest
-from testkit import data_lab
 
 from auditor.check import CollectEnv
 from auditor.checks.data.acl import read_acls
@@ -19,6 +18,7 @@ from auditor.checks.data.rules import load_rules
 from auditor.checks.data.tree_walk import WalkLimits, walk_tree
 from auditor.hosts.local import LocalHost
 from auditor.hosts.ssh import connect_host
+from testkit import data_lab
 
 pytestmark = pytest.mark.integration
 

@@ -12,8 +12,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-import testkit
 
+import testkit
 from auditor.checks.data.config_files import ConfigFiles, logical_lines, normal_key
 from auditor.checks.data.exports import classify_client, parse_exports
 from auditor.checks.data.rsyncd import parse_rsyncd_conf

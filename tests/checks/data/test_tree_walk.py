@@ -14,9 +14,8 @@ import sysconfig
 from pathlib import Path
 
 import pytest
-import testkit
-from testkit import data_lab
 
+import testkit
 from auditor.checks.data.tree_walk import (
     WalkLimits,
     display_path,
@@ -27,6 +26,7 @@ from auditor.checks.data.tree_walk import (
 )
 from auditor.errors import CollectError
 from auditor.hosts.local import LocalHost
+from testkit import data_lab
 
 FIXTURES = testkit.FIXTURES / "data"
 RECORDED_ROOT = "/tmp/rec/srv/repo"

@@ -5,8 +5,8 @@ Fixtures in tests/fixtures/nmap/ are real nmap 7.93 output (see the README there
 
 
 import pytest
-import testkit
 
+import testkit
 from auditor.checks.services.discovery import excluded, scan_type
 from auditor.checks.services.nmap import (
     NmapXmlError,

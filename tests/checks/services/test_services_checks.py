@@ -2,8 +2,8 @@
 
 
 import pytest
-import testkit
 
+import testkit
 from auditor.check import CheckContext, CheckSkipped
 from auditor.checks.services.discovery import _for_target
 from auditor.checks.services.nmap import parse_nmap_xml

@@ -5,18 +5,18 @@ import subprocess
 import sys
 
 import pytest
-import testkit
-from testkit.services_lab import NGINX, NMAP, REDIS, RSYNC, Lab, lab_subnet
 
-from auditor.check import CollectEnv  # noqa: E402
-from auditor.checks.services.discovery import DiscoveryCollector, scan  # noqa: E402
-from auditor.checks.services.probes import Job, run_probe  # noqa: E402
-from auditor.config.policies import load_policy  # noqa: E402
-from auditor.config.profile import load_profile  # noqa: E402
-from auditor.errors import CollectError, FactsUnavailable  # noqa: E402
-from auditor.models import Target, TargetKind  # noqa: E402
-from auditor.registry import default_registry  # noqa: E402
-from auditor.runner import Runner  # noqa: E402
+import testkit
+from auditor.check import CollectEnv
+from auditor.checks.services.discovery import DiscoveryCollector, scan
+from auditor.checks.services.probes import Job, run_probe
+from auditor.config.policies import load_policy
+from auditor.config.profile import load_profile
+from auditor.errors import CollectError, FactsUnavailable
+from auditor.models import Target, TargetKind
+from auditor.registry import default_registry
+from auditor.runner import Runner
+from testkit.services_lab import NGINX, NMAP, REDIS, RSYNC, Lab, lab_subnet
 
 pytestmark = pytest.mark.integration
 FIXTURES = testkit.FIXTURES / "nmap"

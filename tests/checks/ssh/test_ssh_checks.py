@@ -9,8 +9,8 @@ hardened-match-backup.txt come from hardened.sshd_config without and with
 from typing import Any
 
 import pytest
-import testkit
 
+import testkit
 from auditor.check import CheckContext, CheckSkipped
 from auditor.checks.ssh.sshd_config.parser import parse_sshd_t_output
 from auditor.config.profile import load_profile

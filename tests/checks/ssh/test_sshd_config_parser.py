@@ -12,8 +12,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-import testkit
 
+import testkit
 from auditor.checks.ssh.sshd_config.parser import (
     EffectiveConfig,
     LocalConfigSource,

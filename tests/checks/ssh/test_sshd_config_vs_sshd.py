@@ -18,8 +18,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-import testkit
 
+import testkit
 from auditor.checks.ssh.sshd_config.parser import (
     LocalConfigSource,
     MatchContext,
@@ -33,15 +33,7 @@ pytestmark = pytest.mark.integration
 FIXTURES = testkit.FIXTURES / "sshd"
 PRIVSEP_DIR = Path("/run/sshd")
 
-AUDIT_KEYWORDS = (
-    "permitrootlogin passwordauthentication kbdinteractiveauthentication permitemptypasswords "
-    "hostbasedauthentication ignorerhosts permituserenvironment x11forwarding allowtcpforwarding "
-    "allowagentforwarding disableforwarding permittunnel gatewayports maxauthtries maxsessions "
-    "maxstartups logingracetime clientaliveinterval clientalivecountmax loglevel banner allowusers "
-    "allowgroups denyusers denygroups ciphers macs kexalgorithms hostkeyalgorithms "
-    "pubkeyacceptedalgorithms hostkey strictmodes pubkeyauthentication usepam printmotd permitopen "
-    "authorizedkeysfile subsystem port listenaddress syslogfacility"
-).split()
+AUDIT_KEYWORDS = ["permitrootlogin", "passwordauthentication", "kbdinteractiveauthentication", "permitemptypasswords", "hostbasedauthentication", "ignorerhosts", "permituserenvironment", "x11forwarding", "allowtcpforwarding", "allowagentforwarding", "disableforwarding", "permittunnel", "gatewayports", "maxauthtries", "maxsessions", "maxstartups", "logingracetime", "clientaliveinterval", "clientalivecountmax", "loglevel", "banner", "allowusers", "allowgroups", "denyusers", "denygroups", "ciphers", "macs", "kexalgorithms", "hostkeyalgorithms", "pubkeyacceptedalgorithms", "hostkey", "strictmodes", "pubkeyauthentication", "usepam", "printmotd", "permitopen", "authorizedkeysfile", "subsystem", "port", "listenaddress", "syslogfacility"]
 
 
 def _system_groups(user: str | None) -> tuple[str, ...]:

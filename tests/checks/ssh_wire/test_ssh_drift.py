@@ -10,8 +10,8 @@ import json
 from typing import Any
 
 import pytest
-import testkit
 
+import testkit
 from auditor.check import CheckContext, CheckSkipped
 from auditor.checks.ssh.sshd_config.parser import parse_sshd_t_output
 from auditor.checks.ssh_wire.drift import configured_methods

@@ -12,8 +12,8 @@ import json
 from typing import Any
 
 import pytest
-import testkit
 
+import testkit
 from auditor.check import CheckContext, CheckSkipped
 from auditor.config.profile import load_profile
 from auditor.models import Severity, Target, TargetKind

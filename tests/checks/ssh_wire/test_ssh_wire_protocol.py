@@ -12,8 +12,8 @@ import socket
 import subprocess
 
 import pytest
-import testkit
 
+import testkit
 from auditor.checks.ssh_wire.client import (
     MSG_KEXINIT,
     WireError,

@@ -14,9 +14,9 @@ import json
 from typing import Any
 
 import pytest
-import testkit
 from cryptography.hazmat.primitives import serialization
 
+import testkit
 from auditor.check import CheckContext, CheckSkipped
 from auditor.checks.tls import certificates as certs
 from auditor.checks.tls.scan import deployment
@@ -51,13 +51,13 @@ def with_pem(pem_file: str, *, sni: str | None = NAME, leaf_only: bool = False) 
     """The recorded modern endpoint serving a stored certificate instead (validated as the collector does)."""
     endpoint = recorded("modern")
     ders = [cert.public_bytes(serialization.Encoding.DER) for cert in certs.read_bundle(str(FIXTURES / pem_file))]
-    now = dt.datetime.combine(PEM_DAY, dt.time(), dt.timezone.utc)
+    now = dt.datetime.combine(PEM_DAY, dt.time(), dt.UTC)
     endpoint["certificates"] = [deployment("TLSv1.2 test", ders[:1] if leaf_only else ders, ROOTS, now)]
     endpoint["sni"] = sni
     return endpoint
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def profile_named(name: str):
     return load_profile(name, REGISTRY)
 
@@ -182,7 +182,7 @@ def test_a_private_ca_chain_is_trusted_only_with_its_bundle():
     endpoint = with_pem("good.pem")
     assert endpoint["certificates"][0]["trust"] == {"trusted": True, "reason": "", "incomplete": False}
     leaf = certs.parse_pem(endpoint["certificates"][0]["chain"][0])
-    untrusted = certs.validate([leaf], certs.trust_roots(None), dt.datetime(2026, 2, 1, tzinfo=dt.timezone.utc))
+    untrusted = certs.validate([leaf], certs.trust_roots(None), dt.datetime(2026, 2, 1, tzinfo=dt.UTC))
     assert untrusted["trusted"] is False and untrusted["incomplete"] is True
 
 

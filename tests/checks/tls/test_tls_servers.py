@@ -13,10 +13,12 @@ import socket
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
+
 import testkit
 from testkit.tls_lab import NAME, NGINX, OPENSSL, Pki, TlsLab, TlsSite, pick_port
 

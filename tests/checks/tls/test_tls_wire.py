@@ -12,12 +12,12 @@ import datetime as dt
 import socket
 import struct
 import threading
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
-import testkit
 from cryptography.hazmat.primitives import serialization
 
+import testkit
 from auditor.check import CheckContext, CollectEnv
 from auditor.checks.tls import certificates as certs
 from auditor.checks.tls.judges import TlsCollector
