@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from auditor import __version__
-from auditor.config.attestations import load_attestations
+from auditor.config.attestations import Attestation, load_attestations
 from auditor.config.catalogue import load_catalogue
 from auditor.config.profile import DEFAULT_PROFILE, load_profile, shipped_profiles
 from auditor.errors import AuditorError, InventoryError
@@ -188,15 +188,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     signing_key = load_private_key(args.sign) if args.sign else None
     if args.keep is not None and (not args.history or args.keep < 1):
         raise InventoryError("--keep", "needs --history and a number of at least 1")
-    site_facts = {"attestations": [attestation.to_dict() for attestation in attestations]}
-    runner = Runner(registry, profile, site_facts=site_facts, opener=functools.partial(open_host, ssh=ssh),
+    runner = Runner(registry, profile, attestations=attestations, opener=functools.partial(open_host, ssh=ssh),
                     progress=None if args.quiet else progress_printer())
     if not args.history:
         out = Path(args.out or f"audit-{_utc_stamp()}")
-        return _run_and_write(runner, targets, profile, catalogue, registry, site_facts, signing_key, out, args.quiet)
+        return _run_and_write(runner, targets, profile, catalogue, registry, attestations, signing_key, out, args.quiet)
     history = Path(args.history)
     with run_lock(history):
-        code = _run_and_write(runner, targets, profile, catalogue, registry, site_facts, signing_key,
+        code = _run_and_write(runner, targets, profile, catalogue, registry, attestations, signing_key,
                               history / _utc_stamp(), args.quiet)
         if args.keep:
             prune(history, args.keep)
@@ -209,9 +208,9 @@ def _utc_stamp() -> str:
 
 
 def _run_and_write(runner: Runner, targets: list[Target], profile: Any, catalogue: Any, registry: Any,
-                   site_facts: dict[str, Any], signing_key: Any, out: Path, quiet: bool) -> int:
+                   attestations: list[Attestation], signing_key: Any, out: Path, quiet: bool) -> int:
     run = runner.run([*targets, SITE])
-    snapshot = build_snapshot(run, profile, catalogue, registry, site_facts["attestations"])
+    snapshot = build_snapshot(run, profile, catalogue, registry, [item.to_dict() for item in attestations])
     if signing_key is not None:
         snapshot = sign(snapshot, signing_key)
     write_outputs(snapshot, out)

@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from typing import Any, ClassVar, TypeVar
 
 from auditor.errors import AuditorError
+from auditor.models import Target
 
 JSON = Any  # a JSON value as the standard library reads and writes it
 
@@ -36,6 +37,7 @@ class FactsDecodeError(AuditorError):
 class Facts:
     """Base of every collector's facts: a frozen dataclass with a format version."""
 
+    name: ClassVar[str]  # the collector's name, which keys these facts in caches and snapshots
     version: ClassVar[int] = 1
 
     @classmethod
@@ -169,3 +171,14 @@ def _decode_dataclass(kind: type, data: JSON, where: str) -> Any:
         elif field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING:
             raise FactsDecodeError(f"{where}: missing key {field.name}")
     return kind(**values)
+
+
+@dataclasses.dataclass(frozen=True)
+class InventoryFacts(Facts):
+    """Every machine target of the run, given to each target (drift checks compare with it).
+
+    Supplied by the run, not collected: snapshots keep the targets once, at the top level.
+    """
+
+    name: ClassVar[str] = "inventory"
+    targets: tuple[Target, ...] = ()

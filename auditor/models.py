@@ -41,6 +41,15 @@ class Status(enum.Enum):
     NOT_ASSESSABLE = "not-assessable"
 
 
+class ExitCode(enum.IntEnum):
+    """What the ``auditor`` command's exit status says about the run."""
+
+    OK = 0  # nothing open at or above the profile's fail_on
+    FINDINGS = 1  # findings at or above fail_on
+    INCOMPLETE = 2  # the audit ran, but some checks or targets ended in error (takes precedence over 1)
+    USAGE = 3  # bad arguments, profile, inventory, attestations or snapshot
+
+
 class TargetKind(enum.Enum):
     """How the auditor reaches a target, which decides the checks that apply to it."""
 

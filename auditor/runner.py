@@ -18,8 +18,10 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from auditor.check import Check, CheckContext, CheckSkipped, CollectEnv, FactSet, FactsKind, Scope, facts_name
+from auditor.config.attestations import Attestation, AttestationFacts
 from auditor.config.profile import Profile
 from auditor.errors import CollectError, FactsUnavailable, NotAssessable, TransientError
+from auditor.facts import Facts, InventoryFacts, facts_to_json
 from auditor.hosts.base import Host
 from auditor.hosts.local import LocalHost
 from auditor.hosts.ssh import SSHSettings, connect_host
@@ -144,7 +146,7 @@ class FactCache:
     def record(self) -> dict[str, Any]:
         """Facts for the snapshot: each value, or the reason it is missing."""
         recorded: dict[str, Any] = {
-            name: {"status": "ok", "value": value} for name, value in self._values.items() if name not in self._seeded
+            name: _recorded(value) for name, value in self._values.items() if name not in self._seeded
         }
         for name, error in self._errors.items():
             recorded[name] = {"status": _status_of(error).value, "reason": str(error)}
@@ -157,6 +159,13 @@ class FactCache:
                 self._host.close()
             except Exception:  # closing must never cost the target's results
                 log.debug("closing the host of %s failed", self.target.name, exc_info=True)
+
+
+def _recorded(value: Any) -> dict[str, Any]:
+    """A collected value as the snapshot stores it: typed facts carry their format version."""
+    if isinstance(value, Facts):
+        return {"status": "ok", "version": value.version, "value": facts_to_json(value)}
+    return {"status": "ok", "value": value}
 
 
 RETRY_PAUSE = 1.0  # seconds before the one retry of a transient failure
@@ -187,22 +196,22 @@ class Runner:
     """Runs a profile's checks on targets."""
 
     def __init__(self, registry: Registry, profile: Profile, *, opener: HostOpener = open_host,
-                 site_facts: Mapping[str, Any] | None = None, today: dt.date | None = None,
+                 attestations: Sequence[Attestation] = (), today: dt.date | None = None,
                  progress: Progress | None = None):
         self.registry = registry
         self.profile = profile
         self.progress = progress
         self.opener = opener
-        self.site_facts = dict(site_facts or {})
+        self.attestations = AttestationFacts(tuple(attestations))
         self.today = today or dt.datetime.now(dt.UTC).date()
         self.checks = [registry.checks[check_id] for check_id in profile.selected]
         self.limiter = HostLimiter(int(profile.concurrency["per_host"]))
-        self.inventory: list[dict[str, Any]] = []
+        self.inventory = InventoryFacts()
 
     def run(self, targets: Sequence[Target]) -> AuditRun:
         """Audit every target (concurrently) and return all results in target order."""
         started = dt.datetime.now(dt.UTC)
-        self.inventory = [target.to_dict() for target in targets if target.kind is not TargetKind.SITE]
+        self.inventory = InventoryFacts(tuple(target for target in targets if target.kind is not TargetKind.SITE))
         workers = max(1, min(int(self.profile.concurrency["targets"]), len(targets) or 1))
         if self.progress:
             self.progress.start(len(targets))
@@ -221,7 +230,9 @@ class Runner:
     def audit_target(self, target: Target) -> TargetAudit:
         """Run every applicable check on one target within its time budget."""
         audit = TargetAudit(target=target, started=time.monotonic())
-        seeded = {"inventory": self.inventory, **(self.site_facts if target.kind is TargetKind.SITE else {})}
+        seeded: dict[str, Facts] = {InventoryFacts.name: self.inventory}
+        if target.kind is TargetKind.SITE:
+            seeded[AttestationFacts.name] = self.attestations
         cache = FactCache(target, self.registry, self.profile, self.opener, self.limiter, seeded)
         deadline = audit.started + self.profile.timeouts["target"]
         for check in self.checks:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from auditor.config.catalogue import Catalogue
 from auditor.config.yamlfile import MapReader, load_yaml
 from auditor.errors import AttestationError
+from auditor.facts import Facts
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,14 @@ class Attestation:
             "evidence": self.evidence,
             "source": self.source,
         }
+
+
+@dataclass(frozen=True)
+class AttestationFacts(Facts):
+    """The site target's facts: the attestations given to the run (supplied, not collected)."""
+
+    name: ClassVar[str] = "attestations"
+    attestations: tuple[Attestation, ...] = ()
 
 
 def load_attestations(path: str | Path, catalogue: Catalogue) -> list[Attestation]:

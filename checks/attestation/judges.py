@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Mapping
-from typing import Any
-
-from auditor.check import Check, CheckContext, CheckSkipped, Scope
+from auditor.check import Check, CheckContext, CheckSkipped, FactSet, Scope
+from auditor.config.attestations import AttestationFacts
 from auditor.models import Finding, Severity
 
 
@@ -22,26 +19,26 @@ class ReviewOverdue(Check):
     severity = Severity.MEDIUM
     # The check itself evidences no measure; each finding maps to the measure it attests.
     measures = ()
-    facts = ("attestations",)
+    facts = (AttestationFacts,)
     scope = Scope.SITE
     tags = ("attestation",)
     remediation = "Review the measure, then record a new attestation with a new next_review date."
 
-    def judge(self, facts: Mapping[str, Any], ctx: CheckContext) -> list[Finding]:
+    def judge(self, facts: FactSet, ctx: CheckContext) -> list[Finding]:
         """One finding per attestation past its next-review date."""
-        attestations = facts["attestations"]
+        attestations = facts.get(AttestationFacts).attestations
         if not attestations:
             raise CheckSkipped("no attestation file given (profile 'attestations:' or --attestations)")
         return [
             ctx.finding(
-                f"attestation:{item['measure']}:{item['date']}",
-                f"the attestation for {item['measure']} was due for review on {item['next_review']}",
-                evidence={"statement": item["statement"], "by": item["by"], "next_review": item["next_review"],
-                          "source": item.get("source", "")},
-                measures=(item["measure"],),
+                f"attestation:{item.measure}:{item.date}",
+                f"the attestation for {item.measure} was due for review on {item.next_review}",
+                evidence={"statement": item.statement, "by": item.by, "next_review": item.next_review,
+                          "source": item.source},
+                measures=(item.measure,),
             )
             for item in attestations
-            if dt.date.fromisoformat(item["next_review"]) < ctx.today
+            if item.overdue(ctx.today)
         ]
 
 

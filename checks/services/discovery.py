@@ -23,7 +23,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -43,6 +43,7 @@ from auditor.checks.services.ports import DISCOVERY_FACT
 from auditor.config.policies import port_numbers
 from auditor.config.yamlfile import MapReader
 from auditor.errors import CollectError, FactsUnavailable
+from auditor.facts import InventoryFacts
 from auditor.models import Target, TargetKind
 
 _VERSION_FIELDS = ("service", "tunnel", "product", "version", "extrainfo", "method", "conf")
@@ -102,11 +103,12 @@ class DiscoveryCollector(Collector):
         return scan(env.target, options, sorted(ports), _inventory(env))
 
 
-def _inventory(env: CollectEnv) -> list[Mapping[str, Any]]:
+def _inventory(env: CollectEnv) -> tuple[Target, ...]:
     try:
-        return list(env.fact("inventory"))
+        inventory: InventoryFacts = env.fact(InventoryFacts)
     except CollectError:
-        return []
+        return ()
+    return inventory.targets
 
 
 def scan_type(choice: str, root: bool) -> tuple[bool, bool]:
@@ -118,17 +120,17 @@ def scan_type(choice: str, root: bool) -> tuple[bool, bool]:
     return True, not root  # syn without root: works only where nmap was given capabilities
 
 
-def excluded(target: Target, inventory: list[Mapping[str, Any]]) -> list[str]:
+def excluded(target: Target, inventory: Iterable[Target]) -> list[str]:
     """Addresses inside a range target that the run audits as targets of their own."""
     if target.kind is not TargetKind.RANGE or target.address is None:
         return []
     network = ipaddress.ip_network(target.address, strict=False)
     found = set()
     for entry in inventory:
-        if entry.get("kind") not in ("network", "ssh") or not entry.get("address"):
+        if entry.kind not in (TargetKind.NETWORK, TargetKind.SSH) or not entry.address:
             continue
         try:
-            address = ipaddress.ip_address(entry["address"])
+            address = ipaddress.ip_address(entry.address)
         except ValueError:
             continue  # a host name: nmap would have to resolve it, and a failure there is fatal
         if address.version == network.version and address in network:
@@ -136,7 +138,7 @@ def excluded(target: Target, inventory: list[Mapping[str, Any]]) -> list[str]:
     return sorted(found, key=ipaddress.ip_address)
 
 
-def scan(target: Target, options: Mapping[str, Any], ports: list[int], inventory: list[Mapping[str, Any]]) -> dict[str, Any]:
+def scan(target: Target, options: Mapping[str, Any], ports: list[int], inventory: Iterable[Target]) -> dict[str, Any]:
     """The two-pass nmap scan of one target."""
     started = time.monotonic()
     syn, privileged_flag = scan_type(str(options["scan_type"]), os.geteuid() == 0)

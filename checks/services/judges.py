@@ -12,7 +12,7 @@ those are judged once, under their own names.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -24,6 +24,7 @@ from auditor.checks.services.probe_base import ERROR, NOT_ASSESSABLE, OPEN, REAC
 from auditor.checks.services.probes import LISTING_PROBE, PROBES_FACT, ProbeCollector
 from auditor.checks.services.probes_tcp import WORLD_CLIENTS
 from auditor.errors import NotAssessable
+from auditor.facts import InventoryFacts
 from auditor.models import Finding, Severity, Target, TargetKind
 
 _TAGS = ("services", "network")
@@ -51,7 +52,7 @@ class ScannedHost:
 def scanned_hosts(target: Target, facts: Mapping[str, Any]) -> list[ScannedHost]:
     """The hosts this target's checks judge (a range leaves out hosts audited on their own)."""
     is_range = target.kind is TargetKind.RANGE
-    skip = set(excluded(target, facts.get("inventory") or []))
+    skip = set(excluded(target, facts.get(InventoryFacts).targets))
     hosts = []
     for host in facts[DISCOVERY_FACT]["hosts"]:
         if host["address"] in skip:
@@ -82,7 +83,7 @@ def _describe(port: Mapping[str, Any]) -> str:
 class _RoleCheck(Check):
     """Base: every open port of every judged host, with the rules of the host's role."""
 
-    facts = (DISCOVERY_FACT, "inventory")
+    facts = (DISCOVERY_FACT, InventoryFacts)
     scope = Scope.DISCOVERY
     tags = _TAGS
     policies = ("services",)
@@ -193,7 +194,7 @@ class ClearText(_RoleCheck):
 class _ProbeCheck(Check):
     """Base: judge the probe results of the target's judged hosts."""
 
-    facts = (DISCOVERY_FACT, PROBES_FACT, "inventory")
+    facts = (DISCOVERY_FACT, PROBES_FACT, InventoryFacts)
     scope = Scope.DISCOVERY
     tags = (*_TAGS, "probe")
     policies = ("services",)
@@ -317,7 +318,7 @@ class _InventoryCheck(Check):
     """Base: discovery compared with the run's inventory (toolkit measure AWR-5)."""
 
     measures = ("AWR-5",)
-    facts = (DISCOVERY_FACT, "inventory")
+    facts = (DISCOVERY_FACT, InventoryFacts)
     scope = Scope.DISCOVERY
     tags = (*_TAGS, "inventory")
 
@@ -340,7 +341,7 @@ class UnknownHost(_InventoryCheck):
         if ctx.target.kind is not TargetKind.RANGE:
             raise CheckSkipped("only a scanned range can reveal hosts missing from the inventory")
         note_scan_gaps(facts[DISCOVERY_FACT], ctx)
-        names = set(_inventory_names(facts.get("inventory") or []))
+        names = set(_inventory_names(facts.get(InventoryFacts).targets))
         raw = {host["address"]: host for host in facts[DISCOVERY_FACT]["hosts"]}
         findings = []
         for host in scanned_hosts(ctx.target, facts):
@@ -353,10 +354,10 @@ class UnknownHost(_InventoryCheck):
         return findings
 
 
-def _inventory_names(inventory: list[Mapping[str, Any]]) -> Iterator[str]:
+def _inventory_names(inventory: Iterable[Target]) -> Iterator[str]:
     for entry in inventory:
-        if entry.get("kind") in ("network", "ssh"):
-            yield from (str(entry[key]) for key in ("address", "name") if entry.get(key))
+        if entry.kind in (TargetKind.NETWORK, TargetKind.SSH):
+            yield from (name for name in (entry.address, entry.name) if name)
 
 
 class UndeclaredService(_InventoryCheck):

@@ -5,11 +5,12 @@ import datetime as dt
 import pytest
 
 from auditor.check import CheckContext, CheckSkipped
-from auditor.config.attestations import load_attestations
+from auditor.config.attestations import AttestationFacts, load_attestations
 from auditor.config.catalogue import load_catalogue
 from auditor.errors import AttestationError
 from auditor.inventory.targets import SITE
 from auditor.registry import default_registry
+from testkit import fact_set
 
 CATALOGUE = load_catalogue()
 CHECK = default_registry().checks["attestation.review-overdue"]
@@ -33,9 +34,9 @@ attestations:
 def test_overdue_attestation_is_a_finding_on_its_measure(tmp_path):
     path = tmp_path / "attestations.yaml"
     path.write_text(VALID)
-    items = [item.to_dict() for item in load_attestations(path, CATALOGUE)]
+    items = AttestationFacts(tuple(load_attestations(path, CATALOGUE)))
     ctx = CheckContext(check=CHECK, target=SITE, options={}, severity=CHECK.severity, today=dt.date(2026, 11, 23))
-    findings = CHECK().judge({"attestations": items}, ctx)
+    findings = CHECK().judge(fact_set(items), ctx)
     assert [(f.measures, f.resource) for f in findings] == [(("AWR-1",), "attestation:AWR-1:2025-01-10")]
     assert findings[0].evidence["source"] == f"{path}:2"
 
@@ -43,7 +44,7 @@ def test_overdue_attestation_is_a_finding_on_its_measure(tmp_path):
 def test_no_attestations_means_skipped():
     ctx = CheckContext(check=CHECK, target=SITE, options={}, severity=CHECK.severity)
     with pytest.raises(CheckSkipped):
-        CHECK().judge({"attestations": []}, ctx)
+        CHECK().judge(fact_set(AttestationFacts()), ctx)
 
 
 @pytest.mark.parametrize(

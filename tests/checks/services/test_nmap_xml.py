@@ -16,6 +16,7 @@ from auditor.checks.services.nmap import (
     scan_target,
 )
 from auditor.config.policies import port_numbers
+from auditor.facts import decode
 from auditor.models import Target, TargetKind
 
 FIXTURES = testkit.FIXTURES / "nmap"
@@ -132,13 +133,13 @@ def test_syn_scan_only_as_root_unless_asked():
 
 def test_a_range_leaves_out_hosts_audited_on_their_own():
     lab = Target(name="lab", kind=TargetKind.RANGE, address="127.0.0.0/29")
-    inventory = [
+    inventory = [decode(Target, entry) for entry in [
         {"name": "lab", "kind": "range", "address": "127.0.0.0/29"},
         {"name": "db", "kind": "network", "address": "127.0.0.3"},
         {"name": "login", "kind": "ssh", "address": "127.0.0.2"},
         {"name": "far", "kind": "network", "address": "10.0.0.2"},
         {"name": "named", "kind": "network", "address": "web.example.org"},
         {"name": "v6", "kind": "network", "address": "::1"},
-    ]
+    ]]
     assert excluded(lab, inventory) == ["127.0.0.2", "127.0.0.3"]
     assert excluded(Target(name="db", kind=TargetKind.NETWORK, address="127.0.0.3"), inventory) == []

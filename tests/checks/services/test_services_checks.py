@@ -4,11 +4,12 @@
 import pytest
 
 import testkit
-from auditor.check import CheckContext, CheckSkipped
+from auditor.check import CheckContext, CheckSkipped, FactSet
 from auditor.checks.services.discovery import _for_target
 from auditor.checks.services.nmap import parse_nmap_xml
 from auditor.config.profile import load_profile
 from auditor.errors import NotAssessable
+from auditor.facts import InventoryFacts, decode
 from auditor.models import Severity, Target, TargetKind
 from auditor.registry import default_registry
 
@@ -41,7 +42,8 @@ def judge(check_id, target, facts, inventory=()):
     ctx = CheckContext(check=check, target=target, options=BASELINE.options[check_id],
                        severity=BASELINE.severity[check_id],
                        policies={kind: BASELINE.policies[kind] for kind in check.policies})
-    return check().judge({"inventory": list(inventory), "probes": {"results": []}, **facts}, ctx), ctx
+    targets = InventoryFacts(tuple(decode(Target, entry) for entry in inventory))
+    return check().judge(FactSet({"inventory": targets, "probes": {"results": []}, **facts}), ctx), ctx
 
 
 def by_resource(findings):
