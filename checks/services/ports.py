@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from auditor.checks.services.facts import DiscoveredPort
 from auditor.errors import CollectError
+from auditor.facts import decode
 
 if TYPE_CHECKING:
     from auditor.check import CollectEnv
@@ -33,7 +35,7 @@ class PortCandidate:
         return self.origin != "default"
 
 
-def candidate_ports(env: CollectEnv, wants: Callable[[Mapping[str, Any]], bool]) -> list[PortCandidate]:
+def candidate_ports(env: CollectEnv, wants: Callable[[DiscoveredPort], bool]) -> list[PortCandidate]:
     """Ports named for the target, the collector's ``ports`` option, and discovered ports it wants."""
     chosen: dict[int, str] = {}
     for port in env.target.ports:
@@ -45,7 +47,7 @@ def candidate_ports(env: CollectEnv, wants: Callable[[Mapping[str, Any]], bool])
     return [PortCandidate(port, origin) for port, origin in sorted(chosen.items())]
 
 
-def discovered_ports(env: CollectEnv, wants: Callable[[Mapping[str, Any]], bool]) -> list[int]:
+def discovered_ports(env: CollectEnv, wants: Callable[[DiscoveredPort], bool]) -> list[int]:
     """Open ports discovery found on this target's address that ``wants`` accepts ([] without discovery)."""
     try:
         discovery = env.fact(DISCOVERY_FACT)
@@ -56,5 +58,5 @@ def discovered_ports(env: CollectEnv, wants: Callable[[Mapping[str, Any]], bool]
         for host in discovery.get("hosts", [])
         if host.get("address") == env.target.address
         for entry in host.get("ports", [])
-        if wants(entry)
+        if wants(entry if isinstance(entry, DiscoveredPort) else decode(DiscoveredPort, entry))
     ]

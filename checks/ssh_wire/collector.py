@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import logging
 import socket
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import paramiko
 
 from auditor.check import CollectEnv, Collector
+from auditor.checks.services.facts import DiscoveredPort
 from auditor.checks.services.ports import PortCandidate, candidate_ports
 from auditor.checks.ssh_wire.client import (
     CLIENT_IDENTIFICATION,
@@ -106,9 +106,9 @@ def wire_ports(env: CollectEnv) -> list[PortCandidate]:
     return [candidates[port] for port in sorted(candidates)]
 
 
-def _is_ssh(entry: Mapping[str, Any]) -> bool:
+def _is_ssh(entry: DiscoveredPort) -> bool:
     """A discovered port whose service nmap named ssh."""
-    return entry.get("service") == "ssh"
+    return entry.service == "ssh"
 
 
 @dataclass

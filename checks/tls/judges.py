@@ -26,6 +26,7 @@ from typing import Any, ClassVar
 from cryptography import x509
 
 from auditor.check import Check, CheckContext, CheckSkipped, CollectEnv, Collector, Scope
+from auditor.checks.services.facts import DiscoveredPort
 from auditor.checks.services.ports import PortCandidate, candidate_ports, discovered_ports
 from auditor.checks.tls import certificates as certs
 from auditor.checks.tls.grade import grade
@@ -47,19 +48,19 @@ TLS_SERVICES = frozenset({"https", "https-alt", "ssl", "imaps", "pop3s", "smtps"
                           "ftps", "ircs", "nntps", "xmpps", "sips"})
 
 
-def wants_tls(entry: Mapping[str, Any]) -> bool:
+def wants_tls(entry: DiscoveredPort) -> bool:
     """A discovered port worth a TLS scan: nmap saw TLS (tunnel="ssl") or a TLS service name."""
-    return entry.get("tunnel") == "ssl" or entry.get("service") in TLS_SERVICES
+    return entry.tunnel == "ssl" or entry.service in TLS_SERVICES
 
 
-def wants_handshake(entry: Mapping[str, Any]) -> bool:
+def wants_handshake(entry: DiscoveredPort) -> bool:
     """A discovered port nmap could not name: worth one TLS handshake, audited only if it succeeds."""
-    return entry.get("tunnel") != "ssl" and entry.get("service", "") in ("", "unknown", "tcpwrapped")
+    return entry.tunnel != "ssl" and entry.service in ("", "unknown", "tcpwrapped")
 
 
-def wants_plain_http(entry: Mapping[str, Any]) -> bool:
+def wants_plain_http(entry: DiscoveredPort) -> bool:
     """A discovered plain-HTTP port."""
-    return entry.get("service") == "http" and entry.get("tunnel") != "ssl"
+    return entry.service == "http" and entry.tunnel != "ssl"
 
 
 def server_name(target: Target, option: Any) -> str | None:
