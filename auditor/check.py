@@ -12,7 +12,7 @@ import datetime as dt
 import enum
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, Union
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from auditor.errors import FactsUnavailable
 from auditor.facts import Facts
@@ -47,7 +47,7 @@ _SCOPE_KINDS = {
 
 F = TypeVar("F", bound=Facts)
 # What a check or collector names as its input: a facts class (its ``name`` keys the snapshot).
-FactsKind = Union[type[Facts], str]
+FactsKind = type[Facts] | str
 
 
 def facts_name(kind: FactsKind) -> str:
@@ -63,8 +63,10 @@ class FactSet:
 
     def get(self, kind: type[F], default: Any = None) -> F:
         """The facts of class ``kind`` (the check must list ``kind`` in its ``facts``)."""
-        if isinstance(kind, str):  # legacy access by collector name, until every area is typed
-            return self._values.get(kind, default)  # type: ignore[no-any-return]
+        legacy: object = kind
+        if isinstance(legacy, str):  # legacy access by collector name, until every area is typed
+            found: F = self._values.get(legacy, default)
+            return found
         value = self._values[kind.name]
         if not isinstance(value, kind):
             raise TypeError(f"facts '{kind.name}' are {type(value).__name__}, not {kind.__name__}")

@@ -44,7 +44,9 @@ class Facts:
     def upgrade(cls, data: Mapping[str, JSON], version: int) -> Mapping[str, JSON]:
         """Turn the JSON of an older ``version`` into the current shape (override when it changes)."""
         if version != cls.version:
-            raise FactsDecodeError(f"{cls.__name__} version {version} cannot be read (this auditor reads {cls.version})")
+            raise FactsDecodeError(
+                f"{cls.__name__} version {version} cannot be read (this auditor reads {cls.version})"
+            )
         return data
 
 
@@ -68,7 +70,8 @@ def facts_from_json(cls: type[F], data: JSON, version: int | None = None) -> F:
     if not isinstance(data, Mapping):
         raise FactsDecodeError(f"{cls.__name__}: expected an object, got {type(data).__name__}")
     data = cls.upgrade(data, cls.version if version is None else version)
-    return _decode(cls, data, cls.__name__)
+    facts: F = _decode(cls, data, cls.__name__)
+    return facts
 
 
 def decode(kind: type[T], data: JSON) -> T:
@@ -131,7 +134,8 @@ def _decode_sequence(kind: Any, origin: Any, data: JSON, where: str) -> Any:
     if origin is tuple and args and (len(args) != 2 or args[1] is not Ellipsis):
         if len(args) != len(data):
             raise FactsDecodeError(f"{where}: expected {len(args)} items")
-        return tuple(_decode(arg, item, f"{where}[{index}]") for index, (arg, item) in enumerate(zip(args, data)))
+        pairs = enumerate(zip(args, data, strict=True))
+        return tuple(_decode(arg, item, f"{where}[{index}]") for index, (arg, item) in pairs)
     item_type = args[0] if args else Any
     items = [_decode(item_type, item, f"{where}[{index}]") for index, item in enumerate(data)]
     if origin is list:

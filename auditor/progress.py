@@ -10,6 +10,8 @@ import time
 from typing import TYPE_CHECKING, Protocol, TextIO
 
 if TYPE_CHECKING:
+    from rich.progress import TaskID
+
     from auditor.runner import TargetAudit
 
 
@@ -67,7 +69,7 @@ class LiveProgress:
         self.bar = Progress(TextColumn("auditing"), BarColumn(), MofNCompleteColumn(),
                             TextColumn("{task.fields[errors]} errors"), TimeElapsedColumn(), TimeRemainingColumn(),
                             transient=True)
-        self.task = None
+        self.task: TaskID | None = None
         self.errors = 0
 
     def start(self, total: int) -> None:
@@ -76,7 +78,8 @@ class LiveProgress:
 
     def target_done(self, audit: TargetAudit) -> None:
         self.errors += sum(1 for result in audit.results if result.status.value == "error")
-        self.bar.update(self.task, advance=1, errors=self.errors)
+        if self.task is not None:
+            self.bar.update(self.task, advance=1, errors=self.errors)
 
     def finish(self) -> None:
         self.bar.stop()

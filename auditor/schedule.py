@@ -62,7 +62,7 @@ class Schedule:
 def install(schedule: Schedule, directory: Path = SYSTEMD_DIR) -> list[Path]:
     """Write the unit files; enabling them stays an explicit step for the administrator."""
     paths = [directory / f"{UNIT_NAME}.service", directory / f"{UNIT_NAME}.timer"]
-    for path, text in zip(paths, (schedule.service(), schedule.timer())):
+    for path, text in zip(paths, (schedule.service(), schedule.timer()), strict=True):
         write_atomic(path, text)
     return paths
 

@@ -170,7 +170,7 @@ def _read_layer(path: Path, registry: Registry) -> _Layer:
 
 def _check_patterns(root: MapReader, key: str, registry: Registry) -> list[str]:
     """Selection patterns; one that selects nothing is an error, since it is almost always a typo."""
-    patterns = root.strings(key)
+    patterns: list[str] = root.strings(key)
     for pattern in patterns:
         if not registry.matching(pattern):
             root.fail(key, f"'{pattern}' matches no check (see `auditor checks`)")

@@ -21,14 +21,14 @@ T = TypeVar("T")
 _MISSING: Any = object()
 
 
-class LineDict(dict):
+class LineDict(dict[Any, Any]):
     """A mapping that remembers its own line and the line of each key (1-based)."""
 
     line: int = 0
     key_lines: dict[Any, int]
 
 
-class LineList(list):
+class LineList(list[Any]):
     """A sequence that remembers its own line and the line of each item (1-based)."""
 
     line: int = 0
@@ -100,9 +100,11 @@ class MapReader:
 
     def line(self, key: str | None = None) -> int | None:
         """Line of ``key`` (or of the mapping itself) in the file."""
-        if key is not None and key in getattr(self.data, "key_lines", {}):
-            return self.data.key_lines[key]
-        return getattr(self.data, "line", None) or None
+        key_lines: dict[Any, int] = getattr(self.data, "key_lines", {})
+        if key is not None and key in key_lines:
+            return key_lines[key]
+        line: int | None = getattr(self.data, "line", None)
+        return line or None
 
     def fail(self, key: str | None, message: str) -> NoReturn:
         """Raise this reader's error at ``key``."""
@@ -168,7 +170,7 @@ class MapReader:
                 return dt.date.fromisoformat(value)
             except ValueError:
                 pass
-        self.fail(key, f"expected a date YYYY-MM-DD, got {_describe(value)}")
+        return self.fail(key, f"expected a date YYYY-MM-DD, got {_describe(value)}")
 
     def strings(self, key: str, default: Any = _MISSING) -> Any:
         """A list of strings; a single string is accepted as a one-item list."""
@@ -217,7 +219,8 @@ class MapReader:
         """Apply ``function`` to the value; its ValueError becomes an error at ``key``."""
         value = self.raw(key, default)
         if key not in self.data:
-            return value
+            unchanged: T = value  # the default, returned as given
+            return unchanged
         try:
             return function(value)
         except (ValueError, TypeError) as exc:

@@ -122,7 +122,7 @@ class KnownHosts:
 
     def __init__(self, files: Sequence[str] | None = None, trust_on_first_use: str | None = None):
         explicit = files is not None
-        self.files = [os.path.expanduser(path) for path in (files if explicit else DEFAULT_KNOWN_HOSTS)]
+        self.files = [os.path.expanduser(path) for path in (DEFAULT_KNOWN_HOSTS if files is None else files)]
         self.tofu_file = os.path.expanduser(trust_on_first_use) if trust_on_first_use else None
         self.entries: list[Entry] = []
         for path in self.files:
@@ -172,7 +172,9 @@ class KnownHosts:
         entries = self._for(name)
         for entry in entries:
             if entry.revoked and _same(entry.key, key):
-                raise HostKeyError(f"host key of {where} is REVOKED ({entry.source}): the server offers {offered}; did not log in")
+                raise HostKeyError(
+                    f"host key of {where} is REVOKED ({entry.source}): the server offers {offered}; did not log in"
+                )
         same_type = [entry for entry in entries if not entry.revoked and entry.key.get_name() == key.get_name()]
         if any(_same(entry.key, key) for entry in same_type):
             return
@@ -203,7 +205,9 @@ class KnownHosts:
                 with os.fdopen(descriptor, "a", encoding="utf-8") as handle:
                     handle.write(line)
             except OSError as exc:
-                raise HostKeyError(f"{self.tofu_file}: cannot record the host key of {name}: {exc.strerror or exc}") from None
+                raise HostKeyError(
+                    f"{self.tofu_file}: cannot record the host key of {name}: {exc.strerror or exc}"
+                ) from None
             self.entries.append(Entry((name,), key, f"{self.tofu_file} (trusted on first use)"))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import glob
 import grp
+import io
 import os
 import pwd
 import shutil
@@ -118,6 +119,10 @@ class _LocalStream:
         self.returncode: int | None = None
         self.timed_out = False
         self._process = process
+        # Popen with PIPE gives buffered readers; read1 returns what has arrived without waiting for more.
+        assert isinstance(process.stdout, io.BufferedReader) and isinstance(process.stderr, io.BufferedReader)
+        self._stdout: io.BufferedReader = process.stdout
+        self._stderr: io.BufferedReader = process.stderr
         self._errors = bytearray()
         self._dropped = 0
         # stderr must be drained concurrently, or a chatty command blocks once the pipe fills.
@@ -128,8 +133,7 @@ class _LocalStream:
         self._timer.start()
 
     def __iter__(self) -> Iterator[bytes]:
-        assert self._process.stdout is not None
-        while chunk := self._process.stdout.read1(STREAM_CHUNK):
+        while chunk := self._stdout.read1(STREAM_CHUNK):
             yield chunk
         self._process.wait()  # its real exit status (the timer still bounds this wait)
         self.close()
@@ -144,8 +148,7 @@ class _LocalStream:
         self._process.kill()
 
     def _drain_stderr(self) -> None:
-        assert self._process.stderr is not None
-        while chunk := self._process.stderr.read1(STREAM_CHUNK):
+        while chunk := self._stderr.read1(STREAM_CHUNK):
             room = max(0, STDERR_LIMIT - len(self._errors))
             self._errors += chunk[:room]
             self._dropped += len(chunk) - min(room, len(chunk))

@@ -19,6 +19,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from typing import Literal
 
 import paramiko
 
@@ -240,7 +241,7 @@ class _FileErrors:
     def __enter__(self) -> None:
         return None
 
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, _tb: object) -> bool:
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, _tb: object) -> Literal[False]:
         if exc is None:
             return False
         if isinstance(exc, OSError) and exc.errno is not None:
@@ -338,7 +339,7 @@ def expand_glob(pattern: str, listdir: Callable[[str], list[str]], exists: Calla
     segments = [segment for segment in pattern.split("/") if segment]
     paths = ["/" if absolute else ""]
     last_magic = max(index for index, segment in enumerate(segments) if _magic(segment))
-    for index, segment in enumerate(segments):
+    for segment in segments:
         if not _magic(segment):
             paths = [_join(path, segment) for path in paths]
             continue

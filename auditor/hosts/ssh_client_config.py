@@ -79,7 +79,7 @@ class SSHConfigFile:
             identity_files=tuple(os.path.expanduser(path) for path in options.get("identityfile", [])),
             proxy_jump=hops,
             host_key_alias=options.get("hostkeyalias"),
-            proxy_command=options.get("proxycommand") if options.get("proxycommand", "none").lower() != "none" else None,
+            proxy_command=_unless_none(options.get("proxycommand")),
         )
 
 
@@ -92,3 +92,8 @@ def default_identity_files() -> tuple[str, ...]:
     """The key files ssh tries when no IdentityFile is configured."""
     home = Path("~/.ssh").expanduser()
     return tuple(str(home / name) for name in ("id_ed25519", "id_ecdsa", "id_rsa"))
+
+
+def _unless_none(value: str | None) -> str | None:
+    """An ssh_config value, or None where ssh reads the word ``none`` as "not set"."""
+    return None if value is None or value.lower() == "none" else value

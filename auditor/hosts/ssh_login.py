@@ -9,11 +9,13 @@ reached through the previous hop's ``direct-tcpip`` channel, each with its own k
 
 from __future__ import annotations
 
+import functools
 import logging
 import socket
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import paramiko
 
@@ -204,12 +206,16 @@ def _identities(endpoint: _Endpoint, use_agent: bool, notes: list[str]) -> Itera
     """Inventory key, IdentityFile(s), agent keys, then ssh's default key files (if none configured)."""
     explicit = [path for path in (endpoint.key_file, *endpoint.config.identity_files) if path]
     for path in dict.fromkeys(explicit):
-        yield _Identity(f"key file {path}", lambda path=path: paramiko.PKey.from_path(path))
+        yield _Identity(f"key file {path}", functools.partial(paramiko.PKey.from_path, path))
     if use_agent:
         yield from _agent_identities(notes)
     if not explicit:
         for path in default_identity_files():
-            yield _Identity(f"key file {path}", lambda path=path: paramiko.PKey.from_path(path))
+            yield _Identity(f"key file {path}", functools.partial(paramiko.PKey.from_path, path))
+
+
+def _same(key: paramiko.PKey) -> paramiko.PKey:
+    return key
 
 
 def _agent_identities(notes: list[str]) -> Iterator[_Identity]:
@@ -221,7 +227,7 @@ def _agent_identities(notes: list[str]) -> Iterator[_Identity]:
         return
     try:
         for key in agent.get_keys():
-            yield _Identity(f"agent key {key.get_name()} {fingerprint(key)}", lambda key=key: key)
+            yield _Identity(f"agent key {key.get_name()} {fingerprint(key)}", functools.partial(_same, key))
     finally:
         agent.close()
 
@@ -328,5 +334,5 @@ class _GuardedSocket:
         """Lift the cap: after login, bulk data (file reads, command output) is expected."""
         self._armed = False
 
-    def __getattr__(self, name: str):
+    def __getattr__(self, name: str) -> Any:
         return getattr(self._sock, name)

@@ -197,7 +197,7 @@ def ansible_targets(path: str | Path) -> list[Target]:
             user=variables.get("ansible_user"),
             role=variables.get("role"),
             owner=variables.get("owner"),
-            tags=tuple([*(tags if isinstance(tags, list) else [tags]), *host.groups]),
+            tags=(*(tags if isinstance(tags, list) else [tags]), *host.groups),
             ssh=SSHAccess(key=str(key) if key else None, sudo=bool(variables.get("ansible_become", False))),
         ))
     return targets

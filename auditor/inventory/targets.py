@@ -17,7 +17,8 @@ from auditor.models import SSHAccess, Target, TargetKind
 SITE = Target(name="site", kind=TargetKind.SITE)
 
 # RFC 1123 host names; anything else (spaces, a leading '-') could be read as a tool's option.
-_HOSTNAME = re.compile(r"^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$")
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_HOSTNAME = re.compile(rf"^(?=.{{1,253}}$){_LABEL}(?:\.{_LABEL})*\.?$")
 _USER = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$")
 
 
@@ -170,10 +171,15 @@ def _inventory_groups(root: MapReader, base: Path) -> dict[str, MapReader]:
     return groups
 
 
+def _line_of(item: MapReader) -> int:
+    """The line an inventory entry starts at (0 when it was not read from a file)."""
+    return item.line() or 0
+
+
 def _with_groups(item: MapReader, groups: dict[str, MapReader]) -> MapReader:
     """The host's settings over its groups' (later groups over earlier ones); tags add up."""
     merged = LineDict()
-    merged.line, merged.key_lines = item.data.line, {}
+    merged.line, merged.key_lines = _line_of(item), {}
     tags: list[str] = []
     for group_name in item.strings("groups", []):
         if group_name not in groups:
@@ -204,7 +210,7 @@ def _expand_host(item: MapReader) -> list[MapReader]:
     readers = []
     for index in range(count):
         data = LineDict(item.data)
-        data.line, data.key_lines = item.data.line, dict(item.data.key_lines)
+        data.line, data.key_lines = _line_of(item), dict(getattr(item.data, "key_lines", {}))
         if names:
             data["name"] = names[index] if len(names) > 1 else names[0]
         if addresses:
@@ -273,8 +279,12 @@ def _existing_file(reader: MapReader, key: str, base: Path) -> str | None:
     return str(path)
 
 
+def _is_port(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 65536
+
+
 def _ports(item: MapReader) -> list[int]:
     ports = item.raw("ports", [])
-    if not isinstance(ports, list) or not all(isinstance(p, int) and not isinstance(p, bool) and 0 < p < 65536 for p in ports):
+    if not isinstance(ports, list) or not all(_is_port(port) for port in ports):
         item.fail("ports", "expected a list of port numbers 1-65535")
     return list(ports)

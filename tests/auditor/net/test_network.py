@@ -86,7 +86,7 @@ def test_candidate_ports_combine_target_defaults_and_discovery():
         {"address": "127.0.0.1", "ports": [{"port": 2200, "service": "ssh"}, {"port": 80, "service": "http"}]},
         {"address": "127.0.0.2", "ports": [{"port": 2201, "service": "ssh"}]},
     ]}
-    wants_ssh = lambda entry: entry["service"] == "ssh"  # noqa: E731
+    wants_ssh = lambda entry: entry.service == "ssh"  # noqa: E731
     env = CollectEnv(target=target, host=None, options={"ports": [22, 830]}, timeout=5, fact=lambda name: discovery)
     assert candidate_ports(env, wants_ssh) == [
         PortCandidate(22, "target"), PortCandidate(830, "default"),
