@@ -15,20 +15,22 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from auditor.check import Check, CheckContext, CheckSkipped, CollectEnv, FactSet, FactsKind, Scope, facts_name
 from auditor.config.attestations import Attestation, AttestationFacts
 from auditor.config.profile import Profile
 from auditor.errors import CollectError, FactsUnavailable, NotAssessable, TransientError
-from auditor.facts import Facts, InventoryFacts, facts_to_json
+from auditor.facts import Facts, FactsDecodeError, InventoryFacts, facts_from_json, facts_to_json
 from auditor.hosts.base import Host
 from auditor.hosts.local import LocalHost
-from auditor.hosts.ssh import SSHSettings, connect_host
 from auditor.models import CheckResult, Finding, Status, Target, TargetKind
 from auditor.net.connections import HostLimiter
 from auditor.progress import Progress
 from auditor.registry import Registry
+
+if TYPE_CHECKING:  # the SSH backend (and paramiko) loads only when a run reaches an ssh:// target
+    from auditor.hosts.ssh import SSHSettings
 
 log = logging.getLogger(__name__)
 
@@ -75,15 +77,64 @@ def open_host(target: Target, ssh: SSHSettings | None = None) -> Host | None:
     if target.kind is TargetKind.LOCAL:
         return LocalHost()
     if target.kind is TargetKind.SSH:
+        from auditor.hosts.ssh import SSHSettings, connect_host  # paramiko loads only when needed
+
         return connect_host(target, ssh or SSHSettings())
     return None
+
+
+class StoredFact(Protocol):
+    """Facts as a snapshot recorded them: a value (with its format version) or why it is missing."""
+
+    @property
+    def status(self) -> str: ...
+    @property
+    def version(self) -> int | None: ...
+    @property
+    def value(self) -> Any: ...
+    @property
+    def reason(self) -> str: ...
+
+
+_ERRORS_BY_STATUS: dict[str, type[CollectError]] = {
+    Status.SKIPPED.value: FactsUnavailable,
+    Status.NOT_ASSESSABLE.value: NotAssessable,
+    Status.ERROR.value: CollectError,
+}
+
+
+def stored_values(
+    registry: Registry, stored: Mapping[str, StoredFact]
+) -> tuple[dict[str, Any], dict[str, CollectError]]:
+    """Facts recorded by an earlier run, read back into their types, and the failures it recorded.
+
+    Facts that cannot be read (a collector that no longer exists, a format this version cannot
+    upgrade) become errors of their own, so the checks that need them say why.
+    """
+    values: dict[str, Any] = {}
+    errors: dict[str, CollectError] = {}
+    for name, record in stored.items():
+        if record.status != "ok":
+            errors[name] = _ERRORS_BY_STATUS.get(record.status, CollectError)(record.reason)
+            continue
+        collector = registry.collectors.get(name)
+        produces = collector.produces if collector is not None else None
+        if produces is None:
+            values[name] = record.value  # facts of a collector that returns plain JSON
+            continue
+        try:
+            values[name] = facts_from_json(produces, record.value, record.version or 1)
+        except FactsDecodeError as exc:
+            errors[name] = CollectError(f"stored '{name}' facts cannot be read: {exc}")
+    return values, errors
 
 
 class FactCache:
     """Facts of one target, each collected at most once; failures are cached too."""
 
     def __init__(self, target: Target, registry: Registry, profile: Profile, opener: HostOpener,
-                 limiter: HostLimiter, seeded: Mapping[str, Any] | None = None):
+                 limiter: HostLimiter, seeded: Mapping[str, Any] | None = None,
+                 stored: Mapping[str, StoredFact] | None = None):
         self.target = target
         self.limiter = limiter
         self.registry = registry
@@ -93,6 +144,12 @@ class FactCache:
         # Seeded facts (inventory, attestations) are stored once elsewhere in the snapshot.
         self._seeded = frozenset(self._values)
         self._errors: dict[str, CollectError] = {}
+        # Re-judging: only what the earlier run recorded; nothing is collected, no host is touched.
+        self._offline = stored is not None
+        if stored is not None:
+            values, errors = stored_values(registry, stored)
+            self._values.update(values)
+            self._errors.update(errors)
         self._host: Host | None = None
         self._host_error: CollectError | None = None
         self._host_opened = False
@@ -114,6 +171,8 @@ class FactCache:
         raise self._errors[name]
 
     def _collect(self, name: str) -> Any:
+        if self._offline:
+            raise NotAssessable(f"the run being re-judged did not collect '{name}' facts")
         if name not in self.registry.collectors:
             raise FactsUnavailable(f"no '{name}' facts for this target")
         collector = self.registry.collectors[name]
@@ -197,8 +256,12 @@ class Runner:
 
     def __init__(self, registry: Registry, profile: Profile, *, opener: HostOpener = open_host,
                  attestations: Sequence[Attestation] = (), today: dt.date | None = None,
-                 progress: Progress | None = None):
+                 progress: Progress | None = None,
+                 stored_facts: Mapping[str, Mapping[str, StoredFact]] | None = None):
+        """``stored_facts`` (target name → collector name → recorded facts) re-judges an earlier
+        run: checks read what it recorded and nothing is collected."""
         self.registry = registry
+        self.stored_facts = stored_facts
         self.profile = profile
         self.progress = progress
         self.opener = opener
@@ -233,7 +296,8 @@ class Runner:
         seeded: dict[str, Facts] = {InventoryFacts.name: self.inventory}
         if target.kind is TargetKind.SITE:
             seeded[AttestationFacts.name] = self.attestations
-        cache = FactCache(target, self.registry, self.profile, self.opener, self.limiter, seeded)
+        stored = None if self.stored_facts is None else self.stored_facts.get(target.name, {})
+        cache = FactCache(target, self.registry, self.profile, self.opener, self.limiter, seeded, stored)
         deadline = audit.started + self.profile.timeouts["target"]
         for check in self.checks:
             if not check.scope.applies_to(target.kind):

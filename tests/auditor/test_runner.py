@@ -1,5 +1,6 @@
 """The runner isolates failures, collects each fact once per target, and applies waivers."""
 
+import dataclasses
 import datetime as dt
 import time
 import types
@@ -195,3 +196,38 @@ def test_one_retry_for_transient_network_errors(check_factory, tmp_path, monkeyp
     assert (result.status, flaky.calls) == (status, calls)
     if failures == 2:
         assert result.reason == "tcp/22: connection reset by peer (also on a second try)"
+
+
+@dataclasses.dataclass(frozen=True)
+class Recorded:
+    """A fact as a snapshot records it (the store's FactRecord has the same fields)."""
+
+    status: str
+    version: int | None = None
+    value: object = None
+    reason: str = ""
+
+
+def test_stored_facts_are_judged_again_without_collecting(synthetic):
+    registry, profile, counting = synthetic()
+    first = Runner(registry, profile, opener=lambda target: None).run([LOCAL])
+    stored = {"local": {name: Recorded(**record) for name, record in first.audits[0].facts.items()}}
+
+    def no_host(target):
+        raise AssertionError("re-judging must not open a host")
+
+    again = Runner(registry, profile, opener=no_host, stored_facts=stored).run([LOCAL])
+    assert counting.calls == 1  # the collector ran once, in the first run only
+    summary = [(r.check_id, r.status, r.reason, [f.fingerprint for f in r.findings]) for r in first.audits[0].results]
+    assert [(r.check_id, r.status, r.reason, [f.fingerprint for f in r.findings])
+            for r in again.audits[0].results] == summary
+    assert again.audits[0].facts == first.audits[0].facts  # recorded again, so it can be re-judged again
+
+
+def test_facts_the_earlier_run_did_not_collect_are_not_assessable(synthetic):
+    registry, profile, counting = synthetic()
+    again = Runner(registry, profile, opener=lambda target: None, stored_facts={}).run([LOCAL])
+    results = by_id(again.audits[0])
+    assert counting.calls == 0
+    assert results["t.first"].status is Status.NOT_ASSESSABLE
+    assert "did not collect 'counted' facts" in results["t.first"].reason
