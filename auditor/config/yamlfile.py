@@ -8,9 +8,11 @@ and ``MapReader`` turns the loaded data into typed values or an ``InputError`` s
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
+
+import math
 
 import yaml
 
@@ -51,6 +53,10 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
     result.key_lines = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, Hashable):
+            raise yaml.constructor.ConstructorError(
+                None, None, "a list or a mapping cannot be a key", key_node.start_mark
+            )
         if key in result:
             raise yaml.constructor.ConstructorError(
                 None, None, f"duplicate key {key!r}", key_node.start_mark
@@ -67,6 +73,17 @@ def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> LineLis
     return result
 
 
+def _construct_timestamp(loader: _LineLoader, node: yaml.ScalarNode) -> Any:
+    """A date or time; an impossible one (2027-02-30, month 13) is an error at its line, not a crash."""
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except ValueError as exc:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"'{node.value}' is not a valid date ({exc})", node.start_mark
+        ) from None
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
@@ -83,6 +100,8 @@ def load_yaml(path: str | Path, error: type[InputError] = InputError) -> Any:
         raise error(name, f"invalid YAML: {exc.problem or exc}", line=line) from None
     except yaml.YAMLError as exc:
         raise error(name, f"invalid YAML: {exc}") from None
+    except RecursionError:
+        raise error(name, "invalid YAML: nested too deeply") from None
     if data is None:
         raise error(name, "file is empty")
     return data
@@ -157,6 +176,8 @@ class MapReader:
     def number(self, key: str, default: Any = _MISSING, minimum: float | None = None) -> Any:
         """An int or float, optionally bounded below."""
         value = self._typed(key, default, (int, float), "a number")
+        if key in self.data and not math.isfinite(value):
+            self.fail(key, f"must be a finite number, got {value}")
         if minimum is not None and key in self.data and value < minimum:
             self.fail(key, f"must be at least {minimum}, got {value}")
         return value

@@ -10,6 +10,7 @@ and plugins are refused.
 from __future__ import annotations
 
 import shlex
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from auditor.config.yamlfile import MapReader, load_yaml
 from auditor.errors import InventoryError
 from auditor.fileio import read_input
 from auditor.inventory.hostranges import expand_range
-from auditor.inventory.targets import valid_address
+from auditor.inventory.targets import valid_address, valid_user
 from auditor.models import SSHAccess, Target, TargetKind
 
 
@@ -27,6 +28,7 @@ class _Group:
     vars: dict[str, Any] = field(default_factory=dict)
     children: list[str] = field(default_factory=list)
     hosts: dict[str, dict[str, Any]] = field(default_factory=dict)  # host -> its own vars
+    lines: dict[str, int] = field(default_factory=dict)  # host -> the line that declares it
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,12 @@ class AnsibleHost:
     name: str
     vars: dict[str, Any]
     groups: tuple[str, ...]
+    line: int | None = None  # where the host is declared, for error messages
+
+
+# Ansible's boolean words (its `boolean` filter); anything else is an error, never "true".
+_TRUE = frozenset({"yes", "on", "1", "true", "y", "t"})
+_FALSE = frozenset({"no", "off", "0", "false", "n", "f"})
 
 
 def load_ansible_inventory(path: str | Path) -> list[AnsibleHost]:
@@ -46,7 +54,31 @@ def load_ansible_inventory(path: str | Path) -> list[AnsibleHost]:
     text = read_input(path, InventoryError)
     is_yaml = path.suffix in (".yml", ".yaml") or text.lstrip().startswith(("all:", "---"))
     groups = _yaml_groups(path) if is_yaml else _ini_groups(text, str(path))
+    _read_vars_directories(path.parent, groups)
     return _resolve(groups)
+
+
+def _read_vars_directories(base: Path, groups: dict[str, _Group]) -> None:
+    """``group_vars/NAME`` and ``host_vars/NAME`` beside the inventory, as Ansible reads them.
+
+    Each is a YAML file (``NAME``, ``NAME.yml`` or ``NAME.yaml``) or a directory of them; they
+    take precedence over the variables written in the inventory itself.
+    """
+    for group_name, group in groups.items():
+        group.vars.update(_vars_files(base / "group_vars", group_name))
+    for group in groups.values():
+        for host, own in group.hosts.items():
+            own.update(_vars_files(base / "host_vars", host))
+
+
+def _vars_files(directory: Path, name: str) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    candidates = [directory / name, directory / f"{name}.yml", directory / f"{name}.yaml"]
+    for candidate in candidates:
+        files = sorted(candidate.glob("*.y*ml")) if candidate.is_dir() else [candidate] if candidate.is_file() else []
+        for file in files:
+            found.update(MapReader(load_yaml(file, InventoryError), str(file), InventoryError).data)
+    return found
 
 
 def _ini_groups(text: str, name: str) -> dict[str, _Group]:
@@ -91,7 +123,8 @@ def _ini_host_line(group: _Group, line: str, where: str, name: str, number: int)
             raise InventoryError(name, f"expected key=value, got '{word}'", line=number)
         host_vars[key] = _ini_value(value)
     for host in expand_range(words[0], where):
-        group.hosts[host] = host_vars
+        group.hosts[host] = dict(host_vars)
+        group.lines.setdefault(host, number)
 
 
 def _ini_value(value: str) -> Any:
@@ -122,6 +155,7 @@ def _yaml_group(reader: MapReader, name: str, groups: dict[str, _Group]) -> None
                 hosts.fail(str(pattern), "host variables must be a mapping")
             for host in expand_range(str(pattern), f"{reader.path}:{hosts.line(pattern)}"):
                 group.hosts[host] = dict(host_vars)
+                group.lines.setdefault(host, hosts.line(pattern) or 0)
     variables = reader.mapping("vars", None)
     if variables is not None:
         group.vars.update(variables.data)
@@ -142,11 +176,13 @@ def _resolve(groups: dict[str, _Group]) -> list[AnsibleHost]:
         for child in group.children:
             parents.setdefault(child, []).append(name)
     hosts: dict[str, tuple[list[str], dict[str, Any]]] = {}
+    lines: dict[str, int] = {}
     for name, group in groups.items():
         for host, own in group.hosts.items():
             member_of, host_vars = hosts.setdefault(host, ([], {}))
             member_of.append(name)
             host_vars.update(own)
+            lines.setdefault(host, group.lines.get(host, 0))
     resolved = []
     for host, (member_of, own) in hosts.items():
         chain = _ancestry(member_of, parents)
@@ -154,7 +190,8 @@ def _resolve(groups: dict[str, _Group]) -> list[AnsibleHost]:
         for group_name in chain:
             merged.update(groups[group_name].vars)
         merged.update(own)
-        resolved.append(AnsibleHost(host, merged, tuple(g for g in chain if g not in ("all", "ungrouped"))))
+        groups_of = tuple(g for g in chain if g not in ("all", "ungrouped"))
+        resolved.append(AnsibleHost(host, merged, groups_of, lines.get(host) or None))
     return resolved
 
 
@@ -179,25 +216,59 @@ def ansible_targets(path: str | Path) -> list[Target]:
 
     ``ansible_host``/``ansible_port``/``ansible_user``/``ansible_ssh_private_key_file`` give the
     access (``ansible_become: true`` allows ``sudo -n``); ``role``, ``owner`` and ``tags`` host or
-    group variables give the audit context, and the host's groups are added to its tags.
+    group variables give the audit context, and the host's groups are added to its tags. Values
+    the YAML inventory would refuse (a port out of range, a user name ssh could read as an
+    option, a key file that does not exist) are refused here too, naming file, line and variable.
     """
-    targets = []
-    for host in load_ansible_inventory(path):
-        variables = host.vars
-        address = str(variables.get("ansible_host", host.name))
-        if not valid_address(address):
-            raise InventoryError(str(path), f"host {host.name}: '{address}' is not a valid host name or address")
-        key = variables.get("ansible_ssh_private_key_file") or variables.get("ansible_private_key_file")
-        tags = variables.get("tags", [])
-        targets.append(Target(
-            name=host.name,
-            kind=TargetKind.SSH,
-            address=address,
-            port=int(variables.get("ansible_port", 22)),
-            user=variables.get("ansible_user"),
-            role=variables.get("role"),
-            owner=variables.get("owner"),
-            tags=(*(tags if isinstance(tags, list) else [tags]), *host.groups),
-            ssh=SSHAccess(key=str(key) if key else None, sudo=bool(variables.get("ansible_become", False))),
-        ))
-    return targets
+    path = Path(path)
+    return [_target(host, path) for host in load_ansible_inventory(path)]
+
+
+def _target(host: AnsibleHost, path: Path) -> Target:
+    variables = host.vars
+
+    def fail(key: str, message: str) -> InventoryError:
+        return InventoryError(str(path), f"host {host.name}: {message}", line=host.line, key=key)
+
+    address = str(variables.get("ansible_host", host.name))
+    if not valid_address(address):
+        raise fail("ansible_host", f"'{address}' is not a valid host name or address")
+    user = variables.get("ansible_user")
+    if user is not None and not valid_user(str(user)):
+        raise fail("ansible_user", f"'{user}' is not a valid user name")
+    key = variables.get("ansible_ssh_private_key_file") or variables.get("ansible_private_key_file")
+    key_path = (path.parent / Path(str(key)).expanduser()) if key else None
+    if key_path is not None and not key_path.is_file():
+        raise fail("ansible_ssh_private_key_file", f"{key_path}: no such file")
+    tags = variables.get("tags", [])
+    return Target(
+        name=host.name,
+        kind=TargetKind.SSH,
+        address=address,
+        port=_port(variables.get("ansible_port", 22), fail),
+        user=None if user is None else str(user),
+        role=variables.get("role"),
+        owner=variables.get("owner"),
+        tags=(*(tags if isinstance(tags, list) else [tags]), *host.groups),
+        ssh=SSHAccess(key=str(key_path) if key_path else None,
+                      sudo=_boolean(variables.get("ansible_become", False), fail)),
+    )
+
+
+def _port(value: Any, fail: Callable[[str, str], InventoryError]) -> int:
+    text = str(value)
+    if isinstance(value, bool) or not text.isdigit() or not 0 < int(text) < 65536:
+        raise fail("ansible_port", f"'{value}' is not a port number from 1 to 65535")
+    return int(text)
+
+
+def _boolean(value: Any, fail: Callable[[str, str], InventoryError]) -> bool:
+    """Ansible's reading of a boolean variable: ``no`` is false (Python would say true)."""
+    if isinstance(value, bool):
+        return value
+    word = str(value).strip().lower()
+    if word in _TRUE:
+        return True
+    if word in _FALSE:
+        return False
+    raise fail("ansible_become", f"'{value}' is not a boolean (yes/no, true/false, 1/0)")

@@ -12,19 +12,47 @@ MAX_RANGE_HOSTS = 65536
 
 
 def expand_range(pattern: str, where: str) -> list[str]:
-    """``web[01:03]`` -> web01, web02, web03 (zero padding kept); letters ``[a:c]`` too."""
+    """``web[01:03]`` -> web01, web02, web03 (zero padding kept); letters ``[a:c]`` too.
+
+    Every range in the pattern is sized before anything is expanded, so ``n[0:99999999]`` or
+    ``n[1:300]-[1:300]`` is refused at once instead of filling memory.
+    """
+    matches = list(_RANGE.finditer(pattern))
+    if not matches:
+        return [pattern]
+    total = 1
+    for match in matches:
+        total *= len(_span(match, where))
+    if total > MAX_RANGE_HOSTS:
+        raise InventoryError(where, f"host ranges in '{pattern}' give {total} hosts (at most {MAX_RANGE_HOSTS})")
+    return _expand(pattern, where)
+
+
+def _span(match: re.Match[str], where: str) -> range:
+    """The values one ``[start:end:step]`` stands for (as numbers, or letter code points)."""
+    start, end, step = match.group(1), match.group(2), int(match.group(3) or 1)
+    if step < 1:
+        raise InventoryError(where, f"host range '{match.group(0)}' needs a step of at least 1")
+    if start.isdigit() and end.isdigit():
+        values = range(int(start), int(end) + 1, step)
+    elif len(start) == len(end) == 1 and start in string.ascii_lowercase and end in string.ascii_lowercase:
+        values = range(ord(start), ord(end) + 1, step)
+    else:
+        raise InventoryError(where, f"bad host range '{match.group(0)}'")
+    if not values:
+        raise InventoryError(where, f"host range '{match.group(0)}' gives no hosts")
+    return values
+
+
+def _expand(pattern: str, where: str) -> list[str]:
     match = _RANGE.search(pattern)
     if not match:
         return [pattern]
-    start, end, step = match.group(1), match.group(2), int(match.group(3) or 1)
-    if start.isdigit() and end.isdigit():
+    start = match.group(1)
+    if start.isdigit():
         width = len(start) if start.startswith("0") else 0
-        values = [str(n).zfill(width) for n in range(int(start), int(end) + 1, step)]
-    elif len(start) == len(end) == 1 and start in string.ascii_lowercase and end in string.ascii_lowercase:
-        values = [chr(c) for c in range(ord(start), ord(end) + 1, step)]
+        values = [str(number).zfill(width) for number in _span(match, where)]
     else:
-        raise InventoryError(where, f"bad host range '{match.group(0)}'")
-    if len(values) > MAX_RANGE_HOSTS or not values:
-        raise InventoryError(where, f"host range '{match.group(0)}' gives {len(values)} hosts")
+        values = [chr(code) for code in _span(match, where)]
     head, tail = pattern[: match.start()], pattern[match.end():]
-    return [name for value in values for name in expand_range(head + value + tail, where)]
+    return [name for value in values for name in _expand(head + value + tail, where)]

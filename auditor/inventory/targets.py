@@ -23,12 +23,18 @@ _USER = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$")
 
 
 def valid_address(text: str) -> bool:
-    """True for an IPv4/IPv6 address or an RFC 1123 host name."""
+    """True for an IPv4/IPv6 address or an RFC 1123 host name.
+
+    A name of numbers only (``999.1.1.1``) is an address that is not one, never a host name.
+    """
     try:
         ipaddress.ip_address(text)
         return True
     except ValueError:
-        return bool(_HOSTNAME.match(text))
+        pass
+    if all(label.isdigit() for label in text.rstrip(".").split(".")):
+        return False
+    return bool(_HOSTNAME.match(text))
 
 
 def valid_user(text: str) -> bool:
