@@ -39,7 +39,8 @@ CASES = {
         ["run", "local", "--profile", "p.yaml"], "p.yaml:2: invalid YAML: a list or a mapping cannot be a key"),
     # kind: attestations
     "attestation with an impossible date": (
-        {"a.yaml": "attestations:\n  - {measure: AWR-1, statement: s, by: b, date: 2026-02-30, next_review: 2027-01-01}\n"},
+        {"a.yaml": "attestations:\n  - {measure: AWR-1, statement: s, by: b, date: 2026-02-30,"
+                   " next_review: 2027-01-01}\n"},
         ["run", "local", "--attestations", "a.yaml"], "a.yaml:2: invalid YAML: '2026-02-30' is not a valid date"),
     # kind: inventory (YAML)
     "inventory address 999.1.1.1": (
