@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -134,8 +135,9 @@ class FactCache:
 
     def __init__(self, target: Target, registry: Registry, profile: Profile, opener: HostOpener,
                  limiter: HostLimiter, seeded: Mapping[str, Any] | None = None,
-                 stored: Mapping[str, StoredFact] | None = None):
+                 stored: Mapping[str, StoredFact] | None = None, deadline: float | None = None):
         self.target = target
+        self.deadline = deadline  # time.monotonic() after which nothing more is collected
         self.limiter = limiter
         self.registry = registry
         self.profile = profile
@@ -161,7 +163,7 @@ class FactCache:
             return self._values[name]
         if name not in self._errors:
             try:
-                self._values[name] = _with_one_retry(lambda: self._collect(name))
+                self._values[name] = self._within_budget(name, lambda: _with_one_retry(lambda: self._collect(name)))
                 return self._values[name]
             except CollectError as exc:
                 self._errors[name] = exc
@@ -169,6 +171,39 @@ class FactCache:
                 log.exception("collector %s crashed on %s", name, self.target.name)
                 self._errors[name] = CollectError(f"collector '{name}' crashed: {type(exc).__name__}: {exc}")
         raise self._errors[name]
+
+    def _within_budget(self, name: str, collect: Callable[[], Any]) -> Any:
+        """``collect()``, abandoned when the target's time budget runs out.
+
+        The collection runs in a daemon thread and the target stops waiting for it at the
+        deadline: a tarpit port cannot hold the target past its budget, and the facts already
+        collected are still judged. An abandoned collection's result is never stored.
+        """
+        if self.deadline is None:
+            return collect()
+        remaining = self.deadline - time.monotonic()
+        if remaining <= 0:
+            raise CollectError(f"{self._budget_note()} before '{name}' facts were collected")
+        outcome: list[Any] = []
+        failure: list[BaseException] = []
+
+        def run() -> None:
+            try:
+                outcome.append(collect())
+            except BaseException as exc:  # handed to the waiting thread, which raises it there
+                failure.append(exc)
+
+        worker = threading.Thread(target=run, name=f"collect-{name}", daemon=True)
+        worker.start()
+        worker.join(remaining)
+        if worker.is_alive():
+            raise CollectError(f"{self._budget_note()} while collecting '{name}' facts")
+        if failure:
+            raise failure[0]
+        return outcome[0]
+
+    def _budget_note(self) -> str:
+        return f"target time budget of {self.profile.timeouts['target']:g} s exhausted"
 
     def _collect(self, name: str) -> Any:
         if self._offline:
@@ -205,7 +240,8 @@ class FactCache:
     def record(self) -> dict[str, Any]:
         """Facts for the snapshot: each value, or the reason it is missing."""
         recorded: dict[str, Any] = {
-            name: _recorded(value) for name, value in self._values.items() if name not in self._seeded
+            # A copy: a collection abandoned at the budget may still be finishing in its thread.
+            name: _recorded(value) for name, value in list(self._values.items()) if name not in self._seeded
         }
         for name, error in self._errors.items():
             recorded[name] = {"status": _status_of(error).value, "reason": str(error)}
@@ -297,18 +333,16 @@ class Runner:
         if target.kind is TargetKind.SITE:
             seeded[AttestationFacts.name] = self.attestations
         stored = None if self.stored_facts is None else self.stored_facts.get(target.name, {})
-        cache = FactCache(target, self.registry, self.profile, self.opener, self.limiter, seeded, stored)
         deadline = audit.started + self.profile.timeouts["target"]
+        cache = FactCache(target, self.registry, self.profile, self.opener, self.limiter, seeded, stored,
+                          deadline=None if stored is not None else deadline)
         for check in self.checks:
             if not check.scope.applies_to(target.kind):
                 if check.scope is Scope.HOST and target.kind is TargetKind.NETWORK:
                     # Say why, so "no SSH findings" is never mistaken for "SSH is fine".
                     audit.results.append(self._result(check, target, Status.SKIPPED, _NEEDS_HOST_ACCESS))
                 continue
-            if time.monotonic() > deadline:
-                budget = f"target time budget of {self.profile.timeouts['target']:g} s exhausted"
-                audit.results.append(self._result(check, target, Status.ERROR, budget))
-                continue
+            # Past the deadline nothing more is collected, but facts in hand are still judged.
             audit.results.append(self.evaluate(check, target, cache))
         audit.facts = cache.record()
         cache.close()

@@ -2,6 +2,7 @@
 
 import dataclasses
 import datetime as dt
+import threading
 import time
 import types
 
@@ -78,17 +79,42 @@ def test_waivers_hide_until_they_expire(synthetic):
     assert by_id(before.audits[0])["t.second"].findings[0].waived
 
 
-def sleep_then_pass(self, facts, ctx):
-    time.sleep(0.6)
-    return []
+class Tarpit(Collector):
+    """Answers only when released, like a port that accepts and then says nothing."""
+
+    name = "tarpit"
+
+    def __init__(self):
+        self.release = threading.Event()
+
+    def collect(self, env):
+        self.release.wait(30)
+        return {"late": True}
 
 
-def test_exhausted_time_budget_becomes_error_results(synthetic, check_factory):
-    slow = [check_factory(f"t.slow-{i}", ("counted",), sleep_then_pass) for i in range(3)]
-    registry, profile, _ = synthetic("name: t\nselect: ['t.slow-*']\ntimeouts: {target: 1}\n", slow)
-    results = Runner(registry, profile, opener=lambda target: None).run([LOCAL]).audits[0].results
-    assert [result.status for result in results] == [Status.PASS, Status.PASS, Status.ERROR]
-    assert "time budget of 1 s exhausted" in results[2].reason
+def test_a_tarpit_ends_at_the_budget_and_what_was_collected_is_still_judged(synthetic, check_factory, tmp_path):
+    _, _, counting = synthetic()
+    tarpit = Tarpit()
+    module = types.ModuleType("budget")
+    module.CHECKS = (check_factory("b.1-first", ("counted",), lambda self, facts, ctx: []),
+                     check_factory("b.2-stuck", ("tarpit",), lambda self, facts, ctx: []),
+                     check_factory("b.3-after", ("counted",), lambda self, facts, ctx: [ctx.finding("x", "judged")]))
+    module.COLLECTORS = (counting, tarpit)
+    registry = build_registry([module])
+    (tmp_path / "b.yaml").write_text("name: b\ntimeouts: {target: 1}\n")
+    profile = load_profile(str(tmp_path / "b.yaml"), registry)
+    started = time.monotonic()
+    try:
+        audit = Runner(registry, profile, opener=lambda target: None).run([LOCAL]).audits[0]
+    finally:
+        tarpit.release.set()
+    assert time.monotonic() - started < 2.0  # the budget, plus at most a second
+    results = by_id(audit)
+    assert results["b.1-first"].status is Status.PASS
+    assert results["b.2-stuck"].status is Status.ERROR
+    assert results["b.2-stuck"].reason == "target time budget of 1 s exhausted while collecting 'tarpit' facts"
+    assert results["b.3-after"].status is Status.FAIL  # its facts were in hand: judged, not "budget exhausted"
+    assert audit.facts["tarpit"]["status"] == "error"
 
 
 class Doubling(Collector):
