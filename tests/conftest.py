@@ -105,16 +105,17 @@ class SSHServer:
 
 @pytest.fixture(scope="session")
 def start_sshd(sshd_binary, tmp_path_factory):
-    """``start_sshd(extra="") -> SSHServer``: a real ``sshd -D -e`` on a free loopback port.
+    """``start_sshd(extra="", sftp=True) -> SSHServer``: a real ``sshd -D -e`` on a free loopback port.
 
-    Root may log in with the generated client key; ``extra`` is appended to the configuration.
+    Root may log in with the generated client key; ``extra`` is appended to the configuration;
+    ``sftp=False`` leaves out the SFTP subsystem, as hardened servers often do.
     Servers are stopped by pid when the caller calls ``stop()``, or at the end of the session.
     """
     if os.geteuid() != 0:
         pytest.skip("a test sshd that accepts logins must run as root")
     started: list[SSHServer] = []
 
-    def start(extra: str = "") -> SSHServer:
+    def start(extra: str = "", sftp: bool = True) -> SSHServer:
         directory = tmp_path_factory.mktemp("sshd")
         host_key = SSHServer.keygen(directory / "host_key")
         client_key = SSHServer.keygen(directory / "client_key")
@@ -124,7 +125,8 @@ def start_sshd(sshd_binary, tmp_path_factory):
         config.write_text(
             f"ListenAddress 127.0.0.1\nHostKey {host_key}\nPidFile none\nAuthorizedKeysFile {keys_dir}/%u\n"
             "StrictModes no\nUsePAM no\nPermitRootLogin prohibit-password\nPasswordAuthentication no\n"
-            "KbdInteractiveAuthentication no\nSubsystem sftp internal-sftp\nLogLevel VERBOSE\n" + extra
+            "KbdInteractiveAuthentication no\nLogLevel VERBOSE\n"
+            + ("Subsystem sftp internal-sftp\n" if sftp else "") + extra
         )
         port = free_port()
         log = directory / "sshd.log"

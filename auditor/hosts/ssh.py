@@ -2,35 +2,36 @@
 
 One connection per target, opened when the first host collector needs it and closed when the
 target's audit ends (``close``); every collector of the target shares it: commands over exec
-channels, files over one SFTP session. Remote commands are argument lists quoted with
-``shlex.join`` for the remote shell, bounded in bytes and time; privileged ones go through
-``sudo -n`` where the inventory allows it, and a refusing sudo makes the facts not-assessable.
+channels, files over one SFTP session (or over exec channels where the server has no SFTP,
+see ``ssh_files``). Remote commands are argument lists quoted with ``shlex.join`` for the
+remote shell, bounded in bytes and time; privileged ones go through ``sudo -n`` where the
+inventory allows it, and a refusing sudo makes the facts not-assessable.
 """
 
 from __future__ import annotations
 
 import errno
-import fnmatch
+import logging
 import re
 import shlex
-import socket
 import stat
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Literal
 
 import paramiko
 
 from auditor.errors import CollectError, NotAssessable
 from auditor.hosts.base import QUIET_ENV, CommandResult, FileStat
+from auditor.hosts.ssh_files import MAX_FILE_BYTES, ExecFiles, RemoteFiles, SFTPFiles, expand_glob
 from auditor.hosts.ssh_login import LoginError, SSHSettings, describe, login
 from auditor.models import Target
 
-__all__ = ["LoginError", "SSHHost", "SSHSettings", "connect_host", "expand_glob"]
+__all__ = ["MAX_FILE_BYTES", "LoginError", "SSHHost", "SSHSettings", "connect_host", "expand_glob"]
 
-MAX_FILE_BYTES = 1024 * 1024  # read_text refuses larger files (configs are small)
+log = logging.getLogger(__name__)
+
 MAX_OUTPUT_BYTES = 8 * 1024 * 1024  # per output stream of one ``run``
 _STREAM_STDERR_BYTES = 64 * 1024  # stderr kept of a ``stream``ed command, as locally
 _CHUNK = 1 << 16
@@ -63,7 +64,7 @@ class SSHHost:
         self._jumps = list(jumps)
         self._settings = settings
         self._lock = threading.Lock()
-        self._sftp: paramiko.SFTPClient | None = None
+        self._remote_files: RemoteFiles | None = None
         self._uid: int | None = None
         self._privileged: bool | None = None
         self._names: dict[tuple[str, int], str] = {}
@@ -155,33 +156,24 @@ class SSHHost:
                 return candidate
         return None
 
-    # -- files (SFTP) -----------------------------------------------------------------------
+    # -- files (SFTP, or exec channels where the server offers no SFTP) ---------------------
 
     def read_text(self, path: str) -> str:
         """A remote text file, at most MAX_FILE_BYTES (larger is an OSError naming the file)."""
-        with _FileErrors(path), self._sftp_client().open(path, "rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
+        data = self._files().read(path, MAX_FILE_BYTES + 1)
         if len(data) > MAX_FILE_BYTES:
             raise OSError(errno.EFBIG, f"larger than {MAX_FILE_BYTES} bytes", path)
         return data.decode("utf-8", "replace")
 
     def stat(self, path: str) -> FileStat:
         """stat(2) of ``path`` (symlinks followed); owner and group names come from ``getent``."""
-        with _FileErrors(path):
-            info = self._sftp_client().stat(path)
-        mode, uid, gid = info.st_mode or 0, info.st_uid or 0, info.st_gid or 0
+        mode, uid, gid = self._files().stat(path)
         return FileStat(path=path, mode=stat.S_IMODE(mode), uid=uid, gid=gid, owner=self._name("passwd", uid),
                         group=self._name("group", gid), is_file=stat.S_ISREG(mode))
 
     def glob(self, pattern: str) -> list[str]:
-        """Sorted matches of ``pattern``, like glob(3), expanded segment by segment over SFTP."""
-        sftp = self._sftp_client()
-
-        def listdir(directory: str) -> list[str]:
-            with _FileErrors(directory):
-                return sftp.listdir(directory)
-
-        return expand_glob(pattern, listdir, self._exists)
+        """Sorted matches of ``pattern``, like glob(3), expanded segment by segment."""
+        return expand_glob(pattern, self._files().listdir, self._exists)
 
     def _exists(self, path: str) -> bool:
         try:
@@ -209,46 +201,30 @@ class SSHHost:
             self._names[key] = name or str(number)
         return self._names[key]
 
-    def _sftp_client(self) -> paramiko.SFTPClient:
+    def _files(self) -> RemoteFiles:
+        """SFTP where the server offers it; else bounded, quoted commands over exec channels.
+
+        Hardened servers often drop the SFTP subsystem; reading a configuration file must not
+        depend on it.
+        """
         with self._lock:
-            if self._sftp is None:
+            if self._remote_files is None:
                 try:
-                    client = paramiko.SFTPClient.from_transport(self._transport)
-                except (paramiko.SSHException, OSError, EOFError) as exc:
-                    raise OSError(errno.EOPNOTSUPP, f"SFTP is not available on {self.name}: {describe(exc)}") from None
-                if client is None:
-                    raise OSError(errno.EOPNOTSUPP, f"SFTP is not available on {self.name}")
-                client.get_channel().settimeout(self._settings.command_timeout)  # type: ignore[union-attr]
-                self._sftp = client
-            return self._sftp
+                    self._remote_files = SFTPFiles.open(self._transport, self._settings.command_timeout)
+                except OSError as exc:
+                    log.info("%s: %s; reading files over exec channels", self.name, exc.strerror)
+                    self._remote_files = ExecFiles(self.run, self._settings.command_timeout)
+            return self._remote_files
 
     def close(self) -> None:
         """Close SFTP, the connection and the jump hosts' connections."""
         with self._lock:
-            if self._sftp is not None:
-                self._sftp.close()
-                self._sftp = None
+            if self._remote_files is not None:
+                self._remote_files.close()
+                self._remote_files = None
         for transport in [self._transport, *reversed(self._jumps)]:
             transport.close()
 
-
-class _FileErrors:
-    """Re-raise SFTP failures as the OSError subclasses local file access raises, naming the file."""
-
-    def __init__(self, path: str):
-        self.path = path
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, _tb: object) -> Literal[False]:
-        if exc is None:
-            return False
-        if isinstance(exc, OSError) and exc.errno is not None:
-            raise OSError(exc.errno, exc.strerror or str(exc), self.path) from None
-        if isinstance(exc, (paramiko.SSHException, EOFError, socket.timeout, OSError)):
-            raise OSError(errno.EIO, describe(exc) or "SFTP failed", self.path) from None
-        return False
 
 class _Judge:
     """What a finished remote command's status means: sudo refused, program missing, or plain."""
@@ -325,48 +301,3 @@ class _RemoteStream:
             finished = self._channel.exit_status_ready() and not self.timed_out
             self.returncode = self._channel.recv_exit_status() if finished else -1
         self._channel.close()
-
-
-def expand_glob(pattern: str, listdir: Callable[[str], list[str]], exists: Callable[[str], bool]) -> list[str]:
-    """glob(3) over any directory listing: sorted matches, hidden names only for patterns with a dot.
-
-    Each path segment with wildcards is matched against a listing of the directories matched so
-    far; literal segments are joined as they are and checked once at the end.
-    """
-    if not _magic(pattern):
-        return [pattern] if exists(pattern) else []
-    absolute = pattern.startswith("/")
-    segments = [segment for segment in pattern.split("/") if segment]
-    paths = ["/" if absolute else ""]
-    last_magic = max(index for index, segment in enumerate(segments) if _magic(segment))
-    for segment in segments:
-        if not _magic(segment):
-            paths = [_join(path, segment) for path in paths]
-            continue
-        matched = []
-        for directory in paths:
-            try:
-                names = listdir(directory or ".")
-            except OSError:
-                continue  # not a directory, or unreadable: glob(3) skips it too
-            matched += [_join(directory, name) for name in names if _segment_matches(name, segment)]
-        paths = matched
-    if last_magic != len(segments) - 1:
-        paths = [path for path in paths if exists(path)]
-    return sorted(paths)
-
-
-def _magic(text: str) -> bool:
-    return any(char in text for char in "*?[")
-
-
-def _segment_matches(name: str, segment: str) -> bool:
-    if name.startswith(".") and not segment.startswith("."):
-        return False
-    return fnmatch.fnmatchcase(name, segment)
-
-
-def _join(directory: str, name: str) -> str:
-    if not directory:
-        return name
-    return f"{directory}{name}" if directory.endswith("/") else f"{directory}/{name}"

@@ -39,9 +39,25 @@ def sshd(start_sshd):
     server.stop()
 
 
+@pytest.fixture(scope="module")
+def sshd_without_sftp(start_sshd):
+    server = start_sshd(sftp=False)
+    yield server
+    server.stop()
+
+
 @pytest.fixture
 def host(sshd):
     connected = connect_host(sshd.target(), sshd.settings())
+    yield connected
+    connected.close()
+
+
+@pytest.fixture(params=["sftp", "exec"])
+def file_host(request, sshd):
+    """A host reading files over SFTP, and one whose server has no SFTP subsystem (exec channels)."""
+    server = sshd if request.param == "sftp" else request.getfixturevalue("sshd_without_sftp")
+    connected = connect_host(server.target(), server.settings())
     yield connected
     connected.close()
 
@@ -122,7 +138,8 @@ def test_glob_segment_logic_agrees_with_glob3_on_this_filesystem(tmp_path):
         assert expand_glob(full, os.listdir, os.path.exists) == sorted(glob.glob(full)), pattern
 
 
-def test_files_over_sftp_agree_with_the_local_view(host, tmp_path):
+def test_files_over_sftp_or_exec_agree_with_the_local_view(file_host, tmp_path):
+    host = file_host
     make_tree(tmp_path)
     local = LocalHost()
     for pattern in PATTERNS:
@@ -139,7 +156,8 @@ def test_files_over_sftp_agree_with_the_local_view(host, tmp_path):
         host.stat(str(tmp_path / "missing"))
 
 
-def test_read_text_is_bounded(host, tmp_path):
+def test_read_text_is_bounded(file_host, tmp_path):
+    host = file_host
     big = tmp_path / "big"
     big.write_bytes(b"x" * (MAX_FILE_BYTES + 1))
     with pytest.raises(OSError) as error:
