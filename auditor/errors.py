@@ -40,6 +40,11 @@ class SnapshotError(InputError):
     """A snapshot cannot be read: missing, corrupt, or from an incompatible schema version."""
 
 
+class PluginError(AuditorError, ValueError):
+    """A check module (built in or a plug-in) declares something inconsistent: a duplicate check
+    id, facts no collector produces, a policy kind nobody registered. Names the module."""
+
+
 class CollectError(AuditorError):
     """A collector could not gather its facts; checks that need them end in ``error``."""
 

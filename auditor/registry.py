@@ -11,6 +11,7 @@ from typing import Any
 
 from auditor.check import Check, Collector, facts_name
 from auditor.config.yamlfile import MapReader
+from auditor.errors import PluginError
 
 ENTRY_POINT_GROUP = "auditor.checks"
 
@@ -39,27 +40,27 @@ def build_registry(modules: Iterable[ModuleType]) -> Registry:
     for module in modules:
         for kind, validator in getattr(module, "POLICIES", {}).items():
             if kind in policies:
-                raise ValueError(f"policy kind '{kind}' registered twice ({module.__name__})")
+                raise PluginError(f"policy kind '{kind}' registered twice ({module.__name__})")
             policies[kind] = validator
         for check in getattr(module, "CHECKS", ()):
             if check.id in checks:
-                raise ValueError(f"check id '{check.id}' registered twice ({module.__name__})")
+                raise PluginError(f"check id '{check.id}' registered twice ({module.__name__})")
             checks[check.id] = check
         for collector in getattr(module, "COLLECTORS", ()):
             if collector.produces is not None and collector.produces.name != collector.name:
-                raise ValueError(f"collector '{collector.name}' produces '{collector.produces.name}' facts")
+                raise PluginError(f"collector '{collector.name}' produces '{collector.produces.name}' facts")
             if collector.name in collectors:
-                raise ValueError(f"collector '{collector.name}' registered twice ({module.__name__})")
+                raise PluginError(f"collector '{collector.name}' registered twice ({module.__name__})")
             collectors[collector.name] = collector
     for check in checks.values():
         names = [facts_name(kind) for kind in check.facts]
         missing = [name for name in names if name not in collectors and name not in SEEDED_FACTS]
         if missing:
-            raise ValueError(f"check '{check.id}' needs unknown facts: {', '.join(missing)}")
+            raise PluginError(f"check '{check.id}' needs unknown facts: {', '.join(missing)}")
     for check in checks.values():
         unknown = [kind for kind in check.policies if kind not in policies]
         if unknown:
-            raise ValueError(f"check '{check.id}' reads unregistered policy kinds: {', '.join(unknown)}")
+            raise PluginError(f"check '{check.id}' reads unregistered policy kinds: {', '.join(unknown)}")
     return Registry(checks=dict(sorted(checks.items())), collectors=collectors, policies=policies)
 
 
@@ -77,6 +78,17 @@ def default_registry() -> Registry:
     if _default is None:
         from auditor import checks as builtin
 
-        plugins = [entry.load() for entry in entry_points(group=ENTRY_POINT_GROUP)]
-        _default = build_registry([*builtin.MODULES, *plugins])
+        _default = build_registry([*builtin.MODULES, *_plugins()])
     return _default
+
+
+def _plugins() -> list[ModuleType]:
+    """The check modules installed packages register; one that cannot load is named, not a traceback."""
+    modules = []
+    for entry in entry_points(group=ENTRY_POINT_GROUP):
+        try:
+            modules.append(entry.load())
+        except Exception as exc:  # any import-time failure of someone else's package
+            raise PluginError(f"plug-in '{entry.name}' ({entry.value}) cannot be loaded: "
+                              f"{type(exc).__name__}: {exc}") from None
+    return modules

@@ -1,6 +1,10 @@
 """The registry: check modules bring checks, collectors and policy kinds; clashes are bugs."""
 
+import os
+import subprocess
+import sys
 import types
+from pathlib import Path
 
 import pytest
 
@@ -31,3 +35,26 @@ def test_a_check_reading_an_unregistered_policy_kind_is_refused(check_factory):
     check.policies = ("nowhere",)
     with pytest.raises(ValueError, match="reads unregistered policy kinds: nowhere"):
         build_registry([module("c", CHECKS=(check,))])
+
+
+def _install_plugin(site: Path, source: str) -> None:
+    """A plug-in package as pip would leave it: a module and its dist-info with the entry point."""
+    (site / "lab_plugin.py").write_text(source)
+    info = site / "lab_plugin-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: lab-plugin\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text("[auditor.checks]\nlab = lab_plugin\n")
+
+
+@pytest.mark.parametrize("source, message", [
+    ("from auditor.checks.attestation.judges import ReviewOverdue\nCHECKS = (ReviewOverdue,)\n",
+     "check id 'attestation.review-overdue' registered twice (lab_plugin)"),
+    ("raise RuntimeError('broken on import')\n",
+     "plug-in 'lab' (lab_plugin) cannot be loaded: RuntimeError: broken on import"),
+])
+def test_a_bad_plugin_is_a_one_line_error(tmp_path, source, message):
+    _install_plugin(tmp_path, source)
+    completed = subprocess.run([sys.executable, "-m", "auditor", "checks"], capture_output=True, text=True,
+                               cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(tmp_path)}, timeout=60)
+    assert completed.returncode == 3
+    assert completed.stderr.strip().splitlines() == [f"auditor: error: {message}"]
