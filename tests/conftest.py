@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -183,11 +184,8 @@ class HostileServer:
             self.threads.append(thread)
 
     def _serve(self, conn: socket.socket) -> None:
-        with conn:
-            try:
-                self.behaviour(conn, self.stopping)
-            except OSError:
-                pass  # the client hung up, as it should
+        with conn, contextlib.suppress(OSError):  # the client hanging up is what it should do
+            self.behaviour(conn, self.stopping)
 
     def stop(self) -> None:
         self.stopping.set()

@@ -57,9 +57,8 @@ def test_second_run_is_refused_while_the_lock_is_held_and_a_dead_holder_frees_it
     holder = subprocess.Popen([sys.executable, "-c", HOLD, str(tmp_path)], stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "held"
-        with pytest.raises(LockHeld, match=rf"another audit is running \(pid {holder.pid} since "):
-            with run_lock(tmp_path):
-                pass
+        with pytest.raises(LockHeld, match=rf"another audit is running \(pid {holder.pid} since "), run_lock(tmp_path):
+            pass
     finally:
         holder.kill()
         holder.wait()

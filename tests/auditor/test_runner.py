@@ -50,7 +50,7 @@ def test_collector_error_kinds_map_to_statuses(synthetic):
 
 
 def test_host_checks_on_a_network_target_say_why_they_are_skipped(synthetic):
-    registry, profile, counting = synthetic()
+    registry, profile, _ = synthetic()
     run = Runner(registry, profile, opener=lambda target: None).run([Target(name="h", kind=TargetKind.NETWORK, address="127.0.0.1")])
     results = by_id(run.audits[0])
     assert results["t.first"].status is Status.SKIPPED and "host access" in results["t.first"].reason
