@@ -5,10 +5,13 @@ each with ``ssh-audit -j`` and with the wire audit under the strict profile, and
 server: the median wall time of each tool (over ``--repeat`` runs), the algorithms each flags
 as fail or warn, and whether every ssh-audit fail/warn is also flagged by ours.
 
-Times: ``ssh-audit`` and ``auditor run`` are timed as the commands a user runs (interpreter
-start-up included); ``wire audit (in-process)`` is the collector plus the checks alone.
-ssh-audit's default run includes its DHEat connection-rate test (dozens of connections), so it
-is also timed with ``--skip-rate-test``, the closest match to what the wire audit does.
+Whole process: ``ssh-audit HOST`` and ``auditor run HOST`` (an SSH-wire-only profile, writing
+its snapshot and every report) are run as the commands a user types, interpreter start-up
+included, in pairs whose order alternates so that neither always runs on a warmer machine;
+the ratio printed is median(auditor) / median(ssh-audit), with the CPU time of each (user +
+system, from the children's rusage). ``wire audit (in-process)`` is the collector plus the
+checks alone. ssh-audit's default run includes its DHEat connection-rate test (dozens of
+connections), so it is also timed with ``--skip-rate-test``.
 
 Needs root (sshd on its own port), openssh-server and ``pip install '.[bench]'``. Usage:
 
@@ -19,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import shutil
 import statistics
 import subprocess
@@ -30,14 +34,13 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO / "tests" / "checks"))  # the daemons the tests use
-
-import sshd_lab  # noqa: E402
+sys.path.insert(0, str(REPO / "tests" / "lib"))  # the daemons the tests use
 
 from auditor.config.profile import load_profile  # noqa: E402
 from auditor.models import Target, TargetKind  # noqa: E402
 from auditor.registry import default_registry  # noqa: E402
 from auditor.runner import Runner  # noqa: E402
+from testkit import sshd_lab  # noqa: E402
 
 LEVEL = {"warn": 1, "fail": 2}
 RSA_ALGORITHMS = ("rsa-sha2-512", "rsa-sha2-256", "ssh-rsa")
@@ -63,6 +66,34 @@ def timed(action: Callable[[], Any], repeat: int) -> tuple[float, Any]:
         result = action()
         times.append(time.perf_counter() - started)
     return statistics.median(times), result
+
+
+def child_cpu() -> float:
+    """User + system seconds used so far by this process's finished children."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def paired(first: Callable[[], Any], second: Callable[[], Any], repeat: int) -> tuple[list[float], list[float],
+                                                                                    list[float], list[float]]:
+    """Wall and CPU seconds of ``first`` and ``second``, run in pairs whose order alternates."""
+    walls: tuple[list[float], list[float]] = ([], [])
+    cpus: tuple[list[float], list[float]] = ([], [])
+    for index in range(repeat):
+        order = (0, 1) if index % 2 == 0 else (1, 0)
+        for which in order:
+            action = (first, second)[which]
+            cpu, started = child_cpu(), time.perf_counter()
+            action()
+            walls[which].append(time.perf_counter() - started)
+            cpus[which].append(child_cpu() - cpu)
+    return walls[0], walls[1], cpus[0], cpus[1]
+
+
+def ssh_audit_plain(port: int) -> None:
+    """``ssh-audit -p PORT 127.0.0.1`` as a user runs it (its text report, rate test included)."""
+    command = shutil.which("ssh-audit", path=str(Path(sys.executable).parent)) or "ssh-audit"
+    subprocess.run([command, "-p", str(port), "127.0.0.1"], capture_output=True, timeout=120)
 
 
 def run_ssh_audit(port: int, *extra: str) -> dict[str, Any]:
@@ -115,18 +146,21 @@ def audit_in_process(port: int, profile: Any) -> Any:
 
 
 def audit_cli(port: int, profile_path: Path, out: Path) -> int:
-    completed = subprocess.run([sys.executable, "-m", "auditor", "run", f"127.0.0.1:{port}", "--profile",
-                                str(profile_path), "--out", str(out)], capture_output=True, text=True, timeout=120,
-                               cwd=out.parent)  # not the repository root, whose source would shadow the package
+    command = shutil.which("auditor", path=str(Path(sys.executable).parent)) or "auditor"
+    shutil.rmtree(out, ignore_errors=True)
+    completed = subprocess.run([command, "run", f"127.0.0.1:{port}", "--profile", str(profile_path),
+                                "--out", str(out), "--quiet"], capture_output=True, text=True, timeout=120,
+                               cwd=out.parent)
     return completed.returncode
 
 
 def compare(name: str, port: int, repeat: int, work: Path) -> bool:
     """Print the figures for one server; True when ours flags everything ssh-audit flags."""
     profile_path = work / "bench-wire.yaml"
+    ours_wall, theirs_wall, ours_cpu, theirs_cpu = paired(
+        lambda: audit_cli(port, profile_path, work / f"out-{name}"), lambda: ssh_audit_plain(port), repeat)
     ssh_audit_time, report = timed(lambda: run_ssh_audit(port), repeat)
     ssh_audit_fast, _ = timed(lambda: run_ssh_audit(port, "--skip-rate-test"), repeat)
-    cli_time, _ = timed(lambda: audit_cli(port, profile_path, work / f"out-{name}"), repeat)
     profile = load_profile(str(profile_path), default_registry())
     ours_time, run = timed(lambda: audit_in_process(port, profile), repeat)
     facts = run.audits[0].facts["ssh_wire"]["value"]["ports"][0]
@@ -135,9 +169,14 @@ def compare(name: str, port: int, repeat: int, work: Path) -> bool:
     missed = sorted(a for a in theirs if a not in ours)
     weaker = sorted(a for a in theirs if a in ours and LEVEL[ours[a]] < LEVEL[theirs[a]])
     print(f"\n== {name} sshd (127.0.0.1:{port}, {facts['banner']})")
+    median = statistics.median
+    print(f"whole process, {repeat} paired runs (median wall / median CPU):")
+    print(f"  ssh-audit HOST:                    {median(theirs_wall):7.3f} s / {median(theirs_cpu):6.3f} s CPU")
+    print(f"  auditor run HOST (snapshot+reports): {median(ours_wall):5.3f} s / {median(ours_cpu):6.3f} s CPU")
+    print(f"  ratio auditor / ssh-audit:         {median(ours_wall) / median(theirs_wall):7.2f} (wall)"
+          f"  {median(ours_cpu) / max(median(theirs_cpu), 1e-9):5.2f} (CPU)")
     print(f"time  ssh-audit -j:                  {ssh_audit_time:7.3f} s")
     print(f"time  ssh-audit -j --skip-rate-test: {ssh_audit_fast:7.3f} s")
-    print(f"time  auditor run (CLI, reports):    {cli_time:7.3f} s")
     print(f"time  wire audit (in-process):       {ours_time:7.3f} s")
     print(f"ssh-audit fail/warn ({len(theirs)}): " + _listing(theirs))
     print(f"ours      fail/warn ({len(ours)}): " + _listing(ours))
@@ -158,7 +197,7 @@ def _listing(flags: dict[str, str]) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--repeat", type=int, default=5, help="runs per tool and server (median is shown)")
+    parser.add_argument("--repeat", type=int, default=10, help="runs per tool and server (median is shown)")
     parser.add_argument("--sshd", default="/usr/sbin/sshd", help="the sshd binary")
     args = parser.parse_args()
     Path("/run/sshd").mkdir(mode=0o755, exist_ok=True)  # sshd's privilege separation directory
