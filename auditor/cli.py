@@ -11,7 +11,6 @@ import datetime as dt
 import functools
 import json
 import logging
-import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -36,7 +35,7 @@ from auditor.reports.history import render_history_html
 from auditor.reports.html import render_diff_html, write_run_reports
 from auditor.reports.machine import machine_outputs
 from auditor.runner import Runner, open_host
-from auditor.schedule import Schedule, install, run_command
+from auditor.schedule import Schedule, absolute, install, run_command
 from auditor.store.diff import compare, render_text
 from auditor.store.history import load_history, prune
 from auditor.store.merge import merge_snapshots
@@ -120,7 +119,13 @@ def build_parser() -> argparse.ArgumentParser:
     schedule.add_argument("--history", metavar="DIR", required=True)
     schedule.add_argument("--profile", default=DEFAULT_PROFILE, metavar="NAME|PATH")
     schedule.add_argument("--inventory", metavar="FILE")
+    schedule.add_argument("--ansible", metavar="FILE", action="append", default=[], help="repeatable")
+    schedule.add_argument("--attestations", metavar="FILE")
+    schedule.add_argument("--known-hosts", metavar="FILE", action="append", default=[], help="repeatable")
+    schedule.add_argument("--ssh-config", metavar="FILE")
+    schedule.add_argument("--sign", metavar="KEY", help="sign each night's snapshot with this private key")
     schedule.add_argument("--on-calendar", default="*-*-* 02:30:00", metavar="SPEC", help="systemd OnCalendar")
+    schedule.add_argument("--on-failure", metavar="UNIT", help="systemd unit to start when a run fails (OnFailure=)")
     schedule.add_argument("--user", help="run as this user (default: root)")
     schedule.add_argument("--keep", type=int, default=90, metavar="N", help="runs to keep (default: 90)")
     schedule.add_argument("--install", action="store_true", help="write the units to /etc/systemd/system")
@@ -318,11 +323,12 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 def cmd_schedule(args: argparse.Namespace) -> int:
     """``auditor schedule``: print the units (and the cron line), or install them when asked."""
-    auditor = shutil.which("auditor") or "auditor"
-    command = run_command(auditor, Path(args.history).resolve(), args.profile, args.inventory,
-                          ("--keep", str(args.keep), "--quiet"))
-    schedule = Schedule(command=command, history=Path(args.history).resolve(), on_calendar=args.on_calendar,
-                        user=args.user)
+    history = Path(args.history).resolve()
+    # The Python that runs this command has the auditor installed: the unit needs no PATH.
+    command = run_command((sys.executable, "-m", "auditor"), history, _scheduled_options(args))
+    schedule = Schedule(command=command, history=history, on_calendar=args.on_calendar, user=args.user,
+                        on_failure=args.on_failure)
+    cron = schedule.cron_line()  # refuses a calendar cron cannot express, before anything is written
     if args.install:
         for path in install(schedule):
             print(f"wrote {path}")
@@ -330,8 +336,22 @@ def cmd_schedule(args: argparse.Namespace) -> int:
         return 0
     print(f"# /etc/systemd/system/rifi-auditor.service\n{schedule.service()}")
     print(f"# /etc/systemd/system/rifi-auditor.timer\n{schedule.timer()}")
-    print(f"# or, with cron (/etc/cron.d/rifi-auditor):\n{schedule.cron_line()}")
+    print(f"# or, with cron (/etc/cron.d/rifi-auditor):\n{cron}")
     return 0
+
+
+def _scheduled_options(args: argparse.Namespace) -> list[str]:
+    """Every run option of ``auditor schedule``, with the files it names made absolute."""
+    profile = absolute(args.profile) if Path(args.profile).is_file() else args.profile  # a file, or a shipped name
+    options = ["--profile", profile]
+    for flag, value in (("--inventory", args.inventory), ("--attestations", args.attestations),
+                        ("--ssh-config", args.ssh_config), ("--sign", args.sign)):
+        if value:
+            options += [flag, absolute(value)]
+    for flag, values in (("--ansible", args.ansible), ("--known-hosts", args.known_hosts)):
+        for value in values:
+            options += [flag, absolute(value)]
+    return [*options, "--keep", str(args.keep), "--quiet"]
 
 
 def cmd_checks(args: argparse.Namespace) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -93,6 +94,27 @@ def test_schedule_prints_units_and_cron(tmp_path):
     assert "OnCalendar=*-*-* 02:30:00" in completed.stdout and "NoNewPrivileges=yes" in completed.stdout
     assert "run --history /var/lib/rifi-auditor --profile baseline --inventory /etc/rifi/hosts.yaml --keep 90 --quiet" \
         in completed.stdout
+    assert f"ExecStart={sys.executable} -m auditor run" in completed.stdout  # absolute: no PATH needed
+
+
+def test_the_scheduled_command_runs_as_printed_from_root_with_every_option(tmp_path):
+    """Relative paths given to `schedule` become absolute, and the printed command runs from /."""
+    (tmp_path / "profile.yaml").write_text("name: nightly\nextends: baseline\nselect: ['attestation.*']\n")
+    (tmp_path / "attest.yaml").write_text(
+        "attestations:\n  - {measure: AWR-1, statement: s, by: b, date: 2026-01-01, next_review: 2030-01-01}\n")
+    assert auditor("keygen", "nightly", cwd=tmp_path).returncode == 0
+    completed = auditor("schedule", "--history", "runs", "--profile", "profile.yaml", "--attestations", "attest.yaml",
+                        "--sign", "nightly.key", "--on-calendar", "*-*-* 04:15:00", "--keep", "3", cwd=tmp_path)
+    assert completed.returncode == 0, completed.stderr
+    exec_start = next(line for line in completed.stdout.splitlines() if line.startswith("ExecStart="))
+    argv = shlex.split(exec_start.removeprefix("ExecStart=").replace("%%", "%"))
+    assert str(tmp_path / "profile.yaml") in argv and str(tmp_path / "nightly.key") in argv
+    cron = completed.stdout.strip().splitlines()[-1]
+    assert cron.startswith("15 4 * * * root cd / && ")
+    ran = subprocess.run(argv, capture_output=True, text=True, cwd="/", timeout=120)
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    (run_dir,) = [path for path in (tmp_path / "runs").iterdir() if path.is_dir()]
+    assert (run_dir / "snapshot.json").is_file() and (tmp_path / "runs" / "history.html").is_file()
 
 
 def test_ansible_hosts_become_ssh_targets(tmp_path):

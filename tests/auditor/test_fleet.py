@@ -5,13 +5,14 @@ from __future__ import annotations
 import configparser
 import os
 import shlex
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from auditor.errors import SnapshotError
+from auditor.errors import InputError, SnapshotError
 from auditor.lock import LockHeld, run_lock
 from auditor.schedule import Schedule, install, run_command
 from auditor.store.history import prune
@@ -80,15 +81,37 @@ def test_prune_keeps_the_newest_runs_and_nothing_else_is_touched(tmp_path):
 
 
 def test_schedule_units_run_the_command_hardened(tmp_path):
-    command = run_command("/opt/auditor/bin/auditor", Path("/var/lib/auditor"), "strict", "/etc/auditor/hosts yaml.yaml")
-    schedule = Schedule(command=command, history=Path("/var/lib/auditor"), on_calendar="*-*-* 03:00:00")
+    command = run_command(("/opt/auditor/bin/python", "-m", "auditor"), Path("/var/lib/auditor"),
+                          ["--profile", "strict", "--inventory", "/etc/auditor/hosts yaml.yaml"])
+    schedule = Schedule(command=command, history=Path("/var/lib/auditor"), on_calendar="*-*-* 03:05:00",
+                        on_failure="notify-admins@%n.service")
     paths = install(schedule, tmp_path)
     service = configparser.ConfigParser(strict=False, interpolation=None)
     service.read_string(paths[0].read_text())
-    assert tuple(shlex.split(service["Service"]["ExecStart"])) == command
-    assert service["Service"]["NoNewPrivileges"] == "yes" and service["Service"]["SuccessExitStatus"] == "1 2"
+    assert tuple(shlex.split(service["Service"]["ExecStart"].replace("%%", "%"))) == command
+    assert service["Service"]["WorkingDirectory"] == "/"
+    assert service["Service"]["NoNewPrivileges"] == "yes"
+    # Findings (1) are a result; an incomplete audit (2), bad input (3) or a crash fail the unit.
+    assert service["Service"]["SuccessExitStatus"] == "1"
+    assert service["Unit"]["OnFailure"] == "notify-admins@%n.service"
     assert service["Service"]["ReadWritePaths"] == "/var/lib/auditor"
     timer = configparser.ConfigParser(strict=False, interpolation=None)
     timer.read_string(paths[1].read_text())
-    assert timer["Timer"]["OnCalendar"] == "*-*-* 03:00:00" and timer["Timer"]["Persistent"] == "true"
-    assert schedule.cron_line().startswith("30 2 * * * root /opt/auditor/bin/auditor run --history")
+    assert timer["Timer"]["OnCalendar"] == "*-*-* 03:05:00" and timer["Timer"]["Persistent"] == "true"
+    assert schedule.cron_line().startswith("5 3 * * * root cd / && /opt/auditor/bin/python -m auditor run --history")
+
+
+def test_a_calendar_cron_cannot_express_is_refused_for_the_cron_line():
+    schedule = Schedule(command=("auditor",), history=Path("/var/lib/auditor"), on_calendar="Mon *-*-* 02:00:00")
+    with pytest.raises(InputError, match="has no cron equivalent"):
+        schedule.cron_line()
+
+
+@pytest.mark.skipif(not shutil.which("systemd-analyze"), reason="systemd-analyze is not installed")
+def test_the_printed_units_pass_systemd_analyze_verify(tmp_path):
+    command = run_command((sys.executable, "-m", "auditor"), tmp_path / "history", ["--profile", "baseline"])
+    paths = install(Schedule(command=command, history=tmp_path / "history"), tmp_path)
+    completed = subprocess.run(["systemd-analyze", "verify", *map(str, paths)], capture_output=True, text=True,
+                               timeout=60)
+    problems = [line for line in completed.stderr.splitlines() if "rifi-auditor" in line]
+    assert completed.returncode == 0 and not problems, completed.stderr
