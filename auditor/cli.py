@@ -7,7 +7,6 @@ Exit codes: 0 nothing at or above the profile's ``fail_on``; 1 findings at or ab
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import functools
 import json
 import logging
@@ -29,6 +28,7 @@ from auditor.inventory.ansible import ansible_targets
 from auditor.inventory.targets import SITE, load_inventory, parse_target
 from auditor.lock import run_lock
 from auditor.models import Target
+from auditor.outputs import claim_output_dir, new_run_dir, utc_stamp
 from auditor.progress import progress_printer
 from auditor.registry import default_registry
 from auditor.reports.history import render_history_html
@@ -196,20 +196,16 @@ def cmd_run(args: argparse.Namespace) -> int:
     runner = Runner(registry, profile, attestations=attestations, opener=functools.partial(open_host, ssh=ssh),
                     progress=None if args.quiet else progress_printer())
     if not args.history:
-        out = Path(args.out or f"audit-{_utc_stamp()}")
+        out = claim_output_dir(Path(args.out or f"audit-{utc_stamp()}"))
         return _run_and_write(runner, targets, profile, catalogue, registry, attestations, signing_key, out, args.quiet)
     history = Path(args.history)
     with run_lock(history):
         code = _run_and_write(runner, targets, profile, catalogue, registry, attestations, signing_key,
-                              history / _utc_stamp(), args.quiet)
+                              new_run_dir(history), args.quiet)
         if args.keep:
             prune(history, args.keep)
         write_atomic(history / HISTORY_PAGE, render_history_html(load_history(history), history / HISTORY_PAGE))
     return code
-
-
-def _utc_stamp() -> str:
-    return f"{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%SZ}"
 
 
 def _run_and_write(runner: Runner, targets: list[Target], profile: Any, catalogue: Any, registry: Any,
@@ -300,7 +296,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
     merged = merge_snapshots([(path, _load_verified(path, args.key)) for path in args.snapshots])
     if args.sign:
         merged = sign(merged, load_private_key(args.sign))
-    out = Path(args.out)
+    out = claim_output_dir(Path(args.out))
     write_outputs(merged, out)
     _print_summary(merged, out)
     return int(merged["summary"]["exit_code"])

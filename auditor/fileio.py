@@ -28,7 +28,7 @@ def _current_umask() -> int:
     return mask
 
 
-_UMASK = _current_umask()
+UMASK = _current_umask()  # read once: os.umask can only be read by setting it
 
 
 def write_atomic(path: str | Path, text: str | Iterable[str]) -> None:
@@ -52,7 +52,7 @@ def write_atomic(path: str | Path, text: str | Iterable[str]) -> None:
             _write(stream, text)
             stream.flush()
             os.fsync(stream.fileno())
-        os.chmod(temporary, 0o666 & ~_UMASK)
+        os.chmod(temporary, 0o666 & ~UMASK)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

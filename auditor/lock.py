@@ -25,7 +25,7 @@ def run_lock(directory: Path) -> Iterator[Path]:
     flock() is released by the kernel when the holder dies, so a crashed run never leaves a
     stale lock behind; the pid and start time written inside are only for the message.
     """
-    directory.mkdir(parents=True, exist_ok=True)
+    directory.mkdir(mode=0o750, parents=True, exist_ok=True)
     path = directory / LOCK_NAME
     descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:

@@ -16,6 +16,12 @@ INVENTORY = "hosts:\n  - name: lab\n    address: {address}\n"
 ANSIBLE = "[lab]\nnode1 ansible_host=127.0.0.1 {variables}\n"
 
 CASES = {
+    # kind: command line
+    "run --out naming a file": (
+        {"taken": "a file\n"}, ["run", "local", "--out", "taken"], "taken: exists and is not a folder"),
+    "run --out holding another run": (
+        {"earlier/index.html": "<p>an earlier run</p>\n"}, ["run", "local", "--out", "earlier"],
+        "earlier: already holds files"),
     # kind: profile
     "profile waiver with an impossible date": (
         {"p.yaml": "name: p\nextends: baseline\nwaivers:\n  - {check: ssh.x11-forwarding, target: local, resource: r,"
@@ -85,15 +91,17 @@ CASES = {
 def test_bad_input_is_one_line_naming_where_and_exit_3(tmp_path: Path, files: dict[str, str], args: list[str],
                                                         message: str) -> None:
     for name, text in files.items():
+        (tmp_path / name).parent.mkdir(exist_ok=True)
         (tmp_path / name).write_text(text)
-    before = set(tmp_path.iterdir())
-    completed = subprocess.run([sys.executable, "-m", "auditor", *args, "--out", "out"], capture_output=True,
+    before = set(tmp_path.rglob("*"))
+    out = [] if "--out" in args else ["--out", "out"]
+    completed = subprocess.run([sys.executable, "-m", "auditor", *args, *out], capture_output=True,
                                text=True, cwd=tmp_path, timeout=60)
     assert completed.returncode == 3, completed.stderr
     lines = completed.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("auditor: error: "), completed.stderr
     assert message in lines[0]
-    assert set(tmp_path.iterdir()) == before  # nothing written
+    assert set(tmp_path.rglob("*")) == before  # nothing written
 
 
 def test_ansible_become_no_means_no_sudo(tmp_path: Path) -> None:

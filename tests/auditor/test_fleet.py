@@ -6,6 +6,7 @@ import configparser
 import os
 import shlex
 import shutil
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +15,7 @@ import pytest
 
 from auditor.errors import InputError, SnapshotError
 from auditor.lock import LockHeld, run_lock
+from auditor.outputs import OutputError, claim_output_dir, new_run_dir
 from auditor.schedule import Schedule, install, run_command
 from auditor.store.history import prune
 from auditor.store.merge import merge_snapshots
@@ -115,3 +117,21 @@ def test_the_printed_units_pass_systemd_analyze_verify(tmp_path):
                                timeout=60)
     problems = [line for line in completed.stderr.splitlines() if "rifi-auditor" in line]
     assert completed.returncode == 0 and not problems, completed.stderr
+
+
+def test_runs_started_within_one_second_each_get_their_own_folder(tmp_path):
+    folders = [new_run_dir(tmp_path / "history") for _ in range(3)]
+    assert len(set(folders)) == 3 and all(folder.is_dir() for folder in folders)
+    assert stat.S_IMODE((tmp_path / "history").stat().st_mode) & 0o007 == 0  # not readable by others
+    assert all(stat.S_IMODE(folder.stat().st_mode) & 0o007 == 0 for folder in folders)
+
+
+def test_an_output_folder_is_new_or_empty(tmp_path):
+    assert claim_output_dir(tmp_path / "new").is_dir()
+    assert claim_output_dir(tmp_path / "new") == tmp_path / "new"  # still empty: fine
+    (tmp_path / "new" / "index.html").write_text("an earlier run")
+    with pytest.raises(OutputError, match="already holds files"):
+        claim_output_dir(tmp_path / "new")
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(OutputError, match="exists and is not a folder"):
+        claim_output_dir(tmp_path / "file")
