@@ -9,6 +9,7 @@ import pytest
 import testkit
 from auditor.checks.services.discovery import excluded, scan_type
 from auditor.checks.services.nmap import (
+    NmapRun,
     NmapXmlError,
     ScanRequest,
     parse_nmap_xml,
@@ -22,28 +23,28 @@ from auditor.models import Target, TargetKind
 FIXTURES = testkit.FIXTURES / "nmap"
 
 
-def parsed(name: str) -> dict:
+def parsed(name: str) -> NmapRun:
     return parse_nmap_xml((FIXTURES / name).read_bytes())
 
 
 def test_open_ports_only_with_table_names_and_unknown_services():
     scan = parsed("discovery.xml")
-    assert scan["complete"] and scan["errors"] == [] and scan["finished"]["exit"] == "success"
-    assert scan["totals"] == {"up": 4, "down": 0, "total": 4} and scan["scan_type"] == "connect"
-    first, second = scan["hosts"]
-    assert first["address"] == "127.77.200.1" and not first["timed_out"]
-    assert [(p["port"], p["service"], p["method"]) for p in first["ports"]] == [
+    assert scan.complete and scan.errors == () and scan.finished.exit == "success"
+    assert scan.totals == {"up": 4, "down": 0, "total": 4} and scan.scan_type == "connect"
+    first, second = scan.hosts
+    assert first.address == "127.77.200.1" and not first.timed_out
+    assert [(p.port, p.service, p.method) for p in first.ports] == [
         (80, "http", "table"), (873, "rsync", "table"), (6379, "redis", "table")]
     # 22, 8443 and 16379 were closed on this host: never reported
-    assert [(p["port"], p["service"]) for p in second["ports"]] == [(8443, "https-alt"), (16379, "")]
-    assert all(p["state"] == "open" and p["protocol"] == "tcp" for p in first["ports"] + second["ports"])
+    assert [(p.port, p.service) for p in second.ports] == [(8443, "https-alt"), (16379, "")]
+    assert all(p.state == "open" and p.protocol == "tcp" for p in first.ports + second.ports)
 
 
 def test_tls_tunnel_and_product_that_python_nmap_drops_are_kept():
-    ports = {p["port"]: p for p in parsed("version-light-ssl.xml")["hosts"][0]["ports"]}
-    assert ports[8443]["tunnel"] == "ssl" and ports[8443]["service"] == "http"
-    assert (ports[8443]["product"], ports[8443]["version"], ports[8443]["method"]) == ("nginx", "1.22.1", "probed")
-    assert ports[16379]["tunnel"] == "" and ports[16379]["product"] == "Redis key-value store"
+    ports = {p.port: p for p in parsed("version-light-ssl.xml").hosts[0].ports}
+    assert ports[8443].tunnel == "ssl" and ports[8443].service == "http"
+    assert (ports[8443].product, ports[8443].version, ports[8443].method) == ("nginx", "1.22.1", "probed")
+    assert ports[16379].tunnel == "" and ports[16379].product == "Redis key-value store"
 
 
 def test_python_nmap_itself_loses_the_tunnel():
@@ -56,23 +57,23 @@ def test_python_nmap_itself_loses_the_tunnel():
 
 def test_finished_exit_error_is_an_error_with_nmaps_message():
     scan = parsed("exit-error.xml")
-    assert scan["hosts"] == [] and scan["finished"]["exit"] == "error"
-    assert scan["errors"] == ["nmap reported an error: I cannot figure out what source address to use for "
-                              "device nosuchif0, does it even exist?"]
+    assert scan.hosts == () and scan.finished.exit == "error"
+    assert scan.errors == ("nmap reported an error: I cannot figure out what source address to use for "
+                           "device nosuchif0, does it even exist?",)
 
 
 def test_timed_out_host_is_marked_and_the_others_kept():
-    hosts = parsed("host-timeout.xml")["hosts"]
-    timed_out = [host["address"] for host in hosts if host["timed_out"]]
+    hosts = parsed("host-timeout.xml").hosts
+    timed_out = [host.address for host in hosts if host.timed_out]
     assert timed_out == ["127.77.200.3"]
-    assert [host["ports"] for host in hosts if host["timed_out"]] == [[]]
+    assert [host.ports for host in hosts if host.timed_out] == [()]
 
 
 def test_output_cut_short_keeps_complete_hosts_and_says_it_is_incomplete():
     scan = parsed("truncated.xml")
-    assert not scan["complete"]
-    assert [host["address"] for host in scan["hosts"]] == ["127.77.200.1"]
-    assert scan["errors"] == ["nmap output ends before its run statistics (nmap was stopped or crashed)"]
+    assert not scan.complete
+    assert [host.address for host in scan.hosts] == ["127.77.200.1"]
+    assert scan.errors == ("nmap output ends before its run statistics (nmap was stopped or crashed)",)
 
 
 @pytest.mark.parametrize("data, message", [

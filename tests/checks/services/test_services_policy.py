@@ -4,6 +4,7 @@ import textwrap
 
 import pytest
 
+from auditor.checks.services.facts import DiscoveredPort
 from auditor.checks.services.policy import SERVICE_PROBES, allowed, identify, role_rules
 from auditor.checks.services.probes import LISTING_PROBE, PROBES
 from auditor.config.catalogue import load_catalogue
@@ -15,9 +16,8 @@ from auditor.registry import default_registry
 POLICY = load_policy("services", "default")
 
 
-def port(number, service="", method="table", product="", tunnel=""):
-    return {"port": number, "protocol": "tcp", "state": "open", "service": service, "method": method,
-            "product": product, "version": "", "tunnel": tunnel}
+def port(number: int, service: str = "", method: str = "table", product: str = "", tunnel: str = "") -> DiscoveredPort:
+    return DiscoveredPort(number, service=service, method=method, product=product, tunnel=tunnel)
 
 
 def test_curated_ports_cover_research_services_outside_nmaps_top_ports():
