@@ -16,6 +16,7 @@ from auditor.checks.services.facts import (
     ListedModule,
     NmapScan,
     ProbeResult,
+    ProbesFacts,
     RsyncEvidence,
 )
 from auditor.checks.services.probe_base import ProbeTools
@@ -23,6 +24,7 @@ from auditor.checks.services.probes import Job, run_probe
 from auditor.config.policies import load_policy
 from auditor.config.profile import load_profile
 from auditor.errors import CollectError, FactsUnavailable
+from auditor.facts import facts_from_json, facts_to_json
 from auditor.models import Target, TargetKind
 from auditor.registry import default_registry
 from auditor.runner import Runner
@@ -80,6 +82,8 @@ def test_rsync_anonymous_module_lists_files_and_the_other_asks_a_password(lab):
     assert public == ListedModule(name="public", comment="Public research data", access="open", files=1,
                                   sample=("public-results.csv",))
     assert (private.name, private.access) == ("private", "protected")
+    recorded = ProbesFacts(results=(result,))
+    assert facts_from_json(ProbesFacts, facts_to_json(recorded)) == recorded
 
 
 def test_nginx_listing_over_http_and_https_and_none_without_autoindex(lab):
@@ -112,6 +116,7 @@ def test_discovery_scans_a_range_and_names_unknown_ports_in_a_second_pass(lab):
     assert scan.errors == () and scan.timed_out == () and scan.version_pass.ports == 2
     assert len(scan.commands) == 2 and "--version-light" in scan.commands[1]
     assert scan.scan_type == "syn" and scan.source == "nmap"
+    assert facts_from_json(DiscoveryFacts, facts_to_json(facts)) == facts
 
 
 def test_a_host_keeps_its_name_and_a_host_with_nothing_open_is_still_reported(lab):
@@ -214,6 +219,7 @@ def test_auditor_run_on_a_range_with_inventory_and_roles(lab, tmp_path):
     scanned = snapshot["facts"]["lab"]["discovery"]["value"]
     assert scanned["scan"]["excluded"] == [data_rsync.address, web.address]
     assert [host["address"] for host in scanned["hosts"]] == [stray.address]
+    assert [host.address for host in facts_from_json(DiscoveryFacts, scanned).hosts] == [stray.address]
     prevention = (out / "prevention.html").read_text()
     for text in ("services.unauthenticated-access", f"tcp/{data_rsync.port}/rsync:public", "services.directory-listing"):
         assert text in prevention
