@@ -119,3 +119,34 @@ def test_discovery_options_are_validated_in_the_profile(tmp_path):
         with pytest.raises(ProfileError, match=message) as error:
             load_profile(str(bad), registry)
         assert error.value.line == 5
+
+
+@pytest.mark.parametrize("collector, option, message", [
+    ("discovery", "host_timeout: 0", "host_timeout.*must be at least 1"),
+    ("discovery", "max_scan_time: -5", "max_scan_time.*must be at least 1"),
+    ("discovery", "max_retries: 1.5", "max_retries.*must be a whole number"),
+    ("discovery", "max_retries: -1", "max_retries.*must be at least 0"),
+    ("discovery", "timing: 2.5", "timing.*must be 0-5"),
+    ("discovery", "enabled: maybe", "enabled.*true or false"),
+    ("discovery", "import_xml: ''", "import_xml.*must not be empty"),
+    ("discovery", "colour: red", "unknown key"),
+    ("probes", "timeout: 0", "timeout.*must be more than 0"),
+    ("probes", "workers: 0", "workers.*must be at least 1"),
+    ("probes", "workers: 2.5", "workers.*must be a whole number"),
+    ("probes", "max_modules: 0", "max_modules.*must be at least 1"),
+    ("probes", "rsync: 7", "rsync.*expected a string"),
+    ("probes", "colour: red", "unknown key"),
+])
+def test_collector_options_are_checked_when_the_profile_loads(tmp_path, collector, option, message):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(f"name: b\nextends: baseline\ncollectors:\n  {collector}:\n    {option}\n")
+    with pytest.raises(ProfileError, match=message) as error:
+        load_profile(str(bad), default_registry())
+    assert error.value.line == 5
+
+
+def test_probe_options_are_typed_in_the_profile(tmp_path):
+    good = tmp_path / "good.yaml"
+    good.write_text("name: g\nextends: baseline\ncollectors:\n  probes: {timeout: 2, workers: 8, max_modules: 5}\n")
+    options = load_profile(str(good), default_registry()).collectors["probes"]
+    assert (options["timeout"], options["workers"], options["max_modules"]) == (2.0, 8, 5)
