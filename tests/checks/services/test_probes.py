@@ -5,14 +5,19 @@ here the peers replay what Docker, Elasticsearch, etcd, Jupyter, memcached and F
 answer (bodies as their documentation shows them) and misbehave on purpose.
 """
 
+import contextlib
 import json
+import socket
 import socketserver
 import ssl
 import subprocess
 import threading
 import time
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -29,28 +34,34 @@ DOCKER_VERSION = {"Platform": {"Name": "Docker Engine - Community"}, "Version": 
 ES_ROOT = {"name": "es01", "cluster_name": "research", "cluster_uuid": "Xq3-abc",
            "version": {"number": "8.11.1", "build_flavor": "default"}, "tagline": "You Know, for Search"}
 ETCD_VERSION = {"etcdserver": "3.5.9", "etcdcluster": "3.5.0"}
-JUPYTER_STATUS = {"connections": 0, "kernels": 1, "last_activity": "2026-11-23T22:00:00Z", "started": "2026-11-23T21:00:00Z"}
+JUPYTER_STATUS = {"connections": 0, "kernels": 1, "last_activity": "2026-11-23T22:00:00Z",
+                  "started": "2026-11-23T21:00:00Z"}
+
+
+# A peer's side of one connection: (socket, the test's stop event).
+Script = Callable[[socket.socket, threading.Event], object]
+TcpPeer = Callable[[Script], int]
+Routes = Mapping[str, tuple[int, object]]
+HttpPeer = Callable[..., int]  # (routes, tls_dir=None) -> port
 
 
 @pytest.fixture
-def stop():
+def stop() -> Iterator[threading.Event]:
     event = threading.Event()
     yield event
     event.set()
 
 
 @pytest.fixture
-def tcp_peer(stop):
+def tcp_peer(stop: threading.Event) -> Iterator[TcpPeer]:
     """``tcp_peer(script)`` -> port; ``script(sock, stop)`` plays the server's side of each connection."""
-    servers = []
+    servers: list[socketserver.ThreadingTCPServer] = []
 
-    def start(script):
+    def start(script: Script) -> int:
         class Handler(socketserver.BaseRequestHandler):
-            def handle(self):
-                try:
+            def handle(self) -> None:
+                with contextlib.suppress(OSError):
                     script(self.request, stop)
-                except OSError:
-                    pass
 
         server = socketserver.ThreadingTCPServer((HOST, 0), Handler)
         server.daemon_threads = True
@@ -66,22 +77,22 @@ def tcp_peer(stop):
 
 
 @pytest.fixture
-def http_peer():
+def http_peer() -> Iterator[HttpPeer]:
     """``http_peer({path: (status, body)}, tls_dir=None)`` -> port of an HTTP(S) server replaying them."""
-    servers = []
+    servers: list[ThreadingHTTPServer] = []
 
-    def start(routes, tls_dir=None):
+    def start(routes: Routes, tls_dir: Path | None = None) -> int:
         class Handler(SimpleHTTPRequestHandler):
-            def do_GET(self):
+            def do_GET(self) -> None:
                 status, body = routes.get(self.path, (404, {"message": "page not found"}))
-                data = json.dumps(body).encode() if isinstance(body, (dict, list)) else body.encode()
+                data = json.dumps(body).encode() if isinstance(body, (dict, list)) else str(body).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
 
-            def log_message(self, *args):
+            def log_message(self, format: str, *args: object) -> None:
                 pass
 
         server = ThreadingHTTPServer((HOST, 0), Handler)
@@ -105,9 +116,17 @@ def run(probe_name: str, port: int, service: str = "", tunnel: str = "", timeout
     return run_probe(Job(probe_name, HOST, HOST, entry), timeout, tools)
 
 
-def replies(*lines):
+def answer(data: bytes) -> Script:
+    """A script that reads the client's request, then sends ``data``."""
+    def script(sock: socket.socket, stop: threading.Event) -> None:
+        sock.recv(64)
+        sock.sendall(data)
+    return script
+
+
+def replies(*lines: bytes) -> Script:
     """A script that sends the greeting, then one reply per line the client sends."""
-    def script(sock, stop):
+    def script(sock: socket.socket, stop: threading.Event) -> None:
         stream = sock.makefile("rb")
         sock.sendall(lines[0])
         for reply in lines[1:]:
@@ -117,7 +136,7 @@ def replies(*lines):
     return script
 
 
-def test_docker_elasticsearch_etcd_and_jupyter_answers(http_peer):
+def test_docker_elasticsearch_etcd_and_jupyter_answers(http_peer: HttpPeer) -> None:
     port = http_peer({"/version": (200, DOCKER_VERSION)})
     result = run("docker", port, "docker")
     assert result.status == "open" and result.texts()["ApiVersion"] == "1.43" and result.texts()["Version"] == "24.0.7"
@@ -129,7 +148,7 @@ def test_docker_elasticsearch_etcd_and_jupyter_answers(http_peer):
     assert result.status == "open" and result.texts()["kernels"] == "1"
 
 
-def test_credentials_demanded_or_another_service_are_not_findings(http_peer):
+def test_credentials_demanded_or_another_service_are_not_findings(http_peer: HttpPeer) -> None:
     assert run("jupyter", http_peer({"/api/status": (403, {"message": "Forbidden"})})).status == "protected"
     assert run("elasticsearch", http_peer({"/": (401, {"error": "security_exception"})})).status == "protected"
     other = run("docker", http_peer({"/version": (200, {"hello": "world"})}))
@@ -138,15 +157,15 @@ def test_credentials_demanded_or_another_service_are_not_findings(http_peer):
     assert kernels.status == "open" and kernels.evidence == {"path": "/api/kernels", "kernels": "1"}
 
 
-def test_python_directory_listing_is_found(tmp_path):
+def test_python_directory_listing_is_found(tmp_path: Path) -> None:
     (tmp_path / "dataset.csv").write_text("a,b\n")
     (tmp_path / "notes").mkdir()
 
     class Quiet(SimpleHTTPRequestHandler):
-        def __init__(self, *args, **kwargs):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, directory=str(tmp_path), **kwargs)
 
-        def log_message(self, *args):
+        def log_message(self, format: str, *args: object) -> None:
             pass
 
     server = ThreadingHTTPServer((HOST, 0), Quiet)
@@ -160,7 +179,7 @@ def test_python_directory_listing_is_found(tmp_path):
     assert result.evidence == {"path": "/", "title": "Directory listing for /", "entries": "2"}
 
 
-def test_plain_http_that_fails_is_retried_over_tls(http_peer, tmp_path):
+def test_plain_http_that_fails_is_retried_over_tls(http_peer: HttpPeer, tmp_path: Path) -> None:
     subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
                     "-subj", "/CN=lab.invalid", "-days", "2", "-keyout", str(tmp_path / "key.pem"),
                     "-out", str(tmp_path / "cert.pem")], check=True, capture_output=True)
@@ -169,11 +188,12 @@ def test_plain_http_that_fails_is_retried_over_tls(http_peer, tmp_path):
     assert run("docker", port, "http", tunnel="ssl").status == "open"
 
 
-def test_memcached_stats_and_ftp_logins(tcp_peer):
+def test_memcached_stats_and_ftp_logins(tcp_peer: TcpPeer) -> None:
     stats = b"STAT pid 7\r\nSTAT uptime 99\r\nSTAT version 1.6.21\r\nSTAT curr_items 3\r\nEND\r\n"
-    result = run("memcached", tcp_peer(lambda sock, stop: (sock.recv(64), sock.sendall(stats))))
+    result = run("memcached", tcp_peer(answer(stats)))
     assert result.status == "open" and result.evidence == {"version": "1.6.21", "curr_items": "3", "uptime": "99"}
-    anonymous = tcp_peer(replies(b"220-Welcome to the data archive\r\n220 ready\r\n", b"331 Please specify the password.\r\n",
+    anonymous = tcp_peer(replies(b"220-Welcome to the data archive\r\n220 ready\r\n",
+                                 b"331 Please specify the password.\r\n",
                                  b"230 Login successful.\r\n", b"221 Goodbye.\r\n"))
     result = run("ftp", anonymous)
     assert result.status == "open"
@@ -183,8 +203,8 @@ def test_memcached_stats_and_ftp_logins(tcp_peer):
     assert run("ftp", refused).status == "protected"
 
 
-def test_garbage_silence_and_floods_end_in_errors_with_reasons(tcp_peer):
-    garbage = tcp_peer(lambda sock, stop: (sock.recv(64), sock.sendall(b"HTTP/1.1 400 Bad Request\r\n\r\n")))
+def test_garbage_silence_and_floods_end_in_errors_with_reasons(tcp_peer: TcpPeer) -> None:
+    garbage = tcp_peer(answer(b"HTTP/1.1 400 Bad Request\r\n\r\n"))
     result = run("redis", garbage)
     assert (result.status, result.reason) == ("error", "not a Redis reply to PING: 'HTTP/1.1 400 Bad Request'")
     silent = tcp_peer(lambda sock, stop: stop.wait(10))
@@ -200,17 +220,19 @@ def test_garbage_silence_and_floods_end_in_errors_with_reasons(tcp_peer):
     assert result.status == "error" and result.reason == "not an FTP reply: '[31m evil'"
 
 
-def test_closed_port_and_missing_tools(tcp_peer):
+def test_closed_port_and_missing_tools(tcp_peer: TcpPeer) -> None:
     port = tcp_peer(lambda sock, stop: None)
     result = run("nfs", port, tools=replace(TOOLS, showmount="no-such-showmount"))
-    assert (result.status, result.reason) == ("not-assessable", "showmount not installed here (Debian package nfs-common)")
-    with __import__("socket").socket() as sock:
+    assert (result.status, result.reason) == (
+        "not-assessable", "showmount not installed here (Debian package nfs-common)")
+    with socket.socket() as sock:
         sock.bind((HOST, 0))
         free = sock.getsockname()[1]
     assert run("redis", free).reason == "connection refused"
 
 
-def test_the_collector_plans_from_discovery_and_one_bad_service_spoils_nothing(tcp_peer, http_peer):
+def test_the_collector_plans_from_discovery_and_one_bad_service_spoils_nothing(
+        tcp_peer: TcpPeer, http_peer: HttpPeer) -> None:
     silent = tcp_peer(lambda sock, stop: stop.wait(10))
     docker = http_peer({"/version": (200, DOCKER_VERSION)})
     listing = http_peer({"/": (200, "<html><head><title>Index of /</title></head><body><a href=\"../\">../</a>"
@@ -230,9 +252,7 @@ def test_the_collector_plans_from_discovery_and_one_bad_service_spoils_nothing(t
     assert results[("http-listing", listing)].texts()["entries"] == "1"
 
 
-def test_bodies_are_read_to_the_close_or_the_limit():
-    import socket
-
+def test_bodies_are_read_to_the_close_or_the_limit() -> None:
     from auditor.net.connections import BoundedStream, Deadline
 
     ours, theirs = socket.socketpair()

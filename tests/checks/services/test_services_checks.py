@@ -75,7 +75,7 @@ def by_resource(findings: Iterable[Finding]) -> dict[str, Finding]:
     return {finding.resource: finding for finding in findings}
 
 
-def test_recorded_scan_judged_on_a_range_with_addressed_resources():
+def test_recorded_scan_judged_on_a_range_with_addressed_resources() -> None:
     scan = parse_nmap_xml((FIXTURES / "discovery.xml").read_bytes())
     facts = DiscoveryFacts(hosts=_for_target(LAB, scan.hosts, scan.totals, ()), scan=NmapScan())
     findings, ctx = judge("services.risky-service", LAB, facts)
@@ -92,7 +92,7 @@ def test_recorded_scan_judged_on_a_range_with_addressed_resources():
     assert ctx.details["scan"] == "nmap: 2 host(s), 5 open port(s)" and ctx.problems == []
 
 
-def test_a_host_target_uses_port_only_resources_and_its_role():
+def test_a_host_target_uses_port_only_resources_and_its_role() -> None:
     facts = discovery(("127.77.200.1", [tcp(22, "ssh"), tcp(873, "rsync"), tcp(6379, "redis")]))
     findings, ctx = judge("services.risky-service", DATA, facts)
     assert [finding.resource for finding in findings] == ["tcp/6379"]  # rsync is allowed for a data server
@@ -100,7 +100,7 @@ def test_a_host_target_uses_port_only_resources_and_its_role():
     assert judge("services.unexpected-service", DATA, facts)[0] == []  # ssh is allowed
 
 
-def test_an_unknown_role_is_judged_as_default_and_says_so():
+def test_an_unknown_role_is_judged_as_default_and_says_so() -> None:
     odd = Target(name="odd", kind=TargetKind.NETWORK, address="127.0.0.9", role="gpu-box")
     facts = discovery(("127.0.0.9", [tcp(22, "ssh"), tcp(80, "http")]))
     findings, ctx = judge("services.unexpected-service", odd, facts)
@@ -108,21 +108,21 @@ def test_an_unknown_role_is_judged_as_default_and_says_so():
     assert ctx.details["role"] == "default (role 'gpu-box' is not in the policy)"
 
 
-def test_catalogue_severity_and_measures_are_used():
+def test_catalogue_severity_and_measures_are_used() -> None:
     facts = discovery(("127.0.0.9", [tcp(2375, "docker"), tcp(23, "telnet")]))
     findings = by_resource(judge("services.risky-service", Target("h", TargetKind.NETWORK, "127.0.0.9"), facts)[0])
     assert findings["tcp/2375"].severity is Severity.CRITICAL
     assert findings["tcp/23"].measures == ("PRV-7", "PRV-4")
 
 
-def test_clear_text_whatever_the_role_but_not_inside_tls():
+def test_clear_text_whatever_the_role_but_not_inside_tls() -> None:
     facts = discovery(("127.77.200.1", [tcp(873, "rsync"), tcp(21, "ftp"),
                                                       tcp(990, "ftp", "probed", "vsftpd", tunnel="ssl")]))
     findings = judge("services.clear-text", DATA, facts)[0]
     assert sorted(finding.resource for finding in findings) == ["tcp/21", "tcp/873"]
 
 
-def test_unauthenticated_access_from_probe_results():
+def test_unauthenticated_access_from_probe_results() -> None:
     address = "127.77.200.1"
     scanned = discovery((address, [tcp(6379, "redis"), tcp(873, "rsync"), tcp(2375, "docker"),
                                    tcp(2379, "etcd-client"), tcp(2049, "nfs"), tcp(6380, "redis")]))
@@ -149,7 +149,7 @@ def test_unauthenticated_access_from_probe_results():
     assert ctx.problems == [] and ctx.details["probes"] == "6 probe(s)"
 
 
-def test_a_probe_error_makes_the_result_incomplete_and_keeps_findings():
+def test_a_probe_error_makes_the_result_incomplete_and_keeps_findings() -> None:
     address = "127.77.200.1"
     scanned = discovery((address, [tcp(6379, "redis"), tcp(11211, "memcache")]))
     results = probes(probe("redis", address, 6379, "open", {"reply": "+PONG"}),
@@ -159,7 +159,7 @@ def test_a_probe_error_makes_the_result_incomplete_and_keeps_findings():
     assert ctx.problems == ["memcached probe on tcp/11211: no complete answer within 5 s"]
 
 
-def test_probes_that_cannot_run_here_are_not_assessable_when_nothing_else_was_judged():
+def test_probes_that_cannot_run_here_are_not_assessable_when_nothing_else_was_judged() -> None:
     scanned = discovery(("127.77.200.1", [tcp(2049, "nfs")]))
     results = probes(probe("nfs", "127.77.200.1", 2049, "not-assessable",
                            reason="showmount not installed here (Debian package nfs-common)"))
@@ -167,18 +167,19 @@ def test_probes_that_cannot_run_here_are_not_assessable_when_nothing_else_was_ju
         judge("services.unauthenticated-access", DATA, scanned, results)
 
 
-def test_directory_listing():
+def test_directory_listing() -> None:
     scanned = discovery(("web01.example.org", [tcp(80, "http"), tcp(443, "https")]))
     results = probes(
         probe("http-listing", "web01.example.org", 80, "open", {"path": "/", "title": "Index of /", "entries": "2"}),
-        probe("http-listing", "web01.example.org", 443, "absent", {"path": "/"}, "no directory listing at / (HTTP 403)"),
+        probe("http-listing", "web01.example.org", 443, "absent", {"path": "/"},
+              "no directory listing at / (HTTP 403)"),
         probe("redis", "web01.example.org", 6379, "open", {"reply": "+PONG"}),  # not this check's
     )
     findings, _ = judge("services.directory-listing", WEB, scanned, results)
     assert [(f.resource, f.measures) for f in findings] == [("tcp/80/http:/", ("PRV-5", "PRV-8"))]
 
 
-def test_scan_gaps_make_every_verdict_incomplete():
+def test_scan_gaps_make_every_verdict_incomplete() -> None:
     facts = discovery(("127.77.200.1", [tcp(6379, "redis")]), errors=["version detection: nmap failed"],
                       timed_out=["127.77.200.4"])
     findings, ctx = judge("services.risky-service", LAB, facts)
@@ -187,7 +188,7 @@ def test_scan_gaps_make_every_verdict_incomplete():
                             "nmap's host timeout stopped the scan of 127.77.200.4: their open ports are not all known"]
 
 
-def test_unknown_hosts_only_on_ranges_and_only_with_open_ports():
+def test_unknown_hosts_only_on_ranges_and_only_with_open_ports() -> None:
     facts = discovery(("127.77.200.3", [tcp(6379, "redis")]), ("127.77.200.4", []),
                       ("127.77.200.5", [tcp(22, "ssh")]), ("127.77.200.6", [tcp(80, "http")], ("kiosk.example.org",)))
     inventory = [LAB, Target(name="db", kind=TargetKind.NETWORK, address="127.77.200.5"),
@@ -198,13 +199,13 @@ def test_unknown_hosts_only_on_ranges_and_only_with_open_ports():
         judge("services.unknown-host", DATA, facts, inventory=inventory)
 
 
-def test_hosts_audited_on_their_own_are_not_judged_again_under_the_range():
+def test_hosts_audited_on_their_own_are_not_judged_again_under_the_range() -> None:
     facts = discovery(("127.77.200.1", [tcp(6379, "redis")]), ("127.77.200.3", [tcp(6379, "redis")]))
     findings, _ = judge("services.risky-service", LAB, facts, inventory=[LAB, DATA])
     assert [finding.resource for finding in findings] == ["127.77.200.3:tcp/6379"]
 
 
-def test_undeclared_services_of_a_host_with_declared_ports():
+def test_undeclared_services_of_a_host_with_declared_ports() -> None:
     facts = discovery(("127.77.200.1", [tcp(873, "rsync"), tcp(6379, "redis")]))
     findings, _ = judge("services.undeclared-service", DATA, facts)
     assert [(f.resource, f.evidence["expected"]) for f in findings] == [("tcp/6379", "declared ports: 873")]

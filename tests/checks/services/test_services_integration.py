@@ -1,8 +1,11 @@
 """Real redis-server, rsync --daemon, nginx and nmap on 127.77.x.y loopback addresses this file picks."""
 
 import json
+import re
 import subprocess
 import sys
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -36,14 +39,14 @@ TOOLS = ProbeTools(rsync=RSYNC or "rsync", showmount="showmount", max_modules=20
 POLICY = {"services": load_policy("services", "default")}
 
 
-def need(*tools):
+def need(*tools: tuple[str, str | None]) -> None:
     missing = [name for name, path in tools if path is None]
     if missing:
         pytest.skip(f"not installed: {', '.join(missing)}")
 
 
 @pytest.fixture
-def lab(tmp_path):
+def lab(tmp_path: Path) -> Iterator[Lab]:
     started = Lab(tmp_path / "lab")
     yield started
     started.stop()
@@ -60,12 +63,13 @@ def discover(target: Target, **options: object) -> DiscoveryFacts:
     return DiscoveryCollector().collect(env)
 
 
-def test_redis_without_password_answers_and_with_password_does_not(lab):
+def test_redis_without_password_answers_and_with_password_does_not(lab: Lab) -> None:
     need(("redis-server", REDIS))
     net = lab_subnet()
     open_redis = lab.redis(net + "1")
     locked = lab.redis(net + "2", password="lab-only-secret")
     result = probe("redis", open_redis)
+    assert REDIS is not None
     version = subprocess.run([REDIS, "--version"], capture_output=True, text=True).stdout
     assert result.status == "open" and result.texts()["reply"] == "+PONG"
     assert f"v={result.texts()['redis_version']} " in version
@@ -73,7 +77,7 @@ def test_redis_without_password_answers_and_with_password_does_not(lab):
     assert (result.status, result.evidence) == ("protected", {"reply": "-NOAUTH Authentication required."})
 
 
-def test_rsync_anonymous_module_lists_files_and_the_other_asks_a_password(lab):
+def test_rsync_anonymous_module_lists_files_and_the_other_asks_a_password(lab: Lab) -> None:
     need(("rsync", RSYNC))
     daemon = lab.rsync(lab_subnet() + "1")
     result = probe("rsync", daemon, "rsync")
@@ -86,7 +90,7 @@ def test_rsync_anonymous_module_lists_files_and_the_other_asks_a_password(lab):
     assert facts_from_json(ProbesFacts, facts_to_json(recorded)) == recorded
 
 
-def test_nginx_listing_over_http_and_https_and_none_without_autoindex(lab):
+def test_nginx_listing_over_http_and_https_and_none_without_autoindex(lab: Lab) -> None:
     need(("nginx", NGINX))
     net = lab_subnet()
     listing = probe("http-listing", lab.nginx(net + "1"), "http")
@@ -97,7 +101,7 @@ def test_nginx_listing_over_http_and_https_and_none_without_autoindex(lab):
     assert (closed.status, closed.reason) == ("absent", "no directory listing at / (HTTP 403)")
 
 
-def test_discovery_scans_a_range_and_names_unknown_ports_in_a_second_pass(lab):
+def test_discovery_scans_a_range_and_names_unknown_ports_in_a_second_pass(lab: Lab) -> None:
     need(("nmap", NMAP), ("redis-server", REDIS), ("rsync", RSYNC), ("nginx", NGINX))
     net = lab_subnet()
     rsync = lab.rsync(net + "1", 873)
@@ -119,7 +123,7 @@ def test_discovery_scans_a_range_and_names_unknown_ports_in_a_second_pass(lab):
     assert facts_from_json(DiscoveryFacts, facts_to_json(facts)) == facts
 
 
-def test_a_host_keeps_its_name_and_a_host_with_nothing_open_is_still_reported(lab):
+def test_a_host_keeps_its_name_and_a_host_with_nothing_open_is_still_reported(lab: Lab) -> None:
     need(("nmap", NMAP), ("redis-server", REDIS))
     net = lab_subnet()
     redis = lab.redis(net + "1")
@@ -131,7 +135,7 @@ def test_a_host_keeps_its_name_and_a_host_with_nothing_open_is_still_reported(la
     assert [(h.address, h.ports) for h in quiet.hosts] == [(net + "5", ())]
 
 
-def test_host_timeout_keeps_partial_results_and_names_the_host(lab):
+def test_host_timeout_keeps_partial_results_and_names_the_host(lab: Lab) -> None:
     need(("nmap", NMAP), ("redis-server", REDIS))
     net = lab_subnet()
     redis = lab.redis(net + "1", 16379)  # unknown to nmap's table: version detection takes ~10 s
@@ -140,7 +144,7 @@ def test_host_timeout_keeps_partial_results_and_names_the_host(lab):
     assert [p.port for p in facts.hosts[0].ports] == [16379]  # kept from the first pass
 
 
-def test_missing_nmap_names_the_debian_package_and_disabled_discovery_scans_nothing():
+def test_missing_nmap_names_the_debian_package_and_disabled_discovery_scans_nothing() -> None:
     target = Target(name="h", kind=TargetKind.NETWORK, address="127.77.0.1")
     with pytest.raises(CollectError, match="install the Debian package 'nmap'"):
         discover(target, binary="no-such-nmap")
@@ -148,7 +152,7 @@ def test_missing_nmap_names_the_debian_package_and_disabled_discovery_scans_noth
         discover(target, enabled=False, binary="no-such-nmap")
 
 
-def test_nmap_exit_error_becomes_a_collect_error_with_its_message():
+def test_nmap_exit_error_becomes_a_collect_error_with_its_message() -> None:
     need(("nmap", NMAP))
     target = Target(name="h", kind=TargetKind.NETWORK, address="127.77.0.1")
     # Port numbers are validated long before; only a direct call can hand nmap an impossible one.
@@ -156,20 +160,20 @@ def test_nmap_exit_error_becomes_a_collect_error_with_its_message():
         scan(target, DiscoveryCollector.options, [70000], [])
 
 
-def test_imported_xml_is_limited_to_the_target():
+def test_imported_xml_is_limited_to_the_target() -> None:
     path = str(FIXTURES / "discovery.xml")
     facts = discover(Target(name="one", kind=TargetKind.NETWORK, address="127.77.200.2"), import_xml=path)
     assert [p.port for p in facts.hosts[0].ports] == [8443, 16379]
     assert isinstance(facts.scan, ImportedScan) and facts.scan.source == "import" and facts.scan.file == path
     facts = discover(Target(name="r", kind=TargetKind.RANGE, address="127.77.200.0/31"), import_xml=path)
     assert [host.address for host in facts.hosts] == ["127.77.200.1"]
-    with pytest.raises(CollectError, match="holds no results for 127.77.200.9"):
+    with pytest.raises(CollectError, match=re.escape("holds no results for 127.77.200.9")):
         discover(Target(name="x", kind=TargetKind.NETWORK, address="127.77.200.9"), import_xml=path)
     with pytest.raises(CollectError, match="cannot read the nmap XML"):
         discover(Target(name="x", kind=TargetKind.NETWORK, address="127.77.200.9"), import_xml=path + ".missing")
 
 
-def test_a_failed_scan_is_an_error_result_and_the_run_completes(tmp_path):
+def test_a_failed_scan_is_an_error_result_and_the_run_completes(tmp_path: Path) -> None:
     profile = tmp_path / "p.yaml"
     profile.write_text(f"name: t\nextends: baseline\nselect: ['services.*']\n"
                        f"collectors:\n  discovery: {{import_xml: {FIXTURES / 'exit-error.xml'}}}\n")
@@ -183,7 +187,7 @@ def test_a_failed_scan_is_an_error_result_and_the_run_completes(tmp_path):
     assert statuses["services.undeclared-service"][0] == "skipped"
 
 
-def test_auditor_run_on_a_range_with_inventory_and_roles(lab, tmp_path):
+def test_auditor_run_on_a_range_with_inventory_and_roles(lab: Lab, tmp_path: Path) -> None:
     need(("nmap", NMAP), ("redis-server", REDIS), ("rsync", RSYNC), ("nginx", NGINX))
     net = lab_subnet()
     data_redis, data_rsync = lab.redis(net + "1"), lab.rsync(net + "1")
@@ -197,7 +201,8 @@ def test_auditor_run_on_a_range_with_inventory_and_roles(lab, tmp_path):
         f"  - {{name: data01, address: {data_rsync.address}, role: data-server, ports: [{data_rsync.port}]}}\n"
         f"  - {{name: web01, address: {web.address}, role: web, ports: [{web.port}]}}\n")
     profile = tmp_path / "lab.yaml"
-    profile.write_text(f"name: lab\nextends: baseline\nselect: ['services.*']\ncollectors:\n  discovery: {{ports: {ports}}}\n")
+    profile.write_text("name: lab\nextends: baseline\nselect: ['services.*']\n"
+                       f"collectors:\n  discovery: {{ports: {ports}}}\n")
     out = tmp_path / "out"
     done = subprocess.run([sys.executable, "-m", "auditor", "run", "--inventory", str(inventory), "--profile",
                            str(profile), "--out", str(out)], capture_output=True, text=True, timeout=300,
@@ -221,6 +226,7 @@ def test_auditor_run_on_a_range_with_inventory_and_roles(lab, tmp_path):
     assert [host["address"] for host in scanned["hosts"]] == [stray.address]
     assert [host.address for host in facts_from_json(DiscoveryFacts, scanned).hosts] == [stray.address]
     prevention = (out / "prevention.html").read_text()
-    for text in ("services.unauthenticated-access", f"tcp/{data_rsync.port}/rsync:public", "services.directory-listing"):
+    for text in ("services.unauthenticated-access", f"tcp/{data_rsync.port}/rsync:public",
+                 "services.directory-listing"):
         assert text in prevention
     assert "services.unknown-host" in (out / "awareness.html").read_text()
