@@ -100,10 +100,6 @@ class DiscoveryFacts(Facts):
     hosts: tuple[DiscoveredHost, ...] = ()
     scan: NmapScan | ImportedScan = field(default_factory=NmapScan)
 
-    def host(self, address: str | None) -> DiscoveredHost | None:
-        """The host discovery reports under ``address``, if any."""
-        return next((host for host in self.hosts if host.address == address), None)
-
 
 # --- probes ------------------------------------------------------------------------------
 
