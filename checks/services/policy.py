@@ -104,7 +104,7 @@ def allowance(rules: Mapping[str, Any]) -> str:
     return ", ".join(items) or "nothing"
 
 
-# Read-only probes the services collector knows (checks/_probes.py); a policy may name them.
+# Read-only probes the services collector knows (PROBES in probes.py); a policy may name them.
 SERVICE_PROBES = ("docker", "elasticsearch", "etcd", "ftp", "jupyter", "memcached", "nfs", "redis", "rsync")
 _SEVERITIES = ("info", "low", "medium", "high", "critical")
 _MEASURE_ID = re.compile(r"^[A-Z]{3}-[0-9]+$")
