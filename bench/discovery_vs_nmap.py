@@ -26,6 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "lib"))
 from auditor.check import CollectEnv
 from auditor.checks.services.discovery import DiscoveryCollector
+from auditor.checks.services.facts import DiscoveredPort, ProbesFacts
 from auditor.checks.services.nmap import parse_nmap_xml
 from auditor.checks.services.policy import identify
 from auditor.checks.services.probes import ProbeCollector
@@ -58,7 +59,7 @@ def start_services(lab: Lab, net: str) -> list[tuple[str, int, str]]:
     return services
 
 
-def ours(net: str) -> tuple[float, float, set[tuple[str, int]], dict]:
+def ours(net: str) -> tuple[float, float, set[tuple[str, int]], ProbesFacts]:
     """Our discovery of the /29 (curated ports, version pass on unknown ports), then the probes."""
     target = Target(name="lab", kind=TargetKind.RANGE, address=net + "0/29")
     started = time.monotonic()
@@ -67,9 +68,9 @@ def ours(net: str) -> tuple[float, float, set[tuple[str, int]], dict]:
     scanned = time.monotonic() - started
     started = time.monotonic()
     probes = ProbeCollector().collect(CollectEnv(target=target, host=None, options=ProbeCollector.options, timeout=60,
-                                                 fact=lambda name: facts, policies={"services": POLICY}))
+                                                 fact=lambda kind: facts, policies={"services": POLICY}))
     probed = time.monotonic() - started
-    found = {(host["address"], port["port"]) for host in facts["hosts"] for port in host["ports"]}
+    found = {(host.address, port.port) for host in facts.hosts for port in host.ports}
     return scanned, probed, found, probes
 
 
@@ -79,8 +80,8 @@ def plain(net: str) -> tuple[float, set[tuple[str, int]]]:
     output = subprocess.run([NMAP or "nmap", "-n", "-sV", "--top-ports", "1000", "-oX", "-", net + "0/29"],
                             capture_output=True, check=True).stdout
     elapsed = time.monotonic() - started
-    hosts = parse_nmap_xml(output)["hosts"]
-    return elapsed, {(host["address"], port["port"]) for host in hosts for port in host["ports"]}
+    hosts = parse_nmap_xml(output).hosts
+    return elapsed, {(host.address, port.port) for host in hosts for port in host.ports}
 
 
 def main() -> int:
@@ -105,7 +106,7 @@ def main() -> int:
     plain_time = statistics.median(run[0] for run in runs_plain)
     found_ours, found_plain, probes = runs_ours[0][2], runs_plain[0][1], runs_ours[0][3]
     risky = {(address, port) for address, port, _ in services
-             if identify(POLICY, {"port": port, "service": "", "method": "table", "product": ""}).risky}
+             if identify(POLICY, DiscoveredPort(port, method="table")).risky}
     print(f"Loopback range {net}0/29: {len(services)} services, {len(risky)} of them risky by the catalogue")
     print(f"{'':36} {'time':>8}  {'services':>8}  {'risky':>6}")
     print(f"{'our discovery (curated ports)':36} {scan_time:7.2f}s  {len(found_ours & _all(services)):>3}/{len(services):<4}"
@@ -114,7 +115,7 @@ def main() -> int:
     print(f"{'nmap -sV --top-ports 1000':36} {plain_time:7.2f}s  {len(found_plain & _all(services)):>3}/{len(services):<4}"
           f"  {len(found_plain & risky):>2}/{len(risky)}")
     print(f"ratio: our discovery + probes take {(scan_time + probe_time) / plain_time:.0%} of the plain scan's time")
-    verdicts = {(r["address"], r["port"]): f"{r['probe']}: {r['status']}" for r in probes["results"]}
+    verdicts = {(r.address, r.port): f"{r.probe}: {r.status}" for r in probes.results}
     print(f"\n{'service':44} {'ours':>5} {'plain':>6}  probe")
     for address, port, what in services:
         mark = "*" if (address, port) in risky else " "

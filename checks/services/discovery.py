@@ -1,12 +1,8 @@
 """The ``discovery`` collector: open TCP ports and their services, found by nmap (or imported).
 
-Facts (other network collectors read them through ``auditor.checks.services.ports.candidate_ports``)::
-
-    {"hosts": [{"address", "ip", "hostnames", "status", "timed_out",
-                "ports": [{"port", "protocol": "tcp", "state": "open", "service", "tunnel": "" | "ssl",
-                           "product", "version", "extrainfo", "method", "conf"}]}],
-     "scan": {"source": "nmap" | "import", "commands" (nmap's command lines), "ports", "scan_type",
-              "elapsed", "errors", "messages", "timed_out", "excluded", "version_pass", ...}}
+Its facts are ``DiscoveryFacts`` (checks/services/facts.py): the hosts with their open ports,
+and how they were found (an ``NmapScan`` or an ``ImportedScan``). Other network collectors
+read them through ``auditor.checks.services.ports.candidate_ports``.
 
 A single-host target's one host carries the target's own address (a name stays a name) so
 collectors find it; ``ip`` is what nmap scanned. A range skips the addresses that the run
@@ -29,8 +25,17 @@ from pathlib import Path
 from typing import Any
 
 from auditor.check import CollectEnv, Collector
+from auditor.checks.services.facts import (
+    DiscoveredHost,
+    DiscoveredPort,
+    DiscoveryFacts,
+    ImportedScan,
+    NmapScan,
+    VersionPass,
+)
 from auditor.checks.services.nmap import (
     MAX_XML_BYTES,
+    NmapRun,
     NmapXmlError,
     ScanOutput,
     ScanRequest,
@@ -38,21 +43,23 @@ from auditor.checks.services.nmap import (
     port_spec,
     run_scan,
 )
+from auditor.checks.services.options import whole_number
 from auditor.checks.services.policy import services_policy
-from auditor.checks.services.ports import DISCOVERY_FACT
 from auditor.config.policies import port_numbers
 from auditor.config.yamlfile import MapReader
 from auditor.errors import CollectError, FactsUnavailable
 from auditor.facts import InventoryFacts
 from auditor.models import Target, TargetKind
 
+# What the version pass may tell us about a port that the first pass could not.
 _VERSION_FIELDS = ("service", "tunnel", "product", "version", "extrainfo", "method", "conf")
 
 
 class DiscoveryCollector(Collector):
     """Collects the ``discovery`` facts of a host or range target."""
 
-    name = DISCOVERY_FACT
+    name = DiscoveryFacts.name
+    produces = DiscoveryFacts
     needs_host = False
     options = {
         "enabled": True,
@@ -78,7 +85,7 @@ class DiscoveryCollector(Collector):
             values[key] = reader.string(key, values[key])
         for key in ("host_timeout", "max_scan_time"):
             values[key] = reader.number(key, values[key], minimum=1)
-        values["max_retries"] = int(reader.number("max_retries", values["max_retries"], minimum=0))
+        values["max_retries"] = whole_number(reader, "max_retries", 2, minimum=0)
         timing = reader.number("timing", values["timing"], minimum=0)
         if timing > 5 or timing != int(timing):
             reader.fail("timing", "must be 0-5 (nmap -T0 ... -T5)")
@@ -88,7 +95,7 @@ class DiscoveryCollector(Collector):
         values["ports"] = reader.convert("ports", port_numbers, [])
         return values
 
-    def collect(self, env: CollectEnv) -> dict[str, Any]:
+    def collect(self, env: CollectEnv) -> DiscoveryFacts:
         """Scan the target (or read the XML to import) and return its open ports."""
         options = env.options
         if not options["enabled"]:
@@ -138,7 +145,7 @@ def excluded(target: Target, inventory: Iterable[Target]) -> list[str]:
     return sorted(found, key=ipaddress.ip_address)
 
 
-def scan(target: Target, options: Mapping[str, Any], ports: list[int], inventory: Iterable[Target]) -> dict[str, Any]:
+def scan(target: Target, options: Mapping[str, Any], ports: list[int], inventory: Iterable[Target]) -> DiscoveryFacts:
     """The two-pass nmap scan of one target."""
     started = time.monotonic()
     syn, privileged_flag = scan_type(str(options["scan_type"]), os.geteuid() == 0)
@@ -154,90 +161,100 @@ def scan(target: Target, options: Mapping[str, Any], ports: list[int], inventory
         exclude=tuple(excluded(target, inventory)),
     )
     first = run_scan(request, str(options["binary"]), float(options["max_scan_time"]))
-    parsed = _parsed(first)
-    hosts = parsed["hosts"]
-    facts = _scan_facts("nmap", parsed, first)
-    facts.update(ports=request.ports, port_count=len(ports), scan_type="syn" if syn else "connect",
-                 excluded=list(request.exclude))
-    if not hosts and parsed["errors"]:
-        raise CollectError("; ".join(parsed["errors"]))
-    _version_pass(request, hosts, options, facts)
-    facts["elapsed"] = round(time.monotonic() - started, 3)
-    return {"hosts": _for_target(target, hosts, parsed["totals"], facts["messages"]), "scan": facts}
+    run = _parsed(first)
+    record = NmapScan(
+        nmap_version=run.version,
+        commands=(run.args,),
+        nmap_elapsed=run.finished.elapsed,
+        totals=run.totals,
+        errors=run.errors,
+        messages=(*first.errors, *first.warnings),
+        timed_out=_timed_out(run.hosts),
+        ports=request.ports,
+        port_count=len(ports),
+        scan_type="syn" if syn else "connect",
+        excluded=request.exclude,
+    )
+    if not run.hosts and run.errors:
+        raise CollectError("; ".join(run.errors))
+    hosts, record = _version_pass(request, run.hosts, options, record)
+    record = replace(record, elapsed=round(time.monotonic() - started, 3))
+    return DiscoveryFacts(hosts=_for_target(target, hosts, run.totals, record.messages), scan=record)
 
 
-def _parsed(output: ScanOutput) -> dict[str, Any]:
+def _parsed(output: ScanOutput) -> NmapRun:
     try:
         return parse_nmap_xml(output.xml)
     except NmapXmlError as exc:
         raise CollectError(f"nmap output unusable: {exc}") from None
 
 
-def _scan_facts(source: str, parsed: Mapping[str, Any], output: ScanOutput | None) -> dict[str, Any]:
-    return {
-        "source": source,
-        "nmap_version": parsed["version"],
-        "commands": [parsed["args"]],
-        "nmap_elapsed": parsed["finished"]["elapsed"],
-        "totals": parsed["totals"],
-        "errors": list(parsed["errors"]),
-        "messages": [*output.errors, *output.warnings] if output else [],
-        "timed_out": [host["address"] for host in parsed["hosts"] if host["timed_out"]],
-        "version_pass": None,
-    }
+def _timed_out(hosts: Iterable[DiscoveredHost]) -> tuple[str, ...]:
+    return tuple(host.address for host in hosts if host.timed_out)
 
 
-def _version_pass(request: ScanRequest, hosts: list[dict[str, Any]], options: Mapping[str, Any],
-                  facts: dict[str, Any]) -> None:
-    """``-sV --version-light`` on the open ports that need it; results merged into ``hosts``."""
+def _version_pass(request: ScanRequest, hosts: tuple[DiscoveredHost, ...], options: Mapping[str, Any],
+                  record: NmapScan) -> tuple[tuple[DiscoveredHost, ...], NmapScan]:
+    """``-sV --version-light`` on the open ports that need it: the hosts with its results, and the record."""
     mode = options["version_light"]
     wanted = {
-        host["address"]: {entry["port"] for entry in host["ports"] if mode == "all" or not entry["service"]}
+        host.address: {entry.port for entry in host.ports if mode == "all" or not entry.service}
         for host in hosts
-        if not host["timed_out"]
+        if not host.timed_out
     }
     wanted = {address: ports for address, ports in wanted.items() if ports}
     if mode == "off" or not wanted:
-        return
+        return hosts, record
     started = time.monotonic()
     second = replace(request, targets=tuple(wanted), ports=port_spec(set().union(*wanted.values())),
                      version_light=True, skip_ping=True, exclude=())
     try:
         output = run_scan(second, str(options["binary"]), float(options["max_scan_time"]))
-        parsed = _parsed(output)
+        run = _parsed(output)
     except CollectError as exc:
-        facts["errors"].append(f"version detection: {exc}")
-        return
-    facts["commands"].append(parsed["args"])
-    facts["messages"] += [*output.errors, *output.warnings]
-    facts["errors"] += [f"version detection: {error}" for error in parsed["errors"]]
-    by_address = {host["address"]: host for host in hosts}
-    for found in parsed["hosts"]:
-        if found["timed_out"]:
-            facts["timed_out"].append(f"{found['address']} (version detection)")
-            continue
-        detected = {entry["port"]: entry for entry in found["ports"]}
-        for entry in by_address.get(found["address"], {"ports": []})["ports"]:
-            if entry["port"] in wanted.get(found["address"], ()) and entry["port"] in detected:
-                entry.update({key: detected[entry["port"]][key] for key in _VERSION_FIELDS})
-    facts["version_pass"] = {"ports": sum(len(ports) for ports in wanted.values()),
-                             "elapsed": round(time.monotonic() - started, 3)}
+        return hosts, replace(record, errors=(*record.errors, f"version detection: {exc}"))
+    detected = {found.address: {entry.port: entry for entry in found.ports}
+                for found in run.hosts if not found.timed_out}
+    merged = tuple(_with_versions(host, wanted.get(host.address, set()), detected.get(host.address, {}))
+                   for host in hosts)
+    return merged, replace(
+        record,
+        commands=(*record.commands, run.args),
+        messages=(*record.messages, *output.errors, *output.warnings),
+        errors=(*record.errors, *(f"version detection: {error}" for error in run.errors)),
+        timed_out=(*record.timed_out, *(f"{address} (version detection)" for address in _timed_out(run.hosts))),
+        version_pass=VersionPass(ports=sum(len(ports) for ports in wanted.values()),
+                                 elapsed=round(time.monotonic() - started, 3)),
+    )
 
 
-def _for_target(target: Target, hosts: list[dict[str, Any]], totals: Mapping[str, int],
-                messages: list[str]) -> list[dict[str, Any]]:
+def _with_versions(host: DiscoveredHost, wanted: set[int], detected: Mapping[int, DiscoveredPort]) -> DiscoveredHost:
+    """``host`` with what the version pass found on the ``wanted`` ports it ``detected``."""
+    if not wanted or not detected:
+        return host
+    ports = tuple(
+        replace(entry, **{key: getattr(detected[entry.port], key) for key in _VERSION_FIELDS})
+        if entry.port in wanted and entry.port in detected else entry
+        for entry in host.ports
+    )
+    return replace(host, ports=ports)
+
+
+def _for_target(target: Target, hosts: Iterable[DiscoveredHost], totals: Mapping[str, int],
+                messages: Iterable[str]) -> tuple[DiscoveredHost, ...]:
     """Hosts as the target names them: a single host keeps the target's address, its IP in ``ip``."""
+    found = tuple(hosts)
     if target.kind is TargetKind.RANGE:
-        return [{**host, "ip": host["address"]} for host in hosts]
-    if hosts:
-        return [{**hosts[0], "ip": hosts[0]["address"], "address": target.address}]
+        return tuple(replace(host, ip=host.address) for host in found)
+    address = target.address or ""
+    if found:
+        return (replace(found[0], ip=found[0].address, address=address),)
     if totals.get("up", 0):  # scanned, but nothing open (--open leaves such hosts out)
-        return [{"address": target.address, "ip": "", "mac": "", "hostnames": [], "status": "up", "reason": "",
-                 "timed_out": False, "ports": []}]
+        return (DiscoveredHost(address=address, status="up"),)
     raise CollectError(f"nmap scanned nothing for {target.address}: {'; '.join(messages) or 'host not found'}")
 
 
-def imported(target: Target, path: str) -> dict[str, Any]:
+def imported(target: Target, path: str) -> DiscoveryFacts:
     """Discovery facts from an existing nmap XML file, limited to this target's hosts."""
     try:
         if Path(path).stat().st_size > MAX_XML_BYTES:
@@ -246,21 +263,28 @@ def imported(target: Target, path: str) -> dict[str, Any]:
     except OSError as exc:
         raise CollectError(f"{path}: cannot read the nmap XML: {exc.strerror or exc}") from None
     try:
-        parsed = parse_nmap_xml(data)
+        run = parse_nmap_xml(data)
     except NmapXmlError as exc:
         raise CollectError(f"{path}: {exc}") from None
-    hosts = [host for host in parsed["hosts"] if _belongs(target, host)]
-    facts = _scan_facts("import", parsed, None)
-    facts.update(file=str(path), timed_out=[host["address"] for host in hosts if host["timed_out"]])
+    hosts = tuple(host for host in run.hosts if _belongs(target, host))
     if target.kind is not TargetKind.RANGE and not hosts:
         raise CollectError(f"{path} holds no results for {target.address}")
-    return {"hosts": _for_target(target, hosts, parsed["totals"], []), "scan": facts}
+    record = ImportedScan(
+        nmap_version=run.version,
+        commands=(run.args,),
+        nmap_elapsed=run.finished.elapsed,
+        totals=run.totals,
+        errors=run.errors,
+        timed_out=_timed_out(hosts),
+        file=str(path),
+    )
+    return DiscoveryFacts(hosts=_for_target(target, hosts, run.totals, ()), scan=record)
 
 
-def _belongs(target: Target, host: Mapping[str, Any]) -> bool:
+def _belongs(target: Target, host: DiscoveredHost) -> bool:
     if target.kind is not TargetKind.RANGE:
-        return target.address in (host["address"], *host["hostnames"])
+        return target.address in (host.address, *host.hostnames)
     try:
-        return ipaddress.ip_address(host["address"]) in ipaddress.ip_network(str(target.address), strict=False)
+        return ipaddress.ip_address(host.address) in ipaddress.ip_network(str(target.address), strict=False)
     except ValueError:
         return False

@@ -19,10 +19,11 @@ import re
 import shlex
 import shutil
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from auditor.checks.services.facts import DiscoveredHost, DiscoveredPort
 from auditor.errors import CollectError
 from auditor.inventory.targets import valid_address
 
@@ -193,18 +194,41 @@ def _safe_root(data: bytes | str) -> ET.Element:
     if not text.strip():
         raise NmapXmlError("no XML output")
     try:
-        return ET.fromstring(text.encode("utf-8"))
+        # Safe without defusedxml: entity declarations (the XML attacks) were refused above.
+        return ET.fromstring(text.encode("utf-8"))  # noqa: S314
     except ET.ParseError as exc:
         raise _Malformed(f"malformed XML: {exc}") from None
 
 
-def parse_nmap_xml(data: bytes | str) -> dict[str, Any]:
-    """Hosts and open ports of an nmap XML run, plus how the run ended.
+@dataclass(frozen=True)
+class RunEnd:
+    """How nmap says the run ended (``<runstats><finished>``)."""
 
-    Returns ``{"hosts": [...], "args", "version", "finished": {"exit", "errormsg", "elapsed"},
-    "complete": bool, "errors": [...], "totals": {...}}``. XML cut short (nmap killed) is parsed as
-    far as it goes: ``complete`` is False and ``errors`` says so.
+    exit: str = ""  # "success" or "error"; "" when the XML ends before it
+    errormsg: str = ""
+    elapsed: float = 0.0
+
+
+@dataclass(frozen=True)
+class NmapRun:
+    """One nmap XML run: its hosts with open ports, and how it ended.
+
+    XML cut short (nmap killed) is read as far as it goes: ``complete`` is False and
+    ``errors`` says so.
     """
+
+    args: str
+    version: str
+    scan_type: str
+    hosts: tuple[DiscoveredHost, ...]
+    finished: RunEnd
+    totals: Mapping[str, int]  # hosts up/down/total ({} when the run statistics are missing)
+    complete: bool
+    errors: tuple[str, ...]
+
+
+def parse_nmap_xml(data: bytes | str) -> NmapRun:
+    """Hosts and open ports of an nmap XML run, plus how the run ended."""
     try:
         root = _safe_root(data)
         complete = True
@@ -221,20 +245,29 @@ def parse_nmap_xml(data: bytes | str) -> dict[str, Any]:
         errors.append("nmap output ends before its run statistics (nmap was stopped or crashed)")
     elif finished.get("exit") == "error":
         errors.append(f"nmap reported an error: {finished.get('errormsg') or 'no message'}")
-    return {
-        "args": root.get("args", ""),
-        "version": root.get("version", ""),
-        "scan_type": (root.find("scaninfo").get("type", "") if root.find("scaninfo") is not None else ""),
-        "hosts": [_host(element) for element in root.findall("host")],
-        "finished": {
-            "exit": finished.get("exit", "") if finished is not None else "",
-            "errormsg": finished.get("errormsg", "") if finished is not None else "",
-            "elapsed": float(finished.get("elapsed", 0) or 0) if finished is not None else 0.0,
-        },
-        "totals": {key: int(hosts_total.get(key, 0)) for key in ("up", "down", "total")} if hosts_total is not None else {},
-        "complete": complete,
-        "errors": errors,
-    }
+    scaninfo = root.find("scaninfo")
+    return NmapRun(
+        args=root.get("args", ""),
+        version=root.get("version", ""),
+        scan_type=scaninfo.get("type", "") if scaninfo is not None else "",
+        hosts=tuple(_host(element) for element in root.findall("host")),
+        finished=_run_end(finished),
+        totals=_totals(hosts_total),
+        complete=complete,
+        errors=tuple(errors),
+    )
+
+
+def _totals(hosts: ET.Element | None) -> dict[str, int]:
+    if hosts is None:
+        return {}
+    return {key: int(hosts.get(key, 0)) for key in ("up", "down", "total")}
+
+
+def _run_end(finished: ET.Element | None) -> RunEnd:
+    if finished is None:
+        return RunEnd()
+    return RunEnd(finished.get("exit", ""), finished.get("errormsg", ""), float(finished.get("elapsed", 0) or 0))
 
 
 def _salvage(data: bytes | str) -> ET.Element:
@@ -251,19 +284,19 @@ def _salvage(data: bytes | str) -> ET.Element:
         raise NmapXmlError(f"malformed XML that cannot be salvaged: {exc}") from None
 
 
-def _host(element: ET.Element) -> dict[str, Any]:
+def _host(element: ET.Element) -> DiscoveredHost:
     addresses = {item.get("addrtype", ""): item.get("addr", "") for item in element.findall("address")}
     status = element.find("status")
     address = addresses.get("ipv4") or addresses.get("ipv6") or next(iter(addresses.values()), "")
-    return {
-        "address": address,
-        "mac": addresses.get("mac", ""),
-        "hostnames": [name.get("name", "") for name in element.findall("hostnames/hostname")],
-        "status": status.get("state", "") if status is not None else "",
-        "reason": status.get("reason", "") if status is not None else "",
-        "timed_out": element.get("timedout") == "true",
-        "ports": [_port(port) for port in element.findall("ports/port") if _state(port) == "open"],
-    }
+    return DiscoveredHost(
+        address=address,
+        mac=addresses.get("mac", ""),
+        hostnames=tuple(name.get("name", "") for name in element.findall("hostnames/hostname")),
+        status=status.get("state", "") if status is not None else "",
+        reason=status.get("reason", "") if status is not None else "",
+        timed_out=element.get("timedout") == "true",
+        ports=tuple(_port(port) for port in element.findall("ports/port") if _state(port) == "open"),
+    )
 
 
 def _state(port: ET.Element) -> str:
@@ -271,20 +304,20 @@ def _state(port: ET.Element) -> str:
     return state.get("state", "") if state is not None else ""
 
 
-def _port(port: ET.Element) -> dict[str, Any]:
+def _port(port: ET.Element) -> DiscoveredPort:
     """One open port; ``service`` is empty when nmap knows no name for it."""
     service = port.find("service")
     attrs = service.attrib if service is not None else {}
     name = attrs.get("name", "")
-    return {
-        "port": int(port.get("portid", 0)),
-        "protocol": port.get("protocol", "tcp"),
-        "state": "open",
-        "service": "" if name == "unknown" else name,
-        "tunnel": attrs.get("tunnel", ""),
-        "product": attrs.get("product", ""),
-        "version": attrs.get("version", ""),
-        "extrainfo": attrs.get("extrainfo", ""),
-        "method": attrs.get("method", ""),
-        "conf": int(attrs.get("conf", 0) or 0),
-    }
+    return DiscoveredPort(
+        port=int(port.get("portid", 0)),
+        protocol=port.get("protocol", "tcp"),
+        state="open",
+        service="" if name == "unknown" else name,
+        tunnel=attrs.get("tunnel", ""),
+        product=attrs.get("product", ""),
+        version=attrs.get("version", ""),
+        extrainfo=attrs.get("extrainfo", ""),
+        method=attrs.get("method", ""),
+        conf=int(attrs.get("conf", 0) or 0),
+    )

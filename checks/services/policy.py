@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from auditor.checks.services.facts import DiscoveredPort
 from auditor.config import policies
 from auditor.config.policies import plain, port_numbers
 from auditor.config.yamlfile import MapReader
@@ -28,20 +29,19 @@ def services_policy(loaded: Mapping[str, Any]) -> Mapping[str, Any]:
     return loaded.get("services") or policies.load_policy("services", "default")
 
 
-def service_name(port: Mapping[str, Any]) -> str:
+def service_name(port: DiscoveredPort) -> str:
     """nmap's name for the port, ``https`` for HTTP inside TLS."""
-    name = str(port.get("service", ""))
-    return "https" if name == "http" and port.get("tunnel") == "ssl" else name
+    return "https" if port.service == "http" and port.tunnel == "ssl" else port.service
 
 
-def is_http(port: Mapping[str, Any]) -> bool:
+def is_http(port: DiscoveredPort) -> bool:
     """True when nmap saw (or expects) HTTP on the port."""
     return service_name(port) in HTTP_NAMES
 
 
-def is_tls(port: Mapping[str, Any]) -> bool:
+def is_tls(port: DiscoveredPort) -> bool:
     """True when the port is TLS-wrapped, as nmap saw it or as its port-table name says."""
-    return port.get("tunnel") == "ssl" or service_name(port) in TLS_NAMES
+    return port.tunnel == "ssl" or service_name(port) in TLS_NAMES
 
 
 @dataclass(frozen=True)
@@ -58,26 +58,26 @@ class Identity:
         return self.entry is not None
 
 
-def identify(policy: Mapping[str, Any], port: Mapping[str, Any]) -> Identity:
+def identify(policy: Mapping[str, Any], port: DiscoveredPort) -> Identity:
     """The catalogue service a port runs: by nmap's product, its probed name, then its port number.
 
     A port number decides only when nmap's name is a port-table guess or generic (``http``):
     a service nmap really recognised on an unusual port is never renamed by its number.
     """
     catalogue: Mapping[str, Mapping[str, Any]] = policy["services"]
-    product = str(port.get("product", "")).lower()
-    nmap_name = str(port.get("service", ""))
+    product = port.product.lower()
+    nmap_name = port.service
     if product:
         for name, entry in catalogue.items():
             if any(pattern in product for pattern in entry["products"]):
                 return Identity(name, entry, "product")
-    if port.get("method") == "probed" and nmap_name not in GENERIC_NAMES:
+    if port.method == "probed" and nmap_name not in GENERIC_NAMES:
         for name, entry in catalogue.items():
             if nmap_name in entry["names"]:
                 return Identity(name, entry, "service")
         return Identity(service_name(port), None, "nmap")
     for name, entry in catalogue.items():
-        if port["port"] in entry["ports"]:
+        if port.port in entry["ports"]:
             return Identity(name, entry, "port")
     for name, entry in catalogue.items():
         if nmap_name in entry["names"]:
@@ -93,9 +93,9 @@ def role_rules(policy: Mapping[str, Any], role: str | None) -> tuple[str, Mappin
     return DEFAULT_ROLE, roles[DEFAULT_ROLE]
 
 
-def allowed(rules: Mapping[str, Any], port: Mapping[str, Any], identity: Identity) -> bool:
+def allowed(rules: Mapping[str, Any], port: DiscoveredPort, identity: Identity) -> bool:
     """True when the role allows the port by number or the service by name."""
-    return port["port"] in rules["ports"] or identity.name in rules["services"]
+    return port.port in rules["ports"] or identity.name in rules["services"]
 
 
 def allowance(rules: Mapping[str, Any]) -> str:
@@ -104,7 +104,7 @@ def allowance(rules: Mapping[str, Any]) -> str:
     return ", ".join(items) or "nothing"
 
 
-# Read-only probes the services collector knows (checks/_probes.py); a policy may name them.
+# Read-only probes the services collector knows (PROBES in probes.py); a policy may name them.
 SERVICE_PROBES = ("docker", "elasticsearch", "etcd", "ftp", "jupyter", "memcached", "nfs", "redis", "rsync")
 _SEVERITIES = ("info", "low", "medium", "high", "critical")
 _MEASURE_ID = re.compile(r"^[A-Z]{3}-[0-9]+$")
@@ -114,7 +114,7 @@ def validate_services(root: MapReader) -> dict[str, Any]:
     """Ports to scan, a catalogue of risky services, and what each host role may expose."""
     root.reject_unknown({"policy", "version", "title", "description", "ports", "categories", "services", "roles"})
     root.string("policy")
-    policy = plain(root.data)
+    policy: dict[str, Any] = plain(root.data)
     policy["ports"] = root.convert("ports", port_numbers)
     categories = root.mapping("categories")
     for name in categories.data:

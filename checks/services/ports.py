@@ -6,15 +6,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from auditor.checks.services.facts import DiscoveredPort
+from auditor.checks.services.facts import DiscoveredPort, DiscoveryFacts
 from auditor.errors import CollectError
-from auditor.facts import decode
 
 if TYPE_CHECKING:
     from auditor.check import CollectEnv
 
-
-DISCOVERY_FACT = "discovery"
+# Read by auditor/store/diff.py, which finds the discovery facts in stored snapshots by this
+# name; new code names the class (``DiscoveryFacts.name``).
+DISCOVERY_FACT = DiscoveryFacts.name
 
 
 @dataclass(frozen=True)
@@ -50,13 +50,13 @@ def candidate_ports(env: CollectEnv, wants: Callable[[DiscoveredPort], bool]) ->
 def discovered_ports(env: CollectEnv, wants: Callable[[DiscoveredPort], bool]) -> list[int]:
     """Open ports discovery found on this target's address that ``wants`` accepts ([] without discovery)."""
     try:
-        discovery = env.fact(DISCOVERY_FACT)
+        discovery: DiscoveryFacts = env.fact(DiscoveryFacts)
     except CollectError:
         return []  # discovery disabled, nmap missing, or it failed: its own checks report why
     return [
-        entry["port"]
-        for host in discovery.get("hosts", [])
-        if host.get("address") == env.target.address
-        for entry in host.get("ports", [])
-        if wants(entry if isinstance(entry, DiscoveredPort) else decode(DiscoveredPort, entry))
+        entry.port
+        for host in discovery.hosts
+        if host.address == env.target.address
+        for entry in host.ports
+        if wants(entry)
     ]

@@ -11,24 +11,34 @@ from __future__ import annotations
 import ipaddress
 import socket
 import ssl
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Final
 
+from auditor.checks.services.facts import Evidence, ProbeStatus
 from auditor.net.connections import BoundedStream, Deadline, connect, unverified_tls_context
 
-# Outcomes, from worst to best for the target.
-OPEN = "open"  # the service did what it should only do for authenticated clients
-REACHABLE = "reachable"  # it answers without credentials, but that alone does not prove data access
-PROTECTED = "protected"  # it asked for credentials (or refused us)
-ABSENT = "absent"  # the port does not speak this protocol, or offers nothing to judge
-ERROR = "error"  # no verdict: timeout, garbage, connection failure
-NOT_ASSESSABLE = "not-assessable"  # a tool the probe needs is missing here
+# Outcomes (``ProbeStatus``), from worst to best for the target.
+OPEN: Final = "open"  # the service did what it should only do for authenticated clients
+REACHABLE: Final = "reachable"  # it answers without credentials, but that alone does not prove data access
+PROTECTED: Final = "protected"  # it asked for credentials (or refused us)
+ABSENT: Final = "absent"  # the port does not speak this protocol, or offers nothing to judge
+ERROR: Final = "error"  # no verdict: timeout, garbage, connection failure
+NOT_ASSESSABLE: Final = "not-assessable"  # a tool the probe needs is missing here
 
 
 class ProbeError(Exception):
     """The service answered in a way that supports no verdict (garbage, a wrong protocol)."""
+
+
+@dataclass(frozen=True)
+class ProbeTools:
+    """The local client tools a probe may run, and how far the rsync probe goes."""
+
+    rsync: str = "rsync"  # lists an open module's top level
+    showmount: str = "showmount"  # lists NFS exports (Debian package nfs-common)
+    max_modules: int = 20  # rsync modules asked about per daemon
 
 
 @dataclass(frozen=True)
@@ -40,16 +50,16 @@ class ProbeTarget:
     tls: bool
     deadline: Deadline
     timeout: float
-    tools: Mapping[str, Any] = field(default_factory=dict)
+    tools: ProbeTools = field(default_factory=ProbeTools)
 
 
 @dataclass(frozen=True)
 class Outcome:
     """What a probe proved: a status, a reason for anything but ``open``, and small evidence."""
 
-    status: str
+    status: ProbeStatus
     reason: str = ""
-    evidence: Mapping[str, Any] = field(default_factory=dict)
+    evidence: Evidence = field(default_factory=dict)
 
 
 def printable(data: bytes | str, limit: int = 120) -> str:
@@ -57,8 +67,6 @@ def printable(data: bytes | str, limit: int = 120) -> str:
     text = data.decode("utf-8", errors="replace") if isinstance(data, bytes) else data
     cleaned = "".join(char if char.isprintable() else " " for char in text).strip()
     return cleaned[:limit] + ("..." if len(cleaned) > limit else "")
-
-
 
 
 def _is_ip(address: str) -> bool:
@@ -76,7 +84,8 @@ def open_stream(target: ProbeTarget, tls: bool | None = None) -> Iterator[Bounde
     try:
         if target.tls if tls is None else tls:
             sock.settimeout(target.deadline.remaining())
-            sock = unverified_tls_context().wrap_socket(sock, server_hostname=None if _is_ip(target.address) else target.address)
+            name = None if _is_ip(target.address) else target.address
+            sock = unverified_tls_context().wrap_socket(sock, server_hostname=name)
         yield BoundedStream(sock, target.deadline)
     finally:
         sock.close()

@@ -17,15 +17,16 @@ from typing import Any
 
 from auditor.check import CollectEnv, Collector
 from auditor.checks.services import probes_http, probes_tcp
+from auditor.checks.services.facts import DiscoveredPort, DiscoveryFacts, ProbeResult, ProbesFacts
+from auditor.checks.services.options import positive_number, whole_number
 from auditor.checks.services.policy import identify, is_http, is_tls, services_policy
-from auditor.checks.services.ports import DISCOVERY_FACT
-from auditor.checks.services.probe_base import ERROR, Outcome, ProbeError, ProbeTarget, failure_reason
+from auditor.checks.services.probe_base import ERROR, Outcome, ProbeError, ProbeTarget, ProbeTools, failure_reason
+from auditor.config.yamlfile import MapReader
 from auditor.errors import FactsUnavailable
 from auditor.net.connections import Deadline
 
 log = logging.getLogger(__name__)
 
-PROBES_FACT = "probes"
 LISTING_PROBE = "http-listing"
 PROBES: dict[str, Callable[[ProbeTarget], Outcome]] = {
     "docker": probes_http.probe_docker,
@@ -50,15 +51,15 @@ class Job:
     probe: str
     address: str  # as discovery reports it (the target's name for single-host targets)
     connect_to: str  # the IP nmap scanned, when known
-    port: Mapping[str, Any]
+    port: DiscoveredPort
 
 
-def plan(discovery: Mapping[str, Any], policy: Mapping[str, Any]) -> list[Job]:
+def plan(discovery: DiscoveryFacts, policy: Mapping[str, Any]) -> list[Job]:
     """Every probe that fits an open port: the catalogue's probe, and the listing probe on HTTP."""
     jobs: list[Job] = []
-    for host in discovery.get("hosts", []):
+    for host in discovery.hosts:
         seen: set[str] = set()
-        for port in host.get("ports", []):
+        for port in host.ports:
             names = []
             entry = identify(policy, port).entry
             if entry is not None and entry["probe"]:
@@ -69,37 +70,38 @@ def plan(discovery: Mapping[str, Any], policy: Mapping[str, Any]) -> list[Job]:
                 if name in _ONCE_PER_HOST and name in seen:
                     continue
                 seen.add(name)
-                jobs.append(Job(name, host["address"], host.get("ip") or host["address"], port))
+                jobs.append(Job(name, host.address, host.ip or host.address, port))
     return jobs
 
 
-def run_probe(job: Job, timeout: float, tools: Mapping[str, Any]) -> dict[str, Any]:
+def run_probe(job: Job, timeout: float, tools: ProbeTools) -> ProbeResult:
     """Run one probe; every failure becomes an ``error`` outcome with its reason."""
     started = time.monotonic()
-    target = ProbeTarget(job.connect_to, job.port["port"], is_tls(job.port), Deadline(timeout), timeout, tools)
+    target = ProbeTarget(job.connect_to, job.port.port, is_tls(job.port), Deadline(timeout), timeout, tools)
     try:
         outcome = PROBES[job.probe](target)
     except (ProbeError, OSError, ValueError) as exc:
         outcome = Outcome(ERROR, failure_reason(exc, timeout))
     except Exception as exc:  # a probe bug must cost one result, not the others
-        log.exception("probe %s crashed on %s:%s", job.probe, job.connect_to, job.port["port"])
+        log.exception("probe %s crashed on %s:%s", job.probe, job.connect_to, job.port.port)
         outcome = Outcome(ERROR, f"probe crashed: {type(exc).__name__}: {exc}")
-    return {
-        "probe": job.probe,
-        "address": job.address,
-        "port": job.port["port"],
-        "service": job.port.get("service", ""),
-        "status": outcome.status,
-        "reason": outcome.reason,
-        "evidence": dict(outcome.evidence),
-        "elapsed": round(time.monotonic() - started, 3),
-    }
+    return ProbeResult(
+        probe=job.probe,
+        address=job.address,
+        port=job.port.port,
+        service=job.port.service,
+        status=outcome.status,
+        reason=outcome.reason,
+        evidence=outcome.evidence,
+        elapsed=round(time.monotonic() - started, 3),
+    )
 
 
 class ProbeCollector(Collector):
-    """Collects the ``probes`` facts: ``{"results": [{probe, address, port, status, reason, evidence}]}``."""
+    """Collects the ``probes`` facts: one ``ProbeResult`` per probe run on a discovered port."""
 
-    name = PROBES_FACT
+    name = ProbesFacts.name
+    produces = ProbesFacts
     needs_host = False
     options = {
         "enabled": True,
@@ -110,19 +112,32 @@ class ProbeCollector(Collector):
         "showmount": "showmount",  # lists NFS exports (Debian package nfs-common)
     }
 
-    def collect(self, env: CollectEnv) -> dict[str, Any]:
+    def parse_options(self, reader: MapReader) -> dict[str, Any]:
+        """Typed options: a positive timeout, at least one worker and one rsync module."""
+        reader.reject_unknown(frozenset(self.options))
+        return {
+            "enabled": reader.boolean("enabled", True),
+            "timeout": positive_number(reader, "timeout", 5.0),
+            "workers": whole_number(reader, "workers", 4, minimum=1),
+            "max_modules": whole_number(reader, "max_modules", 20, minimum=1),
+            "rsync": reader.string("rsync", "rsync"),
+            "showmount": reader.string("showmount", "showmount"),
+        }
+
+    def collect(self, env: CollectEnv) -> ProbesFacts:
         """Probe every planned port; a failed probe is an ``error`` result, never a failed collection."""
         if not env.options["enabled"]:
             raise FactsUnavailable("service probes are disabled (collectors.probes.enabled: false)")
-        discovery = env.fact(DISCOVERY_FACT)
+        discovery: DiscoveryFacts = env.fact(DiscoveryFacts)
         jobs = plan(discovery, services_policy(env.policies))
-        tools = {key: env.options[key] for key in ("rsync", "showmount", "max_modules")}
+        tools = ProbeTools(rsync=str(env.options["rsync"]), showmount=str(env.options["showmount"]),
+                           max_modules=int(env.options["max_modules"]))
         timeout = float(env.options["timeout"])
 
-        def guarded(job: Job) -> dict[str, Any]:
+        def guarded(job: Job) -> ProbeResult:
             with env.limiter.slot(job.connect_to):
                 return run_probe(job, timeout, tools)
 
         with ThreadPoolExecutor(max_workers=max(1, int(env.options["workers"])), thread_name_prefix="probe") as pool:
-            results = list(pool.map(guarded, jobs))
-        return {"results": results}
+            results = tuple(pool.map(guarded, jobs))
+        return ProbesFacts(results=results)

@@ -15,6 +15,7 @@ import ssl
 from dataclasses import dataclass
 from typing import Any
 
+from auditor.checks.services.facts import ProbeStatus
 from auditor.checks.services.probe_base import (
     ABSENT,
     OPEN,
@@ -119,7 +120,7 @@ def probe_jupyter(target: ProbeTarget) -> Outcome:
     return Outcome(ABSENT, f"no Jupyter API here (HTTP {reply.status})")
 
 
-def _json_api(target: ProbeTarget, path: str, keys: tuple[str, ...], service: str, verdict: str) -> Outcome:
+def _json_api(target: ProbeTarget, path: str, keys: tuple[str, ...], service: str, verdict: ProbeStatus) -> Outcome:
     """GET ``path``: a JSON object with ``keys[0]`` proves the service answered without credentials."""
     try:
         reply = http_get(target, path)

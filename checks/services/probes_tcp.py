@@ -12,10 +12,20 @@ What each sends (and nothing else):
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
-from typing import Any
 
+from auditor.checks.services.facts import (
+    AnyRsyncModule,
+    ListedModule,
+    NfsEvidence,
+    NfsExport,
+    NotedModule,
+    RsyncEvidence,
+    RsyncModule,
+    UnlistedModule,
+)
 from auditor.checks.services.probe_base import (
     NOT_ASSESSABLE,
     OPEN,
@@ -49,7 +59,8 @@ def probe_redis(target: ProbeTarget) -> Outcome:
             raise ProbeError(f"not a Redis reply to PING: '{printable(reply, 60)}'")
         send(stream, b"*2\r\n$4\r\nINFO\r\n$6\r\nserver\r\n")
         info = _redis_bulk(stream)
-    evidence = {"reply": "+PONG", **{key: info[key] for key in ("redis_version", "redis_mode", "os") if key in info}}
+    shown = ("redis_version", "redis_mode", "os")
+    evidence: dict[str, str] = {"reply": "+PONG", **{key: info[key] for key in shown if key in info}}
     return Outcome(OPEN, "", evidence)
 
 
@@ -80,7 +91,8 @@ def probe_memcached(target: ProbeTarget) -> Outcome:
                 break
             key, _, value = line.removeprefix(b"STAT ").decode(errors="replace").partition(" ")
             stats[key] = value
-    return Outcome(OPEN, "", {key: printable(stats[key], 40) for key in ("version", "curr_items", "uptime") if key in stats})
+    shown = ("version", "curr_items", "uptime")
+    return Outcome(OPEN, "", {key: printable(stats[key], 40) for key in shown if key in stats})
 
 
 def _ftp_reply(stream: BoundedStream) -> tuple[int, str]:
@@ -109,10 +121,8 @@ def probe_ftp(target: ProbeTarget) -> Outcome:
         if code == 331:
             send(stream, b"PASS anonymous@\r\n")
             code, reply = _ftp_reply(stream)
-        try:
+        with contextlib.suppress(OSError):  # the verdict is already known
             send(stream, b"QUIT\r\n")
-        except OSError:
-            pass  # the verdict is already known
     evidence = {"banner": banner, "reply": reply}
     if code == 230:
         return Outcome(OPEN, "", evidence)
@@ -141,44 +151,47 @@ def probe_rsync(target: ProbeTarget) -> Outcome:
     """List the daemon's modules and ask each one whether it needs a password."""
     lines = _rsync_exchange(target, b"#list")
     if lines[-1].startswith(b"@ERROR"):
-        return Outcome(PROTECTED, f"module list refused: {printable(lines[-1])}", {"modules": []})
+        return Outcome(PROTECTED, f"module list refused: {printable(lines[-1])}", RsyncEvidence(modules=()))
     modules = []
-    for line in lines[:-1][: int(target.tools.get("max_modules", 20))]:
+    for line in lines[:-1][: target.tools.max_modules]:
         name, _, comment = line.decode("utf-8", errors="replace").partition("\t")
         modules.append(_rsync_module(target, name.strip(), comment))
-    evidence = {"modules": modules}
-    if any(module["access"] == OPEN for module in modules):
+    evidence = RsyncEvidence(modules=tuple(modules))
+    if any(module.access == OPEN for module in modules):
         return Outcome(OPEN, "", evidence)
-    return Outcome(PROTECTED, "no module is readable without a password" if modules else "no module is listed", evidence)
+    reason = "no module is readable without a password" if modules else "no module is listed"
+    return Outcome(PROTECTED, reason, evidence)
 
 
-def _rsync_module(target: ProbeTarget, name: str, comment: str) -> dict[str, Any]:
-    module: dict[str, Any] = {"name": printable(name, 64), "comment": printable(comment, 80)}
+def _rsync_module(target: ProbeTarget, name: str, comment: str) -> AnyRsyncModule:
+    shown_name, shown_comment = printable(name, 64), printable(comment, 80)
     if not _RSYNC_MODULE.match(name):
-        return {**module, "access": "unknown", "note": "module name not probed (unusual characters)"}
+        return NotedModule(shown_name, shown_comment, "unknown", "module name not probed (unusual characters)")
     reply = _rsync_exchange(target, name.encode())[-1]
     if reply.startswith(b"@RSYNCD: OK"):
-        return {**module, "access": OPEN, **_rsync_listing(target, name)}
+        return _rsync_listing(target, name, RsyncModule(shown_name, shown_comment, OPEN))
     if reply.startswith(b"@RSYNCD: AUTHREQD"):
-        return {**module, "access": PROTECTED}
-    return {**module, "access": "refused", "note": printable(reply, 80)}
+        return RsyncModule(shown_name, shown_comment, PROTECTED)
+    return NotedModule(shown_name, shown_comment, "refused", printable(reply, 80))
 
 
-def _rsync_listing(target: ProbeTarget, module: str) -> dict[str, Any]:
-    """Top-level entries of an open module, through the rsync client (never recursive)."""
-    binary = shutil.which(str(target.tools.get("rsync", "rsync")))
+def _rsync_listing(target: ProbeTarget, module: str, found: RsyncModule) -> ListedModule | UnlistedModule:
+    """``found`` (an open module) with its top-level entries, through the rsync client (never recursive)."""
+    binary = shutil.which(target.tools.rsync)
     if binary is None:
-        return {"files": None, "note": "rsync client not installed here: file listing not tried"}
+        return UnlistedModule(found.name, found.comment, found.access, None,
+                              "rsync client not installed here: file listing not tried")
     host = f"[{target.address}]" if ":" in target.address else target.address
     seconds = max(1, int(target.deadline.remaining()))
     argv = [binary, "--list-only", "--no-motd", f"--contimeout={seconds}", f"--timeout={seconds}",
             f"rsync://{host}:{target.port}/{module}/"]
     output, ok, error = _run_tool(argv, target.deadline.remaining())
     if not ok:
-        return {"files": None, "note": f"listing failed: {error}"}
+        return UnlistedModule(found.name, found.comment, found.access, None, f"listing failed: {error}")
     names = [line.split(maxsplit=4)[-1] for line in output.splitlines() if len(line.split(maxsplit=4)) == 5]
     names = [name for name in names if name != "."]
-    return {"files": len(names), "sample": [printable(name, 60) for name in names[:3]]}
+    return ListedModule(found.name, found.comment, found.access, len(names),
+                        tuple(printable(name, 60) for name in names[:3]))
 
 
 def _run_tool(argv: list[str], timeout: float) -> tuple[str, bool, str]:
@@ -194,13 +207,14 @@ def _run_tool(argv: list[str], timeout: float) -> tuple[str, bool, str]:
     if output.timed_out:
         return text, False, f"no answer within {timeout:.0f} s"
     if complete and output.returncode != 0:
-        return text, False, printable(output.stderr.strip().splitlines()[0] if output.stderr.strip() else f"exit status {output.returncode}")
+        stderr = output.stderr.strip()
+        return text, False, printable(stderr.splitlines()[0] if stderr else f"exit status {output.returncode}")
     return text, True, ""
 
 
 def probe_nfs(target: ProbeTarget) -> Outcome:
     """Export list through ``showmount --exports``: exports to everyone are open to any client."""
-    binary = shutil.which(str(target.tools.get("showmount", "showmount")))
+    binary = shutil.which(target.tools.showmount)
     if binary is None:
         return Outcome(NOT_ASSESSABLE, "showmount not installed here (Debian package nfs-common)")
     output, ok, error = _run_tool([binary, "--exports", "--no-headers", target.address], target.deadline.remaining())
@@ -212,8 +226,9 @@ def probe_nfs(target: ProbeTarget) -> Outcome:
     for line in output.splitlines()[:_MAX_LINES]:
         path, _, clients = line.strip().rpartition(" ")
         if path:
-            exports.append({"path": printable(path.strip(), 120), "clients": [printable(c, 60) for c in clients.split(",") if c]})
-    evidence = {"exports": exports}
-    if any(WORLD_CLIENTS.intersection(export["clients"]) for export in exports):
+            shown = tuple(printable(client, 60) for client in clients.split(",") if client)
+            exports.append(NfsExport(printable(path.strip(), 120), shown))
+    evidence = NfsEvidence(exports=tuple(exports))
+    if any(WORLD_CLIENTS.intersection(export.clients) for export in exports):
         return Outcome(OPEN, "", evidence)
     return Outcome(PROTECTED, "no export is offered to every client", evidence)

@@ -73,28 +73,3 @@ def test_host_limiter_bounds_concurrency_per_address():
     for thread in threads:
         thread.join()
     assert peak == {"a": 2, "b": 2}
-
-
-def test_candidate_ports_combine_target_defaults_and_discovery():
-    from auditor.check import CollectEnv
-    from auditor.checks.services.ports import PortCandidate, candidate_ports
-    from auditor.errors import CollectError
-    from auditor.models import Target, TargetKind
-
-    target = Target(name="h", kind=TargetKind.NETWORK, address="127.0.0.1", ports=(2222, 22))
-    discovery = {"hosts": [
-        {"address": "127.0.0.1", "ports": [{"port": 2200, "service": "ssh"}, {"port": 80, "service": "http"}]},
-        {"address": "127.0.0.2", "ports": [{"port": 2201, "service": "ssh"}]},
-    ]}
-    wants_ssh = lambda entry: entry.service == "ssh"  # noqa: E731
-    env = CollectEnv(target=target, host=None, options={"ports": [22, 830]}, timeout=5, fact=lambda name: discovery)
-    assert candidate_ports(env, wants_ssh) == [
-        PortCandidate(22, "target"), PortCandidate(830, "default"),
-        PortCandidate(2200, "discovered"), PortCandidate(2222, "target")]
-
-    def no_discovery(name):
-        raise CollectError("nmap not installed")
-
-    env = CollectEnv(target=target, host=None, options={"ports": [22]}, timeout=5, fact=no_discovery)
-    assert [c.port for c in candidate_ports(env, wants_ssh)] == [22, 2222]
-    assert [c.expected for c in candidate_ports(env, wants_ssh)] == [True, True]

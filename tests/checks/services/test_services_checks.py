@@ -1,17 +1,34 @@
 """Service checks judged from recorded discovery and probe facts (no network)."""
 
+from collections.abc import Iterable, Sequence
 
 import pytest
 
 import testkit
-from auditor.check import CheckContext, CheckSkipped, FactSet
+from auditor.check import CheckContext, CheckSkipped
 from auditor.checks.services.discovery import _for_target
+from auditor.checks.services.facts import (
+    DiscoveredHost,
+    DiscoveredPort,
+    DiscoveryFacts,
+    Evidence,
+    ListedModule,
+    NfsEvidence,
+    NfsExport,
+    NmapScan,
+    ProbeResult,
+    ProbesFacts,
+    ProbeStatus,
+    RsyncEvidence,
+    RsyncModule,
+)
 from auditor.checks.services.nmap import parse_nmap_xml
 from auditor.config.profile import load_profile
 from auditor.errors import NotAssessable
-from auditor.facts import InventoryFacts, decode
-from auditor.models import Severity, Target, TargetKind
+from auditor.facts import Facts, InventoryFacts
+from auditor.models import Finding, Severity, Target, TargetKind
 from auditor.registry import default_registry
+from testkit import fact_set
 
 REGISTRY = default_registry()
 BASELINE = load_profile("baseline", REGISTRY)
@@ -19,41 +36,48 @@ FIXTURES = testkit.FIXTURES / "nmap"
 LAB = Target(name="lab", kind=TargetKind.RANGE, address="127.77.200.0/29", role="workstation")
 DATA = Target(name="data01", kind=TargetKind.NETWORK, address="127.77.200.1", role="data-server", ports=(873,))
 WEB = Target(name="web01", kind=TargetKind.NETWORK, address="web01.example.org", role="web", ports=(80, 443))
+Host = tuple[str, Sequence[DiscoveredPort]] | tuple[str, Sequence[DiscoveredPort], tuple[str, ...]]
 
 
-def tcp(number, service="", method="table", product="", tunnel=""):
-    return {"port": number, "protocol": "tcp", "state": "open", "service": service, "tunnel": tunnel,
-            "product": product, "version": "", "extrainfo": "", "method": method, "conf": 3}
+def tcp(number: int, service: str = "", method: str = "table", product: str = "", tunnel: str = "") -> DiscoveredPort:
+    return DiscoveredPort(number, service=service, tunnel=tunnel, product=product, method=method, conf=3)
 
 
-def discovery(*hosts, errors=(), timed_out=()):
-    return {"hosts": [{"address": address, "ip": address, "hostnames": [], "status": "up", "timed_out": False,
-                       "ports": list(ports)} for address, ports in hosts],
-            "scan": {"source": "nmap", "errors": list(errors), "timed_out": list(timed_out)}}
+def discovery(*hosts: Host, errors: Iterable[str] = (), timed_out: Iterable[str] = ()) -> DiscoveryFacts:
+    """Discovery facts of ``(address, ports)`` or ``(address, ports, hostnames)`` hosts."""
+    return DiscoveryFacts(
+        hosts=tuple(DiscoveredHost(host[0], ip=host[0], status="up", ports=tuple(host[1]),
+                                   hostnames=host[2] if len(host) == 3 else ()) for host in hosts),
+        scan=NmapScan(errors=tuple(errors), timed_out=tuple(timed_out)),
+    )
 
 
-def probe(probe_name, address, number, status, evidence=None, reason=""):
-    return {"probe": probe_name, "address": address, "port": number, "service": "", "status": status,
-            "reason": reason, "evidence": evidence or {}, "elapsed": 0.01}
+def probe(probe_name: str, address: str, number: int, status: ProbeStatus, evidence: Evidence | None = None,
+          reason: str = "") -> ProbeResult:
+    return ProbeResult(probe_name, address, number, "", status, reason, evidence or {}, 0.01)
 
 
-def judge(check_id, target, facts, inventory=()):
+def probes(*results: ProbeResult) -> ProbesFacts:
+    return ProbesFacts(results=results)
+
+
+def judge(check_id: str, target: Target, *facts: Facts,
+          inventory: Iterable[Target] = ()) -> tuple[list[Finding], CheckContext]:
     check = REGISTRY.checks[check_id]
-    ctx = CheckContext(check=check, target=target, options=BASELINE.options[check_id],
+    ctx = CheckContext(check=check(), target=target, options=BASELINE.options[check_id],
                        severity=BASELINE.severity[check_id],
                        policies={kind: BASELINE.policies[kind] for kind in check.policies})
-    targets = InventoryFacts(tuple(decode(Target, entry) for entry in inventory))
-    return check().judge(FactSet({"inventory": targets, "probes": {"results": []}, **facts}), ctx), ctx
+    given = fact_set(ProbesFacts(), InventoryFacts(tuple(inventory)), *facts)
+    return check().judge(given, ctx), ctx
 
 
-def by_resource(findings):
+def by_resource(findings: Iterable[Finding]) -> dict[str, Finding]:
     return {finding.resource: finding for finding in findings}
 
 
-def test_recorded_scan_judged_on_a_range_with_addressed_resources():
+def test_recorded_scan_judged_on_a_range_with_addressed_resources() -> None:
     scan = parse_nmap_xml((FIXTURES / "discovery.xml").read_bytes())
-    facts = {"discovery": {"hosts": _for_target(LAB, scan["hosts"], scan["totals"], []),
-                           "scan": {"source": "nmap", "errors": [], "timed_out": []}}}
+    facts = DiscoveryFacts(hosts=_for_target(LAB, scan.hosts, scan.totals, ()), scan=NmapScan())
     findings, ctx = judge("services.risky-service", LAB, facts)
     risky = by_resource(findings)
     assert set(risky) == {"127.77.200.1:tcp/873", "127.77.200.1:tcp/6379"}
@@ -68,54 +92,52 @@ def test_recorded_scan_judged_on_a_range_with_addressed_resources():
     assert ctx.details["scan"] == "nmap: 2 host(s), 5 open port(s)" and ctx.problems == []
 
 
-def test_a_host_target_uses_port_only_resources_and_its_role():
-    facts = {"discovery": discovery(("127.77.200.1", [tcp(22, "ssh"), tcp(873, "rsync"), tcp(6379, "redis")]))}
+def test_a_host_target_uses_port_only_resources_and_its_role() -> None:
+    facts = discovery(("127.77.200.1", [tcp(22, "ssh"), tcp(873, "rsync"), tcp(6379, "redis")]))
     findings, ctx = judge("services.risky-service", DATA, facts)
     assert [finding.resource for finding in findings] == ["tcp/6379"]  # rsync is allowed for a data server
     assert ctx.details["role"] == "data-server"
     assert judge("services.unexpected-service", DATA, facts)[0] == []  # ssh is allowed
 
 
-def test_an_unknown_role_is_judged_as_default_and_says_so():
+def test_an_unknown_role_is_judged_as_default_and_says_so() -> None:
     odd = Target(name="odd", kind=TargetKind.NETWORK, address="127.0.0.9", role="gpu-box")
-    facts = {"discovery": discovery(("127.0.0.9", [tcp(22, "ssh"), tcp(80, "http")]))}
+    facts = discovery(("127.0.0.9", [tcp(22, "ssh"), tcp(80, "http")]))
     findings, ctx = judge("services.unexpected-service", odd, facts)
     assert [finding.resource for finding in findings] == ["tcp/80"]
     assert ctx.details["role"] == "default (role 'gpu-box' is not in the policy)"
 
 
-def test_catalogue_severity_and_measures_are_used():
-    facts = {"discovery": discovery(("127.0.0.9", [tcp(2375, "docker"), tcp(23, "telnet")]))}
+def test_catalogue_severity_and_measures_are_used() -> None:
+    facts = discovery(("127.0.0.9", [tcp(2375, "docker"), tcp(23, "telnet")]))
     findings = by_resource(judge("services.risky-service", Target("h", TargetKind.NETWORK, "127.0.0.9"), facts)[0])
     assert findings["tcp/2375"].severity is Severity.CRITICAL
     assert findings["tcp/23"].measures == ("PRV-7", "PRV-4")
 
 
-def test_clear_text_whatever_the_role_but_not_inside_tls():
-    facts = {"discovery": discovery(("127.77.200.1", [tcp(873, "rsync"), tcp(21, "ftp"),
-                                                      tcp(990, "ftp", "probed", "vsftpd", tunnel="ssl")]))}
+def test_clear_text_whatever_the_role_but_not_inside_tls() -> None:
+    facts = discovery(("127.77.200.1", [tcp(873, "rsync"), tcp(21, "ftp"),
+                                                      tcp(990, "ftp", "probed", "vsftpd", tunnel="ssl")]))
     findings = judge("services.clear-text", DATA, facts)[0]
     assert sorted(finding.resource for finding in findings) == ["tcp/21", "tcp/873"]
 
 
-def test_unauthenticated_access_from_probe_results():
+def test_unauthenticated_access_from_probe_results() -> None:
     address = "127.77.200.1"
-    facts = {
-        "discovery": discovery((address, [tcp(6379, "redis"), tcp(873, "rsync"), tcp(2375, "docker"),
-                                          tcp(2379, "etcd-client"), tcp(2049, "nfs"), tcp(6380, "redis")])),
-        "probes": {"results": [
-            probe("redis", address, 6379, "open", {"reply": "+PONG", "redis_version": "7.0.15"}),
-            probe("redis", address, 6380, "protected", {"reply": "-NOAUTH Authentication required."}),
-            probe("docker", address, 2375, "open", {"path": "/version", "ApiVersion": "1.43"}),
-            probe("etcd", address, 2379, "reachable", {"path": "/version", "etcdserver": "3.5.9"}),
-            probe("rsync", address, 873, "open", {"modules": [
-                {"name": "public", "comment": "Public data", "access": "open", "files": 2, "sample": ["a.csv"]},
-                {"name": "private", "comment": "", "access": "protected"}]}),
-            probe("nfs", address, 2049, "open", {"exports": [{"path": "/srv/data", "clients": ["*"]},
-                                                             {"path": "/srv/lab", "clients": ["10.0.0.0/24"]}]}),
-        ]},
-    }
-    findings, ctx = judge("services.unauthenticated-access", DATA, facts)
+    scanned = discovery((address, [tcp(6379, "redis"), tcp(873, "rsync"), tcp(2375, "docker"),
+                                   tcp(2379, "etcd-client"), tcp(2049, "nfs"), tcp(6380, "redis")]))
+    results = probes(
+        probe("redis", address, 6379, "open", {"reply": "+PONG", "redis_version": "7.0.15"}),
+        probe("redis", address, 6380, "protected", {"reply": "-NOAUTH Authentication required."}),
+        probe("docker", address, 2375, "open", {"path": "/version", "ApiVersion": "1.43"}),
+        probe("etcd", address, 2379, "reachable", {"path": "/version", "etcdserver": "3.5.9"}),
+        probe("rsync", address, 873, "open", RsyncEvidence(modules=(
+            ListedModule("public", "Public data", "open", files=2, sample=("a.csv",)),
+            RsyncModule("private", "", "protected")))),
+        probe("nfs", address, 2049, "open", NfsEvidence(exports=(NfsExport("/srv/data", ("*",)),
+                                                                 NfsExport("/srv/lab", ("10.0.0.0/24",))))),
+    )
+    findings, ctx = judge("services.unauthenticated-access", DATA, scanned, results)
     found = by_resource(findings)
     assert set(found) == {"tcp/6379", "tcp/2375", "tcp/2379", "tcp/873/rsync:public", "tcp/2049/nfs:/srv/data"}
     assert found["tcp/2375"].severity is Severity.CRITICAL
@@ -127,69 +149,68 @@ def test_unauthenticated_access_from_probe_results():
     assert ctx.problems == [] and ctx.details["probes"] == "6 probe(s)"
 
 
-def test_a_probe_error_makes_the_result_incomplete_and_keeps_findings():
+def test_a_probe_error_makes_the_result_incomplete_and_keeps_findings() -> None:
     address = "127.77.200.1"
-    facts = {"discovery": discovery((address, [tcp(6379, "redis"), tcp(11211, "memcache")])),
-             "probes": {"results": [probe("redis", address, 6379, "open", {"reply": "+PONG"}),
-                                    probe("memcached", address, 11211, "error", reason="no complete answer within 5 s")]}}
-    findings, ctx = judge("services.unauthenticated-access", DATA, facts)
+    scanned = discovery((address, [tcp(6379, "redis"), tcp(11211, "memcache")]))
+    results = probes(probe("redis", address, 6379, "open", {"reply": "+PONG"}),
+                     probe("memcached", address, 11211, "error", reason="no complete answer within 5 s"))
+    findings, ctx = judge("services.unauthenticated-access", DATA, scanned, results)
     assert [finding.resource for finding in findings] == ["tcp/6379"]
     assert ctx.problems == ["memcached probe on tcp/11211: no complete answer within 5 s"]
 
 
-def test_probes_that_cannot_run_here_are_not_assessable_when_nothing_else_was_judged():
-    facts = {"discovery": discovery(("127.77.200.1", [tcp(2049, "nfs")])),
-             "probes": {"results": [probe("nfs", "127.77.200.1", 2049, "not-assessable",
-                                          reason="showmount not installed here (Debian package nfs-common)")]}}
+def test_probes_that_cannot_run_here_are_not_assessable_when_nothing_else_was_judged() -> None:
+    scanned = discovery(("127.77.200.1", [tcp(2049, "nfs")]))
+    results = probes(probe("nfs", "127.77.200.1", 2049, "not-assessable",
+                           reason="showmount not installed here (Debian package nfs-common)"))
     with pytest.raises(NotAssessable, match="nfs-common"):
-        judge("services.unauthenticated-access", DATA, facts)
+        judge("services.unauthenticated-access", DATA, scanned, results)
 
 
-def test_directory_listing():
-    facts = {"discovery": discovery(("web01.example.org", [tcp(80, "http"), tcp(443, "https")])),
-             "probes": {"results": [
-                 probe("http-listing", "web01.example.org", 80, "open", {"path": "/", "title": "Index of /", "entries": "2"}),
-                 probe("http-listing", "web01.example.org", 443, "absent", {"path": "/"}, "no directory listing at / (HTTP 403)"),
-                 probe("redis", "web01.example.org", 6379, "open", {"reply": "+PONG"}),  # not this check's
-             ]}}
-    findings, _ = judge("services.directory-listing", WEB, facts)
+def test_directory_listing() -> None:
+    scanned = discovery(("web01.example.org", [tcp(80, "http"), tcp(443, "https")]))
+    results = probes(
+        probe("http-listing", "web01.example.org", 80, "open", {"path": "/", "title": "Index of /", "entries": "2"}),
+        probe("http-listing", "web01.example.org", 443, "absent", {"path": "/"},
+              "no directory listing at / (HTTP 403)"),
+        probe("redis", "web01.example.org", 6379, "open", {"reply": "+PONG"}),  # not this check's
+    )
+    findings, _ = judge("services.directory-listing", WEB, scanned, results)
     assert [(f.resource, f.measures) for f in findings] == [("tcp/80/http:/", ("PRV-5", "PRV-8"))]
 
 
-def test_scan_gaps_make_every_verdict_incomplete():
-    facts = {"discovery": discovery(("127.77.200.1", [tcp(6379, "redis")]), errors=["version detection: nmap failed"],
-                                    timed_out=["127.77.200.4"])}
+def test_scan_gaps_make_every_verdict_incomplete() -> None:
+    facts = discovery(("127.77.200.1", [tcp(6379, "redis")]), errors=["version detection: nmap failed"],
+                      timed_out=["127.77.200.4"])
     findings, ctx = judge("services.risky-service", LAB, facts)
     assert len(findings) == 1
     assert ctx.problems == ["version detection: nmap failed",
                             "nmap's host timeout stopped the scan of 127.77.200.4: their open ports are not all known"]
 
 
-def test_unknown_hosts_only_on_ranges_and_only_with_open_ports():
-    facts = {"discovery": discovery(("127.77.200.3", [tcp(6379, "redis")]), ("127.77.200.4", []),
-                                    ("127.77.200.5", [tcp(22, "ssh")]), ("127.77.200.6", [tcp(80, "http")]))}
-    inventory = [LAB.to_dict(), {"name": "db", "kind": "network", "address": "127.77.200.5"},
-                 {"name": "kiosk", "kind": "network", "address": "kiosk.example.org"}]
-    facts["discovery"]["hosts"][3]["hostnames"] = ["kiosk.example.org"]
-    findings, _ = judge("services.unknown-host", LAB, facts, inventory)
+def test_unknown_hosts_only_on_ranges_and_only_with_open_ports() -> None:
+    facts = discovery(("127.77.200.3", [tcp(6379, "redis")]), ("127.77.200.4", []),
+                      ("127.77.200.5", [tcp(22, "ssh")]), ("127.77.200.6", [tcp(80, "http")], ("kiosk.example.org",)))
+    inventory = [LAB, Target(name="db", kind=TargetKind.NETWORK, address="127.77.200.5"),
+                 Target(name="kiosk", kind=TargetKind.NETWORK, address="kiosk.example.org")]
+    findings, _ = judge("services.unknown-host", LAB, facts, inventory=inventory)
     assert [(f.resource, f.evidence["open_ports"]) for f in findings] == [("host:127.77.200.3", "6379/redis")]
     with pytest.raises(CheckSkipped):
-        judge("services.unknown-host", DATA, facts, inventory)
+        judge("services.unknown-host", DATA, facts, inventory=inventory)
 
 
-def test_hosts_audited_on_their_own_are_not_judged_again_under_the_range():
-    facts = {"discovery": discovery(("127.77.200.1", [tcp(6379, "redis")]), ("127.77.200.3", [tcp(6379, "redis")]))}
-    inventory = [LAB.to_dict(), DATA.to_dict()]
-    findings, _ = judge("services.risky-service", LAB, facts, inventory)
+def test_hosts_audited_on_their_own_are_not_judged_again_under_the_range() -> None:
+    facts = discovery(("127.77.200.1", [tcp(6379, "redis")]), ("127.77.200.3", [tcp(6379, "redis")]))
+    findings, _ = judge("services.risky-service", LAB, facts, inventory=[LAB, DATA])
     assert [finding.resource for finding in findings] == ["127.77.200.3:tcp/6379"]
 
 
-def test_undeclared_services_of_a_host_with_declared_ports():
-    facts = {"discovery": discovery(("127.77.200.1", [tcp(873, "rsync"), tcp(6379, "redis")]))}
+def test_undeclared_services_of_a_host_with_declared_ports() -> None:
+    facts = discovery(("127.77.200.1", [tcp(873, "rsync"), tcp(6379, "redis")]))
     findings, _ = judge("services.undeclared-service", DATA, facts)
     assert [(f.resource, f.evidence["expected"]) for f in findings] == [("tcp/6379", "declared ports: 873")]
     ssh_target = Target("login", TargetKind.SSH, "127.77.200.1", port=22, ports=(873,))
-    facts = {"discovery": discovery(("127.77.200.1", [tcp(22, "ssh"), tcp(873, "rsync")]))}
+    facts = discovery(("127.77.200.1", [tcp(22, "ssh"), tcp(873, "rsync")]))
     assert judge("services.undeclared-service", ssh_target, facts)[0] == []  # its SSH port counts as declared
     for target in (Target("bare", TargetKind.NETWORK, "127.77.200.1"), LAB):
         with pytest.raises(CheckSkipped):
