@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from auditor.check import CollectEnv
+from auditor.checks.services.facts import DiscoveredHost, DiscoveredPort, DiscoveryFacts
 from auditor.checks.services.ports import PortCandidate
 from auditor.checks.ssh_wire.collector import SshWireCollector, wire_ports
 from auditor.config.profile import load_profile
@@ -54,10 +55,8 @@ def env(target: Target, discovery=None) -> CollectEnv:
 
 
 def test_ports_from_target_defaults_and_discovered_ssh_services():
-    discovery = {"hosts": [{"address": "192.0.2.5", "ports": [
-        {"port": 2222, "protocol": "tcp", "service": "ssh"},
-        {"port": 443, "protocol": "tcp", "service": "https"},
-    ]}]}
+    discovery = DiscoveryFacts(hosts=(DiscoveredHost("192.0.2.5", ports=(
+        DiscoveredPort(2222, service="ssh"), DiscoveredPort(443, service="https"))),))
     target = Target(name="192.0.2.5:8022", kind=TargetKind.NETWORK, address="192.0.2.5", ports=(8022,))
     assert wire_ports(env(target, discovery)) == [
         PortCandidate(22, "default"), PortCandidate(2222, "discovered"), PortCandidate(8022, "target")]
