@@ -11,10 +11,12 @@ import getpass
 import os
 from dataclasses import dataclass
 from pathlib import Path
-
-import paramiko
+from typing import TYPE_CHECKING
 
 from auditor.errors import InventoryError
+
+if TYPE_CHECKING:
+    import paramiko
 
 DEFAULT_SSH_CONFIG = "~/.ssh/config"
 MAX_JUMPS = 4  # a longer ProxyJump chain is almost certainly a loop in the configuration
@@ -44,24 +46,31 @@ class SSHConfigFile:
 
     def __init__(self, path: str | None = None):
         self.path = os.path.expanduser(path or DEFAULT_SSH_CONFIG)
-        self._config = paramiko.SSHConfig()
-        # Raised on first use, so a broken SSH configuration cannot stop an audit without ssh:// targets.
-        self._error: InventoryError | None = None
-        if path is None and not os.path.exists(self.path):
-            return
-        try:
-            self._config = paramiko.SSHConfig.from_path(self.path)
-        except OSError as exc:
-            self._error = InventoryError(self.path, f"cannot read SSH configuration: {exc.strerror or exc}")
-        except Exception as exc:  # paramiko raises ConfigParseError, ValueError, ... on bad lines
-            self._error = InventoryError(self.path, f"invalid SSH configuration: {exc}")
+        self._explicit = path is not None
+        self._config: paramiko.SSHConfig | None = None
+
+    def _parsed(self) -> paramiko.SSHConfig:
+        """The file, parsed on first use: an audit without ssh:// targets neither reads it nor loads
+        paramiko, and a broken SSH configuration cannot stop it."""
+        import paramiko  # here, not at the top: the SSH client loads only when an SSH target needs it
+
+        if self._config is None:
+            if not self._explicit and not os.path.exists(self.path):
+                self._config = paramiko.SSHConfig()
+                return self._config
+            try:
+                self._config = paramiko.SSHConfig.from_path(self.path)
+            except OSError as exc:
+                raise InventoryError(self.path, f"cannot read SSH configuration: {exc.strerror or exc}") from None
+            except Exception as exc:  # paramiko raises ConfigParseError, ValueError, ... on bad lines
+                raise InventoryError(self.path, f"invalid SSH configuration: {exc}") from None
+        return self._config
 
     def lookup(self, alias: str) -> HostConfig:
         """The settings for ``alias``; an unreadable file or unusable value is an InventoryError naming the file."""
-        if self._error is not None:
-            raise self._error
+        config = self._parsed()
         try:
-            options = self._config.lookup(alias)
+            options = config.lookup(alias)
         except Exception as exc:  # e.g. "Match exec" without the invoke package
             raise InventoryError(self.path, f"Host {alias}: {exc}") from None
         port = options.get("port")
