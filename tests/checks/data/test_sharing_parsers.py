@@ -18,13 +18,11 @@ from auditor.checks.data.config_files import ConfigFiles, logical_lines, normal_
 from auditor.checks.data.exports import classify_client, parse_exports
 from auditor.checks.data.rsyncd import parse_rsyncd_conf
 from auditor.checks.data.smb import parse_smb_conf
-from auditor.checks.data.web_listing import (
-    apply_options,
-    exposures,
-    nginx_tokens,
-    parse_apache,
-    parse_nginx,
-)
+from auditor.checks.data.apache_config import parse_apache
+from auditor.checks.data.nginx_config import nginx_tokens, parse_nginx
+from auditor.checks.data.sharing_facts import WebServersFacts
+from auditor.checks.data.web_listing import apply_options, exposures
+from auditor.facts import decode
 from auditor.hosts.local import LocalHost
 
 FIXTURES = testkit.FIXTURES / "data"
@@ -224,7 +222,7 @@ def test_apache_roots_directories_and_errors(tmp_path):
 def web(tmp_path):
     nginx = parse_nginx(ConfigFiles(LocalHost()), str(copy_fixture("nginx", tmp_path) / "nginx.conf"))
     apache = parse_apache(ConfigFiles(LocalHost()), str(copy_fixture("apache", tmp_path) / "apache2.conf"))
-    return {"nginx": nginx, "apache": [apache]}
+    return decode(WebServersFacts, {"nginx": nginx, "apache": [apache]})
 
 
 @pytest.mark.parametrize("path, expected", [
@@ -241,4 +239,4 @@ def web(tmp_path):
     ("/srv/api", set()), ("/home/alice", set()),
 ])
 def test_exposures_of_repository_paths(web, path, expected):
-    assert {(e["server"], e["kind"], e["url"], e["part"]) for e in exposures(web, path)} == expected
+    assert {(e.server, e.kind, e.url, e.part) for e in exposures(web, path)} == expected
