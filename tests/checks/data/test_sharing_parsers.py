@@ -20,9 +20,9 @@ from auditor.checks.data.rsyncd import parse_rsyncd_conf
 from auditor.checks.data.smb import parse_smb_conf
 from auditor.checks.data.apache_config import parse_apache
 from auditor.checks.data.nginx_config import nginx_tokens, parse_nginx
-from auditor.checks.data.sharing_facts import WebServersFacts
+from auditor.checks.data.sharing_facts import NfsExportsFacts, RsyncdFacts, SambaFacts, WebServersFacts
 from auditor.checks.data.web_listing import apply_options, exposures
-from auditor.facts import decode
+from auditor.facts import decode, facts_from_json, facts_to_json
 from auditor.hosts.local import LocalHost
 
 FIXTURES = testkit.FIXTURES / "data"
@@ -240,3 +240,31 @@ def web(tmp_path):
 ])
 def test_exposures_of_repository_paths(web, path, expected):
     assert {(e.server, e.kind, e.url, e.part) for e in exposures(web, path)} == expected
+
+
+# --- the parsers' output is the typed facts' JSON form ------------------------------------------
+
+
+@pytest.mark.parametrize("kind, parse", [
+    (NfsExportsFacts, lambda d: parse_exports(ConfigFiles(LocalHost()), str(d / "exports"), str(d / "exports.d"))),
+    (SambaFacts, lambda d: parse_smb_conf(ConfigFiles(LocalHost()), str(d / "smb.conf"))),
+    (RsyncdFacts, lambda d: parse_rsyncd_conf(ConfigFiles(LocalHost()), str(d / "rsyncd.conf"))),
+], ids=["exports", "samba", "rsyncd"])
+def test_config_facts_round_trip_exactly(tmp_path, kind, parse):
+    recorded = parse(copy_fixture({"NfsExportsFacts": "exports", "SambaFacts": "samba",
+                                   "RsyncdFacts": "rsyncd"}[kind.__name__], tmp_path))
+    facts = decode(kind, recorded)
+    if kind is NfsExportsFacts:  # a client's optional keys are stored as null when absent (they decode either way)
+        optional = dict.fromkeys(("prefix", "version", "detail", "note"))
+        recorded = {**recorded, "exports": [{**export, "clients": [{**optional, **client} for client in export["clients"]]}
+                                            for export in recorded["exports"]]}
+    assert facts_to_json(facts) == recorded  # snapshots keep the shape today's parsers write
+    assert facts_from_json(kind, facts_to_json(facts)) == facts
+
+
+def test_web_facts_round_trip_exactly(web, tmp_path):
+    recorded = facts_to_json(web)
+    assert facts_from_json(WebServersFacts, recorded) == web
+    absent = {"nginx": parse_nginx(ConfigFiles(LocalHost()), str(tmp_path / "none.conf")), "apache": []}
+    assert facts_to_json(decode(WebServersFacts, absent)) == absent == {
+        "nginx": {"present": False, "files": [], "problems": []}, "apache": []}
