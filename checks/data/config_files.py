@@ -17,6 +17,7 @@ from typing import Any
 from auditor.hosts.base import Host
 
 MAX_FILES = 256  # files one service's configuration may include, loops included
+MAX_NESTING = 32  # include depth (nginx, Apache): deeper means a loop the file budget has not caught yet
 _MAX_BYTES = 4 * 1024 * 1024  # a configuration file larger than this is not read
 
 

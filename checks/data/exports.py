@@ -137,7 +137,10 @@ def _client(config: ConfigFiles, file: str, line: int, spec: str, options: list[
 
 
 def classify_client(spec: str) -> dict[str, Any]:
-    """What a client specification admits: ``everyone``, ``wildcard``, ``network`` (with prefix), ``netgroup`` or ``host``."""
+    """What a client specification admits.
+
+    ``everyone``, ``wildcard``, ``network`` (with its prefix and IP version), ``netgroup`` or ``host``.
+    """
     if spec in ("", "*"):
         return {"kind": "everyone"}
     if spec.startswith("@"):

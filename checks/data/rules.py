@@ -11,14 +11,11 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from auditor.config.yamlfile import MapReader, load_yaml
 from auditor.errors import InputError
-from auditor.hosts.base import Host
 from auditor.models import Target, TargetKind
 
 CLASSIFICATIONS = ("public", "internal", "confidential", "restricted")
@@ -45,7 +42,7 @@ class Backup:
 
 @dataclass(frozen=True)
 class Repository:
-    """One declared repository and its access rules."""
+    """One declared repository and its access rules (also its record in the ``repositories`` facts)."""
 
     name: str
     host: str
@@ -56,7 +53,7 @@ class Repository:
     write_groups: tuple[str, ...] = ()
     sharing_allowed: bool = False
     backup: Backup | None = None
-    max_files: int | None = None  # overrides of the collector's walk budget
+    max_files: int | None = None  # overrides of the collector's walk budget (None: the budget applies)
     max_depth: int | None = None
     source: str = ""  # "file:line"
 
@@ -69,25 +66,6 @@ class Repository:
     def allowed_groups(self) -> tuple[str, ...]:
         """Groups that may have any access: owner, write and read groups."""
         return tuple(dict.fromkeys((*self.writer_groups, *self.read_groups)))
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON form for facts (so a snapshot can be judged again without the rules file)."""
-        data: dict[str, Any] = {
-            "name": self.name,
-            "host": self.host,
-            "path": self.path,
-            "classification": self.classification,
-            "owner_group": self.owner_group,
-            "read_groups": list(self.read_groups),
-            "write_groups": list(self.write_groups),
-            "sharing_allowed": self.sharing_allowed,
-            "backup": {"path": self.backup.path, "max_age_days": self.backup.max_age_days} if self.backup else None,
-            "source": self.source,
-        }
-        for key in ("max_files", "max_depth"):
-            if getattr(self, key) is not None:
-                data[key] = getattr(self, key)
-        return data
 
 
 @dataclass(frozen=True)
@@ -155,14 +133,14 @@ def _repository(item: MapReader) -> Repository:
 
 
 def _absolute(item: MapReader, key: str) -> str:
-    value = item.string(key)
+    value: str = item.string(key)
     if not value.startswith("/") or "\0" in value:
         item.fail(key, f"'{value}' is not an absolute path")
     return posixpath.normpath(value) if value != "/" else value
 
 
 def _group(item: MapReader, key: str) -> str:
-    value = item.string(key)
+    value: str = item.string(key)
     if not _GROUP.match(value):
         item.fail(key, f"'{value}' is not a valid group name")
     return value
@@ -200,53 +178,4 @@ def relation(path: str, repository: str) -> str | None:
         return "inside"
     if repository.startswith(path.rstrip("/") + "/"):
         return "contains"
-    return None
-
-
-# --- the host's accounts that the rules name --------------------------------------------
-
-
-def lookup_groups(host: Host, names: Iterable[str], timeout: float) -> dict[str, dict[str, Any] | None]:
-    """``getent group`` for each name: {"gid": int, "members": [...]}, or None if unknown."""
-    wanted = sorted(set(names))
-    found = {entry["name"]: entry for entry in _getent(host, "group", wanted, timeout)}
-    return {name: ({"gid": found[name]["id"], "members": found[name]["members"]} if name in found else None)
-            for name in wanted}
-
-
-def lookup_ids(host: Host, database: str, keys: Iterable[str], timeout: float) -> dict[str, dict[str, Any]]:
-    """``getent passwd|group`` for numeric ids or names: id and name -> {"name", "id", "gid"|"members"}."""
-    result: dict[str, dict[str, Any]] = {}
-    for entry in _getent(host, database, sorted(set(keys)), timeout):
-        result[str(entry["id"])] = result[entry["name"]] = entry
-    return result
-
-
-_GETENT_BATCH = 200
-
-
-def _getent(host: Host, database: str, keys: list[str], timeout: float) -> list[dict[str, Any]]:
-    """Entries of ``getent DATABASE KEY...`` (exit status 2 only means some keys are unknown)."""
-    entries = []
-    for start in range(0, len(keys), _GETENT_BATCH):
-        batch = keys[start:start + _GETENT_BATCH]
-        result = host.run(["getent", database, "--", *batch], timeout=timeout)
-        for line in result.stdout.splitlines():
-            entry = parse_getent_line(database, line)
-            if entry is not None:
-                entries.append(entry)
-    return entries
-
-
-def parse_getent_line(database: str, line: str) -> dict[str, Any] | None:
-    """One line of ``getent passwd`` (name:pw:uid:gid:...) or ``getent group`` (name:pw:gid:members)."""
-    parts = line.rstrip("\n").split(":")
-    try:
-        if database == "passwd" and len(parts) >= 4:
-            return {"name": parts[0], "id": int(parts[2]), "gid": int(parts[3])}
-        if database == "group" and len(parts) >= 4:
-            members = [member for member in parts[3].split(",") if member]
-            return {"name": parts[0], "id": int(parts[2]), "members": members}
-    except ValueError:
-        return None
     return None

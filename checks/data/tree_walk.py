@@ -173,7 +173,7 @@ def _fold(walk: Walk, fields: list[bytes], max_depth: int) -> None:
     depth_limit = str(max_depth).encode()
     column = iter(fields)
     for kind, mode, uid, gid, depth, dev, path, target in zip(column, column, column, column,
-                                                              column, column, column, column):
+                                                              column, column, column, column, strict=False):
         key = (kind, mode, uid, gid)
         bucket = combos.get(key)
         if bucket is None:
@@ -216,7 +216,7 @@ def _note_link(walk: Walk, path: bytes, target: bytes) -> None:
 def _note_mtimes(walk: Walk, fields: list[bytes]) -> None:
     """The newest regular file among 9-field records (the ninth field is the mtime)."""
     width = len(_FIELDS) + 1
-    for kind, path, stamp in zip(fields[0::width], fields[6::width], fields[8::width]):
+    for kind, path, stamp in zip(fields[0::width], fields[6::width], fields[8::width], strict=False):
         if kind != b"f":
             continue
         try:

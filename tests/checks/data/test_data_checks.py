@@ -13,8 +13,10 @@ import pytest
 
 from auditor.check import CheckContext, CheckSkipped
 from auditor.config.profile import load_profile
+from auditor.facts import decode
 from auditor.models import Severity, Target, TargetKind
 from auditor.registry import default_registry
+from testkit import fact_set
 
 REGISTRY = default_registry()
 BASELINE = load_profile("baseline", REGISTRY)
@@ -44,6 +46,7 @@ def repo(name: str = "raw", classification: str | None = "restricted", **extra: 
 
 def tree(**overrides: Any) -> dict[str, Any]:
     facts = {"path": "/srv/raw", "exists": True, "type": "d", "mode": "2775", "entries": 10, "types": {"d": 2, "f": 8},
+             "limits": {"max_files": 100, "max_depth": 10},
              "world_readable": tally(), "world_writable": tally(), "setuid": tally(), "setgid": tally(),
              "owners": {"0": tally(2, "/srv/raw"), "1000": tally(8, "/srv/raw/a")},
              "groups": {"1000": {"entries": tally(10, "/srv/raw")}},
@@ -67,7 +70,8 @@ def judge(check_id: str, facts: dict[str, Any], **options: Any):
     check = REGISTRY.checks[check_id]
     ctx = CheckContext(check=check, target=LOCAL, options={**BASELINE.options[check_id], **options},
                        severity=BASELINE.severity[check_id], today=TODAY)
-    findings = check().judge(facts, ctx)
+    typed = [decode(kind, facts[kind.name]) for kind in check.facts if kind.name in facts]
+    findings = check().judge(fact_set(*typed), ctx)
     return {f.resource: f for f in findings}, ctx
 
 

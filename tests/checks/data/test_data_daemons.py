@@ -23,9 +23,11 @@ import pytest
 from auditor.check import CheckContext, CollectEnv
 from auditor.checks.data.collector import RsyncdCollector, WebServersCollector
 from auditor.config.profile import load_profile
+from auditor.facts import Facts, decode
 from auditor.hosts.local import LocalHost
 from auditor.models import Target, TargetKind
 from auditor.registry import default_registry
+from testkit import fact_set
 from testkit.ports import free_port
 
 pytestmark = pytest.mark.integration
@@ -54,11 +56,14 @@ def stop(process: subprocess.Popen) -> None:
 
 
 def judge(check_id: str, facts: dict) -> dict:
+    """Findings of ``check_id`` on collected facts and on facts written here in their JSON form."""
     check = REGISTRY.checks[check_id]
     profile = load_profile("baseline", REGISTRY)
     ctx = CheckContext(check=check, target=LOCAL, options=profile.options[check_id],
                        severity=profile.severity[check_id])
-    return {finding.resource: finding for finding in check().judge(facts, ctx)}
+    typed = [facts[kind.name] if isinstance(facts[kind.name], Facts) else decode(kind, facts[kind.name])
+             for kind in check.facts]
+    return {finding.resource: finding for finding in check().judge(fact_set(*typed), ctx)}
 
 
 def require(program: str) -> None:
@@ -69,7 +74,8 @@ def require(program: str) -> None:
         pytest.skip(f"starting {program} as a daemon here needs root")
 
 
-NO_RULES = {"rules_file": None, "repositories": [], "groups": {}, "walk": {}}
+NO_RULES = {"rules_file": None, "repositories": [], "groups": {},
+            "walk": {"max_files": 100, "max_depth": 10, "samples": 5, "acls": True, "walk_timeout": 60}}
 
 
 # --- rsync ------------------------------------------------------------------------------------

@@ -61,11 +61,11 @@ def test_collectors_over_ssh_for_a_rule_naming_the_address(remote, repository, d
     target = server.target()
     options = {**RepositoriesCollector.options, "rules": load_rules(rules)}
     declared = RepositoriesCollector().collect(CollectEnv(target=target, host=host, options=options, timeout=20))
-    assert [repo["name"] for repo in declared["repositories"]] == ["raw"]
-    assert declared["groups"][data_accounts.read]["members"] == [data_accounts.bob]
+    assert [repo.name for repo in declared.repositories] == ["raw"]
+    assert declared.groups[data_accounts.read].members == (data_accounts.bob,)
     trees = RepositoryTreesCollector().collect(
         CollectEnv(target=target, host=host, options={}, timeout=20, fact=lambda name: declared))
-    tree = trees["trees"]["raw"]
-    assert tree["partial"] == {} and tree["acl"]["read"] is True
-    assert str(data_lab.DELETED_UID) not in trees["accounts"]["users"]  # a deleted account has no name
-    assert trees["accounts"]["users"][data_accounts.alice]["gid"] == data_lab._gid(data_accounts.owner)
+    tree = trees.trees["raw"]
+    assert tree.partial == {} and tree.acl.read is True
+    assert str(data_lab.DELETED_UID) not in trees.accounts.users  # a deleted account has no name
+    assert trees.accounts.users[data_accounts.alice].gid == data_lab._gid(data_accounts.owner)

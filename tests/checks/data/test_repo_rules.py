@@ -6,15 +6,16 @@ from pathlib import Path
 
 import pytest
 
+from auditor.checks.data.accounts import parse_getent_line
 from auditor.checks.data.rules import (
     RulesError,
     host_matches,
     load_rules,
-    parse_getent_line,
     relation,
 )
 from auditor.config.profile import load_profile
 from auditor.errors import ProfileError
+from auditor.facts import facts_to_json
 from auditor.models import Target, TargetKind
 from auditor.registry import default_registry
 
@@ -54,7 +55,7 @@ def test_a_valid_file_loads_with_defaults_and_normalised_paths(tmp_path):
     assert raw.backup.max_age_days == 2 and raw.max_files == 1000 and raw.sharing_allowed is False
     assert legacy.classification is None  # a finding, not an error
     assert raw.source == f"{tmp_path / 'rules.yaml'}:3"
-    assert raw.to_dict()["backup"] == {"path": "/backup/raw", "max_age_days": 2}
+    assert facts_to_json(raw)["backup"] == {"path": "/backup/raw", "max_age_days": 2}
 
 
 def test_the_example_rules_file_loads():

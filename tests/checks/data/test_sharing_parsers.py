@@ -14,17 +14,15 @@ from pathlib import Path
 import pytest
 
 import testkit
+from auditor.checks.data.apache_config import parse_apache
 from auditor.checks.data.config_files import ConfigFiles, logical_lines, normal_key
 from auditor.checks.data.exports import classify_client, parse_exports
+from auditor.checks.data.nginx_config import nginx_tokens, parse_nginx
 from auditor.checks.data.rsyncd import parse_rsyncd_conf
+from auditor.checks.data.sharing_facts import NfsExportsFacts, RsyncdFacts, SambaFacts, WebServersFacts
 from auditor.checks.data.smb import parse_smb_conf
-from auditor.checks.data.web_listing import (
-    apply_options,
-    exposures,
-    nginx_tokens,
-    parse_apache,
-    parse_nginx,
-)
+from auditor.checks.data.web_listing import apply_options, exposures
+from auditor.facts import decode, facts_from_json, facts_to_json
 from auditor.hosts.local import LocalHost
 
 FIXTURES = testkit.FIXTURES / "data"
@@ -66,7 +64,8 @@ def test_exports_with_defaults_continuations_includes_and_errors(tmp_path):
         ("192.0.2.0/24", "rw", "root_squash"), ("10.0.0.0/8", "rw", "root_squash"),
         ("fileserver.example.org", "rw", "no_root_squash")]
     spaced = by_path["/srv/with space"]["clients"]  # quoted path, default options for both clients
-    assert [(c["kind"], c["access"], c["secure"]) for c in spaced] == [("netgroup", "ro", False), ("wildcard", "ro", False)]
+    assert [(c["kind"], c["access"], c["secure"]) for c in spaced] == [
+        ("netgroup", "ro", False), ("wildcard", "ro", False)]
     oops = by_path["/srv/oops"]["clients"]  # "host1 (rw)": host1 read-only, everyone read-write
     assert [(c["spec"], c["access"]) for c in oops] == [("host1", "ro"), ("*", "rw")]
     assert "space before '('" in oops[1]["note"]
@@ -224,7 +223,7 @@ def test_apache_roots_directories_and_errors(tmp_path):
 def web(tmp_path):
     nginx = parse_nginx(ConfigFiles(LocalHost()), str(copy_fixture("nginx", tmp_path) / "nginx.conf"))
     apache = parse_apache(ConfigFiles(LocalHost()), str(copy_fixture("apache", tmp_path) / "apache2.conf"))
-    return {"nginx": nginx, "apache": [apache]}
+    return decode(WebServersFacts, {"nginx": nginx, "apache": [apache]})
 
 
 @pytest.mark.parametrize("path, expected", [
@@ -241,4 +240,33 @@ def web(tmp_path):
     ("/srv/api", set()), ("/home/alice", set()),
 ])
 def test_exposures_of_repository_paths(web, path, expected):
-    assert {(e["server"], e["kind"], e["url"], e["part"]) for e in exposures(web, path)} == expected
+    assert {(e.server, e.kind, e.url, e.part) for e in exposures(web, path)} == expected
+
+
+# --- the parsers' output is the typed facts' JSON form ------------------------------------------
+
+
+@pytest.mark.parametrize("kind, parse", [
+    (NfsExportsFacts, lambda d: parse_exports(ConfigFiles(LocalHost()), str(d / "exports"), str(d / "exports.d"))),
+    (SambaFacts, lambda d: parse_smb_conf(ConfigFiles(LocalHost()), str(d / "smb.conf"))),
+    (RsyncdFacts, lambda d: parse_rsyncd_conf(ConfigFiles(LocalHost()), str(d / "rsyncd.conf"))),
+], ids=["exports", "samba", "rsyncd"])
+def test_config_facts_round_trip_exactly(tmp_path, kind, parse):
+    recorded = parse(copy_fixture({"NfsExportsFacts": "exports", "SambaFacts": "samba",
+                                   "RsyncdFacts": "rsyncd"}[kind.__name__], tmp_path))
+    facts = decode(kind, recorded)
+    if kind is NfsExportsFacts:  # a client's absent optional keys are stored as null (both decode)
+        optional = dict.fromkeys(("prefix", "version", "detail", "note"))
+        exports = [{**export, "clients": [{**optional, **client} for client in export["clients"]]}
+                   for export in recorded["exports"]]
+        recorded = {**recorded, "exports": exports}
+    assert facts_to_json(facts) == recorded  # snapshots keep the shape today's parsers write
+    assert facts_from_json(kind, facts_to_json(facts)) == facts
+
+
+def test_web_facts_round_trip_exactly(web, tmp_path):
+    recorded = facts_to_json(web)
+    assert facts_from_json(WebServersFacts, recorded) == web
+    absent = {"nginx": parse_nginx(ConfigFiles(LocalHost()), str(tmp_path / "none.conf")), "apache": []}
+    assert facts_to_json(decode(WebServersFacts, absent)) == absent == {
+        "nginx": {"present": False, "files": [], "problems": []}, "apache": []}
