@@ -50,6 +50,19 @@ class Facts:
         return data
 
 
+def omitted_when_default(default: Any = None) -> Any:
+    """A field left out of the JSON while it holds ``default`` (read back as ``default``).
+
+    For facts whose collectors never wrote the key when it had no value: their JSON, and so the
+    snapshots they are stored in, keep the shape earlier versions wrote.
+    """
+    return dataclasses.field(default=default, metadata={"omit_default": True})
+
+
+def _omitted(field: dataclasses.Field[Any], value: object) -> bool:
+    return bool(field.metadata.get("omit_default")) and value == field.default
+
+
 def facts_to_json(value: object) -> JSON:
     """The JSON form of facts (or of any value a facts field may hold)."""
     if value is None or isinstance(value, (str, bool, int, float)):
@@ -57,7 +70,11 @@ def facts_to_json(value: object) -> JSON:
     if isinstance(value, enum.Enum):
         return value.value
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {field.name: facts_to_json(getattr(value, field.name)) for field in _fields(type(value))}
+        return {
+            field.name: facts_to_json(getattr(value, field.name))
+            for field in _fields(type(value))
+            if not _omitted(field, getattr(value, field.name))
+        }
     if isinstance(value, Mapping):
         return {str(key): facts_to_json(item) for key, item in value.items()}
     if isinstance(value, (tuple, list, frozenset)):

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import ClassVar, Literal
 
 from auditor.checks.data.rules import Repository
-from auditor.facts import Facts
+from auditor.facts import Facts, omitted_when_default
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ class RepositoriesFacts(Facts):
     walk: WalkSettings
     repositories: tuple[Repository, ...] = ()
     groups: Mapping[str, DeclaredGroup | None] = field(default_factory=dict)
-    other_hosts: tuple[str, ...] = ()
+    other_hosts: tuple[str, ...] = omitted_when_default(())
 
 
 @dataclass(frozen=True)
@@ -163,7 +163,7 @@ class ParentDirectory:
 class BackupTree(Tree):
     """A backup location's walk, with its newest file (None: it holds none) and parent directories."""
 
-    newest: NewestFile | None = None
+    newest: NewestFile | None = omitted_when_default()
     ancestors: tuple[ParentDirectory, ...] = ()
 
 

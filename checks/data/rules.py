@@ -16,6 +16,7 @@ from pathlib import Path
 
 from auditor.config.yamlfile import MapReader, load_yaml
 from auditor.errors import InputError
+from auditor.facts import omitted_when_default
 from auditor.models import Target, TargetKind
 
 CLASSIFICATIONS = ("public", "internal", "confidential", "restricted")
@@ -53,8 +54,9 @@ class Repository:
     write_groups: tuple[str, ...] = ()
     sharing_allowed: bool = False
     backup: Backup | None = None
-    max_files: int | None = None  # overrides of the collector's walk budget (None: the budget applies)
-    max_depth: int | None = None
+    # Overrides of the collector's walk budget (None, and left out of the JSON: the budget applies).
+    max_files: int | None = omitted_when_default()
+    max_depth: int | None = omitted_when_default()
     source: str = ""  # "file:line"
 
     @property

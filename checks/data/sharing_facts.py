@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
-from auditor.facts import Facts
+from auditor.facts import Facts, omitted_when_default
 
 
 @dataclass(frozen=True)
@@ -39,10 +39,10 @@ class NfsClient:
     squash: str  # "root_squash", "no_root_squash" or "all_squash"
     secure: bool
     kind: str
-    prefix: int | None = None
-    version: int | None = None
-    detail: str | None = None
-    note: str | None = None
+    prefix: int | None = omitted_when_default()
+    version: int | None = omitted_when_default()
+    detail: str | None = omitted_when_default()
+    note: str | None = omitted_when_default()
 
 
 @dataclass(frozen=True)
