@@ -126,7 +126,7 @@ def test_every_kind_of_violation_is_in_the_snapshot(audit, data_accounts):
 
 
 def test_findings_aggregate_with_counts_and_escaped_samples(audit):
-    _, snapshot, _, repo = audit
+    _, snapshot, _, _ = audit
     by_resource = {f["resource"]: f for f in snapshot["findings"]}
     readable = by_resource["repo:raw:world-readable"]
     assert readable["evidence"]["count"] == "4"
@@ -141,7 +141,7 @@ def test_findings_aggregate_with_counts_and_escaped_samples(audit):
 
 
 def test_prevention_and_recovery_pages_show_the_findings(audit):
-    _, snapshot, out, repo = audit
+    _, _, out, repo = audit
     prevention = (out / "prevention.html").read_text()
     recovery = (out / "recovery.html").read_text()
     for resource in ("repo:raw:world-readable", "repo:raw:setuid-files", f"nfs:{repo}@*:no_root_squash",

@@ -209,6 +209,6 @@ def test_local_stream_status_bounded_stderr_timeout_and_early_exit():
     with host.stream(["yes"], timeout=10) as output:
         next(iter(output))  # the caller stops early: the command is killed, not left running
     assert output.returncode == -9
-    with pytest.raises(CollectError, match="no-such-program: command not found"):
-        with host.stream(["no-such-program"], timeout=1):
-            pass
+    with pytest.raises(CollectError, match="no-such-program: command not found"), \
+            host.stream(["no-such-program"], timeout=1):
+        pass
