@@ -8,11 +8,10 @@ and ``MapReader`` turns the loaded data into typed values or an ``InputError`` s
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
-
-import math
 
 import yaml
 
@@ -181,6 +180,18 @@ class MapReader:
         if minimum is not None and key in self.data and value < minimum:
             self.fail(key, f"must be at least {minimum}, got {value}")
         return value
+
+    def integer(self, key: str, default: Any = _MISSING, minimum: int | None = None,
+                maximum: int | None = None) -> Any:
+        """A whole number within ``minimum``..``maximum`` (``2.0`` is read as 2, ``2.5`` is an error)."""
+        value = self.number(key, default, minimum=minimum)
+        if key not in self.data:
+            return value
+        if value != int(value):
+            self.fail(key, f"must be a whole number, got {value}")
+        if maximum is not None and value > maximum:
+            self.fail(key, f"must be at most {maximum}, got {value}")
+        return int(value)
 
     def date(self, key: str, default: Any = _MISSING) -> Any:
         """A date written as YYYY-MM-DD."""

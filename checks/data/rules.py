@@ -128,8 +128,8 @@ def _repository(item: MapReader) -> Repository:
         write_groups=_groups(item, "write_groups"),
         sharing_allowed=item.boolean("sharing_allowed", False),
         backup=_backup(item),
-        max_files=_positive_int(item, "max_files"),
-        max_depth=_positive_int(item, "max_depth"),
+        max_files=item.integer("max_files", None, minimum=1),
+        max_depth=item.integer("max_depth", None, minimum=1),
         source=f"{item.path}:{item.line()}",
     )
 
@@ -162,13 +162,6 @@ def _backup(item: MapReader) -> Backup | None:
         return None
     section.reject_unknown({"path", "max_age_days"})
     return Backup(path=_absolute(section, "path"), max_age_days=section.number("max_age_days", minimum=0))
-
-
-def _positive_int(item: MapReader, key: str) -> int | None:
-    value = item.number(key, None, minimum=1)
-    if value is not None and value != int(value):
-        item.fail(key, f"expected a whole number, got {value}")
-    return int(value) if value is not None else None
 
 
 def relation(path: str, repository: str) -> str | None:

@@ -43,7 +43,6 @@ from auditor.checks.services.nmap import (
     port_spec,
     run_scan,
 )
-from auditor.checks.services.options import whole_number
 from auditor.checks.services.policy import services_policy
 from auditor.config.policies import port_numbers
 from auditor.config.yamlfile import MapReader
@@ -85,7 +84,7 @@ class DiscoveryCollector(Collector):
             values[key] = reader.string(key, values[key])
         for key in ("host_timeout", "max_scan_time"):
             values[key] = reader.number(key, values[key], minimum=1)
-        values["max_retries"] = whole_number(reader, "max_retries", 2, minimum=0)
+        values["max_retries"] = reader.integer("max_retries", 2, minimum=0)
         timing = reader.number("timing", values["timing"], minimum=0)
         if timing > 5 or timing != int(timing):
             reader.fail("timing", "must be 0-5 (nmap -T0 ... -T5)")

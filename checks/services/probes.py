@@ -18,7 +18,7 @@ from typing import Any
 from auditor.check import CollectEnv, Collector
 from auditor.checks.services import probes_http, probes_tcp
 from auditor.checks.services.facts import DiscoveredPort, DiscoveryFacts, ProbeResult, ProbesFacts
-from auditor.checks.services.options import positive_number, whole_number
+from auditor.checks.services.options import positive_number
 from auditor.checks.services.policy import identify, is_http, is_tls, services_policy
 from auditor.checks.services.probe_base import ERROR, Outcome, ProbeError, ProbeTarget, ProbeTools, failure_reason
 from auditor.config.yamlfile import MapReader
@@ -118,8 +118,8 @@ class ProbeCollector(Collector):
         return {
             "enabled": reader.boolean("enabled", True),
             "timeout": positive_number(reader, "timeout", 5.0),
-            "workers": whole_number(reader, "workers", 4, minimum=1),
-            "max_modules": whole_number(reader, "max_modules", 20, minimum=1),
+            "workers": reader.integer("workers", 4, minimum=1),
+            "max_modules": reader.integer("max_modules", 20, minimum=1),
             "rsync": reader.string("rsync", "rsync"),
             "showmount": reader.string("showmount", "showmount"),
         }
