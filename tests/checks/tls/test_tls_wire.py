@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import socket
 import struct
 import threading
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives import serialization
@@ -20,8 +22,10 @@ from cryptography.hazmat.primitives import serialization
 import testkit
 from auditor.check import CheckContext, CollectEnv
 from auditor.checks.tls import certificates as certs
-from auditor.checks.tls.judges import TlsCollector
-from auditor.checks.tls.names import CIPHER_SUITES, SUITE_CODES, VERSIONS, suite
+from auditor.checks.tls.collector import TlsCollector
+from auditor.checks.tls.facts import AcceptedVersion, EndpointFacts, ForeignEndpoint, TlsEndpoint, TlsFacts
+from auditor.checks.tls.names import CIPHER_SUITES, SUITE_CODES, VERSIONS
+from auditor.checks.tls.suites import suite
 from auditor.checks.tls.wire import (
     HELLO_RETRY_RANDOM,
     MAX_FLIGHT_BYTES,
@@ -34,7 +38,8 @@ from auditor.checks.tls.wire import (
     read_flight,
 )
 from auditor.config.policies import load_policy
-from auditor.models import Target, TargetKind
+from auditor.facts import facts_from_json, facts_to_json
+from auditor.models import Finding, Target, TargetKind
 from auditor.net.connections import BoundedStream, Deadline, HostLimiter
 from auditor.registry import default_registry
 
@@ -209,8 +214,11 @@ class Server:
         self.listener.close()
 
 
+Serve = Callable[[Callable[[socket.socket], None]], Server]  # starts a loopback server running a handler
+
+
 @pytest.fixture
-def serve() -> Iterator[Callable[[Callable[[socket.socket], None]], Server]]:
+def serve() -> Iterator[Serve]:
     servers: list[Server] = []
 
     def start(handler: Callable[[socket.socket], None]) -> Server:
@@ -241,32 +249,40 @@ def sslv3_only(connection: socket.socket) -> None:
     connection.recv(1)
 
 
-def scan(port: int, limiter: HostLimiter | None = None, **options) -> dict:
-    values = {**TlsCollector.options, "ports": [], "http_ports": [], "handshake_timeout": 1, "endpoint_timeout": 10, **options}
+def scan(port: int, limiter: HostLimiter | None = None, **options: Any) -> EndpointFacts:
+    """The endpoint facts of one port, collected as a run does; they survive a snapshot's JSON unchanged."""
+    values = {**TlsCollector.options, "ports": [], "http_ports": [], "handshake_timeout": 1, "endpoint_timeout": 10,
+              **options}
     target = Target(name=f"127.0.0.1:{port}", kind=TargetKind.NETWORK, address="127.0.0.1", ports=(port,))
     env = CollectEnv(target=target, host=None, options=values, timeout=10, limiter=limiter or HostLimiter(2))
-    return TlsCollector().collect(env)["endpoints"][0]
+    facts = TlsCollector().collect(env)
+    assert facts_from_json(TlsFacts, json.loads(json.dumps(facts_to_json(facts)))) == facts
+    return facts.endpoints[0]
 
 
-def problems(endpoint: dict, check_id: str = "tls.protocols") -> tuple[list, list[str]]:
+def problems(endpoint: EndpointFacts, check_id: str = "tls.protocols") -> tuple[list[Finding], list[str]]:
     check = default_registry().checks[check_id]
     ctx = CheckContext(check=check, target=Target(name="t", kind=TargetKind.NETWORK, address="127.0.0.1"),
                        options=dict(check.options), severity=check.severity, today=dt.date(2026, 11, 24),
                        policies={"tls": load_policy("tls", "mozilla-intermediate")})
-    findings = check().judge({"tls": {"endpoints": [endpoint], "http_redirects": []}}, ctx)
+    facts = TlsFacts(address="127.0.0.1", sni=None, ca_bundle=None, trust_store=None, endpoints=(endpoint,),
+                     http_redirects=())
+    findings = check().judge(testkit.fact_set(facts), ctx)
     return findings, ctx.problems
 
 
 def test_sslv3_is_found_with_a_raw_hello_and_its_chain_read_from_the_wire(serve):
     endpoint = scan(serve(sslv3_only).port)
-    assert endpoint["state"] == "tls"
-    assert {name: fact["state"] for name, fact in endpoint["protocols"].items()} == {
+    assert isinstance(endpoint, TlsEndpoint) and endpoint.state == "tls"
+    assert {name: fact.state for name, fact in endpoint.protocols.items()} == {
         "SSLv3": "accepted", "TLSv1.0": "rejected", "TLSv1.1": "rejected", "TLSv1.2": "rejected", "TLSv1.3": "rejected"}
-    assert endpoint["protocols"]["SSLv3"]["ciphers"] == ["TLS_RSA_WITH_3DES_EDE_CBC_SHA", "TLS_RSA_WITH_RC4_128_SHA"]
-    assert endpoint["protocols"]["TLSv1.0"]["detail"] == "alert protocol_version"
-    assert endpoint["certificates"][0]["certificates"][0]["key"] == "RSA 1024"
+    sslv3 = endpoint.protocols["SSLv3"]
+    assert isinstance(sslv3, AcceptedVersion)
+    assert sslv3.ciphers == ("TLS_RSA_WITH_3DES_EDE_CBC_SHA", "TLS_RSA_WITH_RC4_128_SHA")
+    assert endpoint.protocols["TLSv1.0"].detail == "alert protocol_version"
+    assert endpoint.certificates[0].certificates[0].key == "RSA 1024"
     findings, issues = problems(endpoint)
-    assert [(f.resource, f.severity.value) for f in findings] == [("tcp/%d:protocol/SSLv3" % endpoint["port"], "high")]
+    assert [(f.resource, f.severity.value) for f in findings] == [(f"tcp/{endpoint.port}:protocol/SSLv3", "high")]
     assert issues == []
     findings, _ = problems(endpoint, "tls.cipher-suites")
     assert {f.resource.split(":")[1]: f.severity.value for f in findings} == {
@@ -306,16 +322,19 @@ def tls_flood(connection: socket.socket) -> None:
     (silent, "timeout", "timed out (no answer within 1 s)"),
     (tls_flood, "error", "error: the server sent more than"),
 ])
-def test_hostile_ports_end_in_a_clear_state_within_the_timeout(serve, handler, state, problem):
+def test_hostile_ports_end_in_a_clear_state_within_the_timeout(
+    serve: Serve, handler: Callable[[socket.socket], None], state: str, problem: str | None
+) -> None:
     endpoint = scan(serve(handler).port)
-    assert endpoint["state"] == state
-    assert endpoint["connections"] == 1  # one attempt told enough: no further probing of a broken port
+    assert endpoint.state == state
+    assert endpoint.connections == 1  # one attempt told enough: no further probing of a broken port
     if problem is None:  # another service: noted, not an error
-        assert endpoint["sample"].startswith("SSH-2.0-OpenSSH_9.2p1 <script>x</script>")
+        assert isinstance(endpoint, ForeignEndpoint)
+        assert endpoint.sample.startswith("SSH-2.0-OpenSSH_9.2p1 <script>x</script>")
         with pytest.raises(Exception, match="no TLS endpoint"):
             problems(endpoint)
     else:
-        assert problems(endpoint)[1][0].startswith(f"tcp/{endpoint['port']} {problem}")
+        assert problems(endpoint)[1][0].startswith(f"tcp/{endpoint.port} {problem}")
 
 
 def test_a_closed_port_named_for_the_target_is_an_error():
@@ -323,7 +342,7 @@ def test_a_closed_port_named_for_the_target_is_an_error():
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]  # bound, never listening: connections are refused
         endpoint = scan(port)
-    assert endpoint["state"] == "closed"
+    assert endpoint.state == "closed"
     assert problems(endpoint)[1] == [f"tcp/{port} closed"]
 
 
@@ -352,5 +371,6 @@ class CountingLimiter(HostLimiter):
 def test_connections_stay_within_both_limits(serve, per_endpoint, per_host, most):
     limiter = CountingLimiter(per_host)
     endpoint = scan(serve(sslv3_only).port, per_endpoint_connections=per_endpoint, limiter=limiter)
-    assert 1 <= limiter.peak <= most and endpoint["connections"] >= 6
-    assert VERSIONS.keys() == endpoint["protocols"].keys()
+    assert isinstance(endpoint, TlsEndpoint)
+    assert 1 <= limiter.peak <= most and endpoint.connections >= 6
+    assert VERSIONS.keys() == endpoint.protocols.keys()
