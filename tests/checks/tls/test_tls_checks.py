@@ -11,6 +11,7 @@ import copy
 import datetime as dt
 import functools
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -395,3 +396,42 @@ def test_recorded_facts_are_not_modified_by_judging():
         except CheckSkipped:
             pass
     assert legacy == before
+
+
+@pytest.mark.parametrize("check_id, option, value, message", [
+    ("tls.grade", "min_grade", "Z", "'Z' is not one of: A\\+, A, B, C, D, E, F, T"),
+    ("tls.grade", "min_grade", 3, "expected a string"),
+    ("tls.certificate-expiry", "high_days", -1, "must be at least 0"),
+    ("tls.certificate-expiry", "low_days", "soon", "expected a number"),
+    ("tls.certificate-lifetime", "max_days", -398, "must be at least 0"),
+    ("tls.hsts", "min_max_age", "two years", "expected a number"),
+])
+def test_constrained_check_options_fail_when_the_profile_loads(tmp_path: Path, check_id: str, option: str,
+                                                                value: object, message: str) -> None:
+    profile = tmp_path / "p.yaml"
+    profile.write_text(f"name: p\nextends: baseline\noptions:\n  {check_id}:\n    {option}: {json.dumps(value)}\n")
+    with pytest.raises(ProfileError, match=rf"p.yaml:5: options.{check_id}.{option}: {message}"):
+        load_profile(str(profile), REGISTRY)
+
+
+def test_a_valid_min_grade_loads_and_judges() -> None:
+    assert REGISTRY.checks["tls.grade"].options == {"min_grade": ""}
+    assert [f.resource for f in judge("tls.grade", facts(recorded("legacy")), min_grade="A+")[0]] == ["tcp/443:grade"]
+
+
+@pytest.mark.parametrize("bad, key, message", [
+    ("ports: [0]", "ports", "'0' is not within 1-65535"),
+    ("http_ports: [443-80]", "http_ports", "'443-80' is not within 1-65535"),
+    ("per_endpoint_connections: 0", "per_endpoint_connections", "must be at least 1"),
+    ("endpoint_timeout: 0.5", "endpoint_timeout", "must be at least 1"),
+    ("http: 'yes'", "http", "expected true or false"),
+    ("sni: {web01: 192.0.2.1}", "sni.web01", "SNI carries host names only"),
+    ("sni: [www.example.test]", "sni", "expected a mapping"),
+    ("ca_bundle: 7", "ca_bundle", "expected a string"),
+])
+def test_constrained_collector_options_fail_when_the_profile_loads(tmp_path: Path, bad: str, key: str,
+                                                                    message: str) -> None:
+    profile = tmp_path / "p.yaml"
+    profile.write_text(f"name: p\nextends: baseline\ncollectors:\n  tls:\n    {bad}\n")
+    with pytest.raises(ProfileError, match=rf"p.yaml:5: collectors.tls.{key}: {message}"):
+        load_profile(str(profile), REGISTRY)
