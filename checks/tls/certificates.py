@@ -74,7 +74,11 @@ class Key:
     curve: str = ""  # secp256r1, ... for ecdsa
 
     def __str__(self) -> str:
-        return f"{self.kind.upper()} {self.curve or self.bits}" if self.kind == "ecdsa" else f"{self.kind.upper()} {self.bits}"
+        return (
+            f"{self.kind.upper()} {self.curve or self.bits}"
+            if self.kind == "ecdsa"
+            else f"{self.kind.upper()} {self.bits}"
+        )
 
 
 def key_of(cert: x509.Certificate) -> Key:
@@ -182,7 +186,9 @@ def summary(cert: x509.Certificate) -> CertificateSummary:
     dns, ips = subject_names(cert)
     return CertificateSummary(
         subject=cert.subject.rfc4514_string(),
-        common_names=tuple(str(attribute.value) for attribute in cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)),
+        common_names=tuple(
+            str(attribute.value) for attribute in cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
+        ),
         issuer=cert.issuer.rfc4514_string(),
         serial=format(cert.serial_number, "x"),
         not_before=cert.not_valid_before_utc.isoformat(),

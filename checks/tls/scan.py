@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from typing import Literal
 from concurrent.futures import ThreadPoolExecutor
+from typing import Literal
 
 from cryptography import x509
 

@@ -9,7 +9,6 @@ such as ``tcp/443:protocol/TLSv1.0``, ``tcp/443:cipher/TLS_RSA_WITH_AES_128_CBC_
 
 from auditor.checks.tls.judges.certificates import (
     CertificateCaFlag,
-    CertificateChain,
     CertificateExpiry,
     CertificateKey,
     CertificateLifetime,
@@ -17,8 +16,8 @@ from auditor.checks.tls.judges.certificates import (
     CertificateSelfSigned,
     CertificateServerAuth,
     CertificateSignature,
-    CertificateTrust,
 )
+from auditor.checks.tls.judges.chains import CertificateChain, CertificateTrust
 from auditor.checks.tls.judges.grade import Grade
 from auditor.checks.tls.judges.protocols import (
     CipherSuites,

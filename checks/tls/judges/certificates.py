@@ -1,4 +1,4 @@
-"""Checks on the certificates an endpoint sends: trust, name, dates, key, signature, extensions, chain.
+"""Checks on each certificate an endpoint sends: name, dates, lifetime, key, signature, extensions.
 
 They read the stored PEMs (``cryptography`` parses them again), so a stored snapshot can be
 judged again under another profile; only the trust verdict is a fact of the collecting machine.
@@ -6,93 +6,13 @@ judged again under another profile; only the trust verdict is a fact of the coll
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any, ClassVar
-
 from cryptography import x509
 
 from auditor.check import CheckContext
 from auditor.checks.tls import certificates as certs
-from auditor.checks.tls.facts import ChainFacts, TlsEndpoint, UnreadableChain
-from auditor.checks.tls.judges.base import TlsCheck, resource
+from auditor.checks.tls.facts import TlsEndpoint
+from auditor.checks.tls.judges.chains import CertCheck, Deployment
 from auditor.models import Finding, Severity
-
-
-class Deployment:
-    """One certificate chain an endpoint sent, parsed, with the label its findings use."""
-
-    def __init__(self, endpoint: TlsEndpoint, fact: ChainFacts, label: str):
-        self.endpoint = endpoint
-        self.fact = fact
-        self.label = label
-        self.chain: list[x509.Certificate] = [certs.parse_pem(pem) for pem in fact.chain]
-
-    @property
-    def leaf(self) -> x509.Certificate:
-        """The server's own certificate."""
-        return self.chain[0]
-
-    def resource(self, aspect: str, index: int = 0) -> str:
-        """``tcp/443:cert/expiry`` for the leaf, ``tcp/443:cert/chain-1/expiry`` for the next one."""
-        where = self.label if index == 0 else f"{self.label}/chain-{index}"
-        return resource(self.endpoint, f"{where}/{aspect}")
-
-    def evidence(self, **values: Any) -> dict[str, Any]:
-        """Evidence naming the certificate (subject raw, as the certificate has it)."""
-        return {"subject": self.fact.certificates[0].subject if self.fact.certificates else "", **values}
-
-
-def deployments(endpoint: TlsEndpoint, ctx: CheckContext) -> list[Deployment]:
-    """The endpoint's chains (``cert`` when one, ``cert-rsa``/``cert-ecdsa`` when several)."""
-    facts = [fact for fact in endpoint.certificates if fact.chain]
-    if not facts:
-        ctx.incomplete(f"tcp/{endpoint.port}: no certificate was received")
-        return []
-    result = []
-    for fact in facts:
-        if isinstance(fact, UnreadableChain) and fact.error:
-            ctx.incomplete(f"tcp/{endpoint.port}: {fact.error}")
-            continue
-        label = "cert"
-        if len(facts) > 1:
-            label = f"cert-{certs.key_of(certs.parse_pem(fact.chain[0])).kind}"
-        result.append(Deployment(endpoint, fact, label))
-    return result
-
-
-class CertCheck(TlsCheck):
-    """Base: judge each certificate chain of each endpoint."""
-
-    measures: ClassVar[tuple[str, ...]] = ("PRV-4",)
-
-    def endpoint(self, endpoint: TlsEndpoint, ctx: CheckContext) -> list[Finding]:
-        """Findings of every readable chain the endpoint sent."""
-        return [finding for chain in deployments(endpoint, ctx) for finding in self.certificate(chain, ctx)]
-
-    def certificate(self, chain: Deployment, ctx: CheckContext) -> list[Finding]:
-        """Findings for one chain."""
-        raise NotImplementedError
-
-
-class CertificateTrust(CertCheck):
-    """The chain validates to a trusted root: the system store plus the profile's ``ca_bundle``.
-
-    Validation uses cryptography's web PKI rules at a moment inside the leaf's validity (expiry
-    is judged by its own check) on the machine that ran the audit.
-    """
-
-    id = "tls.certificate-trust"
-    title = "The certificate chain is trusted"
-    severity = Severity.HIGH
-    remediation = "Use a certificate from a trusted CA (or add the institution's CA with collectors.tls.ca_bundle) and send the intermediates."
-
-    def certificate(self, chain: Deployment, ctx: CheckContext) -> list[Finding]:
-        trust = chain.fact.trust
-        if trust is not None and trust.trusted:
-            return []
-        reason = trust.reason if trust is not None else "not validated"
-        return [ctx.finding(chain.resource("trust"), f"port {chain.endpoint.port}: the certificate chain is not trusted",
-                            evidence=chain.evidence(reason=reason))]
 
 
 class CertificateName(CertCheck):
@@ -101,12 +21,17 @@ class CertificateName(CertCheck):
     id = "tls.certificate-name"
     title = "The certificate matches the server name"
     severity = Severity.HIGH
-    remediation = "Issue the certificate for every name clients use (subjectAltName), or set collectors.tls.sni to the name users connect to."
+    remediation = (
+        "Issue the certificate for every name clients use (subjectAltName), "
+        "or set collectors.tls.sni to the name users connect to."
+    )
 
     def endpoint(self, endpoint: TlsEndpoint, ctx: CheckContext) -> list[Finding]:
         """Nothing to match without a server name (an address target): noted in the details."""
         if not endpoint.sni:
-            ctx.details[f"tcp/{endpoint.port}"] = "no server name to match (an address target without collectors.tls.sni)"
+            ctx.details[f"tcp/{endpoint.port}"] = (
+                "no server name to match (an address target without collectors.tls.sni)"
+            )
             return []
         return super().endpoint(endpoint, ctx)
 
@@ -115,8 +40,13 @@ class CertificateName(CertCheck):
         if certs.name_matches(chain.leaf, name):
             return []
         dns, ips = certs.subject_names(chain.leaf)
-        return [ctx.finding(chain.resource("name"), f"port {chain.endpoint.port}: the certificate does not cover {name}",
-                            evidence=chain.evidence(expected=name, observed=dns + ips or "(no subjectAltName)"))]
+        return [
+            ctx.finding(
+                chain.resource("name"),
+                f"port {chain.endpoint.port}: the certificate does not cover {name}",
+                evidence=chain.evidence(expected=name, observed=dns + ips or "(no subjectAltName)"),
+            )
+        ]
 
 
 class CertificateExpiry(CertCheck):
@@ -141,10 +71,19 @@ class CertificateExpiry(CertCheck):
             problem = self._problem(cert, ctx)
             if problem:
                 message, severity = problem
-                findings.append(ctx.finding(
-                    chain.resource("expiry", index), f"port {chain.endpoint.port}: {message}", severity=severity,
-                    evidence={"subject": cert.subject.rfc4514_string(), "not_before": cert.not_valid_before_utc.date(),
-                              "not_after": cert.not_valid_after_utc.date(), "judged_on": ctx.today}))
+                findings.append(
+                    ctx.finding(
+                        chain.resource("expiry", index),
+                        f"port {chain.endpoint.port}: {message}",
+                        severity=severity,
+                        evidence={
+                            "subject": cert.subject.rfc4514_string(),
+                            "not_before": cert.not_valid_before_utc.date(),
+                            "not_after": cert.not_valid_after_utc.date(),
+                            "judged_on": ctx.today,
+                        },
+                    )
+                )
         return findings
 
     @staticmethod
@@ -155,7 +94,11 @@ class CertificateExpiry(CertCheck):
         left = (cert.not_valid_after_utc.date() - ctx.today).days
         if left < 0:
             return f"{what} expired on {cert.not_valid_after_utc.date()}", Severity.HIGH
-        for key, severity in (("high_days", Severity.HIGH), ("medium_days", Severity.MEDIUM), ("low_days", Severity.LOW)):
+        for key, severity in (
+            ("high_days", Severity.HIGH),
+            ("medium_days", Severity.MEDIUM),
+            ("low_days", Severity.LOW),
+        ):
             if left < ctx.options[key]:
                 return f"{what} expires in {left} days", severity
         return None
@@ -180,12 +123,20 @@ class CertificateLifetime(CertCheck):
 
     def certificate(self, chain: Deployment, ctx: CheckContext) -> list[Finding]:
         policy = ctx.policy("tls")
-        limit = min([days for days in (ctx.options["max_days"], policy["maximum_certificate_lifespan"]) if days] or [float("inf")])
+        limit = min(
+            [days for days in (ctx.options["max_days"], policy["maximum_certificate_lifespan"]) if days]
+            or [float("inf")]
+        )
         days = certs.lifetime_days(chain.leaf)
         if days <= limit:
             return []
-        return [ctx.finding(chain.resource("lifetime"), f"port {chain.endpoint.port}: the certificate is valid for {days} days",
-                            evidence=chain.evidence(expected=f"at most {limit:g} days", observed=days, policy=policy["policy"]))]
+        return [
+            ctx.finding(
+                chain.resource("lifetime"),
+                f"port {chain.endpoint.port}: the certificate is valid for {days} days",
+                evidence=chain.evidence(expected=f"at most {limit:g} days", observed=days, policy=policy["policy"]),
+            )
+        ]
 
 
 class CertificateKey(CertCheck):
@@ -208,16 +159,37 @@ class CertificateKey(CertCheck):
         findings = []
         port = chain.endpoint.port
         if key.kind not in policy["certificate_types"]:
-            findings.append(ctx.finding(chain.resource("key-type"), f"port {port}: the certificate has a {key.kind.upper()} key",
-                                        severity=Severity.LOW,
-                                        evidence=chain.evidence(expected=policy["certificate_types"], observed=str(key), policy=policy["policy"])))
+            findings.append(
+                ctx.finding(
+                    chain.resource("key-type"),
+                    f"port {port}: the certificate has a {key.kind.upper()} key",
+                    severity=Severity.LOW,
+                    evidence=chain.evidence(
+                        expected=policy["certificate_types"], observed=str(key), policy=policy["policy"]
+                    ),
+                )
+            )
         minimum = policy["rsa_key_size"] or 2048
-        weak = (key.kind in ("rsa", "dsa") and key.bits < minimum) or (key.kind == "ecdsa" and key.curve not in policy["certificate_curves"])
+        weak = (key.kind in ("rsa", "dsa") and key.bits < minimum) or (
+            key.kind == "ecdsa" and key.curve not in policy["certificate_curves"]
+        )
         if weak:
-            severity = Severity.HIGH if key.kind in ("rsa", "dsa") and key.bits < 1024 else ctx.severity if key.kind != "ecdsa" else Severity.LOW
+            severity = (
+                Severity.HIGH
+                if key.kind in ("rsa", "dsa") and key.bits < 1024
+                else ctx.severity
+                if key.kind != "ecdsa"
+                else Severity.LOW
+            )
             expected = f"RSA {minimum}+ or ECDSA on {', '.join(policy['certificate_curves'])}"
-            findings.append(ctx.finding(chain.resource("key"), f"port {port}: the certificate key is {key}", severity=severity,
-                                        evidence=chain.evidence(expected=expected, observed=str(key), policy=policy["policy"])))
+            findings.append(
+                ctx.finding(
+                    chain.resource("key"),
+                    f"port {port}: the certificate key is {key}",
+                    severity=severity,
+                    evidence=chain.evidence(expected=expected, observed=str(key), policy=policy["policy"]),
+                )
+            )
         return findings
 
 
@@ -243,13 +215,24 @@ class CertificateSignature(CertCheck):
             if index and certs.self_signed(cert):
                 continue
             if certs.weak_signature(name):
-                findings.append(ctx.finding(chain.resource("signature", index),
-                                            f"port {chain.endpoint.port}: a certificate is signed with {name}",
-                                            evidence={"subject": cert.subject.rfc4514_string(), "observed": name}))
+                findings.append(
+                    ctx.finding(
+                        chain.resource("signature", index),
+                        f"port {chain.endpoint.port}: a certificate is signed with {name}",
+                        evidence={"subject": cert.subject.rfc4514_string(), "observed": name},
+                    )
+                )
             elif index == 0 and name not in policy["certificate_signatures"]:
-                findings.append(ctx.finding(chain.resource("signature"), f"port {chain.endpoint.port}: the certificate is signed with {name}",
-                                            severity=Severity.LOW,
-                                            evidence=chain.evidence(expected=policy["certificate_signatures"], observed=name, policy=policy["policy"])))
+                findings.append(
+                    ctx.finding(
+                        chain.resource("signature"),
+                        f"port {chain.endpoint.port}: the certificate is signed with {name}",
+                        severity=Severity.LOW,
+                        evidence=chain.evidence(
+                            expected=policy["certificate_signatures"], observed=name, policy=policy["policy"]
+                        ),
+                    )
+                )
         return findings
 
 
@@ -264,8 +247,13 @@ class CertificateSelfSigned(CertCheck):
     def certificate(self, chain: Deployment, ctx: CheckContext) -> list[Finding]:
         if not certs.self_signed(chain.leaf):
             return []
-        return [ctx.finding(chain.resource("self-signed"), f"port {chain.endpoint.port}: the certificate is self-signed",
-                            evidence=chain.evidence(issuer=chain.leaf.issuer.rfc4514_string()))]
+        return [
+            ctx.finding(
+                chain.resource("self-signed"),
+                f"port {chain.endpoint.port}: the certificate is self-signed",
+                evidence=chain.evidence(issuer=chain.leaf.issuer.rfc4514_string()),
+            )
+        ]
 
 
 class CertificateCaFlag(CertCheck):
@@ -282,8 +270,13 @@ class CertificateCaFlag(CertCheck):
     def certificate(self, chain: Deployment, ctx: CheckContext) -> list[Finding]:
         if not certs.is_ca(chain.leaf):
             return []
-        return [ctx.finding(chain.resource("ca-flag"), f"port {chain.endpoint.port}: the server certificate is a CA certificate",
-                            evidence=chain.evidence(observed="basicConstraints CA:TRUE"))]
+        return [
+            ctx.finding(
+                chain.resource("ca-flag"),
+                f"port {chain.endpoint.port}: the server certificate is a CA certificate",
+                evidence=chain.evidence(observed="basicConstraints CA:TRUE"),
+            )
+        ]
 
 
 class CertificateServerAuth(CertCheck):
@@ -303,34 +296,11 @@ class CertificateServerAuth(CertCheck):
         if usage is not None and (certs.SERVER_AUTH in usage or certs.ANY_EKU in usage):
             return []
         observed = "no extendedKeyUsage extension" if usage is None else ", ".join(usage)
-        return [ctx.finding(chain.resource("eku"), f"port {chain.endpoint.port}: the certificate does not state serverAuth",
-                            severity=Severity.LOW if usage is None else ctx.severity,
-                            evidence=chain.evidence(expected="serverAuth (1.3.6.1.5.5.7.3.1)", observed=observed))]
-
-
-class CertificateChain(CertCheck):
-    """The server sends its chain complete and in order (leaf, then each issuer).
-
-    Incomplete: the last certificate's issuer is neither sent nor a trusted root, so clients
-    that do not fetch intermediates fail. Wrong order or stray certificates: ``low``.
-    """
-
-    id = "tls.certificate-chain"
-    title = "The certificate chain is complete and in order"
-    severity = Severity.MEDIUM
-    remediation = "Configure the full chain (nginx: ssl_certificate with the leaf followed by its intermediates)."
-
-    def certificate(self, chain: Deployment, ctx: CheckContext) -> list[Finding]:
-        findings = []
-        port = chain.endpoint.port
-        if chain.fact.trust is not None and chain.fact.trust.incomplete:
-            findings.append(ctx.finding(chain.resource("chain-incomplete"), f"port {port}: the certificate chain is incomplete",
-                                        evidence=chain.evidence(missing_issuer=chain.chain[-1].issuer.rfc4514_string(),
-                                                                sent=len(chain.chain))))
-        breaks = certs.order_breaks(chain.chain)
-        if breaks:
-            findings.append(ctx.finding(chain.resource("chain-order"), f"port {port}: the certificate chain is out of order",
-                                        severity=Severity.LOW,
-                                        evidence=chain.evidence(observed=[c.subject.rfc4514_string() for c in chain.chain],
-                                                                breaks_after=[i for i in breaks])))
-        return findings
+        return [
+            ctx.finding(
+                chain.resource("eku"),
+                f"port {chain.endpoint.port}: the certificate does not state serverAuth",
+                severity=Severity.LOW if usage is None else ctx.severity,
+                evidence=chain.evidence(expected="serverAuth (1.3.6.1.5.5.7.3.1)", observed=observed),
+            )
+        ]

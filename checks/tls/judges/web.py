@@ -5,7 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 from auditor.check import Check, CheckContext, CheckSkipped, FactSet, Scope
-from auditor.checks.tls.facts import HttpsFacts, PlainHttpAnswer, RequestFailed, SecurityTxtAnswer, TlsEndpoint, TlsFacts
+from auditor.checks.tls.facts import (
+    HttpsFacts,
+    PlainHttpAnswer,
+    RequestFailed,
+    SecurityTxtAnswer,
+    TlsEndpoint,
+    TlsFacts,
+)
 from auditor.checks.tls.http import hsts_max_age
 from auditor.checks.tls.judges.base import CONFIG_MEASURES, TAGS, TlsCheck, resource, tls_endpoints
 from auditor.models import Finding, Severity
@@ -48,9 +55,14 @@ class Hsts(TlsCheck):
                 message, severity = f"sets HSTS max-age {age} s", Severity.LOW
             else:
                 continue
-            findings.append(ctx.finding(resource(endpoint, "http/hsts"), f"port {endpoint.port} {message}",
-                                        severity=severity,
-                                        evidence={"expected": f"max-age >= {minimum:g}", "observed": header or "(none)"}))
+            findings.append(
+                ctx.finding(
+                    resource(endpoint, "http/hsts"),
+                    f"port {endpoint.port} {message}",
+                    severity=severity,
+                    evidence={"expected": f"max-age >= {minimum:g}", "observed": header or "(none)"},
+                )
+            )
         return findings
 
 
@@ -77,8 +89,13 @@ class SecurityTxt(TlsCheck):
                 continue
             problem = self._problem(fact, ctx.today)
             if problem:
-                findings.append(ctx.finding(resource(endpoint, "http/security.txt"), f"port {endpoint.port}: {problem}",
-                                            evidence={"status": fact.status, "fields": sorted(fact.fields)}))
+                findings.append(
+                    ctx.finding(
+                        resource(endpoint, "http/security.txt"),
+                        f"port {endpoint.port}: {problem}",
+                        evidence={"status": fact.status, "fields": sorted(fact.fields)},
+                    )
+                )
         return findings
 
     @staticmethod
@@ -110,8 +127,9 @@ class HttpRedirect(Check):
     facts = (TlsFacts,)
     scope = Scope.NETWORK
     tags = TAGS
-    remediation = ("Answer every plain-HTTP request with a 301 to the https:// URL "
-                   "(nginx: return 301 https://$host$request_uri;).")
+    remediation = (
+        "Answer every plain-HTTP request with a 301 to the https:// URL (nginx: return 301 https://$host$request_uri;)."
+    )
 
     def judge(self, facts: FactSet, ctx: CheckContext) -> list[Finding]:
         """One finding per plain-HTTP port that serves content instead of redirecting."""
@@ -128,10 +146,13 @@ class HttpRedirect(Check):
             location = entry.header("location") or ""
             if entry.status in _REDIRECTS and location.lower().startswith("https://"):
                 continue
-            findings.append(ctx.finding(f"{label}:http/redirect",
-                                        f"plain HTTP on port {entry.port} does not redirect to HTTPS",
-                                        evidence={"expected": "3xx to https://",
-                                                  "observed": f"{entry.status} {location}".strip()}))
+            findings.append(
+                ctx.finding(
+                    f"{label}:http/redirect",
+                    f"plain HTTP on port {entry.port} does not redirect to HTTPS",
+                    evidence={"expected": "3xx to https://", "observed": f"{entry.status} {location}".strip()},
+                )
+            )
         answered = any(isinstance(entry, PlainHttpAnswer) for entry in redirects)
         if not findings and not ctx.problems and not answered:
             raise CheckSkipped("no plain-HTTP port answered")

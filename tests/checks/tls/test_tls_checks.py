@@ -7,11 +7,11 @@ come from tests/fixtures/tls/generate.py, valid from 2026-01-01.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime as dt
 import functools
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,9 +22,7 @@ from auditor.check import CheckContext, CheckSkipped
 from auditor.checks.tls import certificates as certs
 from auditor.checks.tls.facts import TlsFacts
 from auditor.checks.tls.scan import deployment
-from auditor.config.policies import load_policy
 from auditor.config.profile import load_profile
-from auditor.errors import ProfileError
 from auditor.facts import facts_from_json, facts_to_json
 from auditor.models import Finding, Severity, Target, TargetKind
 from auditor.registry import default_registry
@@ -193,7 +191,8 @@ def test_a_private_ca_chain_is_trusted_only_with_its_bundle():
 
 def test_incomplete_chain_is_its_own_finding_besides_trust():
     incomplete = facts(with_pem("good.pem", leaf_only=True))
-    assert found("tls.certificate-chain", incomplete, today=PEM_DAY) == {"tcp/443:cert/chain-incomplete": Severity.MEDIUM}
+    assert found("tls.certificate-chain", incomplete, today=PEM_DAY) == {
+        "tcp/443:cert/chain-incomplete": Severity.MEDIUM}
     assert found("tls.certificate-trust", incomplete, today=PEM_DAY) == {"tcp/443:cert/trust": Severity.HIGH}
 
 
@@ -254,8 +253,8 @@ def test_handshake_features(check_id, key, value, resource):
 
 
 def _endpoint(port: int, origin: str, state: str, **extra: Any) -> dict[str, Any]:
-    return {"port": port, "origin": origin, "sni": NAME, "state": state, "detail": "x", "connections": 1, "seconds": 0.1,
-            **extra}
+    return {"port": port, "origin": origin, "sni": NAME, "state": state, "detail": "x",
+            "connections": 1, "seconds": 0.1, **extra}
 
 
 def test_unanswered_expected_ports_make_an_error_and_the_rest_is_still_judged():
@@ -274,7 +273,8 @@ def test_other_services_and_closed_defaults_are_notes_not_errors():
         judge("tls.protocols", facts(ssh, closed))
     findings, ctx = judge("tls.protocols", facts(recorded("modern") | {"port": 8443}, ssh, closed))
     assert findings == [] and ctx.problems == []
-    assert ctx.details["not audited"] == "tcp/22 does not speak TLS (answered 'SSH-2.0-OpenSSH_9.2p1 <b>\\r\\n'); tcp/443 closed"
+    assert ctx.details["not audited"] == (
+        "tcp/22 does not speak TLS (answered 'SSH-2.0-OpenSSH_9.2p1 <b>\\r\\n'); tcp/443 closed")
 
 
 def test_probe_timeouts_and_partial_enumerations_are_not_read_as_refusals():
@@ -303,7 +303,8 @@ def test_grade_caps_follow_ssl_labs():
     _, ctx = judge("tls.grade", facts(legacy))
     assert ctx.details["tcp/443"].startswith("F ")  # anonymous suites
     for version in ("TLSv1.0", "TLSv1.1", "TLSv1.2"):
-        legacy["protocols"][version]["ciphers"] = [n for n in legacy["protocols"][version]["ciphers"] if "anon" not in n]
+        ciphers = legacy["protocols"][version]["ciphers"]
+        legacy["protocols"][version]["ciphers"] = [n for n in ciphers if "anon" not in n]
     _, ctx = judge("tls.grade", facts(legacy))
     assert ctx.details["tcp/443"].startswith("B ") and "capped: TLS 1.0/1.1 accepted" in ctx.details["tcp/443"]
 
@@ -311,7 +312,8 @@ def test_grade_caps_follow_ssl_labs():
 @pytest.mark.parametrize("entry, resources", [
     ({"origin": "default", "state": "http", "status": 301, "headers": {"location": ["https://x/"]}}, set()),
     ({"origin": "default", "state": "http", "status": 200, "headers": {}}, {"tcp/80:http/redirect"}),
-    ({"origin": "target", "state": "http", "status": 302, "headers": {"location": ["http://x/"]}}, {"tcp/80:http/redirect"}),
+    ({"origin": "target", "state": "http", "status": 302, "headers": {"location": ["http://x/"]}},
+     {"tcp/80:http/redirect"}),
 ])
 def test_plain_http_must_redirect_to_https(entry, resources):
     findings, _ = judge("tls.http-redirect", facts(redirects=[{"port": 80, **entry}]))
@@ -322,7 +324,8 @@ def test_plain_http_port_absent_or_unanswered():
     with pytest.raises(CheckSkipped):
         judge("tls.http-redirect", facts(redirects=[{"port": 80, "origin": "default", "state": "closed",
                                                      "detail": "connection refused"}]))
-    _, ctx = judge("tls.http-redirect", facts(redirects=[{"port": 80, "origin": "target", "state": "timeout", "detail": "5 s"}]))
+    timeout = {"port": 80, "origin": "target", "state": "timeout", "detail": "5 s"}
+    _, ctx = judge("tls.http-redirect", facts(redirects=[timeout]))
     assert ctx.problems == ["tcp/80: timeout (5 s)"]
 
 
@@ -353,85 +356,10 @@ def test_hsts_minimum_comes_from_the_policy_unless_set():
     assert found("tls.hsts", facts(endpoint)) == {"tcp/443:http/hsts": Severity.MEDIUM}
 
 
-@pytest.mark.parametrize("name", ["mozilla-modern", "mozilla-intermediate", "mozilla-old"])
-def test_shipped_policies_load(name):
-    policy = load_policy("tls", name)
-    assert policy["policy"] == name and "TLS_AES_128_GCM_SHA256" in policy["ciphersuites"]
-
-
-def test_a_malformed_policy_names_file_line_and_key(tmp_path):
-    text = (FIXTURES.parent.parent.parent / "profiles" / "policies" / "tls-mozilla-intermediate.yaml").read_text()
-    bad = tmp_path / "bad.yaml"
-    bad.write_text(text.replace("protocols: [TLSv1.2, TLSv1.3]", "protocols: [TLSv1.2, TLS1.3]"))
-    with pytest.raises(ProfileError, match=r"bad.yaml:\d+: protocols: unknown protocol version 'TLS1.3'"):
-        load_policy("tls", str(bad))
-    bad.write_text(text.replace("  - TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "  - ECDHE-RSA-AES128-GCM-SHA256"))
-    with pytest.raises(ProfileError, match="ciphers: 'ECDHE-RSA-AES128-GCM-SHA256' is not an IANA cipher suite name"):
-        load_policy("tls", str(bad))
-
-
-def test_collector_options(tmp_path):
-    (tmp_path / "ca").mkdir()
-    (tmp_path / "ca" / "lab-root.pem").write_bytes((FIXTURES / "root.pem").read_bytes())
-    profile = tmp_path / "p.yaml"
-    profile.write_text("name: p\nextends: baseline\ncollectors:\n  tls:\n    ports: [443, 8443-8445]\n"
-                       "    ca_bundle: ca/lab-root.pem\n    sni: {web01: www.example.test}\n    per_endpoint_connections: 1\n")
-    options = load_profile(str(profile), REGISTRY).collectors["tls"]
-    assert options["ports"] == [443, 8443, 8444, 8445]
-    assert options["ca_bundle"] == str(tmp_path / "ca" / "lab-root.pem")
-    assert options["sni"] == {"web01": "www.example.test"} and options["per_endpoint_connections"] == 1
-    for bad, message in (("ca_bundle: missing.pem", "cannot use"), ("sni: 192.0.2.1", "host names only"),
-                         ("sni: 'bad name'", "not a valid host name"), ("handshake_timeout: 0", "at least 1")):
-        profile.write_text(f"name: p\nextends: baseline\ncollectors:\n  tls:\n    {bad}\n")
-        with pytest.raises(ProfileError, match=rf"p.yaml:5: collectors.tls.\w+: .*{message}"):
-            load_profile(str(profile), REGISTRY)
-
-
 def test_recorded_facts_are_not_modified_by_judging():
     legacy = facts(recorded("legacy"))
     before = copy.deepcopy(legacy)
     for check_id in TLS_CHECKS:
-        try:
+        with contextlib.suppress(CheckSkipped):
             judge(check_id, legacy)
-        except CheckSkipped:
-            pass
     assert legacy == before
-
-
-@pytest.mark.parametrize("check_id, option, value, message", [
-    ("tls.grade", "min_grade", "Z", "'Z' is not one of: A\\+, A, B, C, D, E, F, T"),
-    ("tls.grade", "min_grade", 3, "expected a string"),
-    ("tls.certificate-expiry", "high_days", -1, "must be at least 0"),
-    ("tls.certificate-expiry", "low_days", "soon", "expected a number"),
-    ("tls.certificate-lifetime", "max_days", -398, "must be at least 0"),
-    ("tls.hsts", "min_max_age", "two years", "expected a number"),
-])
-def test_constrained_check_options_fail_when_the_profile_loads(tmp_path: Path, check_id: str, option: str,
-                                                                value: object, message: str) -> None:
-    profile = tmp_path / "p.yaml"
-    profile.write_text(f"name: p\nextends: baseline\noptions:\n  {check_id}:\n    {option}: {json.dumps(value)}\n")
-    with pytest.raises(ProfileError, match=rf"p.yaml:5: options.{check_id}.{option}: {message}"):
-        load_profile(str(profile), REGISTRY)
-
-
-def test_a_valid_min_grade_loads_and_judges() -> None:
-    assert REGISTRY.checks["tls.grade"].options == {"min_grade": ""}
-    assert [f.resource for f in judge("tls.grade", facts(recorded("legacy")), min_grade="A+")[0]] == ["tcp/443:grade"]
-
-
-@pytest.mark.parametrize("bad, key, message", [
-    ("ports: [0]", "ports", "'0' is not within 1-65535"),
-    ("http_ports: [443-80]", "http_ports", "'443-80' is not within 1-65535"),
-    ("per_endpoint_connections: 0", "per_endpoint_connections", "must be at least 1"),
-    ("endpoint_timeout: 0.5", "endpoint_timeout", "must be at least 1"),
-    ("http: 'yes'", "http", "expected true or false"),
-    ("sni: {web01: 192.0.2.1}", "sni.web01", "SNI carries host names only"),
-    ("sni: [www.example.test]", "sni", "expected a mapping"),
-    ("ca_bundle: 7", "ca_bundle", "expected a string"),
-])
-def test_constrained_collector_options_fail_when_the_profile_loads(tmp_path: Path, bad: str, key: str,
-                                                                    message: str) -> None:
-    profile = tmp_path / "p.yaml"
-    profile.write_text(f"name: p\nextends: baseline\ncollectors:\n  tls:\n    {bad}\n")
-    with pytest.raises(ProfileError, match=rf"p.yaml:5: collectors.tls.{key}: {message}"):
-        load_profile(str(profile), REGISTRY)

@@ -42,7 +42,8 @@ def sites(tmp_path_factory) -> Iterator[dict[str, Any]]:
             "modern": lab.nginx_tls(ADDRESS, TlsSite(*pki.leaf("modern")), http_port=http_redirect),
             "http_redirect": http_redirect,
             "legacy": lab.nginx_tls(ADDRESS, TlsSite(legacy_chain, legacy_key, protocols="TLSv1 TLSv1.1 TLSv1.2",
-                                                     ciphers="ALL:@SECLEVEL=0", curves="auto", hsts="", security_txt=""),
+                                                     ciphers="ALL:@SECLEVEL=0", curves="auto", hsts="",
+                                                     security_txt=""),
                                     http_port=http_plain, redirect=False),
             "http_plain": http_plain,
             "mismatch": lab.nginx_tls(ADDRESS, TlsSite(*pki.leaf("mismatch", "other.example.test"))),
@@ -57,7 +58,8 @@ def sites(tmp_path_factory) -> Iterator[dict[str, Any]]:
 
 def write_profile(directory: Path, base: str = "baseline", **tls: Any) -> Path:
     options = {"ports": [], "http_ports": [], "sni": NAME, **tls}
-    lines = [f"name: tls-test\nextends: {base}\nselect: ['tls.*']\ncollectors:\n  discovery: {{enabled: false}}\n  tls:"]
+    lines = [f"name: tls-test\nextends: {base}\nselect: ['tls.*']\n"
+             "collectors:\n  discovery: {enabled: false}\n  tls:"]
     lines += [f"    {key}: {json.dumps(value)}" for key, value in options.items()]
     path = directory / "profile.yaml"
     path.write_text("\n".join(lines) + "\n")
@@ -83,7 +85,8 @@ def results(snapshot: dict[str, Any], target: str) -> dict[str, dict[str, Any]]:
 
 def resources(snapshot: dict[str, Any], port: int) -> dict[str, str]:
     prefix = f"tcp/{port}:"
-    return {f["resource"][len(prefix):]: f["severity"] for f in snapshot["findings"] if f["resource"].startswith(prefix)}
+    return {f["resource"][len(prefix):]: f["severity"] for f in snapshot["findings"]
+            if f["resource"].startswith(prefix)}
 
 
 def endpoint(snapshot: dict[str, Any], target: str, port: int) -> dict[str, Any]:
@@ -94,7 +97,8 @@ def endpoint(snapshot: dict[str, Any], target: str, port: int) -> dict[str, Any]
 def test_the_mozilla_intermediate_site_passes_with_its_private_ca(sites, tmp_path):
     port = sites["modern"].port
     target = f"{ADDRESS}:{port}"
-    code, snapshot, _ = audit(tmp_path, target, ca_bundle=str(sites["pki"].root_file), http_ports=[sites["http_redirect"]])
+    code, snapshot, _ = audit(tmp_path, target, ca_bundle=str(sites["pki"].root_file),
+                              http_ports=[sites["http_redirect"]])
     assert code == 0 and resources(snapshot, port) == {}
     checked = results(snapshot, target)
     assert {r["status"] for r in checked.values()} == {"pass"}
@@ -143,7 +147,7 @@ def test_name_mismatch_and_incomplete_chain(sites, tmp_path, site, resource):
 
 def test_a_tls13_only_server_gets_its_chain_from_a_full_handshake(sites, tmp_path):
     port = sites["tls13"].port
-    code, snapshot, _ = audit(tmp_path, f"{ADDRESS}:{port}", ca_bundle=str(sites["pki"].root_file))
+    _code, snapshot, _ = audit(tmp_path, f"{ADDRESS}:{port}", ca_bundle=str(sites["pki"].root_file))
     facts = endpoint(snapshot, f"{ADDRESS}:{port}", port)
     assert [name for name, fact in facts["protocols"].items() if fact["state"] == "accepted"] == ["TLSv1.3"]
     assert facts["certificates"][0]["via"] == "full handshake" and len(facts["certificates"][0]["chain"]) == 2
@@ -182,7 +186,8 @@ def test_a_stalling_port_is_an_error_and_the_run_goes_on(sites, tmp_path):
     inventory = tmp_path / "inventory.yaml"
     inventory.write_text(f"hosts:\n  - name: web01\n    address: {ADDRESS}\n    ports: [{modern}, {stalled}]\n")
     try:
-        code, snapshot, _ = audit(tmp_path, inventory=inventory, ca_bundle=str(sites["pki"].root_file), handshake_timeout=1)
+        code, snapshot, _ = audit(tmp_path, inventory=inventory, ca_bundle=str(sites["pki"].root_file),
+                                  handshake_timeout=1)
     finally:
         stop.set()
         listener.close()
@@ -198,7 +203,8 @@ def test_ports_discovery_marks_ssl_or_cannot_name_are_audited(sites, tmp_path):
            .replace('portid="16379"', f'portid="{unnamed}"').replace('name="redis"', 'name="unknown"'))
     (tmp_path / "scan.xml").write_text(xml)
     profile = write_profile(tmp_path, ca_bundle=str(sites["pki"].root_file))
-    profile.write_text(profile.read_text().replace("discovery: {enabled: false}", f"discovery: {{import_xml: {tmp_path / 'scan.xml'}}}"))
+    imported = f"discovery: {{import_xml: {tmp_path / 'scan.xml'}}}"
+    profile.write_text(profile.read_text().replace("discovery: {enabled: false}", imported))
     out = tmp_path / "out"
     subprocess.run([sys.executable, "-m", "auditor", "run", ADDRESS, "--profile", str(profile), "--out", str(out)],
                    capture_output=True, timeout=300, check=False, cwd=tmp_path)

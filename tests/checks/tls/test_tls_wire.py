@@ -89,11 +89,10 @@ def peer():
     kept = []
 
     def send(sock: socket.socket, data: bytes) -> None:
-        with sock:
-            try:
-                sock.sendall(data)  # in a thread: more than the socket buffer holds must not block the test
-            except OSError:
-                pass  # the reader gave up first, as it should with a flood
+        # In a thread: more than the socket buffer holds must not block the test. The reader
+        # may give up first (an OSError here), as it should with a flood.
+        with sock, contextlib.suppress(OSError):
+            sock.sendall(data)
 
     def make(data: bytes) -> BoundedStream:
         ours, theirs = socket.socketpair()
@@ -140,7 +139,8 @@ def test_a_tls12_flight_split_across_records(peer):
 def test_dhe_prime_size_is_read_from_the_key_exchange(peer):
     prime = b"\xff" * 128  # 1024 bits
     dh = handshake(12, struct.pack(">H", len(prime)) + prime + b"\x00\x01\x02" + b"\x00\x01\x05")
-    stream = peer(record(22, server_hello(0x0303, SUITE_CODES["TLS_DHE_RSA_WITH_AES_128_GCM_SHA256"]) + dh + handshake(14, b"")))
+    hello = server_hello(0x0303, SUITE_CODES["TLS_DHE_RSA_WITH_AES_128_GCM_SHA256"])
+    stream = peer(record(22, hello + dh + handshake(14, b"")))
     assert read_flight(stream).dh_bits == 1024
 
 
@@ -204,10 +204,8 @@ class Server:
     def _handle(self, connection: socket.socket) -> None:
         with connection:
             connection.settimeout(5)
-            try:
+            with contextlib.suppress(OSError):
                 self.handler(connection)
-            except OSError:
-                pass
 
     def stop(self) -> None:
         self.stopping.set()
