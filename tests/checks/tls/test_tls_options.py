@@ -18,12 +18,12 @@ REGISTRY = default_registry()
 
 
 @pytest.mark.parametrize("name", ["mozilla-modern", "mozilla-intermediate", "mozilla-old"])
-def test_shipped_policies_load(name):
+def test_shipped_policies_load(name: str) -> None:
     policy = load_policy("tls", name)
     assert policy["policy"] == name and "TLS_AES_128_GCM_SHA256" in policy["ciphersuites"]
 
 
-def test_a_malformed_policy_names_file_line_and_key(tmp_path):
+def test_a_malformed_policy_names_file_line_and_key(tmp_path: Path) -> None:
     text = (FIXTURES.parent.parent.parent / "profiles" / "policies" / "tls-mozilla-intermediate.yaml").read_text()
     bad = tmp_path / "bad.yaml"
     bad.write_text(text.replace("protocols: [TLSv1.2, TLSv1.3]", "protocols: [TLSv1.2, TLS1.3]"))
@@ -34,7 +34,7 @@ def test_a_malformed_policy_names_file_line_and_key(tmp_path):
         load_policy("tls", str(bad))
 
 
-def test_collector_options(tmp_path):
+def test_collector_options(tmp_path: Path) -> None:
     (tmp_path / "ca").mkdir()
     (tmp_path / "ca" / "lab-root.pem").write_bytes((FIXTURES / "root.pem").read_bytes())
     profile = tmp_path / "p.yaml"

@@ -83,10 +83,13 @@ def client_hello_fields(data: bytes) -> tuple[int, int, list[int], bytes]:
     return record_version, client_version, suites, body[position:]
 
 
+Peer = Callable[[bytes], BoundedStream]  # a stream whose peer sent the given bytes and closed
+
+
 @pytest.fixture
-def peer():
+def peer() -> Iterator[Peer]:
     """``peer(data)``: a BoundedStream whose peer sent ``data`` and closed."""
-    kept = []
+    kept: list[socket.socket] = []
 
     def send(sock: socket.socket, data: bytes) -> None:
         # In a thread: more than the socket buffer holds must not block the test. The reader
@@ -108,7 +111,7 @@ def peer():
 # --- ClientHello and parsing --------------------------------------------------------------------
 
 
-def test_client_hello_layout_per_version():
+def test_client_hello_layout_per_version() -> None:
     suites = tuple(SUITE_CODES[name] for name in ("TLS_RSA_WITH_RC4_128_SHA", "TLS_RSA_WITH_3DES_EDE_CBC_SHA"))
     record_version, client_version, offered, extensions = client_hello_fields(ClientHello(0x0300, suites).to_bytes())
     assert (record_version, client_version, extensions) == (0x0300, 0x0300, b"")  # SSLv3: no extensions
@@ -119,13 +122,13 @@ def test_client_hello_layout_per_version():
     assert b"www.example.test" in extensions and b"\x00\x2b\x00\x03\x02\x03\x04" in extensions  # supported_versions
 
 
-def test_hello_retry_request_and_tls13_versions_are_recognised():
+def test_hello_retry_request_and_tls13_versions_are_recognised() -> None:
     extensions = struct.pack(">HHH", 43, 2, 0x0304) + struct.pack(">HHH", 51, 2, 0x11EC)
     flight = parse_server_hello(server_hello(0x0303, 0x1301, extensions=extensions, random=HELLO_RETRY_RANDOM)[4:])
     assert (flight.version, flight.cipher, flight.group, flight.retry) == (0x0304, 0x1301, 0x11EC, True)
 
 
-def test_a_tls12_flight_split_across_records(peer):
+def test_a_tls12_flight_split_across_records(peer: Peer) -> None:
     curve = handshake(12, b"\x03\x00\x1d" + b"\x20" + b"\x00" * 32)
     messages = (server_hello(0x0303, SUITE_CODES["TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"],
                              extensions=struct.pack(">HH", 0xFF01, 1) + b"\x00")
@@ -136,7 +139,7 @@ def test_a_tls12_flight_split_across_records(peer):
     assert 0xFF01 in flight.extensions
 
 
-def test_dhe_prime_size_is_read_from_the_key_exchange(peer):
+def test_dhe_prime_size_is_read_from_the_key_exchange(peer: Peer) -> None:
     prime = b"\xff" * 128  # 1024 bits
     dh = handshake(12, struct.pack(">H", len(prime)) + prime + b"\x00\x01\x02" + b"\x00\x01\x05")
     hello = server_hello(0x0303, SUITE_CODES["TLS_DHE_RSA_WITH_AES_128_GCM_SHA256"])
@@ -153,24 +156,24 @@ def test_dhe_prime_size_is_read_from_the_key_exchange(peer):
     (record(23, b"\x00" * 10), ProtocolError, "unexpected record type 23"),
     (record(22, handshake(2, server_hello(0x0303, 0x002F)[4:24])), ProtocolError, "truncated ServerHello"),
 ])
-def test_every_bad_answer_is_a_clear_exception(peer, data, error, text):
+def test_every_bad_answer_is_a_clear_exception(peer: Peer, data: bytes, error: type[Exception], text: str) -> None:
     with pytest.raises(error, match=text):
         read_flight(peer(data))
 
 
-def test_a_non_tls_answer_keeps_its_first_bytes_as_evidence(peer):
+def test_a_non_tls_answer_keeps_its_first_bytes_as_evidence(peer: Peer) -> None:
     with pytest.raises(NotTls) as caught:
         read_flight(peer(b"SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n"))
     assert caught.value.sample == b"SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n"
 
 
-def test_a_flood_of_handshake_bytes_stops_at_the_limit(peer):
+def test_a_flood_of_handshake_bytes_stops_at_the_limit(peer: Peer) -> None:
     endless = record(22, b"\x02\xff\xff\xff" + b"\x00" * 16000) + record(22, b"\x00" * 16384) * 20
     with pytest.raises(ProtocolError, match=f"more than {MAX_FLIGHT_BYTES} bytes"):
         read_flight(peer(endless))
 
 
-def test_suite_table_is_consistent():
+def test_suite_table_is_consistent() -> None:
     assert len(CIPHER_SUITES) > 250 and len(set(CIPHER_SUITES.values())) == len(CIPHER_SUITES)
     assert suite("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256").forward_secret
     assert suite("TLS_RSA_WITH_3DES_EDE_CBC_SHA").bits == 112 and not suite("TLS_RSA_WITH_3DES_EDE_CBC_SHA").insecure
@@ -259,17 +262,17 @@ def scan(port: int, limiter: HostLimiter | None = None, **options: Any) -> Endpo
 
 
 def problems(endpoint: EndpointFacts, check_id: str = "tls.protocols") -> tuple[list[Finding], list[str]]:
-    check = default_registry().checks[check_id]
+    check = default_registry().checks[check_id]()
     ctx = CheckContext(check=check, target=Target(name="t", kind=TargetKind.NETWORK, address="127.0.0.1"),
                        options=dict(check.options), severity=check.severity, today=dt.date(2026, 11, 24),
                        policies={"tls": load_policy("tls", "mozilla-intermediate")})
     facts = TlsFacts(address="127.0.0.1", sni=None, ca_bundle=None, trust_store=None, endpoints=(endpoint,),
                      http_redirects=())
-    findings = check().judge(testkit.fact_set(facts), ctx)
+    findings = check.judge(testkit.fact_set(facts), ctx)
     return findings, ctx.problems
 
 
-def test_sslv3_is_found_with_a_raw_hello_and_its_chain_read_from_the_wire(serve):
+def test_sslv3_is_found_with_a_raw_hello_and_its_chain_read_from_the_wire(serve: Serve) -> None:
     endpoint = scan(serve(sslv3_only).port)
     assert isinstance(endpoint, TlsEndpoint) and endpoint.state == "tls"
     assert {name: fact.state for name, fact in endpoint.protocols.items()} == {
@@ -335,7 +338,7 @@ def test_hostile_ports_end_in_a_clear_state_within_the_timeout(
         assert problems(endpoint)[1][0].startswith(f"tcp/{endpoint.port} {problem}")
 
 
-def test_a_closed_port_named_for_the_target_is_an_error():
+def test_a_closed_port_named_for_the_target_is_an_error() -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]  # bound, never listening: connections are refused
@@ -366,7 +369,7 @@ class CountingLimiter(HostLimiter):
 
 
 @pytest.mark.parametrize("per_endpoint, per_host, most", [(1, 4, 1), (3, 2, 2), (3, 4, 3)])
-def test_connections_stay_within_both_limits(serve, per_endpoint, per_host, most):
+def test_connections_stay_within_both_limits(serve: Serve, per_endpoint: int, per_host: int, most: int) -> None:
     limiter = CountingLimiter(per_host)
     endpoint = scan(serve(sslv3_only).port, per_endpoint_connections=per_endpoint, limiter=limiter)
     assert isinstance(endpoint, TlsEndpoint)
