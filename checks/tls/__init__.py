@@ -1,5 +1,18 @@
-"""TLS: protocols, suites, groups, certificates and HTTPS extras, judged against a TLS policy."""
+"""TLS: protocols, suites, groups, certificates and HTTPS extras, judged against a TLS policy.
 
-from auditor.checks.tls.judges import CHECKS, COLLECTORS, POLICIES
+Modules: ``collector`` (which ports, the options) runs ``scan`` per endpoint, which uses
+``probe`` (one attempt within the limits), ``enumeration`` (versions, suites, groups),
+``handshakes`` (full handshakes and HTTP) over the raw ``wire`` protocol with the IANA ``names``
+and ``suites``; ``certificates`` and ``http`` read what came back. ``facts`` are the typed
+records that cross from the collector to ``judges``; ``grade`` is the SSL Labs-style score and
+``policy`` validates the ``tls`` policy kind.
+"""
+
+from auditor.checks.tls.collector import TlsCollector
+from auditor.checks.tls.judges import CHECKS
+from auditor.checks.tls.policy import validate_tls
+
+COLLECTORS = (TlsCollector(),)
+POLICIES = {"tls": validate_tls}
 
 __all__ = ["CHECKS", "COLLECTORS", "POLICIES"]

@@ -28,6 +28,8 @@ from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, p
 from cryptography.utils import CryptographyDeprecationWarning
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from auditor.checks.tls.facts import CertificateSummary, Trust
+
 # Signature algorithm OIDs under the names OpenSSL (and Mozilla's guidelines) use.
 SIGNATURE_NAMES = {
     "1.2.840.113549.1.1.2": "md2WithRSAEncryption",
@@ -72,7 +74,11 @@ class Key:
     curve: str = ""  # secp256r1, ... for ecdsa
 
     def __str__(self) -> str:
-        return f"{self.kind.upper()} {self.curve or self.bits}" if self.kind == "ecdsa" else f"{self.kind.upper()} {self.bits}"
+        return (
+            f"{self.kind.upper()} {self.curve or self.bits}"
+            if self.kind == "ecdsa"
+            else f"{self.kind.upper()} {self.bits}"
+        )
 
 
 def key_of(cert: x509.Certificate) -> Key:
@@ -175,21 +181,23 @@ def lifetime_days(cert: x509.Certificate) -> int:
     return (cert.not_valid_after_utc - cert.not_valid_before_utc).days
 
 
-def summary(cert: x509.Certificate) -> dict[str, Any]:
+def summary(cert: x509.Certificate) -> CertificateSummary:
     """Readable facts about one certificate; names are kept exactly as the certificate has them."""
     dns, ips = subject_names(cert)
-    return {
-        "subject": cert.subject.rfc4514_string(),
-        "common_names": [str(attribute.value) for attribute in cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)],
-        "issuer": cert.issuer.rfc4514_string(),
-        "serial": format(cert.serial_number, "x"),
-        "not_before": cert.not_valid_before_utc.isoformat(),
-        "not_after": cert.not_valid_after_utc.isoformat(),
-        "san": [f"DNS:{name}" for name in dns] + [f"IP:{ip}" for ip in ips],
-        "key": str(key_of(cert)),
-        "signature": signature_name(cert),
-        "sha256": hashlib.sha256(cert.public_bytes(serialization.Encoding.DER)).hexdigest(),
-    }
+    return CertificateSummary(
+        subject=cert.subject.rfc4514_string(),
+        common_names=tuple(
+            str(attribute.value) for attribute in cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
+        ),
+        issuer=cert.issuer.rfc4514_string(),
+        serial=format(cert.serial_number, "x"),
+        not_before=cert.not_valid_before_utc.isoformat(),
+        not_after=cert.not_valid_after_utc.isoformat(),
+        san=tuple([f"DNS:{name}" for name in dns] + [f"IP:{ip}" for ip in ips]),
+        key=str(key_of(cert)),
+        signature=signature_name(cert),
+        sha256=hashlib.sha256(cert.public_bytes(serialization.Encoding.DER)).hexdigest(),
+    )
 
 
 def name_matches(cert: x509.Certificate, name: str) -> bool:
@@ -259,22 +267,20 @@ def trust_roots(ca_bundle: str | None) -> tuple[x509.Certificate, ...]:
     return _roots_cached(paths, tuple(os.stat(path).st_mtime for path in paths))
 
 
-def _verification_subject(cert: x509.Certificate) -> Any:
+def _verification_subject(cert: x509.Certificate) -> x509.DNSName | x509.IPAddress | None:
     """A name the leaf covers (DNSName or IPAddress), so path validation is judged apart from the audited name."""
-    from cryptography.x509.verification import DNSName, IPAddress
-
     dns, ips = subject_names(cert)
     for name in dns:
         try:
-            return DNSName(name.replace("*", "wildcard", 1) if name.startswith("*.") else name)
+            return x509.DNSName(name.replace("*", "wildcard", 1) if name.startswith("*.") else name)
         except ValueError:
             continue
     if ips:
-        return IPAddress(ipaddress.ip_address(ips[0]))
+        return x509.IPAddress(ipaddress.ip_address(ips[0]))
     return None
 
 
-def validate(chain: list[x509.Certificate], roots: tuple[x509.Certificate, ...], now: dt.datetime) -> dict[str, Any]:
+def validate(chain: list[x509.Certificate], roots: tuple[x509.Certificate, ...], now: dt.datetime) -> Trust:
     """Path validation of a chain as sent: ``trusted``, the ``reason`` if not, and ``incomplete``.
 
     Dates are judged by the expiry checks against the run's date, so validation happens at a
@@ -290,18 +296,18 @@ def validate(chain: list[x509.Certificate], roots: tuple[x509.Certificate, ...],
     incomplete = _issuer_missing(chain[-1], roots)
     subject = _verification_subject(leaf)
     if subject is None:
-        return {"trusted": False, "reason": "the certificate has no usable subjectAltName", "incomplete": incomplete}
+        return Trust(trusted=False, reason="the certificate has no usable subjectAltName", incomplete=incomplete)
     if not roots:
-        return {"trusted": False, "reason": "no trust anchors available", "incomplete": incomplete}
+        return Trust(trusted=False, reason="no trust anchors available", incomplete=incomplete)
     moment = min(max(now, leaf.not_valid_before_utc), leaf.not_valid_after_utc)
     try:
         verifier = PolicyBuilder().store(Store(list(roots))).time(moment).build_server_verifier(subject)
         verifier.verify(leaf, chain[1:])
     except VerificationError as exc:  # cryptography appends a repr of the certificate: noise in a report
-        return {"trusted": False, "reason": str(exc).split(" (encountered processing")[0], "incomplete": incomplete}
+        return Trust(trusted=False, reason=str(exc).split(" (encountered processing")[0], incomplete=incomplete)
     except ValueError as exc:  # a certificate cryptography cannot evaluate at all
-        return {"trusted": False, "reason": f"cannot be validated: {exc}", "incomplete": incomplete}
-    return {"trusted": True, "reason": "", "incomplete": False}
+        return Trust(trusted=False, reason=f"cannot be validated: {exc}", incomplete=incomplete)
+    return Trust(trusted=True, reason="", incomplete=False)
 
 
 def _issuer_missing(last: x509.Certificate, roots: tuple[x509.Certificate, ...]) -> bool:

@@ -11,12 +11,12 @@ which this grade does not: it is a summary for people used to those letters, nev
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
-from auditor.checks.tls.http import fact_header, hsts_max_age
-from auditor.checks.tls.names import group_bits, suite
+from auditor.checks.tls.facts import HttpsFacts, TlsEndpoint
+from auditor.checks.tls.http import hsts_max_age
+from auditor.checks.tls.names import group_bits
+from auditor.checks.tls.suites import Suite, suite
 
 _PROTOCOL_SCORES = {"SSLv3": 80, "TLSv1.0": 90, "TLSv1.1": 95, "TLSv1.2": 100, "TLSv1.3": 100}
 _LETTERS = ((80, "A"), (65, "B"), (50, "C"), (35, "D"), (20, "E"), (0, "F"))
@@ -62,12 +62,13 @@ def _rsa_equivalent(ec_bits: int) -> int:
     return next(rsa for limit, rsa in _EC_AS_RSA if ec_bits >= limit)
 
 
-def grade(endpoint: Mapping[str, Any], key_kind: str, key_bits: int, trust_issues: list[str]) -> Grade:
+def grade(endpoint: TlsEndpoint, key_kind: str, key_bits: int, trust_issues: list[str]) -> Grade:
     """Grade one endpoint from its facts, its leaf key, and the trust problems found for it."""
-    protocols = [name for name, fact in endpoint["protocols"].items() if fact["state"] == "accepted"]
-    suites = [suite(name) for name in {n for p in protocols for n in endpoint["protocols"][p].get("ciphers", [])}]
-    dh_bits = endpoint.get("key_exchange", {}).get("dh_bits", [])
-    curves = [group_bits(name) or 0 for name in endpoint.get("key_exchange", {}).get("ecdhe_curves", [])]
+    accepted = endpoint.accepted()
+    protocols = list(accepted)
+    suites = [suite(name) for name in {n for fact in accepted.values() for n in fact.ciphers}]
+    dh_bits = list(endpoint.key_exchange.dh_bits)
+    curves = [group_bits(name) or 0 for name in endpoint.key_exchange.ecdhe_curves]
     leaf = _rsa_equivalent(key_bits) if key_kind in ("ecdsa", "ed25519", "ed448") else key_bits
     strengths = [leaf] + dh_bits + [_rsa_equivalent(bits) for bits in curves]
     if any(s.anonymous for s in suites):
@@ -90,7 +91,7 @@ def grade(endpoint: Mapping[str, Any], key_kind: str, key_bits: int, trust_issue
     return Grade(letter, score, reasons)
 
 
-def _caps(endpoint: Mapping[str, Any], protocols: list[str], suites: list[Any], dh_min: int,
+def _caps(endpoint: TlsEndpoint, protocols: list[str], suites: list[Suite], dh_min: int,
           key_kind: str, key_bits: int) -> list[tuple[str, str]]:
     caps: list[tuple[str, str]] = []
     rsa_like = key_kind in ("rsa", "dsa")
@@ -102,8 +103,8 @@ def _caps(endpoint: Mapping[str, Any], protocols: list[str], suites: list[Any], 
         ("C", "no TLS 1.2 or 1.3", not {"TLSv1.2", "TLSv1.3"} & set(protocols)),
         ("C", "RC4 suites", any("RC4" in s.cipher for s in suites)),
         ("C", "3DES with TLS 1.1 or later", _3des_modern(endpoint)),
-        ("C", "TLS compression", bool(endpoint.get("compression"))),
-        ("C", "no secure renegotiation", endpoint.get("secure_renegotiation") is False),
+        ("C", "TLS compression", bool(endpoint.compression)),
+        ("C", "no secure renegotiation", endpoint.secure_renegotiation is False),
         ("B", "TLS 1.0/1.1 accepted", bool({"TLSv1.0", "TLSv1.1"} & set(protocols))),
         ("B", "key below 2048 bits", rsa_like and key_bits < 2048),
         ("B", "DH group below 2048 bits", dh_min < 2048),
@@ -116,11 +117,14 @@ def _caps(endpoint: Mapping[str, Any], protocols: list[str], suites: list[Any], 
     return caps
 
 
-def _3des_modern(endpoint: Mapping[str, Any]) -> bool:
-    return any("3DES" in name for version in ("TLSv1.1", "TLSv1.2")
-               for name in endpoint["protocols"][version].get("ciphers", []))
+def _3des_modern(endpoint: TlsEndpoint) -> bool:
+    accepted = endpoint.accepted()
+    return any("3DES" in name for version in ("TLSv1.1", "TLSv1.2") if version in accepted
+               for name in accepted[version].ciphers)
 
 
-def _hsts_age(endpoint: Mapping[str, Any]) -> int | None:
-    header = fact_header((endpoint.get("http") or {}).get("root"), "strict-transport-security")
+def _hsts_age(endpoint: TlsEndpoint) -> int | None:
+    if not isinstance(endpoint.http, HttpsFacts):
+        return None
+    header = endpoint.http.root.header("strict-transport-security")
     return hsts_max_age(header) if header else None

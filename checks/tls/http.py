@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import re
 import socket
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
+from auditor.checks.tls.facts import HttpResponse, SecurityTxtAnswer
 from auditor.net.connections import BoundedStream, Deadline
 
 MAX_HEAD_BYTES = 16 * 1024
@@ -110,30 +109,25 @@ def _read_chunked(stream: BoundedStream) -> tuple[bytes, bool]:
     return data[:MAX_BODY_BYTES], True
 
 
-def response_facts(response: Response) -> dict[str, object]:
-    """The JSON facts of a response: status and the headers checks read, raw."""
-    return {"status": response.status,
-            "headers": {name: response.headers[name] for name in KEPT_HEADERS if name in response.headers}}
+def response_facts(response: Response) -> HttpResponse:
+    """The facts of a response: status and the headers checks read, raw."""
+    return HttpResponse(status=response.status, headers=_kept_headers(response))
 
 
-def fact_header(facts: Mapping[str, Any] | None, name: str) -> str | None:
-    """The first value of header ``name`` in a response's facts (None when absent)."""
-    values = ((facts or {}).get("headers") or {}).get(name) or [None]
-    return values[0]
-
-
-def security_txt_facts(response: Response) -> dict[str, object]:
+def security_txt_facts(response: Response) -> SecurityTxtAnswer:
     """RFC 9116 fields of a security.txt answer, raw (lists: a field may repeat)."""
-    facts = response_facts(response)
     fields: dict[str, list[str]] = {}
     if response.status == 200:
         for line in response.body.decode("utf-8", "replace").splitlines():
             match = _FIELD.match(line)
             if match:
                 fields.setdefault(match.group(1).lower(), []).append(match.group(2))
-    facts["fields"] = fields
-    facts["truncated"] = response.truncated
-    return facts
+    return SecurityTxtAnswer(status=response.status, headers=_kept_headers(response),
+                       fields={name: tuple(values) for name, values in fields.items()}, truncated=response.truncated)
+
+
+def _kept_headers(response: Response) -> dict[str, tuple[str, ...]]:
+    return {name: tuple(response.headers[name]) for name in KEPT_HEADERS if name in response.headers}
 
 
 def hsts_max_age(header: str) -> int | None:

@@ -32,4 +32,5 @@ def validate_tls(root: MapReader) -> dict[str, Any]:
     for key in _TLS_SIZES:
         if root.raw(key) is not None:
             root.number(key, minimum=0)
-    return plain(root.data)
+    policy: dict[str, Any] = plain(root.data)
+    return policy

@@ -22,8 +22,8 @@ from auditor.checks.tls.names import (
     GROUPS,
     SIGNATURE_ALGORITHMS,
     X25519,
-    suite,
 )
+from auditor.checks.tls.suites import suite
 from auditor.net.bytereader import ByteReader
 from auditor.net.connections import BoundedStream, Deadline, connect
 

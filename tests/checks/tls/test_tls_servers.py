@@ -20,7 +20,8 @@ from typing import Any
 import pytest
 
 import testkit
-from testkit.tls_lab import NAME, NGINX, OPENSSL, Pki, TlsLab, TlsSite, pick_port
+from testkit.services_lab import NGINX, OPENSSL, pick_port
+from testkit.tls_lab import NAME, Pki, TlsLab, TlsSite
 
 pytestmark = pytest.mark.integration
 ADDRESS = "127.0.0.1"
@@ -28,7 +29,7 @@ NMAP_FIXTURE = testkit.FIXTURES / "nmap" / "version-light-ssl.xml"
 
 
 @pytest.fixture(scope="module")
-def sites(tmp_path_factory) -> Iterator[dict[str, Any]]:
+def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     if NGINX is None or OPENSSL is None:
         pytest.skip("nginx and openssl are needed")
     root = tmp_path_factory.mktemp("tls-lab")
@@ -42,7 +43,8 @@ def sites(tmp_path_factory) -> Iterator[dict[str, Any]]:
             "modern": lab.nginx_tls(ADDRESS, TlsSite(*pki.leaf("modern")), http_port=http_redirect),
             "http_redirect": http_redirect,
             "legacy": lab.nginx_tls(ADDRESS, TlsSite(legacy_chain, legacy_key, protocols="TLSv1 TLSv1.1 TLSv1.2",
-                                                     ciphers="ALL:@SECLEVEL=0", curves="auto", hsts="", security_txt=""),
+                                                     ciphers="ALL:@SECLEVEL=0", curves="auto", hsts="",
+                                                     security_txt=""),
                                     http_port=http_plain, redirect=False),
             "http_plain": http_plain,
             "mismatch": lab.nginx_tls(ADDRESS, TlsSite(*pki.leaf("mismatch", "other.example.test"))),
@@ -57,7 +59,8 @@ def sites(tmp_path_factory) -> Iterator[dict[str, Any]]:
 
 def write_profile(directory: Path, base: str = "baseline", **tls: Any) -> Path:
     options = {"ports": [], "http_ports": [], "sni": NAME, **tls}
-    lines = [f"name: tls-test\nextends: {base}\nselect: ['tls.*']\ncollectors:\n  discovery: {{enabled: false}}\n  tls:"]
+    lines = [f"name: tls-test\nextends: {base}\nselect: ['tls.*']\n"
+             "collectors:\n  discovery: {enabled: false}\n  tls:"]
     lines += [f"    {key}: {json.dumps(value)}" for key, value in options.items()]
     path = directory / "profile.yaml"
     path.write_text("\n".join(lines) + "\n")
@@ -83,7 +86,8 @@ def results(snapshot: dict[str, Any], target: str) -> dict[str, dict[str, Any]]:
 
 def resources(snapshot: dict[str, Any], port: int) -> dict[str, str]:
     prefix = f"tcp/{port}:"
-    return {f["resource"][len(prefix):]: f["severity"] for f in snapshot["findings"] if f["resource"].startswith(prefix)}
+    return {f["resource"][len(prefix):]: f["severity"] for f in snapshot["findings"]
+            if f["resource"].startswith(prefix)}
 
 
 def endpoint(snapshot: dict[str, Any], target: str, port: int) -> dict[str, Any]:
@@ -91,10 +95,11 @@ def endpoint(snapshot: dict[str, Any], target: str, port: int) -> dict[str, Any]
     return next(e for e in tls["endpoints"] if e["port"] == port)
 
 
-def test_the_mozilla_intermediate_site_passes_with_its_private_ca(sites, tmp_path):
+def test_the_mozilla_intermediate_site_passes_with_its_private_ca(sites: dict[str, Any], tmp_path: Path) -> None:
     port = sites["modern"].port
     target = f"{ADDRESS}:{port}"
-    code, snapshot, _ = audit(tmp_path, target, ca_bundle=str(sites["pki"].root_file), http_ports=[sites["http_redirect"]])
+    code, snapshot, _ = audit(tmp_path, target, ca_bundle=str(sites["pki"].root_file),
+                              http_ports=[sites["http_redirect"]])
     assert code == 0 and resources(snapshot, port) == {}
     checked = results(snapshot, target)
     assert {r["status"] for r in checked.values()} == {"pass"}
@@ -107,7 +112,9 @@ def test_the_mozilla_intermediate_site_passes_with_its_private_ca(sites, tmp_pat
     assert facts["certificates"][0]["trust"]["trusted"] is True
 
 
-def test_without_the_private_ca_the_same_site_is_untrusted_and_strict_wants_tls13_only(sites, tmp_path):
+def test_without_the_private_ca_the_same_site_is_untrusted_and_strict_wants_tls13_only(
+    sites: dict[str, Any], tmp_path: Path
+) -> None:
     port = sites["modern"].port
     code, snapshot, _ = audit(tmp_path, f"{ADDRESS}:{port}", base="strict")
     assert code == 1
@@ -116,7 +123,7 @@ def test_without_the_private_ca_the_same_site_is_untrusted_and_strict_wants_tls1
     assert found["cipher/TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"] == "low"
 
 
-def test_legacy_site_every_deviation_is_a_finding(sites, tmp_path):
+def test_legacy_site_every_deviation_is_a_finding(sites: dict[str, Any], tmp_path: Path) -> None:
     port = sites["legacy"].port
     code, snapshot, _ = audit(tmp_path, f"{ADDRESS}:{port}", http_ports=[sites["http_plain"]])
     assert code == 1
@@ -133,7 +140,7 @@ def test_legacy_site_every_deviation_is_a_finding(sites, tmp_path):
 
 
 @pytest.mark.parametrize("site, resource", [("mismatch", "cert/name"), ("incomplete", "cert/chain-incomplete")])
-def test_name_mismatch_and_incomplete_chain(sites, tmp_path, site, resource):
+def test_name_mismatch_and_incomplete_chain(sites: dict[str, Any], tmp_path: Path, site: str, resource: str) -> None:
     port = sites[site].port
     _, snapshot, _ = audit(tmp_path, f"{ADDRESS}:{port}", ca_bundle=str(sites["pki"].root_file))
     found = resources(snapshot, port)
@@ -141,9 +148,9 @@ def test_name_mismatch_and_incomplete_chain(sites, tmp_path, site, resource):
     assert ("cert/trust" in found) == (site == "incomplete")
 
 
-def test_a_tls13_only_server_gets_its_chain_from_a_full_handshake(sites, tmp_path):
+def test_a_tls13_only_server_gets_its_chain_from_a_full_handshake(sites: dict[str, Any], tmp_path: Path) -> None:
     port = sites["tls13"].port
-    code, snapshot, _ = audit(tmp_path, f"{ADDRESS}:{port}", ca_bundle=str(sites["pki"].root_file))
+    _code, snapshot, _ = audit(tmp_path, f"{ADDRESS}:{port}", ca_bundle=str(sites["pki"].root_file))
     facts = endpoint(snapshot, f"{ADDRESS}:{port}", port)
     assert [name for name, fact in facts["protocols"].items() if fact["state"] == "accepted"] == ["TLSv1.3"]
     assert facts["certificates"][0]["via"] == "full handshake" and len(facts["certificates"][0]["chain"]) == 2
@@ -152,7 +159,9 @@ def test_a_tls13_only_server_gets_its_chain_from_a_full_handshake(sites, tmp_pat
     assert "cert/trust" not in found and not any(r.startswith(("protocol/", "cipher/")) for r in found)
 
 
-def test_hostile_names_are_kept_raw_in_the_snapshot_and_escaped_in_the_report(sites, tmp_path):
+def test_hostile_names_are_kept_raw_in_the_snapshot_and_escaped_in_the_report(
+    sites: dict[str, Any], tmp_path: Path
+) -> None:
     port = sites["markup"].port
     _, snapshot, out = audit(tmp_path, f"{ADDRESS}:{port}", ca_bundle=str(sites["pki"].root_file))
     summary = endpoint(snapshot, f"{ADDRESS}:{port}", port)["certificates"][0]["certificates"][0]
@@ -174,7 +183,7 @@ def stall(listener: socket.socket, stop: threading.Event) -> None:
         connection.close()
 
 
-def test_a_stalling_port_is_an_error_and_the_run_goes_on(sites, tmp_path):
+def test_a_stalling_port_is_an_error_and_the_run_goes_on(sites: dict[str, Any], tmp_path: Path) -> None:
     listener = socket.create_server((ADDRESS, 0))
     stop = threading.Event()
     threading.Thread(target=stall, args=(listener, stop), daemon=True).start()
@@ -182,7 +191,8 @@ def test_a_stalling_port_is_an_error_and_the_run_goes_on(sites, tmp_path):
     inventory = tmp_path / "inventory.yaml"
     inventory.write_text(f"hosts:\n  - name: web01\n    address: {ADDRESS}\n    ports: [{modern}, {stalled}]\n")
     try:
-        code, snapshot, _ = audit(tmp_path, inventory=inventory, ca_bundle=str(sites["pki"].root_file), handshake_timeout=1)
+        code, snapshot, _ = audit(tmp_path, inventory=inventory, ca_bundle=str(sites["pki"].root_file),
+                                  handshake_timeout=1)
     finally:
         stop.set()
         listener.close()
@@ -192,13 +202,14 @@ def test_a_stalling_port_is_an_error_and_the_run_goes_on(sites, tmp_path):
     assert results(snapshot, "web01")["tls.grade"]["details"][f"tcp/{modern}"].startswith("A+")
 
 
-def test_ports_discovery_marks_ssl_or_cannot_name_are_audited(sites, tmp_path):
+def test_ports_discovery_marks_ssl_or_cannot_name_are_audited(sites: dict[str, Any], tmp_path: Path) -> None:
     port, unnamed = sites["modern"].port, sites["tls13"].port
     xml = (NMAP_FIXTURE.read_text().replace("127.77.200.2", ADDRESS).replace('portid="8443"', f'portid="{port}"')
            .replace('portid="16379"', f'portid="{unnamed}"').replace('name="redis"', 'name="unknown"'))
     (tmp_path / "scan.xml").write_text(xml)
     profile = write_profile(tmp_path, ca_bundle=str(sites["pki"].root_file))
-    profile.write_text(profile.read_text().replace("discovery: {enabled: false}", f"discovery: {{import_xml: {tmp_path / 'scan.xml'}}}"))
+    imported = f"discovery: {{import_xml: {tmp_path / 'scan.xml'}}}"
+    profile.write_text(profile.read_text().replace("discovery: {enabled: false}", imported))
     out = tmp_path / "out"
     subprocess.run([sys.executable, "-m", "auditor", "run", ADDRESS, "--profile", str(profile), "--out", str(out)],
                    capture_output=True, timeout=300, check=False, cwd=tmp_path)

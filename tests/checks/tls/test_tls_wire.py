@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import socket
 import struct
 import threading
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives import serialization
@@ -20,8 +22,10 @@ from cryptography.hazmat.primitives import serialization
 import testkit
 from auditor.check import CheckContext, CollectEnv
 from auditor.checks.tls import certificates as certs
-from auditor.checks.tls.judges import TlsCollector
-from auditor.checks.tls.names import CIPHER_SUITES, SUITE_CODES, VERSIONS, suite
+from auditor.checks.tls.collector import TlsCollector
+from auditor.checks.tls.facts import AcceptedVersion, EndpointFacts, ForeignEndpoint, TlsEndpoint, TlsFacts
+from auditor.checks.tls.names import CIPHER_SUITES, SUITE_CODES, VERSIONS
+from auditor.checks.tls.suites import suite
 from auditor.checks.tls.wire import (
     HELLO_RETRY_RANDOM,
     MAX_FLIGHT_BYTES,
@@ -34,7 +38,8 @@ from auditor.checks.tls.wire import (
     read_flight,
 )
 from auditor.config.policies import load_policy
-from auditor.models import Target, TargetKind
+from auditor.facts import facts_from_json, facts_to_json
+from auditor.models import Finding, Target, TargetKind
 from auditor.net.connections import BoundedStream, Deadline, HostLimiter
 from auditor.registry import default_registry
 
@@ -78,17 +83,19 @@ def client_hello_fields(data: bytes) -> tuple[int, int, list[int], bytes]:
     return record_version, client_version, suites, body[position:]
 
 
+Peer = Callable[[bytes], BoundedStream]  # a stream whose peer sent the given bytes and closed
+
+
 @pytest.fixture
-def peer():
+def peer() -> Iterator[Peer]:
     """``peer(data)``: a BoundedStream whose peer sent ``data`` and closed."""
-    kept = []
+    kept: list[socket.socket] = []
 
     def send(sock: socket.socket, data: bytes) -> None:
-        with sock:
-            try:
-                sock.sendall(data)  # in a thread: more than the socket buffer holds must not block the test
-            except OSError:
-                pass  # the reader gave up first, as it should with a flood
+        # In a thread: more than the socket buffer holds must not block the test. The reader
+        # may give up first (an OSError here), as it should with a flood.
+        with sock, contextlib.suppress(OSError):
+            sock.sendall(data)
 
     def make(data: bytes) -> BoundedStream:
         ours, theirs = socket.socketpair()
@@ -104,7 +111,7 @@ def peer():
 # --- ClientHello and parsing --------------------------------------------------------------------
 
 
-def test_client_hello_layout_per_version():
+def test_client_hello_layout_per_version() -> None:
     suites = tuple(SUITE_CODES[name] for name in ("TLS_RSA_WITH_RC4_128_SHA", "TLS_RSA_WITH_3DES_EDE_CBC_SHA"))
     record_version, client_version, offered, extensions = client_hello_fields(ClientHello(0x0300, suites).to_bytes())
     assert (record_version, client_version, extensions) == (0x0300, 0x0300, b"")  # SSLv3: no extensions
@@ -115,13 +122,13 @@ def test_client_hello_layout_per_version():
     assert b"www.example.test" in extensions and b"\x00\x2b\x00\x03\x02\x03\x04" in extensions  # supported_versions
 
 
-def test_hello_retry_request_and_tls13_versions_are_recognised():
+def test_hello_retry_request_and_tls13_versions_are_recognised() -> None:
     extensions = struct.pack(">HHH", 43, 2, 0x0304) + struct.pack(">HHH", 51, 2, 0x11EC)
     flight = parse_server_hello(server_hello(0x0303, 0x1301, extensions=extensions, random=HELLO_RETRY_RANDOM)[4:])
     assert (flight.version, flight.cipher, flight.group, flight.retry) == (0x0304, 0x1301, 0x11EC, True)
 
 
-def test_a_tls12_flight_split_across_records(peer):
+def test_a_tls12_flight_split_across_records(peer: Peer) -> None:
     curve = handshake(12, b"\x03\x00\x1d" + b"\x20" + b"\x00" * 32)
     messages = (server_hello(0x0303, SUITE_CODES["TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"],
                              extensions=struct.pack(">HH", 0xFF01, 1) + b"\x00")
@@ -132,10 +139,11 @@ def test_a_tls12_flight_split_across_records(peer):
     assert 0xFF01 in flight.extensions
 
 
-def test_dhe_prime_size_is_read_from_the_key_exchange(peer):
+def test_dhe_prime_size_is_read_from_the_key_exchange(peer: Peer) -> None:
     prime = b"\xff" * 128  # 1024 bits
     dh = handshake(12, struct.pack(">H", len(prime)) + prime + b"\x00\x01\x02" + b"\x00\x01\x05")
-    stream = peer(record(22, server_hello(0x0303, SUITE_CODES["TLS_DHE_RSA_WITH_AES_128_GCM_SHA256"]) + dh + handshake(14, b"")))
+    hello = server_hello(0x0303, SUITE_CODES["TLS_DHE_RSA_WITH_AES_128_GCM_SHA256"])
+    stream = peer(record(22, hello + dh + handshake(14, b"")))
     assert read_flight(stream).dh_bits == 1024
 
 
@@ -148,24 +156,24 @@ def test_dhe_prime_size_is_read_from_the_key_exchange(peer):
     (record(23, b"\x00" * 10), ProtocolError, "unexpected record type 23"),
     (record(22, handshake(2, server_hello(0x0303, 0x002F)[4:24])), ProtocolError, "truncated ServerHello"),
 ])
-def test_every_bad_answer_is_a_clear_exception(peer, data, error, text):
+def test_every_bad_answer_is_a_clear_exception(peer: Peer, data: bytes, error: type[Exception], text: str) -> None:
     with pytest.raises(error, match=text):
         read_flight(peer(data))
 
 
-def test_a_non_tls_answer_keeps_its_first_bytes_as_evidence(peer):
+def test_a_non_tls_answer_keeps_its_first_bytes_as_evidence(peer: Peer) -> None:
     with pytest.raises(NotTls) as caught:
         read_flight(peer(b"SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n"))
     assert caught.value.sample == b"SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n"
 
 
-def test_a_flood_of_handshake_bytes_stops_at_the_limit(peer):
+def test_a_flood_of_handshake_bytes_stops_at_the_limit(peer: Peer) -> None:
     endless = record(22, b"\x02\xff\xff\xff" + b"\x00" * 16000) + record(22, b"\x00" * 16384) * 20
     with pytest.raises(ProtocolError, match=f"more than {MAX_FLIGHT_BYTES} bytes"):
         read_flight(peer(endless))
 
 
-def test_suite_table_is_consistent():
+def test_suite_table_is_consistent() -> None:
     assert len(CIPHER_SUITES) > 250 and len(set(CIPHER_SUITES.values())) == len(CIPHER_SUITES)
     assert suite("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256").forward_secret
     assert suite("TLS_RSA_WITH_3DES_EDE_CBC_SHA").bits == 112 and not suite("TLS_RSA_WITH_3DES_EDE_CBC_SHA").insecure
@@ -199,18 +207,19 @@ class Server:
     def _handle(self, connection: socket.socket) -> None:
         with connection:
             connection.settimeout(5)
-            try:
+            with contextlib.suppress(OSError):
                 self.handler(connection)
-            except OSError:
-                pass
 
     def stop(self) -> None:
         self.stopping.set()
         self.listener.close()
 
 
+Serve = Callable[[Callable[[socket.socket], None]], Server]  # starts a loopback server running a handler
+
+
 @pytest.fixture
-def serve() -> Iterator[Callable[[Callable[[socket.socket], None]], Server]]:
+def serve() -> Iterator[Serve]:
     servers: list[Server] = []
 
     def start(handler: Callable[[socket.socket], None]) -> Server:
@@ -241,32 +250,40 @@ def sslv3_only(connection: socket.socket) -> None:
     connection.recv(1)
 
 
-def scan(port: int, limiter: HostLimiter | None = None, **options) -> dict:
-    values = {**TlsCollector.options, "ports": [], "http_ports": [], "handshake_timeout": 1, "endpoint_timeout": 10, **options}
+def scan(port: int, limiter: HostLimiter | None = None, **options: Any) -> EndpointFacts:
+    """The endpoint facts of one port, collected as a run does; they survive a snapshot's JSON unchanged."""
+    values = {**TlsCollector.options, "ports": [], "http_ports": [], "handshake_timeout": 1, "endpoint_timeout": 10,
+              **options}
     target = Target(name=f"127.0.0.1:{port}", kind=TargetKind.NETWORK, address="127.0.0.1", ports=(port,))
     env = CollectEnv(target=target, host=None, options=values, timeout=10, limiter=limiter or HostLimiter(2))
-    return TlsCollector().collect(env)["endpoints"][0]
+    facts = TlsCollector().collect(env)
+    assert facts_from_json(TlsFacts, json.loads(json.dumps(facts_to_json(facts)))) == facts
+    return facts.endpoints[0]
 
 
-def problems(endpoint: dict, check_id: str = "tls.protocols") -> tuple[list, list[str]]:
-    check = default_registry().checks[check_id]
+def problems(endpoint: EndpointFacts, check_id: str = "tls.protocols") -> tuple[list[Finding], list[str]]:
+    check = default_registry().checks[check_id]()
     ctx = CheckContext(check=check, target=Target(name="t", kind=TargetKind.NETWORK, address="127.0.0.1"),
                        options=dict(check.options), severity=check.severity, today=dt.date(2026, 11, 24),
                        policies={"tls": load_policy("tls", "mozilla-intermediate")})
-    findings = check().judge({"tls": {"endpoints": [endpoint], "http_redirects": []}}, ctx)
+    facts = TlsFacts(address="127.0.0.1", sni=None, ca_bundle=None, trust_store=None, endpoints=(endpoint,),
+                     http_redirects=())
+    findings = check.judge(testkit.fact_set(facts), ctx)
     return findings, ctx.problems
 
 
-def test_sslv3_is_found_with_a_raw_hello_and_its_chain_read_from_the_wire(serve):
+def test_sslv3_is_found_with_a_raw_hello_and_its_chain_read_from_the_wire(serve: Serve) -> None:
     endpoint = scan(serve(sslv3_only).port)
-    assert endpoint["state"] == "tls"
-    assert {name: fact["state"] for name, fact in endpoint["protocols"].items()} == {
+    assert isinstance(endpoint, TlsEndpoint) and endpoint.state == "tls"
+    assert {name: fact.state for name, fact in endpoint.protocols.items()} == {
         "SSLv3": "accepted", "TLSv1.0": "rejected", "TLSv1.1": "rejected", "TLSv1.2": "rejected", "TLSv1.3": "rejected"}
-    assert endpoint["protocols"]["SSLv3"]["ciphers"] == ["TLS_RSA_WITH_3DES_EDE_CBC_SHA", "TLS_RSA_WITH_RC4_128_SHA"]
-    assert endpoint["protocols"]["TLSv1.0"]["detail"] == "alert protocol_version"
-    assert endpoint["certificates"][0]["certificates"][0]["key"] == "RSA 1024"
+    sslv3 = endpoint.protocols["SSLv3"]
+    assert isinstance(sslv3, AcceptedVersion)
+    assert sslv3.ciphers == ("TLS_RSA_WITH_3DES_EDE_CBC_SHA", "TLS_RSA_WITH_RC4_128_SHA")
+    assert endpoint.protocols["TLSv1.0"].detail == "alert protocol_version"
+    assert endpoint.certificates[0].certificates[0].key == "RSA 1024"
     findings, issues = problems(endpoint)
-    assert [(f.resource, f.severity.value) for f in findings] == [("tcp/%d:protocol/SSLv3" % endpoint["port"], "high")]
+    assert [(f.resource, f.severity.value) for f in findings] == [(f"tcp/{endpoint.port}:protocol/SSLv3", "high")]
     assert issues == []
     findings, _ = problems(endpoint, "tls.cipher-suites")
     assert {f.resource.split(":")[1]: f.severity.value for f in findings} == {
@@ -306,24 +323,27 @@ def tls_flood(connection: socket.socket) -> None:
     (silent, "timeout", "timed out (no answer within 1 s)"),
     (tls_flood, "error", "error: the server sent more than"),
 ])
-def test_hostile_ports_end_in_a_clear_state_within_the_timeout(serve, handler, state, problem):
+def test_hostile_ports_end_in_a_clear_state_within_the_timeout(
+    serve: Serve, handler: Callable[[socket.socket], None], state: str, problem: str | None
+) -> None:
     endpoint = scan(serve(handler).port)
-    assert endpoint["state"] == state
-    assert endpoint["connections"] == 1  # one attempt told enough: no further probing of a broken port
+    assert endpoint.state == state
+    assert endpoint.connections == 1  # one attempt told enough: no further probing of a broken port
     if problem is None:  # another service: noted, not an error
-        assert endpoint["sample"].startswith("SSH-2.0-OpenSSH_9.2p1 <script>x</script>")
+        assert isinstance(endpoint, ForeignEndpoint)
+        assert endpoint.sample.startswith("SSH-2.0-OpenSSH_9.2p1 <script>x</script>")
         with pytest.raises(Exception, match="no TLS endpoint"):
             problems(endpoint)
     else:
-        assert problems(endpoint)[1][0].startswith(f"tcp/{endpoint['port']} {problem}")
+        assert problems(endpoint)[1][0].startswith(f"tcp/{endpoint.port} {problem}")
 
 
-def test_a_closed_port_named_for_the_target_is_an_error():
+def test_a_closed_port_named_for_the_target_is_an_error() -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]  # bound, never listening: connections are refused
         endpoint = scan(port)
-    assert endpoint["state"] == "closed"
+    assert endpoint.state == "closed"
     assert problems(endpoint)[1] == [f"tcp/{port} closed"]
 
 
@@ -349,8 +369,9 @@ class CountingLimiter(HostLimiter):
 
 
 @pytest.mark.parametrize("per_endpoint, per_host, most", [(1, 4, 1), (3, 2, 2), (3, 4, 3)])
-def test_connections_stay_within_both_limits(serve, per_endpoint, per_host, most):
+def test_connections_stay_within_both_limits(serve: Serve, per_endpoint: int, per_host: int, most: int) -> None:
     limiter = CountingLimiter(per_host)
     endpoint = scan(serve(sslv3_only).port, per_endpoint_connections=per_endpoint, limiter=limiter)
-    assert 1 <= limiter.peak <= most and endpoint["connections"] >= 6
-    assert VERSIONS.keys() == endpoint["protocols"].keys()
+    assert isinstance(endpoint, TlsEndpoint)
+    assert 1 <= limiter.peak <= most and endpoint.connections >= 6
+    assert VERSIONS.keys() == endpoint.protocols.keys()
