@@ -87,7 +87,7 @@ class CheckSkipped(Exception):
 class CheckContext:
     """Everything a check may use besides facts: its options, policies, and a finding factory."""
 
-    check: Check
+    check: type[Check]
     target: Target
     options: Mapping[str, Any]
     severity: Severity

@@ -356,7 +356,7 @@ class Runner:
         except CollectError as exc:
             return self._result(check, target, _status_of(exc), str(exc))
         ctx = CheckContext(
-            check=check,  # type: ignore[arg-type]
+            check=check,
             target=target,
             options=self.profile.options[check.id],
             severity=self.profile.severity[check.id],

@@ -69,11 +69,11 @@ def profile_named(name: str) -> Profile:
 def judge(check_id: str, tls_facts: TlsFacts, profile: str = "baseline", today: dt.date = RECORDED,
           **options: Any) -> tuple[list[Finding], CheckContext]:
     loaded = profile_named(profile)
-    check = REGISTRY.checks[check_id]()
+    check = REGISTRY.checks[check_id]
     ctx = CheckContext(check=check, target=TARGET, options={**loaded.options[check_id], **options},
                        severity=loaded.severity[check_id], today=today,
                        policies={kind: loaded.policies[kind] for kind in check.policies})
-    return check.judge(testkit.fact_set(tls_facts), ctx), ctx
+    return check().judge(testkit.fact_set(tls_facts), ctx), ctx
 
 
 def found(check_id: str, tls_facts: TlsFacts, **kwargs: Any) -> dict[str, Severity]:

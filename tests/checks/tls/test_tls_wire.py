@@ -268,7 +268,7 @@ def problems(endpoint: EndpointFacts, check_id: str = "tls.protocols") -> tuple[
                        policies={"tls": load_policy("tls", "mozilla-intermediate")})
     facts = TlsFacts(address="127.0.0.1", sni=None, ca_bundle=None, trust_store=None, endpoints=(endpoint,),
                      http_redirects=())
-    findings = check.judge(testkit.fact_set(facts), ctx)
+    findings = check().judge(testkit.fact_set(facts), ctx)
     return findings, ctx.problems
 
 
