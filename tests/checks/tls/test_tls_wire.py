@@ -262,7 +262,7 @@ def scan(port: int, limiter: HostLimiter | None = None, **options: Any) -> Endpo
 
 
 def problems(endpoint: EndpointFacts, check_id: str = "tls.protocols") -> tuple[list[Finding], list[str]]:
-    check = default_registry().checks[check_id]()
+    check = default_registry().checks[check_id]
     ctx = CheckContext(check=check, target=Target(name="t", kind=TargetKind.NETWORK, address="127.0.0.1"),
                        options=dict(check.options), severity=check.severity, today=dt.date(2026, 11, 24),
                        policies={"tls": load_policy("tls", "mozilla-intermediate")})
