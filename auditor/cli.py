@@ -34,7 +34,8 @@ from auditor.registry import default_registry
 from auditor.reports.history import render_history_html
 from auditor.reports.html import render_diff_html, write_run_reports
 from auditor.reports.machine import machine_outputs
-from auditor.runner import Runner, open_host
+from auditor.collection import open_host
+from auditor.runner import Runner
 from auditor.schedule import Schedule, absolute, install, run_command
 from auditor.store.diff import compare, render_text
 from auditor.store.history import load_history, prune

@@ -11,31 +11,24 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any
 
-from auditor.check import Check, CheckContext, CheckSkipped, CollectEnv, FactSet, FactsKind, Scope, facts_name
+from auditor.check import Check, CheckContext, CheckSkipped, FactSet, Scope, facts_name
+from auditor.collection import FactCache, HostOpener, StoredFact, open_host, status_of
 from auditor.config.attestations import Attestation, AttestationFacts
 from auditor.config.profile import Profile
-from auditor.errors import CollectError, FactsUnavailable, NotAssessable, TransientError
-from auditor.facts import Facts, FactsDecodeError, InventoryFacts, facts_from_json, facts_to_json
-from auditor.hosts.base import Host
-from auditor.hosts.local import LocalHost
+from auditor.errors import CollectError, NotAssessable
+from auditor.facts import Facts, InventoryFacts
 from auditor.models import CheckResult, Finding, Status, Target, TargetKind
 from auditor.net.connections import HostLimiter
 from auditor.progress import Progress
 from auditor.registry import Registry
 
-if TYPE_CHECKING:  # the SSH backend (and paramiko) loads only when a run reaches an ssh:// target
-    from auditor.hosts.ssh import SSHSettings
-
 log = logging.getLogger(__name__)
-
-HostOpener = Callable[[Target], "Host | None"]
 _NEEDS_HOST_ACCESS = "needs host access: audit as 'local' or ssh://user@host"
 
 
@@ -67,224 +60,6 @@ class AuditRun:
     def findings(self) -> list[Finding]:
         """All findings, target by target."""
         return [finding for result in self.results for finding in result.findings]
-
-
-def open_host(target: Target, ssh: SSHSettings | None = None) -> Host | None:
-    """The host backend for a target; network-only and site targets have none.
-
-    ``ssh`` carries known_hosts, the SSH configuration and timeouts (defaults when None);
-    a failed SSH login raises a CollectError that the target's host checks report.
-    """
-    if target.kind is TargetKind.LOCAL:
-        return LocalHost()
-    if target.kind is TargetKind.SSH:
-        from auditor.hosts.ssh import SSHSettings, connect_host  # paramiko loads only when needed
-
-        return connect_host(target, ssh or SSHSettings())
-    return None
-
-
-class StoredFact(Protocol):
-    """Facts as a snapshot recorded them: a value (with its format version) or why it is missing."""
-
-    @property
-    def status(self) -> str: ...
-    @property
-    def version(self) -> int | None: ...
-    @property
-    def value(self) -> Any: ...
-    @property
-    def reason(self) -> str: ...
-
-
-_ERRORS_BY_STATUS: dict[str, type[CollectError]] = {
-    Status.SKIPPED.value: FactsUnavailable,
-    Status.NOT_ASSESSABLE.value: NotAssessable,
-    Status.ERROR.value: CollectError,
-}
-
-
-def stored_values(
-    registry: Registry, stored: Mapping[str, StoredFact]
-) -> tuple[dict[str, Any], dict[str, CollectError]]:
-    """Facts recorded by an earlier run, read back into their types, and the failures it recorded.
-
-    Facts that cannot be read (a collector that no longer exists, a format this version cannot
-    upgrade) become errors of their own, so the checks that need them say why.
-    """
-    values: dict[str, Any] = {}
-    errors: dict[str, CollectError] = {}
-    for name, record in stored.items():
-        if record.status != "ok":
-            errors[name] = _ERRORS_BY_STATUS.get(record.status, CollectError)(record.reason)
-            continue
-        collector = registry.collectors.get(name)
-        produces = collector.produces if collector is not None else None
-        if produces is None:
-            values[name] = record.value  # facts of a collector that returns plain JSON
-            continue
-        try:
-            values[name] = facts_from_json(produces, record.value, record.version or 1)
-        except FactsDecodeError as exc:
-            errors[name] = CollectError(f"stored '{name}' facts cannot be read: {exc}")
-    return values, errors
-
-
-class FactCache:
-    """Facts of one target, each collected at most once; failures are cached too."""
-
-    def __init__(self, target: Target, registry: Registry, profile: Profile, opener: HostOpener,
-                 limiter: HostLimiter, seeded: Mapping[str, Any] | None = None,
-                 stored: Mapping[str, StoredFact] | None = None, deadline: float | None = None):
-        self.target = target
-        self.deadline = deadline  # time.monotonic() after which nothing more is collected
-        self.limiter = limiter
-        self.registry = registry
-        self.profile = profile
-        self.opener = opener
-        self._values: dict[str, Any] = dict(seeded or {})
-        # Seeded facts (inventory, attestations) are stored once elsewhere in the snapshot.
-        self._seeded = frozenset(self._values)
-        self._errors: dict[str, CollectError] = {}
-        # Re-judging: only what the earlier run recorded; nothing is collected, no host is touched.
-        self._offline = stored is not None
-        if stored is not None:
-            values, errors = stored_values(registry, stored)
-            self._values.update(values)
-            self._errors.update(errors)
-        self._host: Host | None = None
-        self._host_error: CollectError | None = None
-        self._host_opened = False
-
-    def get(self, kind: FactsKind) -> Any:
-        """The facts ``kind``; raises the (cached) CollectError if they could not be collected."""
-        name = facts_name(kind)
-        if name in self._values:
-            return self._values[name]
-        if name not in self._errors:
-            try:
-                self._values[name] = self._within_budget(name, lambda: _with_one_retry(lambda: self._collect(name)))
-                return self._values[name]
-            except CollectError as exc:
-                self._errors[name] = exc
-            except Exception as exc:  # a collector bug must not end the run
-                log.exception("collector %s crashed on %s", name, self.target.name)
-                self._errors[name] = CollectError(f"collector '{name}' crashed: {type(exc).__name__}: {exc}")
-        raise self._errors[name]
-
-    def _within_budget(self, name: str, collect: Callable[[], Any]) -> Any:
-        """``collect()``, abandoned when the target's time budget runs out.
-
-        The collection runs in a daemon thread and the target stops waiting for it at the
-        deadline: a tarpit port cannot hold the target past its budget, and the facts already
-        collected are still judged. An abandoned collection's result is never stored.
-        """
-        if self.deadline is None:
-            return collect()
-        remaining = self.deadline - time.monotonic()
-        if remaining <= 0:
-            raise CollectError(f"{self._budget_note()} before '{name}' facts were collected")
-        outcome: list[Any] = []
-        failure: list[BaseException] = []
-
-        def run() -> None:
-            try:
-                outcome.append(collect())
-            except BaseException as exc:  # handed to the waiting thread, which raises it there
-                failure.append(exc)
-
-        worker = threading.Thread(target=run, name=f"collect-{name}", daemon=True)
-        worker.start()
-        worker.join(remaining)
-        if worker.is_alive():
-            raise CollectError(f"{self._budget_note()} while collecting '{name}' facts")
-        if failure:
-            raise failure[0]
-        return outcome[0]
-
-    def _budget_note(self) -> str:
-        return f"target time budget of {self.profile.timeouts['target']:g} s exhausted"
-
-    def _collect(self, name: str) -> Any:
-        if self._offline:
-            raise NotAssessable(f"the run being re-judged did not collect '{name}' facts")
-        if name not in self.registry.collectors:
-            raise FactsUnavailable(f"no '{name}' facts for this target")
-        collector = self.registry.collectors[name]
-        env = CollectEnv(
-            target=self.target,
-            host=self._open_host() if collector.needs_host else None,
-            options=self.profile.collectors.get(name, {}),
-            timeout=self.profile.timeouts["command"],
-            connect_timeout=self.profile.timeouts["connect"],
-            limiter=self.limiter,
-            fact=self.get,
-            policies=self.profile.policies,
-        )
-        started = time.monotonic()
-        value = collector.collect(env)
-        log.debug("collected %s on %s in %.2fs", name, self.target.name, time.monotonic() - started)
-        return value
-
-    def _open_host(self) -> Host | None:
-        if not self._host_opened:
-            self._host_opened = True
-            try:
-                self._host = _with_one_retry(lambda: self.opener(self.target))
-            except CollectError as exc:
-                self._host_error = exc
-        if self._host_error is not None:
-            raise self._host_error
-        return self._host
-
-    def record(self) -> dict[str, Any]:
-        """Facts for the snapshot: each value, or the reason it is missing."""
-        recorded: dict[str, Any] = {
-            # A copy: a collection abandoned at the budget may still be finishing in its thread.
-            name: _recorded(value) for name, value in list(self._values.items()) if name not in self._seeded
-        }
-        for name, error in self._errors.items():
-            recorded[name] = {"status": _status_of(error).value, "reason": str(error)}
-        return recorded
-
-    def close(self) -> None:
-        """Close the host connection this cache opened (one SSH connection per target)."""
-        if self._host is not None:
-            try:
-                self._host.close()
-            except Exception:  # closing must never cost the target's results
-                log.debug("closing the host of %s failed", self.target.name, exc_info=True)
-
-
-def _recorded(value: Any) -> dict[str, Any]:
-    """A collected value as the snapshot stores it: typed facts carry their format version."""
-    if isinstance(value, Facts):
-        return {"status": "ok", "version": value.version, "value": facts_to_json(value)}
-    return {"status": "ok", "value": value}
-
-
-RETRY_PAUSE = 1.0  # seconds before the one retry of a transient failure
-
-
-def _with_one_retry(attempt: Callable[[], Any]) -> Any:
-    """``attempt()``, tried once more after a transient network error (a timeout, a reset)."""
-    try:
-        return attempt()
-    except TransientError as first:
-        log.info("retrying after a transient error: %s", first)
-        time.sleep(RETRY_PAUSE)
-        try:
-            return attempt()
-        except TransientError as second:
-            raise CollectError(f"{second} (also on a second try)") from None
-
-
-def _status_of(error: CollectError) -> Status:
-    if isinstance(error, FactsUnavailable):
-        return Status.SKIPPED
-    if isinstance(error, NotAssessable):
-        return Status.NOT_ASSESSABLE
-    return Status.ERROR
 
 
 class Runner:
@@ -354,7 +129,7 @@ class Runner:
         try:
             facts = FactSet({facts_name(kind): cache.get(kind) for kind in check.facts})
         except CollectError as exc:
-            return self._result(check, target, _status_of(exc), str(exc))
+            return self._result(check, target, status_of(exc), str(exc))
         ctx = CheckContext(
             check=check,
             target=target,

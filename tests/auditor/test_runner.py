@@ -210,7 +210,7 @@ class Flaky(Collector):
     (1, CollectError("tcp/22: connection refused"), Status.ERROR, 1),  # not transient: no retry
 ])
 def test_one_retry_for_transient_network_errors(check_factory, tmp_path, monkeypatch, failures, error, status, calls):
-    monkeypatch.setattr("auditor.runner.RETRY_PAUSE", 0.01)
+    monkeypatch.setattr("auditor.collection.RETRY_PAUSE", 0.01)
     flaky = Flaky(failures, error)
     module = types.ModuleType("flaky")
     module.CHECKS = (check_factory("f.uses-flaky", ("flaky",), lambda self, facts, ctx: [], scope=Scope.NETWORK),)
