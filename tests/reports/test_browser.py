@@ -6,6 +6,7 @@ hostile text in a finding is shown as text and runs nothing.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 from pathlib import Path
@@ -14,6 +15,7 @@ import pytest
 
 from auditor.reports.history import render_history_html
 from auditor.reports.html import render_diff_html, write_run_reports
+from auditor.store.codec import snapshot_to_json
 from auditor.store.diff import compare
 from auditor.store.history import load_history
 from testkit.snapshots import XSS_SCRIPT, sample_snapshot
@@ -40,12 +42,12 @@ def site(tmp_path_factory) -> Path:
     """A run report, a diff page and a history page, from snapshots with hostile text and owners."""
     root = tmp_path_factory.mktemp("site")
     old = sample_snapshot()
-    new = json.loads(json.dumps(old))
-    new["targets"] = [{**target, "owner": f"lab-{target['name']}"} for target in new["targets"]]
-    new["started_at"] = "2025-04-01T10:00:00+00:00"
+    owned = tuple(dataclasses.replace(record, target=dataclasses.replace(record.target, owner=f"lab-{record.name}"))
+                  for record in old.targets)
+    new = dataclasses.replace(old, targets=owned, started_at="2025-04-01T10:00:00+00:00")
     for name, snapshot in (("run-1", old), ("run-2", new)):
         (root / name).mkdir()
-        (root / name / "snapshot.json").write_text(json.dumps(snapshot))
+        (root / name / "snapshot.json").write_text(json.dumps(snapshot_to_json(snapshot)))
         write_run_reports(snapshot, root / name)
     (root / "diff.html").write_text(render_diff_html(compare(old, new)))
     (root / "history.html").write_text(render_history_html(load_history(root), root / "history.html"))

@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import copy
+import dataclasses
 import re
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
 
 import pytest
 from markupsafe import escape
 
-from auditor.reports.html import (
-    content_security_policy,
-    filter_script,
-    render_diff_html,
-    write_run_reports,
-)
+from auditor.reports.html import render_diff_html, write_run_reports
+from auditor.reports.page import content_security_policy, filter_script
 from auditor.store.diff import compare
+from auditor.store.model import Snapshot
 from testkit.snapshots import (
     ATTESTATION_URL,
     PLAIN_URL_TEXT,
@@ -31,7 +27,7 @@ from testkit.snapshots import (
 
 
 @pytest.fixture
-def snapshot() -> dict[str, Any]:
+def snapshot() -> Snapshot:
     return sample_snapshot()
 
 
@@ -98,7 +94,7 @@ def assert_self_contained(html: str, data_urls: set[str] = frozenset()) -> None:
     assert "@import" not in html and "url(" not in html
 
 
-def write(snapshot: dict[str, Any], tmp_path: Path) -> dict[str, str]:
+def write(snapshot: Snapshot, tmp_path: Path) -> dict[str, str]:
     paths = write_run_reports(snapshot, tmp_path / "report")
     return {path.name: path.read_text(encoding="utf-8") for path in paths}
 
@@ -118,15 +114,15 @@ def test_writes_index_and_one_page_per_phase(snapshot, tmp_path):
 
 def test_every_measure_appears_on_its_own_phase_page_only(snapshot, tmp_path):
     pages = write(snapshot, tmp_path)
-    measures = snapshot["catalogue"]["measures"]
+    measures = list(snapshot.catalogue.measures.values())
     assert len(measures) >= 20
-    for phase in snapshot["catalogue"]["phases"]:
-        ids = parse(pages[f"{phase['id']}.html"]).ids
-        expected = [f"measure-{m['id']}" for m in measures if m["phase"] == phase["id"]]
+    for phase in snapshot.catalogue.phases:
+        ids = parse(pages[f"{phase.id}.html"]).ids
+        expected = [f"measure-{m.id}" for m in measures if m.phase == phase.id]
         assert [i for i in ids if i.startswith("measure-")] == expected
         for measure in measures:
-            if measure["phase"] == phase["id"]:
-                assert measure["title"] in pages[f"{phase['id']}.html"]
+            if measure.phase == phase.id:
+                assert measure.title in pages[f"{phase.id}.html"]
 
 
 def test_measure_statuses(snapshot, tmp_path):
@@ -192,10 +188,10 @@ def test_index_overview(snapshot, tmp_path):
     assert "Errors (2)" in text
     assert "TLS handshake timed out after 10s" in text and "backup path unreadable" in text
     assert "TLS protocol versions" in text and "Backups" in text
-    assert f"2 of {len(snapshot['catalogue']['measures'])} measures evidenced" in text
-    for phase in snapshot["catalogue"]["phases"]:
-        assert f'href="{phase["id"]}.html"' in index
-    assert "university-baseline 1.2.0" in text and f"version {snapshot['catalogue']['version']}" in text
+    assert f"2 of {len(snapshot.catalogue.measures)} measures evidenced" in text
+    for phase in snapshot.catalogue.phases:
+        assert f'href="{phase.id}.html"' in index
+    assert "university-baseline 1.2.0" in text and f"version {snapshot.catalogue.version}" in text
 
 
 def test_index_counts(snapshot, tmp_path):
@@ -204,7 +200,7 @@ def test_index_counts(snapshot, tmp_path):
     row = re.search(r"<tbody><tr>(.*?)</tr></tbody>", index, re.S).group(1)
     assert re.findall(r'<td class="num">(\d+)</td>', row) == ["1", "0", "1", "1", "0", "1", "1"]
     # coverage: AWR-1 (attestation) and RSP-1 (pass) only
-    assert f"<strong>2 of {len(snapshot['catalogue']['measures'])}</strong>" in index
+    assert f"<strong>2 of {len(snapshot.catalogue.measures)}</strong>" in index
     # per-target: db1 has pass 1, fail 2, error 1, skipped 1, not-assessable 1
     db1 = re.search(r"<strong>db1</strong>.*?</tr>", index, re.S).group(0)
     assert re.findall(r'<td class="num">(\d+)</td>', db1) == ["1", "2", "1", "1", "1", "1"]
@@ -216,7 +212,7 @@ def test_clean_run_says_so(tmp_path):
     assert "Exit code 0." in index and "No check ended in error." in index
 
 
-def diff_pair() -> tuple[dict[str, Any], dict[str, Any]]:
+def diff_pair() -> tuple[Snapshot, Snapshot]:
     gone = finding("services.exposed", "db1", "tcp/6379", "low", message="Redis reachable")
     stays = finding("ssh.root-login", "db1", "sshd:PermitRootLogin", "medium")
     waived = finding("ssh.root-login", "web1", "sshd:PermitRootLogin", "medium")
@@ -258,8 +254,7 @@ def test_diff_page(tmp_path):
 
 def test_diff_without_version_change_has_no_note():
     old, new = diff_pair()
-    old = copy.deepcopy(old)
-    old["tool"]["version"] = new["tool"]["version"]
+    old = dataclasses.replace(old, tool=new.tool)
     html = render_diff_html(compare(old, new))
     assert "may come from the judging" not in html
 

@@ -1,10 +1,13 @@
 """Comparing snapshots: matched by fingerprint, with every kind of change reported."""
 
+import dataclasses
+
 from auditor.config.catalogue import load_catalogue
 from auditor.models import Target, TargetKind
 from auditor.runner import Runner
+from auditor.snapshots import build_snapshot
 from auditor.store.diff import compare, render_text
-from auditor.store.snapshot import build_snapshot
+from auditor.store.model import FactRecord
 
 
 def snapshot_of(synthetic, profile_text, targets):
@@ -24,10 +27,10 @@ def test_compare_reports_each_kind_of_change(synthetic):
     ), [a, c])
     diff = compare(old, new)
     assert diff.targets_added == ["c"] and diff.targets_removed == ["b"]
-    assert {(f["target"], f["check_id"]) for f in diff.new} == {("c", "t.first"), ("c", "t.second")}
-    assert {(f["target"], f["check_id"]) for f in diff.resolved} == {("b", "t.first"), ("b", "t.second")}
-    assert [(c.old["severity"], c.new["severity"]) for c in diff.severity_changed] == [("high", "critical")]
-    assert [(c.finding["target"], c.old, c.new) for c in diff.waiver_changed] == [("a", "none", "waived")]
+    assert {(f.target, f.check_id) for f in diff.new} == {("c", "t.first"), ("c", "t.second")}
+    assert {(f.target, f.check_id) for f in diff.resolved} == {("b", "t.first"), ("b", "t.second")}
+    assert [(c.old.severity.value, c.new.severity.value) for c in diff.severity_changed] == [("high", "critical")]
+    assert [(c.finding.target, c.old, c.new) for c in diff.waiver_changed] == [("a", "none", "waived")]
     assert {(c.target, c.old, c.new) for c in diff.status_changed} == {
         ("b", "fail", "absent"), ("c", "absent", "fail")}
     assert len(diff.persisting) == 2
@@ -41,16 +44,16 @@ def test_identical_snapshots_have_no_changes(synthetic):
     one = snapshot_of(synthetic, "name: t\n", target)
     two = snapshot_of(synthetic, "name: t\n", target)
     diff = compare(one, two)
-    assert not diff.has_changes and len(diff.persisting) == len(one["findings"])
+    assert not diff.has_changes and len(diff.persisting) == len(one.findings)
 
 
 def with_discovery(snapshot, target, ports, status="ok"):
     """Discovery facts as the discovery collector records them."""
     value = {"hosts": [{"address": "127.0.0.5", "ports": [
         {"port": port, "protocol": "tcp", "state": "open", "service": service} for port, service in ports]}]}
-    facts = {"status": status, "value": value} if status == "ok" else {"status": status, "reason": "nmap missing"}
-    snapshot["facts"].setdefault(target, {})["discovery"] = facts
-    return snapshot
+    record = FactRecord(status, value=value) if status == "ok" else FactRecord(status, reason="nmap missing")
+    facts = {**snapshot.facts, target: {**snapshot.facts.get(target, {}), "discovery": record}}
+    return dataclasses.replace(snapshot, facts=facts)
 
 
 def test_ports_opened_and_closed_on_targets_scanned_twice(synthetic):
