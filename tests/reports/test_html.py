@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -10,10 +11,13 @@ from pathlib import Path
 import pytest
 from markupsafe import escape
 
+from auditor.reports.history import render_history_html
 from auditor.reports.html import render_diff_html, write_run_reports
 from auditor.reports.page import content_security_policy, filter_script
-from auditor.store.diff import compare
-from auditor.store.model import Snapshot
+from auditor.store.codec import snapshot_to_json
+from auditor.store.diff import compare, render_text
+from auditor.store.history import load_history
+from auditor.store.model import NameVersion, Rejudged, Snapshot
 from testkit.snapshots import (
     ATTESTATION_URL,
     PLAIN_URL_TEXT,
@@ -264,3 +268,35 @@ def test_finding_without_catalogue_measure_is_listed_on_index(tmp_path):
     doc = make_snapshot([result("services.exposed", "web1", "fail", [stray])], [stray], targets=("web1",))
     index = write(doc, tmp_path)["index.html"]
     assert "Findings not mapped to a catalogue measure (1)" in index and "telnet open" in index
+
+
+REJUDGED_FROM = Rejudged(
+    from_started_at="2025-02-01T09:00:00+00:00", from_finished_at="2025-02-01T09:04:00+00:00",
+    from_profile=NameVersion(f"old-{XSS_SCRIPT}", "1.1.0"), from_tool=NameVersion("rifi-auditor", "0.0.9"),
+    rejudged_at="2025-03-02T08:00:00+00:00")
+REJUDGED_TEXT = (f"Re-judged on 2025-03-02T08:00:00+00:00 under profile university-baseline 1.2.0 from the run of "
+                 f"2025-02-01T09:00:00+00:00 (profile old-{XSS_SCRIPT} 1.1.0, tool 0.0.9)")
+
+
+def test_every_page_of_a_rejudged_snapshot_says_so(snapshot, tmp_path):
+    rejudged = dataclasses.replace(snapshot, rejudged=REJUDGED_FROM)
+    pages = write(rejudged, tmp_path)
+    assert len(pages) == 5
+    for html in pages.values():
+        assert REJUDGED_TEXT in " ".join(" ".join(parse(html).text).split())
+        assert "<script>alert" not in html  # the remembered profile name is data too
+    assert not any("Re-judged" in html for html in write(snapshot, tmp_path / "plain").values())
+
+
+def test_diff_and_history_pages_say_which_run_was_rejudged(snapshot, tmp_path):
+    rejudged = dataclasses.replace(snapshot, rejudged=REJUDGED_FROM, started_at="2025-03-02T08:00:00+00:00")
+    diff = compare(snapshot, rejudged)
+    assert diff.rejudged_notes == (REJUDGED_TEXT,)
+    assert f"\n  note: {REJUDGED_TEXT}\n" in render_text(diff)
+    assert REJUDGED_TEXT in " ".join(" ".join(parse(render_diff_html(diff)).text).split())
+    assert "Re-judged" not in render_diff_html(compare(snapshot, snapshot))
+    for name, run in (("a", snapshot), ("b", rejudged)):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "snapshot.json").write_text(json.dumps(snapshot_to_json(run)))
+    history = render_history_html(load_history(tmp_path), tmp_path / "history.html")
+    assert " ".join(" ".join(parse(history).text).split()).count(REJUDGED_TEXT) == 1
