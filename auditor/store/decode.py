@@ -24,7 +24,6 @@ from auditor.store.model import (
     TargetRecord,
 )
 
-
 # Enum lookups by value through a dict: calling the enum class costs more than the rest of a
 # finding's decoding, which matters at 100,000 findings.
 _SEVERITY = {severity.value: severity for severity in Severity}

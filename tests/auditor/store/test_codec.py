@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from pathlib import Path
 
 import pytest
 
@@ -18,13 +19,13 @@ REJUDGED = Rejudged(from_started_at="2025-03-01T10:00:00+00:00", from_finished_a
                     from_tool=NameVersion("rifi-auditor", "0.0.9"), rejudged_at="2025-04-02T08:00:00+00:00")
 
 
-def test_document_round_trips_through_the_model():
+def test_document_round_trips_through_the_model() -> None:
     document = snapshot_to_json(sample_snapshot())
     assert document["schema_version"] == SCHEMA_VERSION == 2
     assert snapshot_to_json(snapshot_from_json(document)) == document
 
 
-def test_version_1_snapshots_are_read_and_written_back_as_version_2(tmp_path):
+def test_version_1_snapshots_are_read_and_written_back_as_version_2(tmp_path: Path) -> None:
     path = tmp_path / "old.json"
     old = {**snapshot_to_json(sample_snapshot()), "schema_version": 1}
     path.write_text(json.dumps(old))
@@ -34,7 +35,7 @@ def test_version_1_snapshots_are_read_and_written_back_as_version_2(tmp_path):
     assert json.loads((tmp_path / "new.json").read_text()) == {**old, "schema_version": 2}
 
 
-def test_version_1_snapshots_cannot_claim_a_rejudged_record(tmp_path):
+def test_version_1_snapshots_cannot_claim_a_rejudged_record(tmp_path: Path) -> None:
     path = tmp_path / "old.json"
     document = snapshot_to_json(dataclasses.replace(sample_snapshot(), rejudged=REJUDGED))
     path.write_text(json.dumps({**document, "schema_version": 1}))
@@ -42,7 +43,7 @@ def test_version_1_snapshots_cannot_claim_a_rejudged_record(tmp_path):
         load_snapshot(path)
 
 
-def test_rejudged_record_round_trips(tmp_path):
+def test_rejudged_record_round_trips(tmp_path: Path) -> None:
     snapshot = dataclasses.replace(sample_snapshot(), rejudged=REJUDGED)
     write_snapshot(snapshot, tmp_path / "snapshot.json")
     document = json.loads((tmp_path / "snapshot.json").read_text())
@@ -50,7 +51,7 @@ def test_rejudged_record_round_trips(tmp_path):
     assert load_snapshot(tmp_path / "snapshot.json") == snapshot
 
 
-def test_summary_is_derived_not_read(tmp_path):
+def test_summary_is_derived_not_read(tmp_path: Path) -> None:
     document = make_document([], [])
     expected = document["summary"]
     path = tmp_path / "snapshot.json"
@@ -58,7 +59,7 @@ def test_summary_is_derived_not_read(tmp_path):
     assert snapshot_to_json(load_snapshot(path))["summary"] == expected
 
 
-def test_a_fingerprint_that_does_not_match_its_finding_is_refused(tmp_path):
+def test_a_fingerprint_that_does_not_match_its_finding_is_refused(tmp_path: Path) -> None:
     document = snapshot_to_json(sample_snapshot())
     document["findings"][1]["fingerprint"] = "0" * 24
     path = tmp_path / "snapshot.json"
@@ -67,7 +68,7 @@ def test_a_fingerprint_that_does_not_match_its_finding_is_refused(tmp_path):
         load_snapshot(path)
 
 
-def test_a_result_naming_an_unknown_finding_is_refused():
+def test_a_result_naming_an_unknown_finding_is_refused() -> None:
     document = snapshot_to_json(sample_snapshot())
     document["results"][2]["findings"] = ["f" * 24]
     with pytest.raises(SnapshotError, match=r"^doc: at results/2/findings/0: no finding has fingerprint f+"):

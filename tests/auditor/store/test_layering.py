@@ -21,7 +21,7 @@ print("\\n".join(loaded))
 """
 
 
-def test_store_and_reports_import_neither_the_runner_nor_paramiko_nor_check_areas():
+def test_store_and_reports_import_neither_the_runner_nor_paramiko_nor_check_areas() -> None:
     # A fresh interpreter: this test process has long imported everything.
     loaded = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, check=True).stdout
     assert loaded.split() == []

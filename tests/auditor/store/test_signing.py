@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import stat
+from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from auditor.store.codec import snapshot_from_json, snapshot_to_json
 from auditor.store.history import load_history
@@ -22,14 +24,16 @@ from auditor.store.signing import (
 from auditor.store.validation import validate
 from testkit.snapshots import make_document, sample_snapshot
 
+Keys = tuple[Ed25519PrivateKey, Ed25519PublicKey, Path]
+
 
 @pytest.fixture
-def keys(tmp_path):
+def keys(tmp_path: Path) -> Keys:
     private, public = generate_keypair(tmp_path / "audit")
     return load_private_key(private), load_public_key(public), private
 
 
-def test_keypair_files_and_modes(keys, tmp_path):
+def test_keypair_files_and_modes(keys: Keys, tmp_path: Path) -> None:
     _, _, private = keys
     assert stat.S_IMODE(private.stat().st_mode) == 0o600
     assert (tmp_path / "audit.pub").read_text().startswith("-----BEGIN PUBLIC KEY-----")
@@ -37,7 +41,7 @@ def test_keypair_files_and_modes(keys, tmp_path):
         generate_keypair(tmp_path / "audit")
 
 
-def test_signed_snapshot_verifies_and_stays_schema_valid(keys):
+def test_signed_snapshot_verifies_and_stays_schema_valid(keys: Keys) -> None:
     private, public, _ = keys
     signed = snapshot_to_json(sign_snapshot(sample_snapshot(), private))
     validate(signed, "signed")
@@ -45,7 +49,7 @@ def test_signed_snapshot_verifies_and_stays_schema_valid(keys):
     assert snapshot_to_json(snapshot_from_json(signed)) == signed  # the model keeps what was signed
 
 
-def test_alteration_another_key_and_missing_signature_are_refused(keys, tmp_path):
+def test_alteration_another_key_and_missing_signature_are_refused(keys: Keys, tmp_path: Path) -> None:
     private, public, _ = keys
     signed = snapshot_to_json(sign_snapshot(sample_snapshot(), private))
     altered = {**signed, "findings": signed["findings"][1:]}
@@ -60,7 +64,7 @@ def test_alteration_another_key_and_missing_signature_are_refused(keys, tmp_path
         verify({**signed, "signature": "forged"}, public, "malformed")
 
 
-def test_bad_key_files(tmp_path):
+def test_bad_key_files(tmp_path: Path) -> None:
     path = tmp_path / "junk.pub"
     path.write_text("not a key")
     with pytest.raises(SignatureError, match="not a PEM public key"):
@@ -69,7 +73,7 @@ def test_bad_key_files(tmp_path):
         load_private_key(tmp_path / "absent.key")
 
 
-def test_signatures_made_on_version_1_snapshots_still_verify(keys, tmp_path):
+def test_signatures_made_on_version_1_snapshots_still_verify(keys: Keys, tmp_path: Path) -> None:
     private, public, _ = keys
     # As the auditor signed and wrote snapshots before schema version 2.
     old = sign({**make_document([], []), "schema_version": 1}, private)
