@@ -240,7 +240,8 @@ def _print_summary(snapshot: Snapshot, out: Path, quiet: bool = False) -> None:
                          if count)
     if snapshot.rejudged_note:
         print(f"{snapshot.rejudged_note}.")
-    print(f"Profile {profile.name} {profile.version}: {len(snapshot.targets)} targets, {results or 'no checks'}")
+    targets = len(snapshot.targets)
+    print(f"Profile {profile.name} {profile.version}: {targets} targets, {results or 'no checks'}")
     print(f"Open findings: {findings or 'none'}"
           + (f" ({summary.waived} waived)" if summary.waived else "")
           + (f"; {summary.expired_waivers} with an EXPIRED waiver" if summary.expired_waivers else ""))
