@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from auditor import __version__
+from auditor.collection import open_host
 from auditor.config.attestations import Attestation, load_attestations
 from auditor.config.catalogue import load_catalogue
 from auditor.config.profile import DEFAULT_PROFILE, load_profile, shipped_profiles
@@ -27,21 +28,22 @@ from auditor.hosts.ssh_client_config import SSHConfigFile
 from auditor.inventory.ansible import ansible_targets
 from auditor.inventory.targets import SITE, load_inventory, parse_target
 from auditor.lock import run_lock
-from auditor.models import Target
+from auditor.models import Status, Target
 from auditor.outputs import claim_output_dir, new_run_dir, utc_stamp
 from auditor.progress import progress_printer
 from auditor.registry import default_registry
 from auditor.reports.history import render_history_html
 from auditor.reports.html import render_diff_html, write_run_reports
 from auditor.reports.machine import machine_outputs
-from auditor.collection import open_host
 from auditor.runner import Runner
 from auditor.schedule import Schedule, absolute, install, run_command
+from auditor.snapshots import build_snapshot
+from auditor.store.codec import load_snapshot, write_snapshot
 from auditor.store.diff import compare, render_text
 from auditor.store.history import load_history, prune
 from auditor.store.merge import merge_snapshots
-from auditor.store.signing import generate_keypair, load_private_key, load_public_key, sign, verify
-from auditor.store.snapshot import build_snapshot, load_snapshot, write_snapshot
+from auditor.store.model import Snapshot
+from auditor.store.signing import generate_keypair, load_private_key, load_public_key, load_verified, sign_snapshot
 
 EXIT_USAGE = 3
 SNAPSHOT_NAME = "snapshot.json"
@@ -212,15 +214,15 @@ def cmd_run(args: argparse.Namespace) -> int:
 def _run_and_write(runner: Runner, targets: list[Target], profile: Any, catalogue: Any, registry: Any,
                    attestations: list[Attestation], signing_key: Any, out: Path, quiet: bool) -> int:
     run = runner.run([*targets, SITE])
-    snapshot = build_snapshot(run, profile, catalogue, registry, [item.to_dict() for item in attestations])
+    snapshot = build_snapshot(run, profile, catalogue, registry, attestations)
     if signing_key is not None:
-        snapshot = sign(snapshot, signing_key)
+        snapshot = sign_snapshot(snapshot, signing_key)
     write_outputs(snapshot, out)
     _print_summary(snapshot, out, quiet)
-    return int(snapshot["summary"]["exit_code"])
+    return int(snapshot.summary.exit_code)
 
 
-def write_outputs(snapshot: dict[str, Any], out: Path) -> None:
+def write_outputs(snapshot: Snapshot, out: Path) -> None:
     """The snapshot, the HTML reports and the machine-readable outputs of one run."""
     write_snapshot(snapshot, out / SNAPSHOT_NAME)
     write_run_reports(snapshot, out)
@@ -228,33 +230,32 @@ def write_outputs(snapshot: dict[str, Any], out: Path) -> None:
         write_atomic(out / name, text)
 
 
-def _print_summary(snapshot: dict[str, Any], out: Path, quiet: bool = False) -> None:
-    summary = snapshot["summary"]
+def _print_summary(snapshot: Snapshot, out: Path, quiet: bool = False) -> None:
+    errors = [result for result in snapshot.results if result.status is Status.ERROR]
     if quiet:
-        for result in snapshot["results"]:
-            if result["status"] == "error":
-                print(f"error: {result['check_id']} on {result['target']}: {result['reason']}", file=sys.stderr)
+        for result in errors:
+            print(f"error: {result.check_id} on {result.target}: {result.reason}", file=sys.stderr)
         return
-    profile = snapshot["profile"]
-    results = ", ".join(f"{count} {status}" for status, count in summary["results"].items() if count)
-    findings = ", ".join(f"{count} {severity}" for severity, count in reversed(summary["findings"].items()) if count)
-    print(f"Profile {profile['name']} {profile['version']}: {len(snapshot['targets'])} targets, {results or 'no checks'}")
+    summary, profile = snapshot.summary, snapshot.profile
+    results = ", ".join(f"{count} {status.value}" for status, count in summary.results.items() if count)
+    findings = ", ".join(f"{count} {severity.value}" for severity, count in reversed(list(summary.findings.items()))
+                         if count)
+    if snapshot.rejudged_note:
+        print(f"{snapshot.rejudged_note}.")
+    targets = len(snapshot.targets)
+    print(f"Profile {profile.name} {profile.version}: {targets} targets, {results or 'no checks'}")
     print(f"Open findings: {findings or 'none'}"
-          + (f" ({summary['waived']} waived)" if summary["waived"] else "")
-          + (f"; {summary['expired_waivers']} with an EXPIRED waiver" if summary["expired_waivers"] else ""))
-    for result in snapshot["results"]:
-        if result["status"] == "error":
-            print(f"error: {result['check_id']} on {result['target']}: {result['reason']}")
+          + (f" ({summary.waived} waived)" if summary.waived else "")
+          + (f"; {summary.expired_waivers} with an EXPIRED waiver" if summary.expired_waivers else ""))
+    for result in errors:
+        print(f"error: {result.check_id} on {result.target}: {result.reason}")
     print(f"Snapshot: {out / SNAPSHOT_NAME}")
     print(f"Report:   {out / 'index.html'}")
 
 
-def _load_verified(path: str, key_path: str | None) -> dict[str, Any]:
+def _load_verified(path: str, key_path: str | None) -> Snapshot:
     """A snapshot, refused (SignatureError) unless signed by ``key_path`` when one is given."""
-    snapshot = load_snapshot(path)
-    if key_path:
-        verify(snapshot, load_public_key(key_path), path)
-    return snapshot
+    return load_verified(path, load_public_key(key_path)) if key_path else load_snapshot(path)
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
@@ -296,11 +297,11 @@ def cmd_merge(args: argparse.Namespace) -> int:
     """``auditor merge SNAPSHOT... --out DIR``."""
     merged = merge_snapshots([(path, _load_verified(path, args.key)) for path in args.snapshots])
     if args.sign:
-        merged = sign(merged, load_private_key(args.sign))
+        merged = sign_snapshot(merged, load_private_key(args.sign))
     out = claim_output_dir(Path(args.out))
     write_outputs(merged, out)
     _print_summary(merged, out)
-    return int(merged["summary"]["exit_code"])
+    return int(merged.summary.exit_code)
 
 
 def cmd_history(args: argparse.Namespace) -> int:

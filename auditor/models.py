@@ -162,9 +162,9 @@ class Finding:
     waiver: Waiver | None = None
     waiver_expired: bool = False
 
-    @property
+    @functools.cached_property
     def fingerprint(self) -> str:
-        """Stable identity used by snapshot comparison."""
+        """Stable identity used by snapshot comparison (computed once: fleets compare 100,000s)."""
         return fingerprint(self.check_id, self.target, self.resource)
 
     @property

@@ -30,6 +30,7 @@ def templates_dir() -> Path:
     return Path(str(resources.files("auditor.reports"))) / "templates"
 
 
-def schema_path() -> Path:
-    """Path of the snapshot JSON Schema."""
-    return Path(str(resources.files("auditor.store.schema"))) / "snapshot.schema.json"
+def schema_path(version: int | None = None) -> Path:
+    """Path of the snapshot JSON Schema: the current one, or that of an older schema ``version``."""
+    name = "snapshot.schema.json" if version is None else f"snapshot.v{version}.schema.json"
+    return Path(str(resources.files("auditor.store.schema"))) / name

@@ -17,14 +17,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "lib"))
 
 from auditor.reports.html import write_run_reports
+from auditor.store.codec import load_snapshot, write_snapshot
 from auditor.store.diff import compare, render_text
-from auditor.store.snapshot import load_snapshot, write_snapshot
+from auditor.store.model import Snapshot
 from testkit.snapshots import CHECKS, finding, make_snapshot, result
 
 SEVERITIES = ("info", "low", "medium", "high", "critical")
 
 
-def big_snapshot(findings: int, first: int, started: str) -> dict:
+def big_snapshot(findings: int, first: int, started: str) -> Snapshot:
     """Findings number ``first`` .. ``first + findings`` over 1,000 hosts (each a function of its number)."""
     check_ids = list(CHECKS)
     hosts = [f"host{n:04d}.example.org" for n in range(1000)]

@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from auditor import __version__
-from auditor.reports.html import INDEX_FILE, phase_views, template
-from auditor.store.diff import compare
+from auditor.reports.page import template
+from auditor.reports.run_views import INDEX_FILE, phase_views
+from auditor.store.diff import SnapshotDiff, compare
 from auditor.store.history import HistoryEntry
+from auditor.store.model import Snapshot
 
 CHART_WIDTH, CHART_HEIGHT, CHART_MARGIN = 640, 220, 32
 # Distinct, print-safe colours with dash patterns, so the lines differ without colour too.
@@ -48,6 +50,7 @@ class RunRow:
     changed_judgement: bool  # tool, profile or catalogue version differs from the previous run
     report: str  # relative link to the run's index.html, "" when it has none
     signature: str
+    rejudged: str = ""  # the re-judging note of a re-judged snapshot
 
 
 @dataclass(frozen=True)
@@ -68,7 +71,16 @@ class BrokenRow:
     problem: str
 
 
-def _scores(snapshot: dict) -> tuple[Score, ...]:
+@dataclass(frozen=True)
+class Chart:
+    """The SVG chart's geometry."""
+
+    width: int = CHART_WIDTH
+    height: int = CHART_HEIGHT
+    margin: int = CHART_MARGIN
+
+
+def _scores(snapshot: Snapshot) -> tuple[Score, ...]:
     return tuple(Score(view.title, view.evidenced, len(view.measures)) for view in phase_views(snapshot))
 
 
@@ -79,23 +91,24 @@ def _report_link(entry: HistoryEntry, page: Path) -> str:
 
 def run_rows(entries: Sequence[HistoryEntry], page: Path) -> tuple[RunRow, ...]:
     """Usable runs in order, each compared with the run before it."""
-    rows, previous = [], None
+    rows: list[RunRow] = []
+    previous: Snapshot | None = None
     for entry in entries:
-        if not entry.usable:
-            continue
         snapshot = entry.snapshot
-        assert snapshot is not None
-        diff = compare(previous, snapshot) if previous is not None else None
+        if not entry.usable or snapshot is None:
+            continue
+        diff: SnapshotDiff | None = compare(previous, snapshot) if previous is not None else None
         rows.append(RunRow(
-            started_at=snapshot["started_at"],
-            profile=f"{snapshot['profile']['name']} {snapshot['profile']['version']}",
-            targets=len(snapshot["targets"]),
+            started_at=snapshot.started_at,
+            profile=f"{snapshot.profile.name} {snapshot.profile.version}",
+            targets=len(snapshot.targets),
             scores=_scores(snapshot),
             opened=len(diff.new) if diff else None,
             closed=len(diff.resolved) if diff else None,
             changed_judgement=bool(diff and diff.version_changes),
             report=_report_link(entry, page),
             signature=entry.signature,
+            rejudged=snapshot.rejudged_note,
         ))
         previous = snapshot
     return tuple(rows)
@@ -126,6 +139,6 @@ def render_history_html(entries: Sequence[HistoryEntry], page: Path) -> str:
         rows=rows,
         lines=chart_lines(rows),
         broken=tuple(BrokenRow(str(e.path), e.problem) for e in entries if not e.usable),
-        chart={"width": CHART_WIDTH, "height": CHART_HEIGHT, "margin": CHART_MARGIN},
+        chart=Chart(),
         generator_version=__version__,
     )

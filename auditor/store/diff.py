@@ -10,16 +10,20 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from auditor.checks.services.ports import DISCOVERY_FACT
-from auditor.models import Severity
+from auditor.models import CheckResult, Finding
+from auditor.store.model import CheckMeta, FactRecord, Snapshot, sorted_findings, waiver_state
+
+# The facts the services area's discovery records (checks/services/ports.py, DISCOVERY_FACT);
+# named here because the store never imports check areas.
+DISCOVERY_FACT = "discovery"
 
 
 @dataclass(frozen=True)
 class SeverityChange:
     """A finding present in both snapshots whose severity differs."""
 
-    old: Mapping[str, Any]
-    new: Mapping[str, Any]
+    old: Finding
+    new: Finding
 
 
 @dataclass(frozen=True)
@@ -37,7 +41,7 @@ class StatusChange:
 class WaiverChange:
     """A finding whose waiver state differs (waived, expired, or no longer waived)."""
 
-    finding: Mapping[str, Any]
+    finding: Finding
     old: str
     new: str
 
@@ -61,11 +65,11 @@ class PortChange:
 class SnapshotDiff:
     """The comparison of an older and a newer snapshot."""
 
-    old_meta: dict[str, Any]
-    new_meta: dict[str, Any]
-    new: list[Mapping[str, Any]] = field(default_factory=list)
-    resolved: list[Mapping[str, Any]] = field(default_factory=list)
-    persisting: list[Mapping[str, Any]] = field(default_factory=list)
+    old_meta: dict[str, str]
+    new_meta: dict[str, str]
+    new: list[Finding] = field(default_factory=list)
+    resolved: list[Finding] = field(default_factory=list)
+    persisting: list[Finding] = field(default_factory=list)
     severity_changed: list[SeverityChange] = field(default_factory=list)
     status_changed: list[StatusChange] = field(default_factory=list)
     waiver_changed: list[WaiverChange] = field(default_factory=list)
@@ -76,6 +80,8 @@ class SnapshotDiff:
     version_changes: dict[str, tuple[str, str]] = field(default_factory=dict)
     # check id -> why its results may differ because of the judging, not the systems
     judged_differently: dict[str, str] = field(default_factory=dict)
+    # Notes on snapshots that were re-judged (shown, not part of the JSON change report)
+    rejudged_notes: tuple[str, ...] = ()
 
     def caused_by_judging(self, check_id: str) -> str:
         """Why a change of ``check_id`` may come from the check or profile (empty: from the systems)."""
@@ -102,70 +108,60 @@ class SnapshotDiff:
             "ports_opened": [vars(change) for change in self.ports_opened],
             "ports_closed": [vars(change) for change in self.ports_closed],
             "findings": {
-                "new": list(self.new),
-                "resolved": list(self.resolved),
-                "persisting": [finding["fingerprint"] for finding in self.persisting],
+                "new": [finding.to_dict() for finding in self.new],
+                "resolved": [finding.to_dict() for finding in self.resolved],
+                "persisting": [finding.fingerprint for finding in self.persisting],
                 "severity_changed": [
-                    {"fingerprint": c.new["fingerprint"], "old": c.old["severity"], "new": c.new["severity"]}
+                    {"fingerprint": c.new.fingerprint, "old": c.old.severity.value, "new": c.new.severity.value}
                     for c in self.severity_changed
                 ],
                 "waiver_changed": [
-                    {"fingerprint": c.finding["fingerprint"], "old": c.old, "new": c.new} for c in self.waiver_changed
+                    {"fingerprint": c.finding.fingerprint, "old": c.old, "new": c.new} for c in self.waiver_changed
                 ],
             },
             "status_changed": [vars(change) for change in self.status_changed],
         }
 
 
-def _meta(snapshot: Mapping[str, Any]) -> dict[str, Any]:
+def _meta(snapshot: Snapshot) -> dict[str, str]:
     return {
-        "started_at": snapshot["started_at"],
-        "tool_version": snapshot["tool"]["version"],
-        "profile": f"{snapshot['profile']['name']} {snapshot['profile']['version']}",
-        "catalogue_version": snapshot["catalogue"]["version"],
+        "started_at": snapshot.started_at,
+        "tool_version": snapshot.tool.version,
+        "profile": f"{snapshot.profile.name} {snapshot.profile.version}",
+        "catalogue_version": snapshot.catalogue.version,
     }
 
 
-def _waiver_state(finding: Mapping[str, Any]) -> str:
-    if "waiver" not in finding:
-        return "none"
-    return "expired" if finding.get("waiver_expired") else "waived"
-
-
-def _sort_key(finding: Mapping[str, Any]) -> tuple[int, str, str, str]:
-    return (-Severity(finding["severity"]).rank, finding["target"], finding["check_id"], finding["resource"])
-
-
-def compare(old: Mapping[str, Any], new: Mapping[str, Any]) -> SnapshotDiff:
-    """Compare two loaded snapshots (older first)."""
-    diff = SnapshotDiff(old_meta=_meta(old), new_meta=_meta(new))
-    old_findings = {finding["fingerprint"]: finding for finding in old["findings"]}
-    new_findings = {finding["fingerprint"]: finding for finding in new["findings"]}
-    diff.new = sorted((f for fp, f in new_findings.items() if fp not in old_findings), key=_sort_key)
-    diff.resolved = sorted((f for fp, f in old_findings.items() if fp not in new_findings), key=_sort_key)
-    for fingerprint, finding in sorted(new_findings.items(), key=lambda item: _sort_key(item[1])):
-        before = old_findings.get(fingerprint)
+def compare(old: Snapshot, new: Snapshot) -> SnapshotDiff:
+    """Compare two snapshots (older first)."""
+    diff = SnapshotDiff(old_meta=_meta(old), new_meta=_meta(new),
+                        rejudged_notes=tuple(s.rejudged_note for s in (old, new) if s.rejudged_note))
+    old_findings = {finding.fingerprint: finding for finding in old.findings}
+    new_findings = {finding.fingerprint: finding for finding in new.findings}
+    diff.new = sorted_findings(f for fp, f in new_findings.items() if fp not in old_findings)
+    diff.resolved = sorted_findings(f for fp, f in old_findings.items() if fp not in new_findings)
+    for finding in sorted_findings(new_findings.values()):
+        before = old_findings.get(finding.fingerprint)
         if before is None:
             continue
         diff.persisting.append(finding)
-        if before["severity"] != finding["severity"]:
+        if before.severity != finding.severity:
             diff.severity_changed.append(SeverityChange(before, finding))
-        if _waiver_state(before) != _waiver_state(finding):
-            diff.waiver_changed.append(WaiverChange(finding, _waiver_state(before), _waiver_state(finding)))
-    diff.status_changed = _status_changes(old["results"], new["results"])
-    old_targets = [target["name"] for target in old["targets"]]
-    new_targets = [target["name"] for target in new["targets"]]
+        if waiver_state(before) != waiver_state(finding):
+            diff.waiver_changed.append(WaiverChange(finding, waiver_state(before), waiver_state(finding)))
+    diff.status_changed = _status_changes(old.results, new.results)
+    old_targets, new_targets = old.target_names, new.target_names
     diff.ports_opened, diff.ports_closed = _port_changes(old, new)
     diff.targets_added = [name for name in new_targets if name not in old_targets]
     diff.targets_removed = [name for name in old_targets if name not in new_targets]
     for key in ("tool_version", "profile", "catalogue_version"):
         if diff.old_meta[key] != diff.new_meta[key]:
             diff.version_changes[key] = (diff.old_meta[key], diff.new_meta[key])
-    diff.judged_differently = _judging_changes(old["checks"], new["checks"])
+    diff.judged_differently = _judging_changes(old.checks, new.checks)
     return diff
 
 
-def _judging_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, str]:
+def _judging_changes(old: Mapping[str, CheckMeta], new: Mapping[str, CheckMeta]) -> dict[str, str]:
     """Checks added, dropped, or run with other options or severity between the snapshots."""
     changes = {}
     for check_id in sorted(old.keys() | new.keys()):
@@ -173,28 +169,40 @@ def _judging_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str
             changes[check_id] = "new check: not run in the older snapshot"
         elif check_id not in new:
             changes[check_id] = "check not run in the newer snapshot"
-        elif old[check_id].get("options") != new[check_id].get("options"):
+        elif old[check_id].options != new[check_id].options:
             changes[check_id] = "check options changed in the profile"
-        elif old[check_id]["severity"] != new[check_id]["severity"]:
+        elif old[check_id].severity != new[check_id].severity:
             changes[check_id] = "check severity changed in the profile"
     return changes
 
 
-def _open_ports(snapshot: Mapping[str, Any]) -> set[PortChange]:
+def _discovery(facts: Mapping[str, FactRecord]) -> FactRecord | None:
+    """The record of a successful discovery scan, or None (no scan, or a failed one)."""
+    record = facts.get(DISCOVERY_FACT)
+    return record if record is not None and record.ok else None
+
+
+def _entries(value: object, key: str) -> list[Mapping[str, Any]]:
+    """The mappings listed under ``key`` of a JSON object (none when it is not one)."""
+    items = value.get(key, []) if isinstance(value, dict) else []
+    return [item for item in items if isinstance(item, dict)] if isinstance(items, list) else []
+
+
+def _open_ports(snapshot: Snapshot) -> set[PortChange]:
     """Open ports in a snapshot's discovery facts, for targets where discovery ran."""
     ports = set()
-    for target, facts in snapshot["facts"].items():
-        discovery = facts.get(DISCOVERY_FACT, {})
-        if discovery.get("status") != "ok":
+    for target, facts in snapshot.facts.items():
+        discovery = _discovery(facts)
+        if discovery is None:
             continue  # no scan, or a failed one: nothing can be said to have opened or closed
-        for host in discovery["value"].get("hosts", []):
-            for entry in host.get("ports", []):
+        for host in _entries(discovery.value, "hosts"):
+            for entry in _entries(host, "ports"):
                 ports.add(PortChange(target, host.get("address", ""), int(entry["port"]),
                                      entry.get("protocol", "tcp"), entry.get("service", "")))
     return ports
 
 
-def _port_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[list[PortChange], list[PortChange]]:
+def _port_changes(old: Snapshot, new: Snapshot) -> tuple[list[PortChange], list[PortChange]]:
     """Ports opened and closed, compared only on targets scanned in both snapshots."""
     def key(change: PortChange) -> tuple[str, str, int, str]:
         return (change.target, change.address, change.port, change.protocol)
@@ -207,20 +215,19 @@ def _port_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[list[
     return opened, closed
 
 
-def _scanned(snapshot: Mapping[str, Any]) -> set[str]:
-    return {target for target, facts in snapshot["facts"].items()
-            if facts.get(DISCOVERY_FACT, {}).get("status") == "ok"}
+def _scanned(snapshot: Snapshot) -> set[str]:
+    return {target for target, facts in snapshot.facts.items() if _discovery(facts) is not None}
 
 
-def _status_changes(old: list[Mapping[str, Any]], new: list[Mapping[str, Any]]) -> list[StatusChange]:
-    before = {(result["check_id"], result["target"]): result for result in old}
-    after = {(result["check_id"], result["target"]): result for result in new}
+def _status_changes(old: Iterable[CheckResult], new: Iterable[CheckResult]) -> list[StatusChange]:
+    before = {(result.check_id, result.target): result for result in old}
+    after = {(result.check_id, result.target): result for result in new}
     changes = []
     for key in sorted(before.keys() | after.keys()):
-        old_status = before[key]["status"] if key in before else "absent"
-        new_status = after[key]["status"] if key in after else "absent"
+        old_status = before[key].status.value if key in before else "absent"
+        new_status = after[key].status.value if key in after else "absent"
         if old_status != new_status:
-            reason = after[key]["reason"] if key in after else ""
+            reason = after[key].reason if key in after else ""
             changes.append(StatusChange(key[0], key[1], old_status, new_status, reason))
     return changes
 
@@ -228,6 +235,7 @@ def _status_changes(old: list[Mapping[str, Any]], new: list[Mapping[str, Any]]) 
 def render_text(diff: SnapshotDiff) -> str:
     """The plain-text change report ``auditor diff`` prints."""
     lines = [f"Comparing {diff.old_meta['started_at']} -> {diff.new_meta['started_at']}"]
+    lines.extend(f"  note: {note}" for note in diff.rejudged_notes)
     for key, (old, new) in diff.version_changes.items():
         lines.append(f"  note: {key.replace('_', ' ')} changed {old} -> {new}; some differences may come from it")
     for label, names in (("hosts added", diff.targets_added), ("hosts removed", diff.targets_removed)):
@@ -245,7 +253,7 @@ def render_text(diff: SnapshotDiff) -> str:
     lines.append(f"persisting findings: {len(diff.persisting)}")
     lines.append(f"severity changed: {len(diff.severity_changed)}")
     lines.extend(
-        f"  {c.old['severity']} -> {c.new['severity']}  {_finding_line(c.new)}" for c in diff.severity_changed
+        f"  {c.old.severity.value} -> {c.new.severity.value}  {_finding_line(c.new)}" for c in diff.severity_changed
     )
     if diff.waiver_changed:
         lines.append(f"waiver changed: {len(diff.waiver_changed)}")
@@ -255,12 +263,12 @@ def render_text(diff: SnapshotDiff) -> str:
     return "\n".join(lines)
 
 
-def _judging_note(diff: SnapshotDiff, findings: Iterable[Mapping[str, Any]]) -> list[str]:
+def _judging_note(diff: SnapshotDiff, findings: Iterable[Finding]) -> list[str]:
     """Lines naming the checks whose changes may come from the judging rather than the systems."""
-    affected = sorted({finding["check_id"] for finding in findings} & diff.judged_differently.keys())
+    affected = sorted({finding.check_id for finding in findings} & diff.judged_differently.keys())
     return [f"  from the judging, not the systems: {check_id}: {diff.judged_differently[check_id]}"
             for check_id in affected]
 
 
-def _finding_line(finding: Mapping[str, Any]) -> str:
-    return f"[{finding['severity']}] {finding['target']} {finding['check_id']} {finding['resource']}: {finding['message']}"
+def _finding_line(finding: Finding) -> str:
+    return f"[{finding.severity.value}] {finding.target} {finding.check_id} {finding.resource}: {finding.message}"

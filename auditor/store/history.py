@@ -11,13 +11,13 @@ from __future__ import annotations
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from auditor.errors import InputError
-from auditor.store.signing import verify
-from auditor.store.snapshot import load_snapshot
+from auditor.store.codec import load_snapshot
+from auditor.store.model import Snapshot
+from auditor.store.signing import SignatureError, load_verified
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,7 @@ class HistoryEntry:
     """One snapshot file of the history and what became of it."""
 
     path: Path
-    snapshot: dict[str, Any] | None  # None when it could not be used
+    snapshot: Snapshot | None  # None when it could not be used
     problem: str = ""  # why it could not be used (or why its signature is not trusted)
     signature: str = "not checked"  # "verified" | "not checked" | the verification problem
 
@@ -43,23 +43,23 @@ def snapshot_files(directory: Path) -> list[Path]:
 def load_history(directory: Path, key: Ed25519PublicKey | None = None) -> list[HistoryEntry]:
     """Every snapshot under ``directory``: usable ones in run order, then the broken ones."""
     entries = [_load(path, key) for path in snapshot_files(directory)]
-    usable = sorted((e for e in entries if e.usable), key=lambda e: e.snapshot["started_at"])  # type: ignore[index]
+    usable = sorted((e for e in entries if e.usable), key=_started_at)
     return usable + [entry for entry in entries if not entry.usable]
+
+
+def _started_at(entry: HistoryEntry) -> str:
+    return entry.snapshot.started_at if entry.snapshot is not None else ""
 
 
 def _load(path: Path, key: Ed25519PublicKey | None) -> HistoryEntry:
     try:
-        snapshot = load_snapshot(path)
+        snapshot = load_snapshot(path) if key is None else load_verified(path, key)
+    except SignatureError as exc:
+        # Loudly marked and left out of the trend: an unverified run must not shape the picture.
+        return HistoryEntry(path, None, f"signature: {exc.detail}", exc.detail)
     except InputError as exc:
         return HistoryEntry(path, None, exc.detail)
-    if key is None:
-        return HistoryEntry(path, snapshot)
-    try:
-        verify(snapshot, key, str(path))
-    except InputError as exc:
-        # Loudly marked and left out of the trend: an unverified run must not shape the picture.
-        return HistoryEntry(path, snapshot, f"signature: {exc.detail}", exc.detail)
-    return HistoryEntry(path, snapshot, signature="verified")
+    return HistoryEntry(path, snapshot, signature="not checked" if key is None else "verified")
 
 
 def prune(directory: Path, keep: int) -> list[Path]:

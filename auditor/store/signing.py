@@ -3,11 +3,15 @@
 The signature covers the snapshot's canonical JSON (sorted keys, no insignificant spaces)
 without its ``signature`` member, and is stored in that member together with the SHA-256
 fingerprint of the public key, so a verifier can tell "signed by another key" from "altered".
+Signing and verifying work on the JSON document, never on the model: a file is verified as
+it is stored (a version 1 snapshot keeps its version 1 bytes), and a model is signed in the
+JSON form it will be written in.
 """
 
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 import json
 import os
@@ -21,6 +25,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from auditor.errors import InputError
 from auditor.fileio import write_atomic
+from auditor.store.codec import read_document, snapshot_to_json, validate_document
+from auditor.store.decode import decode_snapshot
+from auditor.store.model import Signature, Snapshot
 
 ALGORITHM = "ed25519"
 
@@ -101,11 +108,19 @@ def sign(snapshot: Mapping[str, Any], key: Ed25519PrivateKey) -> dict[str, Any]:
     }
 
 
+def sign_snapshot(snapshot: Snapshot, key: Ed25519PrivateKey) -> Snapshot:
+    """A copy of ``snapshot`` carrying a signature over the document it is written as."""
+    signed = sign(snapshot_to_json(snapshot), key)["signature"]
+    return dataclasses.replace(snapshot, signature=Signature(signed["algorithm"], signed["key"], signed["value"]))
+
+
 def verify(snapshot: Mapping[str, Any], key: Ed25519PublicKey, name: str) -> None:
-    """Raise SignatureError unless ``snapshot`` carries a valid signature by ``key``."""
+    """Raise SignatureError unless the document ``snapshot`` carries a valid signature by ``key``."""
     signature = snapshot.get("signature")
     if not signature:
         raise SignatureError(name, "is not signed")
+    if not isinstance(signature, Mapping) or not isinstance(signature.get("value"), str):
+        raise SignatureError(name, "signature is malformed")
     expected = key_fingerprint(key)
     if signature.get("key") != expected:
         raise SignatureError(name, f"signed by key {signature.get('key')}, not by {expected}")
@@ -113,3 +128,16 @@ def verify(snapshot: Mapping[str, Any], key: Ed25519PublicKey, name: str) -> Non
         key.verify(base64.b64decode(signature["value"], validate=True), canonical_bytes(snapshot))
     except (InvalidSignature, ValueError):
         raise SignatureError(name, "signature does not verify: the snapshot was altered after signing") from None
+
+
+def load_verified(path: str | Path, key: Ed25519PublicKey) -> Snapshot:
+    """A snapshot file, refused unless signed by ``key``.
+
+    The signature is checked on the document as stored (what was signed), after the schema and
+    before decoding, so an altered file is reported as altered.
+    """
+    name = str(path)
+    document = read_document(path)
+    validate_document(document, name)
+    verify(document, key, name)
+    return decode_snapshot(document, name)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import configparser
+import dataclasses
 import os
 import shlex
 import shutil
@@ -15,11 +16,13 @@ import pytest
 
 from auditor.errors import InputError, SnapshotError
 from auditor.lock import LockHeld, run_lock
+from auditor.models import Severity
 from auditor.outputs import OutputError, claim_output_dir, new_run_dir
 from auditor.schedule import Schedule, install, run_command
+from auditor.store.codec import snapshot_to_json
 from auditor.store.history import prune
 from auditor.store.merge import merge_snapshots
-from auditor.store.snapshot import validate
+from auditor.store.validation import validate
 from testkit.snapshots import finding, make_snapshot, result
 
 
@@ -27,7 +30,7 @@ def host_snapshot(host: str, started: str, status: str = "fail"):
     findings = [finding("ssh.log-level", host, "sshd:LogLevel", "medium")] if status == "fail" else []
     snapshot = make_snapshot([result("ssh.log-level", host, status, findings)], findings,
                              started_at=started, targets=(host,))
-    return {**snapshot, "finished_at": started}
+    return dataclasses.replace(snapshot, finished_at=started)
 
 
 def test_merge_combines_hosts_and_keeps_each_hosts_newest_run():
@@ -36,17 +39,17 @@ def test_merge_combines_hosts_and_keeps_each_hosts_newest_run():
         ("b", host_snapshot("b", "2026-01-01T01:05:00+00:00", "fail")),
         ("a-new", host_snapshot("a", "2026-01-01T01:10:00+00:00", "pass")),
     ])
-    validate(merged, "merged")
-    assert sorted(t["name"] for t in merged["targets"]) == ["a", "b"]
-    assert {(r["target"], r["status"]) for r in merged["results"]} == {("a", "pass"), ("b", "fail")}
-    assert [f["target"] for f in merged["findings"]] == ["b"]
-    assert merged["started_at"] == "2026-01-01T01:00:00+00:00"
-    assert merged["summary"]["findings"]["medium"] == 1
+    validate(snapshot_to_json(merged), "merged")
+    assert sorted(t.name for t in merged.targets) == ["a", "b"]
+    assert {(r.target, r.status.value) for r in merged.results} == {("a", "pass"), ("b", "fail")}
+    assert [f.target for f in merged.findings] == ["b"]
+    assert merged.started_at == "2026-01-01T01:00:00+00:00"
+    assert merged.summary.findings[Severity.MEDIUM] == 1
 
 
 def test_merge_refuses_snapshots_judged_differently():
     other = host_snapshot("b", "2026-01-01T01:05:00+00:00")
-    other["profile"] = {**other["profile"], "version": "9.9.9"}
+    other = dataclasses.replace(other, profile=dataclasses.replace(other.profile, version="9.9.9"))
     # The newest snapshot sets the rules; the older one is named as the one that does not fit.
     with pytest.raises(SnapshotError, match=r"^a-host: judged with profile .* 1.2.0 .*, but b-host used .* 9.9.9"):
         merge_snapshots([("a-host", host_snapshot("a", "2026-01-01T01:00:00+00:00")), ("b-host", other)])

@@ -6,17 +6,24 @@ hostile text in a finding is shown as text and runs nothing.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from auditor.reports.history import render_history_html
 from auditor.reports.html import render_diff_html, write_run_reports
+from auditor.store.codec import snapshot_to_json
 from auditor.store.diff import compare
 from auditor.store.history import load_history
 from testkit.snapshots import XSS_SCRIPT, sample_snapshot
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
 
 playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -28,7 +35,7 @@ FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "-
 
 
 @pytest.fixture(scope="module")
-def browser():
+def browser() -> Iterator[Browser]:
     with playwright.sync_playwright() as driver:
         instance = driver.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         yield instance
@@ -36,30 +43,39 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A run report, a diff page and a history page, from snapshots with hostile text and owners."""
     root = tmp_path_factory.mktemp("site")
     old = sample_snapshot()
-    new = json.loads(json.dumps(old))
-    new["targets"] = [{**target, "owner": f"lab-{target['name']}"} for target in new["targets"]]
-    new["started_at"] = "2025-04-01T10:00:00+00:00"
+    owned = tuple(dataclasses.replace(record, target=dataclasses.replace(record.target, owner=f"lab-{record.name}"))
+                  for record in old.targets)
+    new = dataclasses.replace(old, targets=owned, started_at="2025-04-01T10:00:00+00:00")
     for name, snapshot in (("run-1", old), ("run-2", new)):
         (root / name).mkdir()
-        (root / name / "snapshot.json").write_text(json.dumps(snapshot))
+        (root / name / "snapshot.json").write_text(json.dumps(snapshot_to_json(snapshot)))
         write_run_reports(snapshot, root / name)
     (root / "diff.html").write_text(render_diff_html(compare(old, new)))
     (root / "history.html").write_text(render_history_html(load_history(root), root / "history.html"))
     return root
 
 
-def open_page(browser, path: Path):
+def open_page(browser: Browser, path: Path) -> tuple[Page, dict[str, list[str]]]:
     """Open a page, recording console errors, dialogs and every request it makes."""
     page = browser.new_page()
-    seen = {"errors": [], "requests": [], "dialogs": []}
-    page.on("console", lambda message: message.type == "error" and seen["errors"].append(message.text))
+    seen: dict[str, list[str]] = {"errors": [], "requests": [], "dialogs": []}
+
+    def console(message: Any) -> None:
+        if message.type == "error":
+            seen["errors"].append(message.text)
+
+    def dialog(prompt: Any) -> None:
+        seen["dialogs"].append(prompt.message)
+        prompt.dismiss()
+
+    page.on("console", console)
     page.on("pageerror", lambda error: seen["errors"].append(str(error)))
     page.on("request", lambda request: seen["requests"].append(request.url))
-    page.on("dialog", lambda dialog: (seen["dialogs"].append(dialog.message), dialog.dismiss()))
+    page.on("dialog", dialog)
     page.goto(path.as_uri())
     page.wait_for_load_state("load")
     return page, seen
@@ -67,7 +83,7 @@ def open_page(browser, path: Path):
 
 @pytest.mark.parametrize("relative", ["run-2/index.html", "run-2/prevention.html", "run-2/awareness.html",
                                       "diff.html", "history.html"])
-def test_pages_load_cleanly_and_request_nothing_outside(browser, site, relative):
+def test_pages_load_cleanly_and_request_nothing_outside(browser: Browser, site: Path, relative: str) -> None:
     page, seen = open_page(browser, site / relative)
     assert seen["errors"] == []
     assert all(url.startswith("file://") for url in seen["requests"]), seen["requests"]
@@ -75,7 +91,7 @@ def test_pages_load_cleanly_and_request_nothing_outside(browser, site, relative)
     page.close()
 
 
-def test_hostile_text_shows_as_text_and_runs_nothing(browser, site):
+def test_hostile_text_shows_as_text_and_runs_nothing(browser: Browser, site: Path) -> None:
     page, seen = open_page(browser, site / "run-2" / "prevention.html")
     assert XSS_SCRIPT in page.inner_text("main")
     assert seen["dialogs"] == [] and seen["errors"] == []
@@ -83,12 +99,13 @@ def test_hostile_text_shows_as_text_and_runs_nothing(browser, site):
     page.close()
 
 
-def visible_findings(page) -> list[tuple[str, str, str]]:
-    return page.evaluate("""Array.from(document.querySelectorAll('[data-severity]'))
+def visible_findings(page: Page) -> list[tuple[str, str, str]]:
+    found: list[tuple[str, str, str]] = page.evaluate("""Array.from(document.querySelectorAll('[data-severity]'))
         .filter(e => !e.hidden).map(e => [e.dataset.severity, e.dataset.target, e.dataset.owner])""")
+    return found
 
 
-def test_filters_by_severity_target_and_owner(browser, site):
+def test_filters_by_severity_target_and_owner(browser: Browser, site: Path) -> None:
     page, seen = open_page(browser, site / "run-2" / "prevention.html")
     everything = visible_findings(page)
     assert len(everything) >= 3 and len({f[1] for f in everything}) >= 2

@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-import copy
+import dataclasses
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
 
 import pytest
 from markupsafe import escape
 
-from auditor.reports.html import (
-    content_security_policy,
-    filter_script,
-    render_diff_html,
-    write_run_reports,
-)
-from auditor.store.diff import compare
+from auditor.reports.history import render_history_html
+from auditor.reports.html import render_diff_html, write_run_reports
+from auditor.reports.page import content_security_policy, filter_script
+from auditor.store.codec import snapshot_to_json
+from auditor.store.diff import compare, render_text
+from auditor.store.history import load_history
+from auditor.store.model import NameVersion, Rejudged, Snapshot
 from testkit.snapshots import (
     ATTESTATION_URL,
     PLAIN_URL_TEXT,
@@ -31,7 +31,7 @@ from testkit.snapshots import (
 
 
 @pytest.fixture
-def snapshot() -> dict[str, Any]:
+def snapshot() -> Snapshot:
     return sample_snapshot()
 
 
@@ -81,7 +81,7 @@ def scripts(html: str) -> list[str]:
     return re.findall(r"<script>(.*?)</script>", html, flags=re.S)
 
 
-def assert_self_contained(html: str, data_urls: set[str] = frozenset()) -> None:
+def assert_self_contained(html: str, data_urls: frozenset[str] = frozenset()) -> None:
     checker = parse(html)
     # At most one script, ours, and the page's CSP allows exactly that script by its hash.
     assert scripts(html) in ([], [filter_script()])
@@ -98,9 +98,15 @@ def assert_self_contained(html: str, data_urls: set[str] = frozenset()) -> None:
     assert "@import" not in html and "url(" not in html
 
 
-def write(snapshot: dict[str, Any], tmp_path: Path) -> dict[str, str]:
+def write(snapshot: Snapshot, tmp_path: Path) -> dict[str, str]:
     paths = write_run_reports(snapshot, tmp_path / "report")
     return {path.name: path.read_text(encoding="utf-8") for path in paths}
+
+
+def must(match: re.Match[str] | None) -> re.Match[str]:
+    """The match of a pattern the page must contain."""
+    assert match is not None
+    return match
 
 
 def measure_section(html: str, measure_id: str) -> str:
@@ -108,7 +114,7 @@ def measure_section(html: str, measure_id: str) -> str:
     return html[start:html.index("</section>", start)]
 
 
-def test_writes_index_and_one_page_per_phase(snapshot, tmp_path):
+def test_writes_index_and_one_page_per_phase(snapshot: Snapshot, tmp_path: Path) -> None:
     paths = write_run_reports(snapshot, tmp_path / "out")
     assert [path.name for path in paths] == [
         "index.html", "awareness.html", "prevention.html", "response.html", "recovery.html"]
@@ -116,20 +122,20 @@ def test_writes_index_and_one_page_per_phase(snapshot, tmp_path):
     assert not [p for p in (tmp_path / "out").iterdir() if p.name.endswith(".tmp")]
 
 
-def test_every_measure_appears_on_its_own_phase_page_only(snapshot, tmp_path):
+def test_every_measure_appears_on_its_own_phase_page_only(snapshot: Snapshot, tmp_path: Path) -> None:
     pages = write(snapshot, tmp_path)
-    measures = snapshot["catalogue"]["measures"]
+    measures = list(snapshot.catalogue.measures.values())
     assert len(measures) >= 20
-    for phase in snapshot["catalogue"]["phases"]:
-        ids = parse(pages[f"{phase['id']}.html"]).ids
-        expected = [f"measure-{m['id']}" for m in measures if m["phase"] == phase["id"]]
+    for phase in snapshot.catalogue.phases:
+        ids = parse(pages[f"{phase.id}.html"]).ids
+        expected = [f"measure-{m.id}" for m in measures if m.phase == phase.id]
         assert [i for i in ids if i.startswith("measure-")] == expected
         for measure in measures:
-            if measure["phase"] == phase["id"]:
-                assert measure["title"] in pages[f"{phase['id']}.html"]
+            if measure.phase == phase.id:
+                assert measure.title in pages[f"{phase.id}.html"]
 
 
-def test_measure_statuses(snapshot, tmp_path):
+def test_measure_statuses(snapshot: Snapshot, tmp_path: Path) -> None:
     pages = write(snapshot, tmp_path)
     prevention, awareness = pages["prevention.html"], pages["awareness.html"]
     assert 'st-findings">findings<' in measure_section(prevention, "PRV-3")  # open critical
@@ -144,7 +150,7 @@ def test_measure_statuses(snapshot, tmp_path):
     assert 'st-none">not evidenced<' in measure_section(awareness, "AWR-5")
 
 
-def test_passed_checks_show_targets_and_details(snapshot, tmp_path):
+def test_passed_checks_show_targets_and_details(snapshot: Snapshot, tmp_path: Path) -> None:
     response = measure_section(write(snapshot, tmp_path)["response.html"], "RSP-1")
     assert "SSH log level" in response and "parsed config" in response and "web1" in response
     assert "not-assessable" in response and "needs root" in response
@@ -152,7 +158,7 @@ def test_passed_checks_show_targets_and_details(snapshot, tmp_path):
     assert "sshd -T" in prv3
 
 
-def test_hostile_text_is_escaped(snapshot, tmp_path):
+def test_hostile_text_is_escaped(snapshot: Snapshot, tmp_path: Path) -> None:
     pages = write(snapshot, tmp_path)
     for html in pages.values():
         assert html.count("<script") == len(scripts(html)) <= 1 and scripts(html) in ([], [filter_script()])
@@ -164,12 +170,12 @@ def test_hostile_text_is_escaped(snapshot, tmp_path):
     assert XSS_SCRIPT in "".join(parse(prevention).text)  # and the reader sees the text as written
 
 
-def test_no_external_resources_and_only_data_urls(snapshot, tmp_path):
+def test_no_external_resources_and_only_data_urls(snapshot: Snapshot, tmp_path: Path) -> None:
     for html in write(snapshot, tmp_path).values():
-        assert_self_contained(html, {ATTESTATION_URL, PLAIN_URL_TEXT})
+        assert_self_contained(html, frozenset({ATTESTATION_URL, PLAIN_URL_TEXT}))
 
 
-def test_attestation_evidence_is_a_link_only_for_https(snapshot, tmp_path):
+def test_attestation_evidence_is_a_link_only_for_https(snapshot: Snapshot, tmp_path: Path) -> None:
     awareness = write(snapshot, tmp_path)["awareness.html"]
     hrefs = [attrs["href"] for tag, attrs in parse(awareness).tags if tag == "a"]
     assert ATTESTATION_URL in hrefs
@@ -177,7 +183,7 @@ def test_attestation_evidence_is_a_link_only_for_https(snapshot, tmp_path):
     assert PLAIN_URL_TEXT in awareness and "javascript:alert(1)" in awareness
 
 
-def test_waived_and_expired_waivers(snapshot, tmp_path):
+def test_waived_and_expired_waivers(snapshot: Snapshot, tmp_path: Path) -> None:
     prv2 = measure_section(write(snapshot, tmp_path)["prevention.html"], "PRV-2")
     open_part, waived_part = prv2.split("Waived findings (1)")
     assert "Open findings (1)" in open_part
@@ -185,38 +191,38 @@ def test_waived_and_expired_waivers(snapshot, tmp_path):
     assert "Waived by Bob Admin until 2099-12-31: Console-only lab machine" in waived_part
 
 
-def test_index_overview(snapshot, tmp_path):
+def test_index_overview(snapshot: Snapshot, tmp_path: Path) -> None:
     index = write(snapshot, tmp_path)["index.html"]
     text = " ".join(" ".join(parse(index).text).split())
     assert "Exit code 2." in text and "Incomplete audit: 2 check result(s) ended in error" in text
     assert "Errors (2)" in text
     assert "TLS handshake timed out after 10s" in text and "backup path unreadable" in text
     assert "TLS protocol versions" in text and "Backups" in text
-    assert f"2 of {len(snapshot['catalogue']['measures'])} measures evidenced" in text
-    for phase in snapshot["catalogue"]["phases"]:
-        assert f'href="{phase["id"]}.html"' in index
-    assert "university-baseline 1.2.0" in text and f"version {snapshot['catalogue']['version']}" in text
+    assert f"2 of {len(snapshot.catalogue.measures)} measures evidenced" in text
+    for phase in snapshot.catalogue.phases:
+        assert f'href="{phase.id}.html"' in index
+    assert "university-baseline 1.2.0" in text and f"version {snapshot.catalogue.version}" in text
 
 
-def test_index_counts(snapshot, tmp_path):
+def test_index_counts(snapshot: Snapshot, tmp_path: Path) -> None:
     index = write(snapshot, tmp_path)["index.html"]
     # severity table: critical 1, high 0 (waived), medium 1 (expired waiver), low 1, info 0; waived 1; expired 1
-    row = re.search(r"<tbody><tr>(.*?)</tr></tbody>", index, re.S).group(1)
+    row = must(re.search(r"<tbody><tr>(.*?)</tr></tbody>", index, re.S)).group(1)
     assert re.findall(r'<td class="num">(\d+)</td>', row) == ["1", "0", "1", "1", "0", "1", "1"]
     # coverage: AWR-1 (attestation) and RSP-1 (pass) only
-    assert f"<strong>2 of {len(snapshot['catalogue']['measures'])}</strong>" in index
+    assert f"<strong>2 of {len(snapshot.catalogue.measures)}</strong>" in index
     # per-target: db1 has pass 1, fail 2, error 1, skipped 1, not-assessable 1
-    db1 = re.search(r"<strong>db1</strong>.*?</tr>", index, re.S).group(0)
+    db1 = must(re.search(r"<strong>db1</strong>.*?</tr>", index, re.S)).group(0)
     assert re.findall(r'<td class="num">(\d+)</td>', db1) == ["1", "2", "1", "1", "1", "1"]
 
 
-def test_clean_run_says_so(tmp_path):
+def test_clean_run_says_so(tmp_path: Path) -> None:
     doc = make_snapshot([result("ssh.log-level", "web1", "pass")], [], targets=("web1",))
     index = write(doc, tmp_path)["index.html"]
     assert "Exit code 0." in index and "No check ended in error." in index
 
 
-def diff_pair() -> tuple[dict[str, Any], dict[str, Any]]:
+def diff_pair() -> tuple[Snapshot, Snapshot]:
     gone = finding("services.exposed", "db1", "tcp/6379", "low", message="Redis reachable")
     stays = finding("ssh.root-login", "db1", "sshd:PermitRootLogin", "medium")
     waived = finding("ssh.root-login", "web1", "sshd:PermitRootLogin", "medium")
@@ -239,7 +245,7 @@ def diff_pair() -> tuple[dict[str, Any], dict[str, Any]]:
     return old, new
 
 
-def test_diff_page(tmp_path):
+def test_diff_page(tmp_path: Path) -> None:
     old, new = diff_pair()
     html = render_diff_html(compare(old, new))
     assert_self_contained(html)
@@ -256,16 +262,47 @@ def test_diff_page(tmp_path):
     assert "<details>" in persisting
 
 
-def test_diff_without_version_change_has_no_note():
+def test_diff_without_version_change_has_no_note() -> None:
     old, new = diff_pair()
-    old = copy.deepcopy(old)
-    old["tool"]["version"] = new["tool"]["version"]
+    old = dataclasses.replace(old, tool=new.tool)
     html = render_diff_html(compare(old, new))
     assert "may come from the judging" not in html
 
 
-def test_finding_without_catalogue_measure_is_listed_on_index(tmp_path):
+def test_finding_without_catalogue_measure_is_listed_on_index(tmp_path: Path) -> None:
     stray = finding("services.exposed", "web1", "tcp/23", "high", message="telnet open", measures=[])
     doc = make_snapshot([result("services.exposed", "web1", "fail", [stray])], [stray], targets=("web1",))
     index = write(doc, tmp_path)["index.html"]
     assert "Findings not mapped to a catalogue measure (1)" in index and "telnet open" in index
+
+
+REJUDGED_FROM = Rejudged(
+    from_started_at="2025-02-01T09:00:00+00:00", from_finished_at="2025-02-01T09:04:00+00:00",
+    from_profile=NameVersion(f"old-{XSS_SCRIPT}", "1.1.0"), from_tool=NameVersion("rifi-auditor", "0.0.9"),
+    rejudged_at="2025-03-02T08:00:00+00:00")
+REJUDGED_TEXT = (f"Re-judged on 2025-03-02T08:00:00+00:00 under profile university-baseline 1.2.0 from the run of "
+                 f"2025-02-01T09:00:00+00:00 (profile old-{XSS_SCRIPT} 1.1.0, tool 0.0.9)")
+
+
+def test_every_page_of_a_rejudged_snapshot_says_so(snapshot: Snapshot, tmp_path: Path) -> None:
+    rejudged = dataclasses.replace(snapshot, rejudged=REJUDGED_FROM)
+    pages = write(rejudged, tmp_path)
+    assert len(pages) == 5
+    for html in pages.values():
+        assert REJUDGED_TEXT in " ".join(" ".join(parse(html).text).split())
+        assert "<script>alert" not in html  # the remembered profile name is data too
+    assert not any("Re-judged" in html for html in write(snapshot, tmp_path / "plain").values())
+
+
+def test_diff_and_history_pages_say_which_run_was_rejudged(snapshot: Snapshot, tmp_path: Path) -> None:
+    rejudged = dataclasses.replace(snapshot, rejudged=REJUDGED_FROM, started_at="2025-03-02T08:00:00+00:00")
+    diff = compare(snapshot, rejudged)
+    assert diff.rejudged_notes == (REJUDGED_TEXT,)
+    assert f"\n  note: {REJUDGED_TEXT}\n" in render_text(diff)
+    assert REJUDGED_TEXT in " ".join(" ".join(parse(render_diff_html(diff)).text).split())
+    assert "Re-judged" not in render_diff_html(compare(snapshot, snapshot))
+    for name, run in (("a", snapshot), ("b", rejudged)):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "snapshot.json").write_text(json.dumps(snapshot_to_json(run)))
+    history = render_history_html(load_history(tmp_path), tmp_path / "history.html")
+    assert " ".join(" ".join(parse(history).text).split()).count(REJUDGED_TEXT) == 1

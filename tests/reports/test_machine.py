@@ -14,12 +14,13 @@ from auditor.reports.machine import (
     machine_outputs,
     sarif,
 )
+from auditor.store.model import Snapshot
 from testkit.snapshots import finding, make_snapshot, result, sample_snapshot, waiver
 
 FORMULA = '=HYPERLINK("http://attacker.example/x","click")'
 
 
-def formula_snapshot():
+def formula_snapshot() -> Snapshot:
     hostile = finding("web.security-txt", "web01", "https:/.well-known/security.txt", "low", message=FORMULA)
     waived = {**finding("ssh.root-login", "web01", "sshd:PermitRootLogin", "low"),
               "waiver": waiver("ssh.root-login", "web01", "*", "ana", "2099-01-01", "viz nodes")}
@@ -33,7 +34,7 @@ def formula_snapshot():
     return make_snapshot(results, [hostile, waived])
 
 
-def test_csv_has_every_finding_and_neutralises_formulas():
+def test_csv_has_every_finding_and_neutralises_formulas() -> None:
     rows = list(csv.DictReader(io.StringIO(findings_csv(formula_snapshot()))))
     assert tuple(rows[0]) == CSV_COLUMNS
     by_check = {row["check_id"]: row for row in rows}
@@ -42,7 +43,7 @@ def test_csv_has_every_finding_and_neutralises_formulas():
     assert by_check["ssh.root-login"]["waiver_owner"] == "ana"
 
 
-def test_junit_maps_statuses_and_waivers():
+def test_junit_maps_statuses_and_waivers() -> None:
     root = ET.fromstring(junit_xml(formula_snapshot()))
     suites = {suite.get("name"): suite for suite in root.iter("testsuite")}
     web, db = suites["web01"], suites["db01"]
@@ -51,10 +52,11 @@ def test_junit_maps_statuses_and_waivers():
     failure = web.find("testcase[@name='web.security-txt']/failure")
     assert failure is not None and failure.get("message") == FORMULA  # XML escapes; the text is data
     assert web.find("testcase[@name='ssh.root-login']/failure") is None  # waived
-    assert "no answer" in db.find("testcase[@name='ssh.log-level']/error").get("message")
+    error = db.find("testcase[@name='ssh.log-level']/error")
+    assert error is not None and "no answer" in error.get("message", "")
 
 
-def test_sarif_rules_results_and_suppressions():
+def test_sarif_rules_results_and_suppressions() -> None:
     document = json.loads(sarif(formula_snapshot()))
     assert document["version"] == "2.1.0"
     run = document["runs"][0]
@@ -68,7 +70,7 @@ def test_sarif_rules_results_and_suppressions():
     assert len(fingerprints) == 2
 
 
-def test_every_output_renders_for_a_full_snapshot():
+def test_every_output_renders_for_a_full_snapshot() -> None:
     outputs = dict(machine_outputs(sample_snapshot()))
     assert set(outputs) == {"findings.csv", "junit.xml", "results.sarif"}
     ET.fromstring(outputs["junit.xml"])

@@ -2,29 +2,38 @@
 
 from __future__ import annotations
 
+import json
 import stat
+from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from auditor.store.codec import snapshot_from_json, snapshot_to_json
+from auditor.store.history import load_history
 from auditor.store.signing import (
     SignatureError,
     generate_keypair,
     load_private_key,
     load_public_key,
+    load_verified,
     sign,
+    sign_snapshot,
     verify,
 )
-from auditor.store.snapshot import validate
-from testkit.snapshots import sample_snapshot
+from auditor.store.validation import validate
+from testkit.snapshots import make_document, sample_snapshot
+
+Keys = tuple[Ed25519PrivateKey, Ed25519PublicKey, Path]
 
 
 @pytest.fixture
-def keys(tmp_path):
+def keys(tmp_path: Path) -> Keys:
     private, public = generate_keypair(tmp_path / "audit")
     return load_private_key(private), load_public_key(public), private
 
 
-def test_keypair_files_and_modes(keys, tmp_path):
+def test_keypair_files_and_modes(keys: Keys, tmp_path: Path) -> None:
     _, _, private = keys
     assert stat.S_IMODE(private.stat().st_mode) == 0o600
     assert (tmp_path / "audit.pub").read_text().startswith("-----BEGIN PUBLIC KEY-----")
@@ -32,30 +41,45 @@ def test_keypair_files_and_modes(keys, tmp_path):
         generate_keypair(tmp_path / "audit")
 
 
-def test_signed_snapshot_verifies_and_stays_schema_valid(keys):
+def test_signed_snapshot_verifies_and_stays_schema_valid(keys: Keys) -> None:
     private, public, _ = keys
-    signed = sign(sample_snapshot(), private)
+    signed = snapshot_to_json(sign_snapshot(sample_snapshot(), private))
     validate(signed, "signed")
     verify(signed, public, "signed")
+    assert snapshot_to_json(snapshot_from_json(signed)) == signed  # the model keeps what was signed
 
 
-def test_alteration_another_key_and_missing_signature_are_refused(keys, tmp_path):
+def test_alteration_another_key_and_missing_signature_are_refused(keys: Keys, tmp_path: Path) -> None:
     private, public, _ = keys
-    signed = sign(sample_snapshot(), private)
+    signed = snapshot_to_json(sign_snapshot(sample_snapshot(), private))
     altered = {**signed, "findings": signed["findings"][1:]}
     with pytest.raises(SignatureError, match="altered after signing"):
         verify(altered, public, "altered")
-    other_private, other_public = generate_keypair(tmp_path / "other")
+    _, other_public = generate_keypair(tmp_path / "other")
     with pytest.raises(SignatureError, match="signed by key SHA256:"):
         verify(signed, load_public_key(other_public), "signed")
     with pytest.raises(SignatureError, match="is not signed"):
-        verify(sample_snapshot(), public, "plain")
+        verify(snapshot_to_json(sample_snapshot()), public, "plain")
+    with pytest.raises(SignatureError, match="signature is malformed"):
+        verify({**signed, "signature": "forged"}, public, "malformed")
 
 
-def test_bad_key_files(tmp_path):
+def test_bad_key_files(tmp_path: Path) -> None:
     path = tmp_path / "junk.pub"
     path.write_text("not a key")
     with pytest.raises(SignatureError, match="not a PEM public key"):
         load_public_key(path)
     with pytest.raises(SignatureError, match="cannot read key"):
         load_private_key(tmp_path / "absent.key")
+
+
+def test_signatures_made_on_version_1_snapshots_still_verify(keys: Keys, tmp_path: Path) -> None:
+    private, public, _ = keys
+    # As the auditor signed and wrote snapshots before schema version 2.
+    old = sign({**make_document([], []), "schema_version": 1}, private)
+    run = tmp_path / "runs" / "old"
+    run.mkdir(parents=True)
+    (run / "snapshot.json").write_text(json.dumps(old, indent=1))
+    assert load_verified(run / "snapshot.json", public).started_at == old["started_at"]
+    [entry] = load_history(tmp_path / "runs", public)
+    assert entry.usable and entry.signature == "verified"

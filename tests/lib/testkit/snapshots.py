@@ -1,4 +1,9 @@
-"""Snapshot documents for tests: shaped exactly like build_snapshot's output, schema-checked."""
+"""Snapshots for tests: built from the JSON records the tool writes, schema-checked, as models.
+
+The helpers ``finding``, ``result``, ``waiver`` and ``attestation`` return the JSON form (the
+contract on disk); ``make_snapshot`` returns the typed model built from them, and
+``make_document`` its JSON document.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,10 @@ from typing import Any
 from auditor import __version__
 from auditor.config.catalogue import load_catalogue
 from auditor.models import fingerprint
-from auditor.store.snapshot import SCHEMA_VERSION, TOOL_NAME, summarize, validate
+from auditor.store.codec import snapshot_to_json
+from auditor.store.decode import decode_snapshot
+from auditor.store.model import TOOL_NAME, Snapshot
+from auditor.store.validation import SCHEMA_VERSION, validate
 
 XSS_SCRIPT = "<script>alert(1)</script>"
 XSS_ATTR = '"><img src=x onerror=alert(1)>'
@@ -66,8 +74,8 @@ def waiver(check: str, target: str, resource: str, owner: str, expires: str, why
 
 def make_snapshot(results: list[dict[str, Any]], findings: list[dict[str, Any]],
                   attestations: Sequence[dict[str, Any]] = (), *, started_at: str = "2025-03-01T10:00:00+00:00",
-                  tool_version: str = __version__, targets: tuple[str, ...] = ("web1", "db1")) -> dict[str, Any]:
-    """A document shaped exactly like ``build_snapshot``'s output, built on the real catalogue."""
+                  tool_version: str = __version__, targets: tuple[str, ...] = ("web1", "db1")) -> Snapshot:
+    """A snapshot like ``build_snapshot`` makes, built on the real catalogue; its document is schema-valid."""
     doc = {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": TOOL_NAME, "version": tool_version},
@@ -93,9 +101,14 @@ def make_snapshot(results: list[dict[str, Any]], findings: list[dict[str, Any]],
         "facts": {name: {} for name in targets},
         "attestations": list(attestations),
     }
-    doc["summary"] = summarize(doc)
-    validate(doc, "test")
-    return doc
+    snapshot = decode_snapshot(doc, "test")  # the summary is derived, so the document has none yet
+    validate(snapshot_to_json(snapshot), "test")
+    return snapshot
+
+
+def make_document(*args: Any, **kwargs: Any) -> dict[str, Any]:
+    """The JSON document of ``make_snapshot(*args, **kwargs)``, as a snapshot file holds it."""
+    return snapshot_to_json(make_snapshot(*args, **kwargs))
 
 
 def attestation(measure: str, next_review: str, evidence: str = "", statement: str = "Done.") -> dict[str, str]:
@@ -104,7 +117,7 @@ def attestation(measure: str, next_review: str, evidence: str = "", statement: s
             "next_review": next_review, "evidence": evidence, "source": "attestations.yaml:3"}
 
 
-def sample_snapshot() -> dict[str, Any]:
+def sample_snapshot() -> Snapshot:
     """Two targets, hostile text, waived and expired-waiver findings, errors, skips, attestations."""
     hostile = finding("ssh.password-authentication", "web1", f"sshd:{XSS_ATTR}", "critical",
                       message=f"banner says {XSS_SCRIPT}",

@@ -1,0 +1,81 @@
+"""Turning a finished run into a snapshot: the one place that knows both the runner and the store."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from auditor import __version__
+from auditor.config.attestations import Attestation
+from auditor.config.catalogue import Catalogue
+from auditor.config.profile import Profile
+from auditor.registry import Registry
+from auditor.runner import AuditRun
+from auditor.store.model import (
+    JSON,
+    TOOL_NAME,
+    CheckMeta,
+    FactRecord,
+    NameVersion,
+    ProfileInfo,
+    Snapshot,
+    TargetRecord,
+)
+
+
+def build_snapshot(run: AuditRun, profile: Profile, catalogue: Catalogue, registry: Registry,
+                   attestations: Iterable[Attestation] = ()) -> Snapshot:
+    """The snapshot of a finished run."""
+    return Snapshot(
+        tool=NameVersion(TOOL_NAME, __version__),
+        profile=profile_info(profile),
+        catalogue=catalogue,
+        checks={check_id: _check_meta(registry, profile, check_id) for check_id in profile.selected},
+        started_at=run.started_at.isoformat(timespec="seconds"),
+        finished_at=run.finished_at.isoformat(timespec="seconds"),
+        targets=tuple(TargetRecord(audit.target, round(audit.finished - audit.started, 3)) for audit in run.audits),
+        results=tuple(run.results),
+        findings=tuple(run.findings),
+        facts={audit.target.name: {name: _fact_record(record) for name, record in audit.facts.items()}
+               for audit in run.audits},
+        attestations=tuple(attestations),
+    )
+
+
+def profile_info(profile: Profile) -> ProfileInfo:
+    """What a snapshot records of ``profile``."""
+    return ProfileInfo(
+        name=profile.name,
+        version=profile.version,
+        path=profile.path,
+        chain=tuple(profile.chain),
+        fail_on=profile.fail_on,
+        selected=tuple(profile.selected),
+        policies=profile.to_dict()["policies"],  # {kind: {"name", "version"}}
+        waivers=tuple(profile.waivers),
+    )
+
+
+def _check_meta(registry: Registry, profile: Profile, check_id: str) -> CheckMeta:
+    check = registry.checks[check_id]
+    return CheckMeta(
+        title=check.title,
+        description=check.description(),
+        severity=profile.severity[check_id],
+        default_severity=check.severity,
+        measures=tuple(check.measures),
+        scope=check.scope.value,
+        tags=tuple(check.tags),
+        remediation=check.remediation,
+        options={key: _jsonable(value) for key, value in profile.options[check_id].items()},
+    )
+
+
+def _jsonable(value: Any) -> JSON:
+    return list(value) if isinstance(value, tuple) else value
+
+
+def _fact_record(record: Mapping[str, Any]) -> FactRecord:
+    """The runner's recorded facts (``{"status", "version"?, "value"?, "reason"?}``) as a record."""
+    return FactRecord(status=record["status"], version=record.get("version"), value=record.get("value"),
+                      reason=record.get("reason", ""))

@@ -1,0 +1,154 @@
+"""Snapshots on disk: the typed model to and from its schema-versioned JSON document.
+
+The JSON Schema (``auditor/store/schema``) is the contract on disk. Only the current schema
+version is written; older documents are validated against their own schema and upgraded
+when read. Anything wrong in a file is a SnapshotError naming the file and the place.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from auditor.errors import SnapshotError
+from auditor.fileio import read_input, write_atomic
+from auditor.store.decode import decode_snapshot
+from auditor.store.model import CheckMeta, FactRecord, Rejudged, Snapshot, Summary
+from auditor.store.validation import READABLE_VERSIONS, SCHEMA_VERSION, validate
+
+
+def snapshot_to_json(snapshot: Snapshot) -> dict[str, Any]:
+    """The JSON document of ``snapshot`` (current schema version, summary derived)."""
+    document: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": snapshot.tool.name, "version": snapshot.tool.version},
+        "profile": _profile(snapshot),
+        "catalogue": snapshot.catalogue.to_dict(),
+        "checks": {check_id: _check(meta) for check_id, meta in snapshot.checks.items()},
+        "started_at": snapshot.started_at,
+        "finished_at": snapshot.finished_at,
+        "targets": [
+            {**record.target.to_dict(), **({} if record.duration_s is None else {"duration_s": record.duration_s})}
+            for record in snapshot.targets
+        ],
+        "results": [result.to_dict() for result in snapshot.results],
+        "findings": [finding.to_dict() for finding in snapshot.findings],
+        "facts": {target: {name: _fact(record) for name, record in facts.items()}
+                  for target, facts in snapshot.facts.items()},
+        "attestations": [attestation.to_dict() for attestation in snapshot.attestations],
+    }
+    if snapshot.rejudged is not None:
+        document["rejudged"] = _rejudged(snapshot.rejudged)
+    document["summary"] = summary_to_json(snapshot.summary)
+    if snapshot.signature is not None:
+        document["signature"] = dict(vars(snapshot.signature))
+    return document
+
+
+def summary_to_json(summary: Summary) -> dict[str, Any]:
+    """The ``summary`` member of a document."""
+    return {
+        "results": {status.value: count for status, count in summary.results.items()},
+        "findings": {severity.value: count for severity, count in summary.findings.items()},
+        "waived": summary.waived,
+        "expired_waivers": summary.expired_waivers,
+        "blocking": summary.blocking,
+        "exit_code": int(summary.exit_code),
+    }
+
+
+def _profile(snapshot: Snapshot) -> dict[str, Any]:
+    profile = snapshot.profile
+    return {
+        "name": profile.name,
+        "version": profile.version,
+        "path": profile.path,
+        "chain": list(profile.chain),
+        "fail_on": profile.fail_on.value,
+        "selected": list(profile.selected),
+        "policies": dict(profile.policies),
+        "waivers": [waiver.to_dict() for waiver in profile.waivers],
+    }
+
+
+def _check(meta: CheckMeta) -> dict[str, Any]:
+    data: dict[str, Any] = {"title": meta.title, "description": meta.description, "severity": meta.severity.value}
+    if meta.default_severity is not None:
+        data["default_severity"] = meta.default_severity.value
+    data.update({"measures": list(meta.measures), "scope": meta.scope, "tags": list(meta.tags),
+                 "remediation": meta.remediation, "options": dict(meta.options)})
+    return data
+
+
+def _fact(record: FactRecord) -> dict[str, Any]:
+    # Collected facts carry a value (and, when typed, a version); missing ones say why.
+    data: dict[str, Any] = {"status": record.status}
+    if record.version is not None:
+        data["version"] = record.version
+    if record.ok or record.value is not None:
+        data["value"] = record.value
+    if not record.ok or record.reason:
+        data["reason"] = record.reason
+    return data
+
+
+def _rejudged(rejudged: Rejudged) -> dict[str, Any]:
+    return {
+        "from_started_at": rejudged.from_started_at,
+        "from_finished_at": rejudged.from_finished_at,
+        "from_profile": {"name": rejudged.from_profile.name, "version": rejudged.from_profile.version},
+        "from_tool": {"name": rejudged.from_tool.name, "version": rejudged.from_tool.version},
+        "rejudged_at": rejudged.rejudged_at,
+    }
+
+
+def validate_document(document: Mapping[str, Any], name: str) -> None:
+    """Raise SnapshotError unless ``document`` matches the schema of a readable version.
+
+    ``name`` (usually the file) starts every error message.
+    """
+    version = document.get("schema_version")
+    if version not in READABLE_VERSIONS:
+        raise SnapshotError(name, f"schema version {version!r} is not supported "
+                                  f"(this auditor reads {', '.join(map(str, READABLE_VERSIONS))})")
+    assert isinstance(version, int)
+    validate(document, name, version)
+
+
+def snapshot_from_json(document: Mapping[str, Any], name: str = "snapshot") -> Snapshot:
+    """The model of a document of any readable schema version; SnapshotError if it is not one."""
+    validate_document(document, name)
+    # Version 2 only added the optional ``rejudged`` record: a version 1 document decodes as it is.
+    return decode_snapshot(document, name)
+
+
+def write_snapshot(snapshot: Snapshot, path: str | Path) -> None:
+    """Write atomically, after checking the document against the schema (a bug must not ship)."""
+    document = snapshot_to_json(snapshot)
+    validate(document, str(path))
+    encoder = json.JSONEncoder(indent=1, ensure_ascii=False)
+    write_atomic(path, itertools.chain(encoder.iterencode(document), ["\n"]))
+
+
+def read_document(path: str | Path) -> dict[str, Any]:
+    """The parsed JSON document of a snapshot file, as stored (signatures are checked on this form).
+
+    Not yet checked against the schema: ``snapshot_from_json`` does that.
+    """
+    name = str(path)
+    text = read_input(path, SnapshotError)
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SnapshotError(name, f"not valid JSON: {exc.msg}", line=exc.lineno) from None
+    if not isinstance(document, dict) or "schema_version" not in document:
+        raise SnapshotError(name, "not an auditor snapshot (no schema_version)")
+    return document
+
+
+def load_snapshot(path: str | Path) -> Snapshot:
+    """Read, validate and decode a snapshot file; corrupt or incompatible files raise SnapshotError."""
+    return snapshot_from_json(read_document(path), str(path))

@@ -1,0 +1,210 @@
+"""The typed snapshot: the whole result of a run as frozen records.
+
+Everything after a run (diff, merge, history, reporters, the command's summary and exit
+code) reads these records, never the JSON document: ``auditor.store.codec`` converts between
+the two. Facts stay JSON here (``FactRecord.value``): the store never imports check areas;
+re-judging decodes facts with their classes elsewhere.
+
+Two derivations live here and nowhere else: how findings sort (``finding_order``) and the
+summary of a snapshot (``Snapshot.summary``). Whether a finding is waived is ``Finding.waived``.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TypeAlias
+
+from auditor.config.attestations import Attestation
+from auditor.config.catalogue import Catalogue
+from auditor.models import CheckResult, ExitCode, Finding, Severity, Status, Target, Waiver
+
+# A value as JSON holds it: facts, check options and profile policies stay in this form.
+JSON: TypeAlias = "dict[str, JSON] | list[JSON] | str | int | float | bool | None"
+
+TOOL_NAME = "rifi-auditor"
+
+
+def finding_order(finding: Finding) -> tuple[int, str, str, str]:
+    """How findings sort everywhere: worst first, then target, check and resource."""
+    return (-finding.severity.rank, finding.target, finding.check_id, finding.resource)
+
+
+def sorted_findings(findings: Iterable[Finding]) -> list[Finding]:
+    """``findings`` in the one report order (``finding_order``)."""
+    return sorted(findings, key=finding_order)
+
+
+def waiver_state(finding: Finding) -> str:
+    """"none", "waived" or "expired": a finding's waiver as reports and diffs name it."""
+    if finding.waiver is None:
+        return "none"
+    return "waived" if finding.waived else "expired"
+
+
+@dataclass(frozen=True)
+class NameVersion:
+    """A named, versioned thing: the tool, or a profile as a re-judged run remembers it."""
+
+    name: str
+    version: str
+
+
+@dataclass(frozen=True)
+class ProfileInfo:
+    """What a snapshot records of the profile it was judged with."""
+
+    name: str
+    version: str
+    path: str
+    chain: tuple[str, ...]
+    fail_on: Severity
+    selected: tuple[str, ...]
+    policies: Mapping[str, JSON]  # policy kind -> {"name", "version"}
+    waivers: tuple[Waiver, ...]
+
+
+@dataclass(frozen=True)
+class CheckMeta:
+    """A selected check as the run knew it: reporters never consult the registry."""
+
+    title: str
+    severity: Severity  # as the profile set it
+    measures: tuple[str, ...]
+    scope: str
+    description: str = ""
+    default_severity: Severity | None = None
+    tags: tuple[str, ...] = ()
+    remediation: str = ""
+    options: Mapping[str, JSON] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class TargetRecord:
+    """An audited target and how long its audit took (None where not recorded, e.g. merged)."""
+
+    target: Target
+    duration_s: float | None = None
+
+    @property
+    def name(self) -> str:
+        """The target's name."""
+        return self.target.name
+
+
+@dataclass(frozen=True)
+class FactRecord:
+    """Facts of one kind on one target, as collected: JSON, with their format version."""
+
+    status: str  # "ok" | "error" | "skipped" | "not-assessable"
+    version: int | None = None
+    value: JSON = None
+    reason: str = ""
+
+    @property
+    def ok(self) -> bool:
+        """True when the facts were collected."""
+        return self.status == "ok"
+
+
+@dataclass(frozen=True)
+class Signature:
+    """An Ed25519 signature over the snapshot's canonical JSON (see ``auditor.store.signing``)."""
+
+    algorithm: str
+    key: str  # SHA256:... fingerprint of the public key
+    value: str  # base64
+
+
+@dataclass(frozen=True)
+class Rejudged:
+    """Where a re-judged snapshot's facts come from: the run that collected them."""
+
+    from_started_at: str
+    from_finished_at: str
+    from_profile: NameVersion
+    from_tool: NameVersion
+    rejudged_at: str
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Counts and the exit code of a snapshot (derived, never stored separately)."""
+
+    results: Mapping[Status, int]  # every status, in Status order
+    findings: Mapping[Severity, int]  # open findings per severity, info first
+    waived: int
+    expired_waivers: int
+    blocking: int
+    exit_code: ExitCode
+
+    @property
+    def errors(self) -> int:
+        """Check results that ended in error."""
+        return self.results[Status.ERROR]
+
+
+def summarize(results: Iterable[CheckResult], findings: Iterable[Finding], fail_on: Severity) -> Summary:
+    """The one derivation of counts, blocking findings and the exit code."""
+    findings = list(findings)
+    statuses = Counter(result.status for result in results)
+    active = [finding for finding in findings if not finding.waived]
+    severities = Counter(finding.severity for finding in active)
+    blocking = sum(1 for finding in active if finding.severity >= fail_on)
+    errors = statuses[Status.ERROR]
+    # An incomplete audit is reported first: its clean parts prove nothing about the rest.
+    exit_code = ExitCode.INCOMPLETE if errors else ExitCode.FINDINGS if blocking else ExitCode.OK
+    return Summary(
+        results={status: statuses[status] for status in Status},
+        findings={severity: severities[severity] for severity in Severity},
+        waived=len(findings) - len(active),
+        expired_waivers=sum(1 for finding in findings if finding.waiver_expired),
+        blocking=blocking,
+        exit_code=exit_code,
+    )
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything a run produced and everything needed to report it later."""
+
+    tool: NameVersion
+    profile: ProfileInfo
+    catalogue: Catalogue
+    checks: Mapping[str, CheckMeta]
+    started_at: str  # ISO 8601, kept as text so snapshots round-trip exactly
+    finished_at: str
+    targets: tuple[TargetRecord, ...]
+    results: tuple[CheckResult, ...]
+    findings: tuple[Finding, ...]
+    facts: Mapping[str, Mapping[str, FactRecord]]  # target name -> facts name -> record
+    attestations: tuple[Attestation, ...] = ()
+    signature: Signature | None = None
+    rejudged: Rejudged | None = None
+
+    @functools.cached_property
+    def summary(self) -> Summary:
+        """Counts and exit code, derived from results, findings and the profile's ``fail_on``."""
+        return summarize(self.results, self.findings, self.profile.fail_on)
+
+    @property
+    def target_names(self) -> list[str]:
+        """Names of the audited targets, in run order."""
+        return [record.name for record in self.targets]
+
+    def check_title(self, check_id: str) -> str:
+        """The check's title, or its id when the snapshot has no metadata for it."""
+        meta = self.checks.get(check_id)
+        return meta.title if meta is not None else check_id
+
+    @property
+    def rejudged_note(self) -> str:
+        """The sentence every page and the text summary show for a re-judged snapshot ("" otherwise)."""
+        if self.rejudged is None:
+            return ""
+        origin = self.rejudged
+        return (f"Re-judged on {origin.rejudged_at} under profile {self.profile.name} {self.profile.version} "
+                f"from the run of {origin.from_started_at} (profile {origin.from_profile.name} "
+                f"{origin.from_profile.version}, tool {origin.from_tool.version})")
