@@ -131,6 +131,8 @@ def _match_context(item: MapReader) -> MatchContext:
     if not any(item.has(key) for key in ("user", "host", "addr", "laddr", "lport", "rdomain")):
         item.fail(None, "a Match context needs at least one of user, host, addr, laddr, lport, rdomain")
     lport = item.number("lport", None, minimum=1)
+    if lport is not None and (lport != int(lport) or lport > 65535):
+        item.fail("lport", f"expected a port number 1-65535, got {lport}")
     return MatchContext(
         user=item.string("user", None),
         host=item.string("host", None),
