@@ -60,11 +60,11 @@ def facts(*contexts: SshdContext, host_keys: tuple[HostKeyFile, ...] = (ED25519_
 
 def judge(check_id: str, sshd_facts: SshdFacts, profile: str = "baseline") -> tuple[list[Finding], CheckContext]:
     loaded = load_profile(profile, REGISTRY)
-    check = REGISTRY.checks[check_id]
+    check = REGISTRY.checks[check_id]()
     ctx = CheckContext(check=check, target=LOCAL, options=loaded.options[check_id],
                        severity=loaded.severity[check_id],
                        policies={kind: loaded.policies[kind] for kind in check.policies})
-    return check().judge(testkit.fact_set(sshd_facts), ctx), ctx
+    return check.judge(testkit.fact_set(sshd_facts), ctx), ctx
 
 
 def test_at_least_eighteen_ssh_configuration_checks_with_measures() -> None:
@@ -115,7 +115,8 @@ def test_permit_root_login_prohibit_password_is_baseline_ok_but_not_strict() -> 
     sshd = facts(context("debian12-default.txt"))  # sshd -T prints "without-password"
     assert judge("ssh.permit-root-login", sshd)[0] == []
     findings, _ = judge("ssh.permit-root-login", sshd, "strict")
-    assert findings[0].evidence == {"expected": "no", "observed": "without-password", "context": "global", "source": "sshd -T"}
+    assert findings[0].evidence == {"expected": "no", "observed": "without-password", "context": "global",
+                                    "source": "sshd -T"}
 
 
 def test_match_context_reported_only_where_it_differs() -> None:

@@ -8,11 +8,10 @@ import shutil
 import subprocess
 import sysconfig
 import tempfile
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
-
-from collections.abc import Iterator, Sequence
 
 from auditor.check import CollectEnv
 from auditor.checks.ssh.collector import SshdCollector

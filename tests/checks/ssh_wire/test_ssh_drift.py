@@ -43,11 +43,11 @@ def config(name: str, **overrides: str) -> SshdFacts:
 def judge(check_id: str, sshd: SshdFacts, ssh_wire: dict[str, Any],
           target: Target = TARGET) -> tuple[dict[str, str], CheckContext]:
     loaded = load_profile("baseline", REGISTRY)
-    check = REGISTRY.checks[check_id]
+    check = REGISTRY.checks[check_id]()
     ctx = CheckContext(check=check, target=target, options=loaded.options[check_id],
                        severity=loaded.severity[check_id])
     facts = testkit.fact_set(sshd, facts_from_json(SshWireFacts, ssh_wire))
-    return {f.resource: f.severity.value for f in check().judge(facts, ctx)}, ctx
+    return {f.resource: f.severity.value for f in check.judge(facts, ctx)}, ctx
 
 
 @pytest.mark.parametrize("name", ["weak", "hardened"])

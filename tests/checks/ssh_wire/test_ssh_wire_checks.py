@@ -40,11 +40,11 @@ def port_of(facts: dict[str, Any]) -> dict[str, Any]:
 
 def judge(check_id: str, wire: dict[str, Any], profile: str = "strict") -> tuple[list[Finding], CheckContext]:
     loaded = load_profile(profile, REGISTRY)
-    check = REGISTRY.checks[check_id]
+    check = REGISTRY.checks[check_id]()
     ctx = CheckContext(check=check, target=TARGET, options=loaded.options[check_id],
                        severity=loaded.severity[check_id],
                        policies={kind: loaded.policies[kind] for kind in check.policies})
-    return check().judge(testkit.fact_set(facts_from_json(SshWireFacts, wire)), ctx), ctx
+    return check.judge(testkit.fact_set(facts_from_json(SshWireFacts, wire)), ctx), ctx
 
 
 def summary(findings: list[Finding]) -> dict[str, str]:
@@ -95,7 +95,8 @@ def test_hardened_server_passes_under_baseline(check_id: str) -> None:
 
 def test_hardened_server_under_strict_only_warns_about_classical_key_exchange() -> None:
     findings, _ = judge("ssh-wire.kex-algorithms", recorded("hardened"))
-    assert summary(findings) == {"tcp/22:kex/curve25519-sha256": "low", "tcp/22:kex/curve25519-sha256@libssh.org": "low"}
+    assert summary(findings) == {"tcp/22:kex/curve25519-sha256": "low",
+                                 "tcp/22:kex/curve25519-sha256@libssh.org": "low"}
     assert {finding.evidence["reason"] for finding in findings} == {"kex-not-post-quantum"}
 
 
@@ -131,7 +132,8 @@ def test_host_keys_that_could_not_be_read_make_the_result_incomplete() -> None:
     port_of(wire)["host_key_errors"] = ["ssh-dss: connection closed by the server during the key exchange"]
     findings, ctx = judge("ssh-wire.host-key-size", wire)
     assert summary(findings) == {"tcp/22:key/ssh-rsa": "high"}
-    assert ctx.problems == ["tcp/22: host key not read: ssh-dss: connection closed by the server during the key exchange"]
+    assert ctx.problems == [
+        "tcp/22: host key not read: ssh-dss: connection closed by the server during the key exchange"]
 
 
 def test_preferred_mode_says_which_keys_were_not_read() -> None:
@@ -161,10 +163,11 @@ def test_unknown_auth_methods_make_the_result_incomplete() -> None:
 
 def test_keyboard_interactive_can_be_allowed_by_options() -> None:
     loaded = load_profile("baseline", REGISTRY)
-    check = REGISTRY.checks["ssh-wire.password-login"]
-    ctx = CheckContext(check=check, target=TARGET, options={"forbidden": ["password"]}, severity=loaded.severity[check.id])
+    check = REGISTRY.checks["ssh-wire.password-login"]()
+    ctx = CheckContext(check=check, target=TARGET, options={"forbidden": ["password"]},
+                       severity=loaded.severity[check.id])
     facts = testkit.fact_set(facts_from_json(SshWireFacts, recorded("weak")))
-    assert summary(check().judge(facts, ctx)) == {"tcp/22:auth/password": "high"}
+    assert summary(check.judge(facts, ctx)) == {"tcp/22:auth/password": "high"}
 
 
 @pytest.mark.parametrize("fixture, exposed", [

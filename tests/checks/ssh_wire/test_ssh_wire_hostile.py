@@ -6,9 +6,13 @@ The servers are small local socket servers (tests/conftest.py, ``hostile(behavio
 
 from __future__ import annotations
 
+import socket
 import struct
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -29,6 +33,9 @@ from auditor.models import Status, Target, TargetKind
 from auditor.registry import default_registry
 from auditor.runner import Runner
 
+# What a hostile server does with a connection, and the fixture that starts one (tests/conftest.py).
+Behaviour = Callable[[socket.socket, threading.Event], None]
+Hostile = Callable[[Behaviour], Any]
 BANNER = b"SSH-2.0-Hostile_1.0\r\n"
 TIMEOUT, CONNECT_TIMEOUT = 2.0, 0.5
 # A KEXINIT paramiko could negotiate with, so the second connection gets as far as the server lets it.
@@ -42,7 +49,7 @@ PLAUSIBLE_KEXINIT = encode_kexinit(KexInit(
 ))
 
 
-def env_for(port: int, ssh_target: bool = False, **options) -> CollectEnv:
+def env_for(port: int, ssh_target: bool = False, **options: object) -> CollectEnv:
     """A HOST:PORT target, or with ``ssh_target`` an ssh:// one (where SSH is what must answer)."""
     if ssh_target:
         target = Target(name=f"ssh://127.0.0.1:{port}", kind=TargetKind.SSH, address="127.0.0.1", port=port)
@@ -58,24 +65,24 @@ def probe(port: int, origin: str = "target") -> tuple[WirePort, float]:
     return facts, time.monotonic() - started
 
 
-def sends(data: bytes, then_wait: bool = True):
+def sends(data: bytes, then_wait: bool = True) -> Behaviour:
     """A behaviour: send ``data``, then hold the connection open (or close it)."""
-    def behaviour(connection, stop):
+    def behaviour(connection: socket.socket, stop: threading.Event) -> None:
         connection.sendall(data)
         if then_wait:
             stop.wait(10)
     return behaviour
 
 
-def silent(connection, stop):
+def silent(connection: socket.socket, stop: threading.Event) -> None:
     stop.wait(10)
 
 
-def closes(connection, stop):
+def closes(connection: socket.socket, stop: threading.Event) -> None:
     pass
 
 
-def http(connection, stop):
+def http(connection: socket.socket, stop: threading.Event) -> None:
     connection.recv(1024)  # our identification looks like a request line to it
     connection.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
 
@@ -93,7 +100,8 @@ HOSTILE = [
     ("binary garbage", sends(b"\x16\x03\x01\x00\xa5\x01\x00\x00\n"), "binary data instead of an SSH identification"),
     ("garbage after banner", sends(BANNER + b"this is not a binary packet\r\n"),
      "packet length 1952999795 exceeds the 35000-byte limit"),
-    ("huge packet length", sends(BANNER + b"\xff\xff\xff\xff\x04"), "packet length 4294967295 exceeds the 35000-byte limit"),
+    ("huge packet length", sends(BANNER + b"\xff\xff\xff\xff\x04"),
+     "packet length 4294967295 exceeds the 35000-byte limit"),
     ("silent after banner", sends(BANNER), "no KEXINIT within 1 s"),
     ("wrong first message", sends(BANNER + encode_packet(b"\x63hello")), "expected KEXINIT, got message type 99"),
     ("truncated KEXINIT", sends(BANNER + truncated_kexinit()), "malformed KEXINIT: truncated"),
@@ -110,7 +118,8 @@ HOSTILE = [
 
 
 @pytest.mark.parametrize("name, behaviour, reason", HOSTILE, ids=[case[0] for case in HOSTILE])
-def test_hostile_server_is_an_error_with_a_clear_reason_within_the_timeout(hostile, name, behaviour, reason):
+def test_hostile_server_is_an_error_with_a_clear_reason_within_the_timeout(hostile: Hostile, name: str,
+                                                                            behaviour: Behaviour, reason: str) -> None:
     """Where SSH must answer (a port discovery saw as SSH, an ssh:// target), anything else is an error."""
     port = hostile(behaviour).port
     facts, elapsed = probe(port, origin="discovered")
@@ -121,7 +130,7 @@ def test_hostile_server_is_an_error_with_a_clear_reason_within_the_timeout(hosti
     assert not isinstance(raised.value, FactsUnavailable)
 
 
-def test_another_service_on_a_declared_port_is_not_an_ssh_error(hostile):
+def test_another_service_on_a_declared_port_is_not_an_ssh_error(hostile: Hostile) -> None:
     """An inventory's ports list every service of a host: HTTP on one of them is not a broken SSH server."""
     port = hostile(http).port
     facts, _ = probe(port, origin="target")
@@ -133,7 +142,7 @@ def test_another_service_on_a_declared_port_is_not_an_ssh_error(hostile):
     assert probe(tarpit, origin="target")[0].status is PortStatus.ERROR
 
 
-def test_pre_banner_lines_are_kept_bounded_and_printable(hostile):
+def test_pre_banner_lines_are_kept_bounded_and_printable(hostile: Hostile) -> None:
     lines = b"".join(b"Welcome \x1b[1m%d\r\n" % number for number in range(20))
     port = hostile(sends(lines + b"SSH-1.5-Ancient\r\n")).port
     facts, _ = probe(port)
@@ -141,7 +150,7 @@ def test_pre_banner_lines_are_kept_bounded_and_printable(hostile):
     assert facts.pre_banner_lines == tuple(f"Welcome ?[1m{number}" for number in range(5))
 
 
-def test_refused_default_port_is_closed_and_no_server_means_no_facts(hostile, unused_port):
+def test_refused_default_port_is_closed_and_no_server_means_no_facts(hostile: Hostile, unused_port: int) -> None:
     port = hostile(closes).port
     unused = unused_port
     closed, _ = probe(unused, origin="default")
@@ -155,7 +164,7 @@ def test_refused_default_port_is_closed_and_no_server_means_no_facts(hostile, un
         SshWireCollector().collect(defaults_only)
 
 
-def test_a_server_that_stops_after_kexinit_keeps_its_offer_and_says_what_is_unknown(hostile):
+def test_a_server_that_stops_after_kexinit_keeps_its_offer_and_says_what_is_unknown(hostile: Hostile) -> None:
     port = hostile(sends(BANNER + encode_packet(PLAUSIBLE_KEXINIT), then_wait=False)).port
     facts = SshWireCollector().collect(env_for(port)).ports[0]
     assert facts.status is PortStatus.OK and facts.banner == "SSH-2.0-Hostile_1.0"
@@ -166,7 +175,7 @@ def test_a_server_that_stops_after_kexinit_keeps_its_offer_and_says_what_is_unkn
     assert facts.auth_methods is None and facts.auth_error.startswith("authentication methods unknown: ")
 
 
-def test_the_run_completes_with_every_hostile_port_reported(hostile, tmp_path):
+def test_the_run_completes_with_every_hostile_port_reported(hostile: Hostile, tmp_path: Path) -> None:
     ports = {name: hostile(behaviour).port for name, behaviour, _ in HOSTILE[:4]}
     half_open = hostile(sends(BANNER + encode_packet(PLAUSIBLE_KEXINIT), then_wait=False)).port
     profile_path = Path(tmp_path / "quick.yaml")
@@ -181,7 +190,7 @@ def test_the_run_completes_with_every_hostile_port_reported(hostile, tmp_path):
     run = Runner(registry, load_profile(str(profile_path), registry)).run(targets)
     assert time.monotonic() - started < 4 * (TIMEOUT + 1.0)  # concurrent targets, each bounded
     by_target = {(r.target, r.check_id): r for r in run.results}
-    for (name, _, reason), port in zip(HOSTILE, ports.values()):
+    for (name, _, reason), port in zip(HOSTILE[:4], ports.values(), strict=True):
         result = by_target[(f"127.0.0.1:{port}", "ssh-wire.kex-algorithms")]
         assert (result.status, result.reason) == (Status.ERROR, f"tcp/{port}: {reason.replace('1 s', '2 s')}"), name
     half = {check: by_target[(f"127.0.0.1:{half_open}", check)] for check in

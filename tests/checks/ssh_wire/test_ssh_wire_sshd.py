@@ -14,8 +14,8 @@ from auditor.check import CheckContext, CollectEnv
 from auditor.checks.ssh.collector import SshdCollector
 from auditor.checks.ssh_wire.collector import PROBE_USER, SshWireCollector
 from auditor.checks.ssh_wire.facts import GexNotOffered, GexProbe, KexInit, PortStatus, SshWireFacts, WirePort
-from auditor.facts import facts_from_json, facts_to_json
 from auditor.config.profile import load_profile
+from auditor.facts import facts_from_json, facts_to_json
 from auditor.hosts.local import LocalHost
 from auditor.models import Status, Target, TargetKind
 from auditor.registry import default_registry
@@ -159,15 +159,16 @@ def test_drift_between_a_changed_file_and_the_running_daemon(weak_sshd: SshdServ
 
     def drift(check_id: str) -> dict[str, str]:
         sshd = SshdCollector().collect(CollectEnv(target=local, host=LocalHost(), options=sshd_options, timeout=20))
-        check = REGISTRY.checks[check_id]
+        check = REGISTRY.checks[check_id]()
         profile = load_profile("baseline", REGISTRY)
         ctx = CheckContext(check=check, target=local, options=profile.options[check_id],
                            severity=profile.severity[check_id])
-        return {f.resource: f.severity.value for f in check().judge(testkit.fact_set(sshd, wire), ctx)}
+        return {f.resource: f.severity.value for f in check.judge(testkit.fact_set(sshd, wire), ctx)}
 
     assert drift("ssh-drift.auth-methods") == {} and drift("ssh-drift.algorithms") == {}
     config.write_text(text.replace("PasswordAuthentication yes", "PasswordAuthentication no")
                       .replace("Ciphers 3des-cbc,aes128-cbc,aes256-ctr", "Ciphers aes256-ctr"))
     prefix = f"tcp/{weak_sshd.port}"
     assert drift("ssh-drift.auth-methods") == {f"{prefix}:auth/password": "high"}
-    assert drift("ssh-drift.algorithms") == {f"{prefix}:cipher/3des-cbc": "medium", f"{prefix}:cipher/aes128-cbc": "medium"}
+    assert drift("ssh-drift.algorithms") == {f"{prefix}:cipher/3des-cbc": "medium",
+                                             f"{prefix}:cipher/aes128-cbc": "medium"}
