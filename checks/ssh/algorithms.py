@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from auditor.config.policies import plain
 from auditor.config.yamlfile import MapReader
 from auditor.models import Severity
 
 UNKNOWN = "unknown"
+# The policy's categories: what a KEXINIT offers (and sshd_config lists) grouped by purpose.
+Category = Literal["kex", "hostkey", "cipher", "mac", "compression"]
 
 
 @dataclass(frozen=True)
@@ -31,16 +33,18 @@ class Rating:
         return {"fail": fail_severity, "warn": Severity.LOW}.get(self.verdict, Severity.INFO)
 
 
-def rate(policy: Mapping[str, Any], category: str, algorithms: Iterable[str]) -> list[Rating]:
+def rate(policy: Mapping[str, Any], category: Category, algorithms: Iterable[str]) -> list[Rating]:
     """Ratings of every name that is not ``ok`` (kex, hostkey, cipher, mac or compression)."""
     ratings = policy["categories"].get(category, {})
     judged = []
     for algorithm in algorithms:
         rating = ratings.get(algorithm)
         if rating is None:
-            judged.append(Rating(algorithm, UNKNOWN, "not-rated", f"not rated by policy '{policy['policy']}'; review it"))
+            explanation = f"not rated by policy '{policy['policy']}'; review it"
+            judged.append(Rating(algorithm, UNKNOWN, "not-rated", explanation))
         elif rating["verdict"] != "ok":
-            judged.append(Rating(algorithm, rating["verdict"], rating["reason"], policy["reasons"][rating["reason"]]))
+            reason = rating["reason"]
+            judged.append(Rating(algorithm, rating["verdict"], reason, policy["reasons"][reason]))
     return judged
 
 
@@ -71,4 +75,5 @@ def validate_ssh_algorithms(root: MapReader) -> dict[str, Any]:
         limits.reject_unknown({"fail_below", "warn_below"})
         for key in limits.data:
             limits.number(key, minimum=0)
-    return plain(root.data)
+    validated: dict[str, Any] = plain(root.data)
+    return validated

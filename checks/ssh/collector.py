@@ -8,11 +8,26 @@ falls back to parsing the configuration with sshd's semantics, and says so in th
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from auditor.check import CollectEnv, Collector
+from auditor.checks.ssh.facts import (
+    SOURCE_PARSED,
+    SOURCE_SSHD_T,
+    BannerFile,
+    BannerText,
+    HostKeyFile,
+    MissingFile,
+    NoBanner,
+    SshdContext,
+    SshdFacts,
+    StatFile,
+    UnreadableBanner,
+    UnstattableFile,
+)
 from auditor.checks.ssh.sshd_config.parser import (
     EffectiveConfig,
     MatchContext,
@@ -24,8 +39,6 @@ from auditor.config.yamlfile import MapReader
 from auditor.errors import CollectError, FactsUnavailable, NotAssessable
 from auditor.hosts.base import Host
 
-SOURCE_SSHD_T = "sshd -T"
-SOURCE_PARSED = "parsed config"
 _SBIN_DIRS = ("/usr/sbin", "/usr/local/sbin", "/sbin")
 _BANNER_BYTES = 4096  # the banner is shown before login; its first few KB are all a check reads
 _CONTEXT_KEYS = ("user", "host", "addr", "laddr", "lport", "rdomain", "groups")
@@ -35,6 +48,7 @@ class SshdCollector(Collector):
     """Collects the ``sshd`` facts."""
 
     name = "sshd"
+    produces = SshdFacts
     options = {
         "config": "/etc/ssh/sshd_config",
         "binary": "sshd",
@@ -51,37 +65,59 @@ class SshdCollector(Collector):
         values["match_contexts"] = [_match_context(item) for item in reader.items("match_contexts")]
         return values
 
-    def collect(self, env: CollectEnv) -> dict[str, Any]:
+    def collect(self, env: CollectEnv) -> SshdFacts:
         """Effective config per context, plus host key file modes and the banner file."""
         host = _require_host(env.host)
         options = env.options
         contexts: list[MatchContext | None] = [None, *options["match_contexts"]]
         binary = host.which(options["binary"], _SBIN_DIRS)
-        notes: list[str] = []
-        facts: dict[str, Any] | None = None
-        refused = ""  # why sshd -T could not get the privilege it needs (e.g. sudo wants a password)
-        if binary is None:
-            notes.append(f"{options['binary']} not found: effective configuration parsed from the files")
-        else:
-            try:
-                facts, failure = _from_sshd_t(host, binary, options["config"], contexts, env.timeout)
-            except NotAssessable as exc:
-                facts, failure = None, str(exc)
-                refused = f"sshd -T not run: {exc}"
-            if failure:
-                notes.append(f"sshd -T failed ({failure}): effective configuration parsed from the files")
-        if facts is None:
-            try:
-                facts = _from_files(host, options["config"], options["sshdir"], contexts, sshd_found=binary is not None)
-            except NotAssessable as exc:
-                raise NotAssessable("; ".join(filter(None, [str(exc), refused]))) from None
-        facts["notes"] = notes + facts.get("notes", [])
-        facts["binary"] = binary
-        facts["config"] = options["config"]
-        global_settings = facts["contexts"][0]["settings"]
-        facts["host_keys"] = [_stat_fact(host, path) for path in global_settings.get("hostkey", [])]
-        facts["banner"] = _banner_fact(host, global_settings.get("banner", ["none"])[0])
-        return facts
+        effective, notes = _effective(host, binary, options, contexts, env.timeout)
+        global_context = effective.contexts[0]
+        return SshdFacts(
+            source=effective.source,
+            contexts=effective.contexts,
+            files=effective.files,
+            notes=(*notes, *effective.notes),
+            binary=binary,
+            config=options["config"],
+            host_keys=tuple(_file_fact(host, path) for path in global_context.values("hostkey")),
+            banner=_banner_fact(host, global_context.value("banner", "none")),
+        )
+
+
+@dataclass(frozen=True)
+class _Effective:
+    """The effective configuration as one of the two sources read it."""
+
+    source: str
+    contexts: tuple[SshdContext, ...]
+    files: tuple[str, ...]
+    notes: tuple[str, ...] = ()
+
+
+def _effective(host: Host, binary: str | None, options: Mapping[str, Any], contexts: list[MatchContext | None],
+               timeout: float) -> tuple[_Effective, list[str]]:
+    """``sshd -T`` where it runs, else the parsed files; with notes on why the files were parsed."""
+    notes: list[str] = []
+    effective: _Effective | None = None
+    refused = ""  # why sshd -T could not get the privilege it needs (e.g. sudo wants a password)
+    if binary is None:
+        notes.append(f"{options['binary']} not found: effective configuration parsed from the files")
+    else:
+        try:
+            effective, failure = _from_sshd_t(host, binary, options["config"], contexts, timeout)
+        except NotAssessable as exc:
+            effective, failure = None, str(exc)
+            refused = f"sshd -T not run: {exc}"
+        if failure:
+            notes.append(f"sshd -T failed ({failure}): effective configuration parsed from the files")
+    if effective is None:
+        try:
+            effective = _from_files(host, options["config"], options["sshdir"], contexts,
+                                    sshd_found=binary is not None)
+        except NotAssessable as exc:
+            raise NotAssessable("; ".join(filter(None, [str(exc), refused]))) from None
+    return effective, notes
 
 
 def _require_host(host: Host | None) -> Host:
@@ -95,6 +131,8 @@ def _match_context(item: MapReader) -> MatchContext:
     if not any(item.has(key) for key in ("user", "host", "addr", "laddr", "lport", "rdomain")):
         item.fail(None, "a Match context needs at least one of user, host, addr, laddr, lport, rdomain")
     lport = item.number("lport", None, minimum=1)
+    if lport is not None and (lport != int(lport) or lport > 65535):
+        item.fail("lport", f"expected a port number 1-65535, got {lport}")
     return MatchContext(
         user=item.string("user", None),
         host=item.string("host", None),
@@ -107,17 +145,17 @@ def _match_context(item: MapReader) -> MatchContext:
 
 
 def _context_fact(context: MatchContext | None, settings: Mapping[str, list[str]],
-                  defaulted: frozenset[str] = frozenset()) -> dict[str, Any]:
-    return {
-        "label": context.label() if context else "global",
-        "match": context.to_sshd_arg() if context else "",
-        "settings": dict(settings),
-        "defaulted": sorted(defaulted),
-    }
+                  defaulted: frozenset[str] = frozenset()) -> SshdContext:
+    return SshdContext(
+        label=context.label() if context else "global",
+        match=context.to_sshd_arg() if context else "",
+        settings={keyword: tuple(values) for keyword, values in settings.items()},
+        defaulted=tuple(sorted(defaulted)),
+    )
 
 
 def _from_sshd_t(host: Host, binary: str, config: str, contexts: list[MatchContext | None],
-                 timeout: float) -> tuple[dict[str, Any] | None, str]:
+                 timeout: float) -> tuple[_Effective | None, str]:
     """Run ``sshd -T`` once per context; (None, why) on the first failure."""
     results = []
     for context in contexts:
@@ -133,11 +171,11 @@ def _from_sshd_t(host: Host, binary: str, config: str, contexts: list[MatchConte
         if not output.ok:
             return None, output.first_error_line()
         results.append(_context_fact(context, parse_sshd_t_output(output.stdout)))
-    return {"source": SOURCE_SSHD_T, "contexts": results, "files": [config]}, ""
+    return _Effective(SOURCE_SSHD_T, tuple(results), (config,)), ""
 
 
 def _from_files(host: Host, config: str, sshdir: str, contexts: list[MatchContext | None],
-                *, sshd_found: bool) -> dict[str, Any]:
+                *, sshd_found: bool) -> _Effective:
     """Parse the configuration files; missing or unreadable files decide the status."""
     parsed: list[tuple[MatchContext | None, EffectiveConfig]] = []
     try:
@@ -153,59 +191,31 @@ def _from_files(host: Host, config: str, sshdir: str, contexts: list[MatchContex
         raise CollectError(str(exc)) from None
     except OSError as exc:
         raise CollectError(f"{exc.filename or config}: {exc.strerror or exc}") from None
-    last = parsed[-1][1]
-    return {
-        "source": SOURCE_PARSED,
-        "contexts": [_context_fact(context, result.settings, result.defaulted) for context, result in parsed],
-        "files": list(last.files),
-        "notes": list(dict.fromkeys(note for _, result in parsed for note in result.notes)),
-    }
+    return _Effective(
+        SOURCE_PARSED,
+        tuple(_context_fact(context, result.settings, result.defaulted) for context, result in parsed),
+        tuple(parsed[-1][1].files),
+        tuple(dict.fromkeys(note for _, result in parsed for note in result.notes)),
+    )
 
 
-def _stat_fact(host: Host, path: str) -> dict[str, Any]:
+def _file_fact(host: Host, path: str) -> HostKeyFile:
     try:
-        return {**host.stat(path).to_dict(), "exists": True}
+        return StatFile.of(host.stat(path))
     except FileNotFoundError:
-        return {"path": path, "exists": False}
+        return MissingFile(path=path)
     except OSError as exc:
-        return {"path": path, "exists": None, "error": exc.strerror or str(exc)}
+        return UnstattableFile(path=path, error=exc.strerror or str(exc))
 
 
-def _banner_fact(host: Host, path: str) -> dict[str, Any]:
+def _banner_fact(host: Host, path: str) -> BannerFile:
     if path.lower() == "none":
-        return {"path": None}
-    fact = _stat_fact(host, path)
-    if fact.get("exists"):
-        try:
-            fact["text"] = host.read_text(path)[:_BANNER_BYTES]
-        except OSError as exc:
-            fact["error"] = exc.strerror or str(exc)
-    return fact
-
-
-@dataclass(frozen=True)
-class SshdView:
-    """Read access to ``sshd`` facts for checks: values by keyword and context."""
-
-    facts: Mapping[str, Any]
-
-    @property
-    def source(self) -> str:
-        """``sshd -T`` or ``parsed config``."""
-        return str(self.facts["source"])
-
-    @property
-    def contexts(self) -> list[Mapping[str, Any]]:
-        """The global context first, then one per Match context the profile named."""
-        return list(self.facts["contexts"])
-
-    @staticmethod
-    def values(context: Mapping[str, Any], keyword: str) -> list[str]:
-        """Every value of ``keyword`` in ``context`` (one per line sshd -T would print)."""
-        return list(context["settings"].get(keyword, []))
-
-    @classmethod
-    def value(cls, context: Mapping[str, Any], keyword: str, default: str = "") -> str:
-        """The first value of ``keyword`` (the effective one for single-valued keywords)."""
-        values = cls.values(context, keyword)
-        return values[0] if values else default
+        return NoBanner()
+    found = _file_fact(host, path)
+    if not isinstance(found, StatFile):
+        return found
+    stat = dataclasses.asdict(found)
+    try:
+        return BannerText(**stat, text=host.read_text(path)[:_BANNER_BYTES])
+    except OSError as exc:
+        return UnreadableBanner(**stat, error=exc.strerror or str(exc))

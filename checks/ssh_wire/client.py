@@ -16,9 +16,9 @@ import struct
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
 
 from auditor import __version__
+from auditor.checks.ssh_wire.facts import HostKey, KexInit
 from auditor.net.bytereader import ByteReader
 from auditor.net.connections import BoundedStream, Deadline, connect
 
@@ -39,7 +39,7 @@ MSG_DEBUG = 4
 MSG_KEXINIT = 20
 
 STRICT_KEX_SERVER = "kex-strict-s-v00@openssh.com"
-# The ten name-lists of SSH_MSG_KEXINIT (RFC 4253 7.1), under the names the facts use.
+# The ten name-lists of SSH_MSG_KEXINIT (RFC 4253 7.1) in wire order, named as KexInit's fields.
 KEXINIT_LISTS = (
     "kex_algorithms",
     "server_host_key_algorithms",
@@ -165,16 +165,6 @@ class Identification:
     comments: str
     pre_banner: tuple[str, ...] = ()
 
-    def to_dict(self) -> dict[str, Any]:
-        """The identification part of a port's facts."""
-        return {
-            "banner": self.line,
-            "protocol_version": self.protocol_version,
-            "software": self.software,
-            "comments": self.comments,
-            "pre_banner_lines": list(self.pre_banner),
-        }
-
 
 def parse_identification(line: str) -> Identification:
     """Split an identification line (without CR LF); WireError if it is not one."""
@@ -268,23 +258,38 @@ def disconnect_reason(payload: bytes) -> str:
 # --- SSH_MSG_KEXINIT (RFC 4253 7.1) ----------------------------------------------------------
 
 
-def parse_kexinit(payload: bytes) -> dict[str, Any]:
+def parse_kexinit(payload: bytes) -> KexInit:
     """The ten name-lists and first_kex_packet_follows of a server's KEXINIT payload."""
     reader = Reader(payload, "KEXINIT")
     if reader.byte() != MSG_KEXINIT:
         raise WireError("expected KEXINIT")
     reader.take(16)  # cookie
-    facts: dict[str, Any] = {name: reader.names() for name in KEXINIT_LISTS}
-    facts["first_kex_packet_follows"] = reader.boolean()
+    def names() -> tuple[str, ...]:
+        return tuple(reader.names())
+
+    # Keyword arguments are evaluated left to right: the lists are read in wire order.
+    kexinit = KexInit(
+        kex_algorithms=names(),
+        server_host_key_algorithms=names(),
+        encryption_client_to_server=names(),
+        encryption_server_to_client=names(),
+        mac_client_to_server=names(),
+        mac_server_to_client=names(),
+        compression_client_to_server=names(),
+        compression_server_to_client=names(),
+        languages_client_to_server=names(),
+        languages_server_to_client=names(),
+        first_kex_packet_follows=reader.boolean(),
+    )
     reader.uint32()  # reserved
-    return facts
+    return kexinit
 
 
-def encode_kexinit(lists: dict[str, list[str]]) -> bytes:
-    """A client KEXINIT payload with the given name-lists (missing lists are empty)."""
+def encode_kexinit(kexinit: KexInit) -> bytes:
+    """A client KEXINIT payload with the given name-lists."""
     body = bytes([MSG_KEXINIT]) + os.urandom(16)
-    body += b"".join(name_list(lists.get(name, [])) for name in KEXINIT_LISTS)
-    return body + b"\x00" + struct.pack(">I", 0)
+    body += b"".join(name_list(getattr(kexinit, name)) for name in KEXINIT_LISTS)
+    return body + bytes([kexinit.first_kex_packet_follows]) + struct.pack(">I", 0)
 
 
 # --- host key blobs (RFC 4253 6.6, RFC 5656 3.1, RFC 8709 4) ----------------------------------
@@ -292,7 +297,7 @@ def encode_kexinit(lists: dict[str, list[str]]) -> bytes:
 _CURVE_BITS = {"nistp256": 256, "nistp384": 384, "nistp521": 521}
 
 
-def describe_host_key(blob: bytes, algorithm: str) -> dict[str, Any]:
+def describe_host_key(blob: bytes, algorithm: str) -> HostKey:
     """Type, size, curve and SHA256 fingerprint of a public host key blob."""
     reader = Reader(blob, "host key")
     key_type = printable(reader.string(), 64)
@@ -309,7 +314,7 @@ def describe_host_key(blob: bytes, algorithm: str) -> dict[str, Any]:
     elif key_type == "ssh-ed25519":
         bits = 256
     digest = base64.b64encode(hashlib.sha256(blob).digest()).decode().rstrip("=")
-    return {"algorithm": algorithm, "type": key_type, "bits": bits, "curve": curve, "fingerprint": f"SHA256:{digest}"}
+    return HostKey(algorithm=algorithm, type=key_type, bits=bits, curve=curve, fingerprint=f"SHA256:{digest}")
 
 
 # --- one raw connection ----------------------------------------------------------------------
@@ -366,7 +371,7 @@ class RawSession:
             self.server_identification = read_identification(self.stream)
         return self.server_identification
 
-    def read_kexinit(self) -> dict[str, Any]:
+    def read_kexinit(self) -> KexInit:
         """The server's KEXINIT, parsed."""
         assert self.stream is not None
         with self._in_time("no KEXINIT"):

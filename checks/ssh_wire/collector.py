@@ -1,36 +1,41 @@
 """The ``ssh_wire`` collector: what an SSH server offers to anyone who connects, without logging in.
 
-Per port, one raw connection (``_ssh_wire``) reads the identification and the server's
+Per port, one raw connection (``client.RawSession``) reads the identification and the server's
 KEXINIT and goes on into the key exchange far enough to read a host key (and, with
 ``gex_probe``, the size of the DH group the server hands a client that asks for a small one).
-A second connection through paramiko completes the key exchange and asks for the ``none``
-authentication method, whose refusal lists the methods the server offers; paramiko is never
-given a password or key. With ``host_key_types: all`` one more raw connection per advertised
-host key type reads every host key. Each connection takes a slot of the per-host limiter.
+A second connection through paramiko (``auth``) completes the key exchange and asks for the
+``none`` authentication method, whose refusal lists the methods the server offers. With
+``host_key_types: all`` one more raw connection per advertised host key type reads every host
+key. Each connection takes a slot of the per-host limiter.
 """
 
 from __future__ import annotations
 
-import logging
 import socket
 from dataclasses import dataclass, field
 from typing import Any
 
-import paramiko
-
 from auditor.check import CollectEnv, Collector
 from auditor.checks.services.facts import DiscoveredPort
 from auditor.checks.services.ports import PortCandidate, candidate_ports
+from auditor.checks.ssh_wire.auth import AUTH_FAILURES, AuthMethods, ask_none, paramiko_gap
 from auditor.checks.ssh_wire.client import (
-    CLIENT_IDENTIFICATION,
-    MAX_NAMES,
     STRICT_KEX_SERVER,
     ConnectFailed,
+    Identification,
     NotSSH,
     RawSession,
     WireError,
-    open_connection,
     printable,
+)
+from auditor.checks.ssh_wire.facts import (
+    GexNotOffered,
+    GexProbe,
+    HostKey,
+    KexInit,
+    PortStatus,
+    SshWireFacts,
+    WirePort,
 )
 from auditor.checks.ssh_wire.kex import (
     GEX_ALGORITHMS,
@@ -51,18 +56,13 @@ HOST_KEY_MODES = ("preferred", "all")
 # The user named in the "none" authentication request when the target names none: it shows
 # up in the server's log as an invalid user, which tells its admins who knocked.
 PROBE_USER = "rifi-auditor"
-STATUS_OK, STATUS_CLOSED, STATUS_ERROR, STATUS_OTHER = "ok", "closed", "error", "other-service"
-# paramiko logs every failed negotiation as an error with a traceback; the facts carry the
-# reason instead, so its log goes to a quiet channel of ours.
-_PARAMIKO_LOG = "auditor.ssh_wire.paramiko"
-logging.getLogger(_PARAMIKO_LOG).propagate = False
-logging.getLogger(_PARAMIKO_LOG).addHandler(logging.NullHandler())
 
 
 class SshWireCollector(Collector):
-    """Collects the ``ssh_wire`` facts: ``{"ports": [per-port facts]}``."""
+    """Collects the ``ssh_wire`` facts: one record per candidate port."""
 
     name = "ssh_wire"
+    produces = SshWireFacts
     needs_host = False
     options = {"ports": [22], "host_key_types": "preferred", "gex_probe": False}
 
@@ -75,17 +75,17 @@ class SshWireCollector(Collector):
             "gex_probe": reader.boolean("gex_probe", self.options["gex_probe"]),
         }
 
-    def collect(self, env: CollectEnv) -> dict[str, Any]:
+    def collect(self, env: CollectEnv) -> SshWireFacts:
         """Audit every candidate port; at least one must have an SSH server."""
         if env.target.address is None:
             raise FactsUnavailable("the SSH wire audit needs a network address (HOST, HOST:PORT or ssh://)")
-        ports = [audit_port(env, candidate) for candidate in wire_ports(env)]
-        if any(port["status"] == STATUS_OK for port in ports):
-            return {"ports": ports}
-        errors = _reasons(ports, STATUS_ERROR)
+        ports = tuple(audit_port(env, candidate) for candidate in wire_ports(env))
+        if any(port.status is PortStatus.OK for port in ports):
+            return SshWireFacts(ports)
+        errors = _reasons(ports, PortStatus.ERROR)
         if errors:
             raise CollectError(errors)
-        absent = "; ".join(filter(None, (_reasons(ports, STATUS_CLOSED), _reasons(ports, STATUS_OTHER))))
+        absent = "; ".join(filter(None, (_reasons(ports, PortStatus.CLOSED), _reasons(ports, PortStatus.OTHER))))
         raise FactsUnavailable(f"no SSH server found ({absent or 'no port to audit'})")
 
 
@@ -94,8 +94,8 @@ def _ssh_expected(env: CollectEnv, candidate: PortCandidate) -> bool:
     return env.target.kind is TargetKind.SSH or candidate.origin in ("default", "discovered")
 
 
-def _reasons(ports: list[dict[str, Any]], status: str) -> str:
-    return "; ".join(f"tcp/{port['port']}: {port['reason']}" for port in ports if port["status"] == status)
+def _reasons(ports: tuple[WirePort, ...], status: PortStatus) -> str:
+    return "; ".join(f"{port.label}: {port.reason}" for port in ports if port.status is status)
 
 
 def wire_ports(env: CollectEnv) -> list[PortCandidate]:
@@ -113,41 +113,51 @@ def _is_ssh(entry: DiscoveredPort) -> bool:
 
 @dataclass
 class PortAudit:
-    """The facts of one port as they are gathered."""
+    """The facts of one port as they are gathered; a failure keeps what was learned before it."""
 
     candidate: PortCandidate
-    facts: dict[str, Any] = field(default_factory=dict)
-    host_keys: list[dict[str, Any]] = field(default_factory=list)
+    status: PortStatus = PortStatus.OK
+    reason: str = ""
+    identification: Identification | None = None
+    kexinit: KexInit | None = None
+    host_keys: list[HostKey] = field(default_factory=list)
     host_key_errors: list[str] = field(default_factory=list)
     host_key_notes: list[str] = field(default_factory=list)
+    auth: AuthMethods | None = None
+    gex: GexNotOffered | GexProbe | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON form: every port has the same keys, whatever its status."""
-        return {
-            "port": self.candidate.port,
-            "origin": self.candidate.origin,
-            "status": STATUS_OK,
-            "reason": "",
-            "banner": None,
-            "protocol_version": None,
-            "software": None,
-            "comments": None,
-            "pre_banner_lines": [],
-            "kexinit": None,
-            "strict_kex": None,
-            "host_keys": self.host_keys,
-            "host_key_errors": self.host_key_errors,
-            "host_key_notes": self.host_key_notes,
-            "auth_user": None,
-            "auth_methods": None,
-            "auth_none_accepted": None,
-            "auth_error": "",
-            "gex": None,
-            **self.facts,
-        }
+    def failed(self, status: PortStatus, reason: str) -> WirePort:
+        """The port's facts, ended by a failure."""
+        self.status, self.reason = status, reason
+        return self.to_facts()
+
+    def to_facts(self) -> WirePort:
+        """The port's record: every port has the same fields, whatever its status."""
+        ident, kexinit, auth = self.identification, self.kexinit, self.auth
+        return WirePort(
+            port=self.candidate.port,
+            origin=self.candidate.origin,
+            status=self.status,
+            reason=self.reason,
+            banner=ident.line if ident else None,
+            protocol_version=ident.protocol_version if ident else None,
+            software=ident.software if ident else None,
+            comments=ident.comments if ident else None,
+            pre_banner_lines=ident.pre_banner if ident else (),
+            kexinit=kexinit,
+            strict_kex=STRICT_KEX_SERVER in kexinit.kex_algorithms if kexinit else None,
+            host_keys=tuple(self.host_keys),
+            host_key_errors=tuple(self.host_key_errors),
+            host_key_notes=tuple(self.host_key_notes),
+            auth_user=auth.user if auth else None,
+            auth_methods=auth.methods if auth else None,
+            auth_none_accepted=auth.none_accepted if auth else None,
+            auth_error=auth.error if auth else "",
+            gex=self.gex,
+        )
 
 
-def audit_port(env: CollectEnv, candidate: PortCandidate) -> dict[str, Any]:
+def audit_port(env: CollectEnv, candidate: PortCandidate) -> WirePort:
     """Everything the wire shows on one port; failures become the port's status and reason."""
     audit = PortAudit(candidate)
     budget = Deadline(env.timeout)
@@ -155,27 +165,24 @@ def audit_port(env: CollectEnv, candidate: PortCandidate) -> dict[str, Any]:
         kexinit = _first_connection(env, audit, budget)
     except ConnectFailed as exc:
         # A profile default that nothing listens on is simply absent; a named port is an error.
-        audit.facts.update(status=STATUS_ERROR if candidate.expected else STATUS_CLOSED, reason=str(exc))
-        return audit.to_dict()
+        return audit.failed(PortStatus.ERROR if candidate.expected else PortStatus.CLOSED, str(exc))
     except NotSSH as exc:
         # An inventory's ports list every service of a host: another protocol on a port nobody
         # said was SSH is simply not this audit's business (TLS does the same the other way).
-        audit.facts.update(status=STATUS_ERROR if _ssh_expected(env, candidate) else STATUS_OTHER, reason=str(exc))
-        return audit.to_dict()
+        return audit.failed(PortStatus.ERROR if _ssh_expected(env, candidate) else PortStatus.OTHER, str(exc))
     except (WireError, OSError) as exc:
-        audit.facts.update(status=STATUS_ERROR, reason=_reason(exc))
-        return audit.to_dict()
+        return audit.failed(PortStatus.ERROR, _reason(exc))
     if kexinit is None:  # an SSH-1-only server: nothing more to ask in SSH-2
-        return audit.to_dict()
+        return audit.to_facts()
     if env.options.get("host_key_types") == "all":
         _other_host_keys(env, audit, kexinit, budget)
     else:
-        unread = sorted({_key_family(name) for name in kexinit["server_host_key_algorithms"]}
-                        - {_key_family(key["algorithm"]) for key in audit.host_keys})
+        unread = sorted({_key_family(name) for name in kexinit.server_host_key_algorithms}
+                        - {_key_family(key.algorithm) for key in audit.host_keys})
         if unread:
             audit.host_key_notes.append(f"not read (host_key_types: preferred): {', '.join(unread)}")
-    audit.facts.update(_auth_methods(env, candidate.port, kexinit, budget))
-    return audit.to_dict()
+    audit.auth = _auth_methods(env, candidate.port, kexinit, budget)
+    return audit.to_facts()
 
 
 def _session(env: CollectEnv, port: int, budget: Deadline) -> RawSession:
@@ -188,49 +195,47 @@ def _exchange_seconds(env: CollectEnv, budget: Deadline) -> float:
     return round(min(budget.remaining(), 2 * env.connect_timeout), 1) or 0.1
 
 
-def _first_connection(env: CollectEnv, audit: PortAudit, budget: Deadline) -> dict[str, Any] | None:
+def _first_connection(env: CollectEnv, audit: PortAudit, budget: Deadline) -> KexInit | None:
     """Identification, KEXINIT, and a host key (via group exchange when probing it)."""
     with env.limiter.slot(env.target.address or ""), _session(env, audit.candidate.port, budget) as session:
-        identification = session.identify()
-        audit.facts.update(identification.to_dict())
+        identification = audit.identification = session.identify()
         if identification.protocol_version not in ("2.0", "1.99"):
             if identification.protocol_version.startswith("1."):
                 return None
             raise WireError(f"unsupported SSH protocol version '{printable(identification.protocol_version, 20)}'")
-        kexinit = session.read_kexinit()
-        audit.facts.update(kexinit=kexinit, strict_kex=STRICT_KEX_SERVER in kexinit["kex_algorithms"])
-        gex = choose(GEX_ALGORITHMS, kexinit["kex_algorithms"]) if env.options.get("gex_probe") else None
+        kexinit = audit.kexinit = session.read_kexinit()
+        gex = choose(GEX_ALGORITHMS, kexinit.kex_algorithms) if env.options.get("gex_probe") else None
         errors_before = len(audit.host_key_errors)
         reply = _fetch_host_key(session, kexinit, audit, gex, _preferred_host_key(kexinit))
         if env.options.get("gex_probe"):
-            audit.facts["gex"] = _gex_facts(gex, reply, audit.host_key_errors[errors_before:])
+            audit.gex = _gex_facts(gex, reply, audit.host_key_errors[errors_before:])
     return kexinit
 
 
-def _gex_facts(algorithm: str | None, reply: KexReply | None, errors: list[str]) -> dict[str, Any]:
+def _gex_facts(algorithm: str | None, reply: KexReply | None, errors: list[str]) -> GexNotOffered | GexProbe:
     """What the group exchange probe learned: the modulus size the server chose, or why not."""
     if algorithm is None:
-        return {"offered": False}
+        return GexNotOffered()
     bits = reply.modulus_bits if reply is not None else None
-    return {"offered": True, "algorithm": algorithm, "requested": list(GEX_REQUEST), "modulus_bits": bits,
-            "error": "" if bits is not None else "; ".join(errors) or "no group received"}
+    return GexProbe(algorithm=algorithm, requested=GEX_REQUEST, modulus_bits=bits,
+                    error="" if bits is not None else "; ".join(errors) or "no group received")
 
 
-def _preferred_host_key(kexinit: dict[str, Any]) -> str | None:
-    return choose(HOST_KEY_PREFERENCE, kexinit["server_host_key_algorithms"])
+def _preferred_host_key(kexinit: KexInit) -> str | None:
+    return choose(HOST_KEY_PREFERENCE, kexinit.server_host_key_algorithms)
 
 
-def _fetch_host_key(session: RawSession, kexinit: dict[str, Any], audit: PortAudit,
+def _fetch_host_key(session: RawSession, kexinit: KexInit, audit: PortAudit,
                     kex: str | None, algorithm: str | None) -> KexReply | None:
     """Carry the exchange to the server's reply and record the key, or why it could not be read."""
-    kex = kex or choose(KEX_PREFERENCE, kexinit["kex_algorithms"])
+    kex = kex or choose(KEX_PREFERENCE, kexinit.kex_algorithms)
     if algorithm is None:
         audit.host_key_errors.append("no host key algorithm the audit can read (offered: "
-                                     f"{', '.join(kexinit['server_host_key_algorithms']) or 'none'})")
+                                     f"{', '.join(kexinit.server_host_key_algorithms) or 'none'})")
         return None
     if kex is None:
         audit.host_key_errors.append(f"{algorithm}: no key exchange method the audit can complete "
-                                     f"(offered: {', '.join(kexinit['kex_algorithms'])})")
+                                     f"(offered: {', '.join(kexinit.kex_algorithms)})")
         return None
     try:
         reply = exchange(session, kexinit, kex, algorithm)
@@ -258,12 +263,12 @@ def _key_family(algorithm: str) -> str:
     return "ssh-rsa" if algorithm in ("rsa-sha2-512", "rsa-sha2-256", "ssh-rsa") else algorithm
 
 
-def _other_host_keys(env: CollectEnv, audit: PortAudit, kexinit: dict[str, Any], budget: Deadline) -> None:
+def _other_host_keys(env: CollectEnv, audit: PortAudit, kexinit: KexInit, budget: Deadline) -> None:
     """One more connection per advertised host key type not read yet (``host_key_types: all``)."""
-    seen = {_key_family(key["algorithm"]) for key in audit.host_keys}
+    seen = {_key_family(key.algorithm) for key in audit.host_keys}
     families: dict[str, str] = {}
     for algorithm in HOST_KEY_PREFERENCE:
-        if algorithm in kexinit["server_host_key_algorithms"]:
+        if algorithm in kexinit.server_host_key_algorithms:
             families.setdefault(_key_family(algorithm), algorithm)
     for family, algorithm in families.items():
         if family in seen:
@@ -274,72 +279,21 @@ def _other_host_keys(env: CollectEnv, audit: PortAudit, kexinit: dict[str, Any],
                 _fetch_host_key(session, session.read_kexinit(), audit, None, algorithm)
         except (WireError, OSError) as exc:
             audit.host_key_errors.append(f"{algorithm}: {_reason(exc)}")
-    unread = [name for name in kexinit["server_host_key_algorithms"] if "-cert-" in name]
+    unread = [name for name in kexinit.server_host_key_algorithms if "-cert-" in name]
     if unread:
         audit.host_key_notes.append(f"certificate host keys are not read: {', '.join(unread)}")
 
 
-# --- authentication methods through paramiko ---------------------------------------------
-
-
-def _paramiko_gap(kexinit: dict[str, Any]) -> str:
-    """Why paramiko cannot negotiate with this server ("" when it should)."""
-    options = paramiko.Transport._preferred_kex, paramiko.Transport._preferred_keys
-    needs = {
-        "key exchange": (kexinit["kex_algorithms"], options[0]),
-        "host key": (kexinit["server_host_key_algorithms"], options[1]),
-        "cipher": (kexinit["encryption_server_to_client"], paramiko.Transport._preferred_ciphers),
-        "MAC": (kexinit["mac_server_to_client"], paramiko.Transport._preferred_macs),
-    }
-    for what, (offered, supported) in needs.items():
-        if what == "MAC" and all(name.endswith("-gcm@openssh.com") for name in kexinit["encryption_server_to_client"]):
-            continue
-        if not set(offered) & set(supported):
-            return f"paramiko supports none of the server's {what} algorithms ({', '.join(offered) or 'none'})"
-    return ""
-
-
-def _auth_methods(env: CollectEnv, port: int, kexinit: dict[str, Any], budget: Deadline) -> dict[str, Any]:
+def _auth_methods(env: CollectEnv, port: int, kexinit: KexInit, budget: Deadline) -> AuthMethods:
     """The methods the server offers, from its refusal of a ``none`` authentication request."""
     user = env.target.user or PROBE_USER
-    facts: dict[str, Any] = {"auth_user": user}
-    gap = _paramiko_gap(kexinit)
+    gap = paramiko_gap(kexinit)
     if gap:
-        return {**facts, "auth_error": f"authentication methods unknown: {gap}"}
+        return AuthMethods(user, error=f"authentication methods unknown: {gap}")
     try:
         with env.limiter.slot(env.target.address or ""):
-            methods, accepted = _ask_none(env.target.address or "", port, user, env.connect_timeout,
-                                          _exchange_seconds(env, budget))
-    except (paramiko.SSHException, WireError, OSError, EOFError) as exc:
-        return {**facts, "auth_error": f"authentication methods unknown: {_reason(exc)}"}
-    return {**facts, "auth_methods": methods, "auth_none_accepted": accepted}
-
-
-def _ask_none(address: str, port: int, user: str, connect_timeout: float, seconds: float) -> tuple[list[str], bool]:
-    """One paramiko connection: key exchange, then ``auth_none``; never a password or a key."""
-    deadline = Deadline(seconds)
-    sock = open_connection(address, port, min(connect_timeout, deadline.remaining()))
-    transport: paramiko.Transport | None = None
-    try:
-        transport = paramiko.Transport(sock)
-        transport.set_log_channel(_PARAMIKO_LOG)
-        transport.local_version = CLIENT_IDENTIFICATION
-        transport.banner_timeout = transport.handshake_timeout = transport.auth_timeout = deadline.remaining()
-        transport.start_client(timeout=deadline.remaining())
-        if not transport.initial_kex_done:
-            raise TimeoutError(f"key exchange not completed within {seconds:g} s")
-        transport.auth_timeout = deadline.remaining()
-        try:
-            remaining = transport.auth_none(user)
-        except paramiko.BadAuthenticationType as exc:
-            return _method_names(exc.allowed_types), False
-        return _method_names(remaining), True  # no authentication needed at all
-    finally:
-        if transport is not None:
-            transport.close()
-        sock.close()
-
-
-def _method_names(names: list[str]) -> list[str]:
-    """Method names as the server sent them, made printable and bounded (they end up in findings)."""
-    return sorted({printable(name, 64) for name in names[:MAX_NAMES]})
+            methods, accepted = ask_none(env.target.address or "", port, user, env.connect_timeout,
+                                         _exchange_seconds(env, budget))
+    except AUTH_FAILURES as exc:
+        return AuthMethods(user, error=f"authentication methods unknown: {_reason(exc)}")
+    return AuthMethods(user, methods, accepted)

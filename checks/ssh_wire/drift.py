@@ -9,21 +9,12 @@ address, or a different server behind the address. Other targets skip these chec
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import ClassVar
 
-from auditor.check import Check, CheckContext, CheckSkipped, Scope
-from auditor.checks.ssh.collector import SshdView
-from auditor.checks.ssh_wire.collector import STATUS_ERROR
-from auditor.checks.ssh_wire.judges import (
-    Ciphers,
-    Compression,
-    HostKeyAlgorithms,
-    KexAlgorithms,
-    Macs,
-    offered,
-    port_label,
-)
+from auditor.check import Check, CheckContext, CheckSkipped, FactSet, Scope
+from auditor.checks.ssh.algorithms import Category
+from auditor.checks.ssh.facts import SshdContext, SshdFacts
+from auditor.checks.ssh_wire.facts import PortStatus, SshWireFacts, WirePort
 from auditor.models import Finding, Severity
 
 # Names in a KEXINIT that signal extensions, not key exchanges sshd_config lists.
@@ -42,35 +33,35 @@ PASSWORD_METHODS = ("password", "keyboard-interactive")
 class _DriftCheck(Check):
     """Base: the wire facts of the port the target is reached on, and the global configuration."""
 
-    facts = ("sshd", "ssh_wire")
+    facts = (SshdFacts, SshWireFacts)
     scope = Scope.HOST  # host access gives the configuration; the wire view then needs an address
     tags = ("ssh", "wire", "drift")
 
-    def judge(self, facts: Mapping[str, Any], ctx: CheckContext) -> list[Finding]:
+    def judge(self, facts: FactSet, ctx: CheckContext) -> list[Finding]:
         """Compare the two views on the target's SSH port."""
-        port = next((entry for entry in facts["ssh_wire"]["ports"] if entry["port"] == ctx.target.port), None)
+        ports = facts.get(SshWireFacts).ports
+        port = next((entry for entry in ports if entry.port == ctx.target.port), None)
         if port is None:
             raise CheckSkipped(f"no wire audit of the SSH port {ctx.target.port}")
-        view = SshdView(facts["sshd"])
-        ctx.details["source"] = view.source
-        if port["status"] == STATUS_ERROR:
-            ctx.incomplete(f"{port_label(port)}: {port['reason']}")
+        sshd = facts.get(SshdFacts)
+        ctx.details["source"] = sshd.source
+        if port.status is PortStatus.ERROR:
+            ctx.incomplete(f"{port.label}: {port.reason}")
             return []
-        if port["kexinit"] is None:
-            raise CheckSkipped(f"{port_label(port)} answers without SSH-2: nothing to compare")
-        return self.compare(port, view.contexts[0], view.source, ctx)
+        if port.kexinit is None:
+            raise CheckSkipped(f"{port.label} answers without SSH-2: nothing to compare")
+        return self.compare(port, sshd.global_context, sshd.source, ctx)
 
-    def compare(self, port: Mapping[str, Any], config: Mapping[str, Any], source: str,
-                ctx: CheckContext) -> list[Finding]:
+    def compare(self, port: WirePort, config: SshdContext, source: str, ctx: CheckContext) -> list[Finding]:
         """Findings where the port and the global configuration disagree."""
         raise NotImplementedError
 
 
-def configured_methods(config: Mapping[str, Any]) -> set[str]:
+def configured_methods(config: SshdContext) -> set[str]:
     """Methods sshd offers first, per its configuration (switches, narrowed by AuthenticationMethods)."""
     enabled = {method for keyword, method in AUTH_SWITCHES.items()
-               if SshdView.value(config, keyword, "no").lower() == "yes"}
-    required = " ".join(SshdView.values(config, "authenticationmethods")).split()
+               if config.value(keyword, "no").lower() == "yes"}
+    required = " ".join(config.values("authenticationmethods")).split()
     if not required or required == ["any"]:
         return enabled
     # Only the first method of each list is offered before any partial success.
@@ -91,26 +82,26 @@ class AuthMethodsDrift(_DriftCheck):
     title = "Authentication methods on the wire match the configuration"
     severity = Severity.MEDIUM
     measures = ("PRV-3", "PRV-5")
-    remediation = "Reload sshd (systemctl reload ssh) and find the configuration that applies: sshd -T -C user=...,addr=..."
+    remediation = ("Reload sshd (systemctl reload ssh) and find the configuration that applies: "
+                   "sshd -T -C user=...,addr=...")
 
-    def compare(self, port: Mapping[str, Any], config: Mapping[str, Any], source: str,
-                ctx: CheckContext) -> list[Finding]:
-        if port["auth_methods"] is None:
-            ctx.incomplete(f"{port_label(port)}: {port['auth_error']}")
+    def compare(self, port: WirePort, config: SshdContext, source: str, ctx: CheckContext) -> list[Finding]:
+        if port.auth_methods is None:
+            ctx.incomplete(f"{port.label}: {port.auth_error}")
             return []
-        wire = set(port["auth_methods"])
+        wire = set(port.auth_methods)
         configured = configured_methods(config)
         evidence = {"wire": ", ".join(sorted(wire)), "configured": ", ".join(sorted(configured)) or "(none)",
-                    "user": port["auth_user"], "source": source}
+                    "user": port.auth_user, "source": source}
         findings = [
-            ctx.finding(f"{port_label(port)}:auth/{method}",
-                        f"{port_label(port)} offers {method} login although the configuration disables it",
+            ctx.finding(f"{port.label}:auth/{method}",
+                        f"{port.label} offers {method} login although the configuration disables it",
                         severity=Severity.HIGH if method in PASSWORD_METHODS else ctx.severity, evidence=evidence)
             for method in sorted(wire - configured)
         ]
         findings += [
-            ctx.finding(f"{port_label(port)}:auth/{method}",
-                        f"the configuration enables {method} login but {port_label(port)} does not offer it",
+            ctx.finding(f"{port.label}:auth/{method}",
+                        f"the configuration enables {method} login but {port.label} does not offer it",
                         severity=Severity.LOW, evidence=evidence)
             for method in sorted(configured - wire)
         ]
@@ -131,44 +122,42 @@ class AlgorithmsDrift(_DriftCheck):
     measures = ("PRV-4", "PRV-5")
     remediation = "Reload sshd (systemctl reload ssh), and check that the audited port is served by this sshd."
 
-    # (wire check whose lists and category to use, sshd -T keyword, compare both ways)
-    CATEGORIES: ClassVar[tuple[tuple[type, str, bool], ...]] = (
-        (KexAlgorithms, "kexalgorithms", True),
-        (Ciphers, "ciphers", True),
-        (Macs, "macs", True),
-        (Compression, "compression", True),
-        (HostKeyAlgorithms, "hostkeyalgorithms", False),
+    # (policy category of the wire offer, sshd -T keyword, compare both ways)
+    CATEGORIES: ClassVar[tuple[tuple[Category, str, bool], ...]] = (
+        ("kex", "kexalgorithms", True),
+        ("cipher", "ciphers", True),
+        ("mac", "macs", True),
+        ("compression", "compression", True),
+        ("hostkey", "hostkeyalgorithms", False),
     )
 
-    def compare(self, port: Mapping[str, Any], config: Mapping[str, Any], source: str,
-                ctx: CheckContext) -> list[Finding]:
+    def compare(self, port: WirePort, config: SshdContext, source: str, ctx: CheckContext) -> list[Finding]:
         findings = []
-        for wire_check, keyword, both_ways in self.CATEGORIES:
-            if not SshdView.values(config, keyword):
+        for category, keyword, both_ways in self.CATEGORIES:
+            if not config.values(keyword):
                 continue  # not in this view of the configuration: nothing to compare
-            wire = [name for name in offered(port, *wire_check.lists) if not name.startswith(PSEUDO_KEX_PREFIXES)]
+            wire = [name for name in port.offered(category) if not name.startswith(PSEUDO_KEX_PREFIXES)]
             configured = _configured_names(config, keyword)
-            category = wire_check.category
             evidence = {"setting": keyword, "source": source}
             findings += [
-                ctx.finding(f"{port_label(port)}:{category}/{name}",
-                            f"{port_label(port)} offers {category} {name}, which the configuration does not list",
+                ctx.finding(f"{port.label}:{category}/{name}",
+                            f"{port.label} offers {category} {name}, which the configuration does not list",
                             evidence={**evidence, "configured": ", ".join(configured)})
                 for name in wire if name not in configured
             ]
             if both_ways:
                 findings += [
-                    ctx.finding(f"{port_label(port)}:{category}/{name}",
-                                f"the configuration lists {category} {name} but {port_label(port)} does not offer it",
+                    ctx.finding(f"{port.label}:{category}/{name}",
+                                f"the configuration lists {category} {name} but {port.label} does not offer it",
                                 severity=Severity.LOW, evidence={**evidence, "wire": ", ".join(wire)})
                     for name in configured if name not in wire
                 ]
         return findings
 
 
-def _configured_names(config: Mapping[str, Any], keyword: str) -> list[str]:
+def _configured_names(config: SshdContext, keyword: str) -> list[str]:
     """The names a setting lists; ``Compression yes|delayed|no`` as the names it puts on the wire."""
-    value = SshdView.value(config, keyword)
+    value = config.value(keyword)
     if keyword == "compression":
         return ["none"] if value.lower() == "no" else ["none", "zlib@openssh.com"]
     return [name for name in value.split(",") if name]

@@ -11,24 +11,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from auditor.check import Check, CheckContext, CheckSkipped, Scope
-from auditor.checks.ssh.algorithms import rate
-from auditor.checks.ssh_wire.collector import STATUS_ERROR, STATUS_OK, SshWireCollector
+from auditor.check import Check, CheckContext, CheckSkipped, FactSet, Scope
+from auditor.checks.ssh.algorithms import Category, rate
+from auditor.checks.ssh_wire.collector import SshWireCollector
+from auditor.checks.ssh_wire.facts import GexProbe, PortStatus, SshWireFacts, WirePort
 from auditor.models import Finding, Severity
 
 _TAGS = ("ssh", "wire")
 TERRAPIN_CIPHER = "chacha20-poly1305@openssh.com"
-
-
-def port_label(port: Mapping[str, Any]) -> str:
-    """``tcp/PORT``: the start of every resource and reason about a port."""
-    return f"tcp/{port['port']}"
-
-
-def offered(port: Mapping[str, Any], *lists: str) -> list[str]:
-    """The names a port's KEXINIT offers in ``lists`` (both directions merged, order kept)."""
-    kexinit = port.get("kexinit") or {}
-    return list(dict.fromkeys(name for key in lists for name in kexinit.get(key, [])))
 
 
 def sized(bits: int, limits: Mapping[str, Any] | None, fail_severity: Severity) -> tuple[str, Severity] | None:
@@ -44,25 +34,25 @@ def sized(bits: int, limits: Mapping[str, Any] | None, fail_severity: Severity) 
 class _WireCheck(Check):
     """Base: judge each port where an SSH server answered; a port in error makes the result incomplete."""
 
-    facts = ("ssh_wire",)
+    facts = (SshWireFacts,)
     scope = Scope.NETWORK
     tags = _TAGS
     needs_ssh2: ClassVar[bool] = True  # SSH-1-only servers have no SSH-2 offer to judge
 
-    def judge(self, facts: Mapping[str, Any], ctx: CheckContext) -> list[Finding]:
+    def judge(self, facts: FactSet, ctx: CheckContext) -> list[Finding]:
         """Findings of every answering port; reasons of the ports in error."""
         findings: list[Finding] = []
         judged = []
-        for port in facts["ssh_wire"]["ports"]:
-            if port["status"] == STATUS_ERROR:
-                ctx.incomplete(f"{port_label(port)}: {port['reason']}")
-            elif port["status"] == STATUS_OK and (port["kexinit"] is not None or not self.needs_ssh2):
-                judged.append(port_label(port))
+        for port in facts.get(SshWireFacts).ports:
+            if port.status is PortStatus.ERROR:
+                ctx.incomplete(f"{port.label}: {port.reason}")
+            elif port.status is PortStatus.OK and (port.kexinit is not None or not self.needs_ssh2):
+                judged.append(port.label)
                 findings += self.judge_port(port, ctx)
         ctx.details["ports"] = ", ".join(judged) or "none"
         return findings
 
-    def judge_port(self, port: Mapping[str, Any], ctx: CheckContext) -> list[Finding]:
+    def judge_port(self, port: WirePort, ctx: CheckContext) -> list[Finding]:
         """Findings on one port whose server answered."""
         raise NotImplementedError
 
@@ -74,23 +64,22 @@ class _Algorithms(_WireCheck):
     not know are reported as ``info`` for review, never silently accepted.
     """
 
-    category: ClassVar[str]  # policy category, also the resource segment
-    lists: ClassVar[tuple[str, ...]]  # KEXINIT name-lists that offer it
+    category: ClassVar[Category]  # policy category, also the resource segment
     label: ClassVar[str]
     policies = ("ssh-algorithms",)
     severity = Severity.MEDIUM
     measures = ("PRV-4",)
 
-    def judge_port(self, port: Mapping[str, Any], ctx: CheckContext) -> list[Finding]:
+    def judge_port(self, port: WirePort, ctx: CheckContext) -> list[Finding]:
         policy = ctx.policy("ssh-algorithms")
         return [
             ctx.finding(
-                f"{port_label(port)}:{self.category}/{rating.algorithm}",
-                f"{port_label(port)} offers {self.label} {rating.algorithm}: {rating.explanation}",
+                f"{port.label}:{self.category}/{rating.algorithm}",
+                f"{port.label} offers {self.label} {rating.algorithm}: {rating.explanation}",
                 severity=rating.severity(ctx.severity),
                 evidence={"verdict": rating.verdict, "reason": rating.reason, "policy": policy["policy"]},
             )
-            for rating in rate(policy, self.category, offered(port, *self.lists))
+            for rating in rate(policy, self.category, port.offered(self.category))
         ]
 
 
@@ -103,7 +92,7 @@ class KexAlgorithms(_Algorithms):
 
     id = "ssh-wire.kex-algorithms"
     title = "Only strong key exchange algorithms are offered"
-    category, lists, label = "kex", ("kex_algorithms",), "key exchange"
+    category, label = "kex", "key exchange"
     remediation = "Remove the flagged key exchanges ('KexAlgorithms -<name>' in sshd_config) and reload sshd."
 
 
@@ -112,7 +101,7 @@ class HostKeyAlgorithms(_Algorithms):
 
     id = "ssh-wire.host-key-algorithms"
     title = "Only strong host key algorithms are offered"
-    category, lists, label = "hostkey", ("server_host_key_algorithms",), "host key algorithm"
+    category, label = "hostkey", "host key algorithm"
     remediation = "Offer Ed25519 and RSA-SHA2 host keys; remove the flagged ones ('HostKeyAlgorithms -<name>')."
 
 
@@ -122,7 +111,6 @@ class Ciphers(_Algorithms):
     id = "ssh-wire.ciphers"
     title = "Only strong ciphers are offered"
     category, label = "cipher", "cipher"
-    lists = ("encryption_client_to_server", "encryption_server_to_client")
     remediation = "Remove the flagged ciphers ('Ciphers -<name>'); offer only AEAD and CTR ciphers."
 
 
@@ -132,7 +120,6 @@ class Macs(_Algorithms):
     id = "ssh-wire.macs"
     title = "Only strong MACs are offered"
     category, label = "mac", "MAC"
-    lists = ("mac_client_to_server", "mac_server_to_client")
     remediation = "Offer encrypt-then-MAC SHA-2 MACs; remove the flagged ones ('MACs -<name>')."
 
 
@@ -145,7 +132,6 @@ class Compression(_Algorithms):
     id = "ssh-wire.compression"
     title = "No compression before authentication"
     category, label = "compression", "compression"
-    lists = ("compression_client_to_server", "compression_server_to_client")
     severity = Severity.LOW
     measures = ("PRV-5",)
     remediation = "Set 'Compression delayed' (or 'no') in sshd_config."
@@ -164,30 +150,31 @@ class HostKeySize(_WireCheck):
     severity = Severity.HIGH
     measures = ("PRV-4",)
     policies = ("ssh-algorithms",)
-    remediation = "Generate a new host key (ssh-keygen -t ed25519, or -t rsa -b 3072), configure it and remove the small one."
+    remediation = ("Generate a new host key (ssh-keygen -t ed25519, or -t rsa -b 3072), configure it "
+                   "and remove the small one.")
 
-    def judge_port(self, port: Mapping[str, Any], ctx: CheckContext) -> list[Finding]:
+    def judge_port(self, port: WirePort, ctx: CheckContext) -> list[Finding]:
         policy = ctx.policy("ssh-algorithms")
-        if port["host_key_notes"]:
-            ctx.details[f"{port_label(port)} note"] = "; ".join(port["host_key_notes"])
-        for error in port["host_key_errors"]:
-            ctx.incomplete(f"{port_label(port)}: host key not read: {error}")
-        if not port["host_keys"] and not port["host_key_errors"]:
-            ctx.incomplete(f"{port_label(port)}: no host key read")
+        if port.host_key_notes:
+            ctx.details[f"{port.label} note"] = "; ".join(port.host_key_notes)
+        for error in port.host_key_errors:
+            ctx.incomplete(f"{port.label}: host key not read: {error}")
+        if not port.host_keys and not port.host_key_errors:
+            ctx.incomplete(f"{port.label}: no host key read")
         findings = []
-        for key in port["host_keys"]:
-            verdict = sized(key["bits"], policy.get("rsa_min_bits"), ctx.severity) \
-                if key["type"] in ("ssh-rsa", "ssh-dss") and key["bits"] else None
+        for key in port.host_keys:
+            verdict = sized(key.bits, policy.get("rsa_min_bits"), ctx.severity) \
+                if key.type in ("ssh-rsa", "ssh-dss") and key.bits else None
             if verdict is None:
                 continue
             limits = policy["rsa_min_bits"]
             findings.append(ctx.finding(
-                f"{port_label(port)}:key/{key['type']}",
-                f"{port_label(port)} has a {key['bits']}-bit {key['type']} host key",
+                f"{port.label}:key/{key.type}",
+                f"{port.label} has a {key.bits}-bit {key.type} host key",
                 severity=verdict[1],
-                evidence={"verdict": verdict[0], "observed": f"{key['bits']} bits",
+                evidence={"verdict": verdict[0], "observed": f"{key.bits} bits",
                           "expected": f"at least {limits.get('warn_below', limits.get('fail_below'))} bits",
-                          "fingerprint": key["fingerprint"], "policy": policy["policy"]},
+                          "fingerprint": key.fingerprint, "policy": policy["policy"]},
             ))
         return findings
 
@@ -208,20 +195,20 @@ class PasswordLogin(_WireCheck):
     options = {"forbidden": ["password", "keyboard-interactive"]}
     remediation = "Set 'PasswordAuthentication no' and 'KbdInteractiveAuthentication no'; use keys or certificates."
 
-    def judge_port(self, port: Mapping[str, Any], ctx: CheckContext) -> list[Finding]:
-        if port["auth_none_accepted"]:
-            return [ctx.finding(f"{port_label(port)}:auth/none",
-                                f"{port_label(port)} lets user '{port['auth_user']}' in without authenticating",
-                                severity=Severity.CRITICAL, evidence={"user": port["auth_user"]})]
-        if port["auth_methods"] is None:
-            ctx.incomplete(f"{port_label(port)}: {port['auth_error']}")
+    def judge_port(self, port: WirePort, ctx: CheckContext) -> list[Finding]:
+        if port.auth_none_accepted:
+            return [ctx.finding(f"{port.label}:auth/none",
+                                f"{port.label} lets user '{port.auth_user}' in without authenticating",
+                                severity=Severity.CRITICAL, evidence={"user": port.auth_user})]
+        if port.auth_methods is None:
+            ctx.incomplete(f"{port.label}: {port.auth_error}")
             return []
-        offered_methods = ", ".join(port["auth_methods"])
+        offered_methods = ", ".join(port.auth_methods)
         return [
-            ctx.finding(f"{port_label(port)}:auth/{method}", f"{port_label(port)} offers {method} login",
-                        evidence={"offered": offered_methods, "user": port["auth_user"],
+            ctx.finding(f"{port.label}:auth/{method}", f"{port.label} offers {method} login",
+                        evidence={"offered": offered_methods, "user": port.auth_user,
                                   "expected": "publickey (or other key-based methods) only"})
-            for method in port["auth_methods"]
+            for method in port.auth_methods
             if method in ctx.options["forbidden"]
         ]
 
@@ -238,13 +225,14 @@ class Terrapin(_WireCheck):
     title = "Not exposed to the Terrapin attack"
     severity = Severity.MEDIUM
     measures = ("PRV-4",)
-    remediation = "Update the SSH server to a release with strict key exchange, or remove chacha20-poly1305 and CBC+ETM combinations."
+    remediation = ("Update the SSH server to a release with strict key exchange, or remove chacha20-poly1305 "
+                   "and CBC+ETM combinations.")
 
-    def judge_port(self, port: Mapping[str, Any], ctx: CheckContext) -> list[Finding]:
-        if port["strict_kex"]:
+    def judge_port(self, port: WirePort, ctx: CheckContext) -> list[Finding]:
+        if port.strict_kex:
             return []
-        ciphers = offered(port, *Ciphers.lists)
-        macs = offered(port, *Macs.lists)
+        ciphers = port.offered("cipher")
+        macs = port.offered("mac")
         exposed = [name for name in ciphers if name == TERRAPIN_CIPHER]
         cbc = [name for name in ciphers if "-cbc" in name]
         etm = [name for name in macs if name.endswith("-etm@openssh.com")]
@@ -252,8 +240,8 @@ class Terrapin(_WireCheck):
             exposed += cbc + etm
         if not exposed:
             return []
-        return [ctx.finding(f"{port_label(port)}:terrapin",
-                            f"{port_label(port)} is open to Terrapin (CVE-2023-48795): no strict key exchange",
+        return [ctx.finding(f"{port.label}:terrapin",
+                            f"{port.label} is open to Terrapin (CVE-2023-48795): no strict key exchange",
                             evidence={"offered": exposed, "strict_kex": "not offered"})]
 
 
@@ -270,12 +258,12 @@ class ProtocolVersion(_WireCheck):
     needs_ssh2 = False
     remediation = "Replace or reconfigure the SSH server so it speaks protocol 2 only."
 
-    def judge_port(self, port: Mapping[str, Any], ctx: CheckContext) -> list[Finding]:
-        version = port["protocol_version"] or ""
+    def judge_port(self, port: WirePort, ctx: CheckContext) -> list[Finding]:
+        version = port.protocol_version or ""
         if not version.startswith("1."):
             return []
-        return [ctx.finding(f"{port_label(port)}:protocol", f"{port_label(port)} offers SSH protocol 1 (SSH-{version})",
-                            evidence={"observed": port["banner"], "expected": "SSH-2.0"})]
+        return [ctx.finding(f"{port.label}:protocol", f"{port.label} offers SSH protocol 1 (SSH-{version})",
+                            evidence={"observed": port.banner, "expected": "SSH-2.0"})]
 
 
 class GexModulus(_WireCheck):
@@ -293,29 +281,29 @@ class GexModulus(_WireCheck):
     policies = ("ssh-algorithms",)
     remediation = "Remove small groups from /etc/ssh/moduli (keep lines whose fifth field is 3071 or more)."
 
-    def judge(self, facts: Mapping[str, Any], ctx: CheckContext) -> list[Finding]:
+    def judge(self, facts: FactSet, ctx: CheckContext) -> list[Finding]:
         """Skipped unless the collector probed the group exchange."""
-        if all(port["status"] != STATUS_OK or port["gex"] is None for port in facts["ssh_wire"]["ports"]):
+        if all(port.status is not PortStatus.OK or port.gex is None for port in facts.get(SshWireFacts).ports):
             raise CheckSkipped("DH group exchange not probed (set collectors: ssh_wire: gex_probe: true)")
         return super().judge(facts, ctx)
 
-    def judge_port(self, port: Mapping[str, Any], ctx: CheckContext) -> list[Finding]:
-        gex = port["gex"]
-        if not gex or not gex["offered"]:
-            return []
-        if gex["modulus_bits"] is None:
-            ctx.incomplete(f"{port_label(port)}: DH group exchange probe failed: {gex['error']}")
+    def judge_port(self, port: WirePort, ctx: CheckContext) -> list[Finding]:
+        gex = port.gex
+        if not isinstance(gex, GexProbe):
+            return []  # not probed here, or no group exchange offered
+        if gex.modulus_bits is None:
+            ctx.incomplete(f"{port.label}: DH group exchange probe failed: {gex.error}")
             return []
         policy = ctx.policy("ssh-algorithms")
-        verdict = sized(gex["modulus_bits"], policy.get("rsa_min_bits"), ctx.severity)
+        verdict = sized(gex.modulus_bits, policy.get("rsa_min_bits"), ctx.severity)
         if verdict is None:
             return []
-        return [ctx.finding(f"{port_label(port)}:gex/{gex['algorithm']}",
-                            f"{port_label(port)} hands out a {gex['modulus_bits']}-bit DH group "
-                            f"to a client asking for {gex['requested'][0]} bits or more",
+        return [ctx.finding(f"{port.label}:gex/{gex.algorithm}",
+                            f"{port.label} hands out a {gex.modulus_bits}-bit DH group "
+                            f"to a client asking for {gex.requested[0]} bits or more",
                             severity=verdict[1],
-                            evidence={"verdict": verdict[0], "observed": f"{gex['modulus_bits']} bits",
-                                      "requested": "min/preferred/max " + "/".join(map(str, gex["requested"])),
+                            evidence={"verdict": verdict[0], "observed": f"{gex.modulus_bits} bits",
+                                      "requested": "min/preferred/max " + "/".join(map(str, gex.requested)),
                                       "policy": policy["policy"]})]
 
 
@@ -334,12 +322,12 @@ class BannerDisclosure(_WireCheck):
     needs_ssh2 = False
     remediation = "On Debian and Ubuntu set 'DebianBanner no' in sshd_config."
 
-    def judge_port(self, port: Mapping[str, Any], ctx: CheckContext) -> list[Finding]:
-        if not port["comments"]:
+    def judge_port(self, port: WirePort, ctx: CheckContext) -> list[Finding]:
+        if not port.comments:
             return []
-        return [ctx.finding(f"{port_label(port)}:banner",
-                            f"{port_label(port)} identifies itself as '{port['banner']}'",
-                            evidence={"observed": port["comments"], "software": port["software"],
+        return [ctx.finding(f"{port.label}:banner",
+                            f"{port.label} identifies itself as '{port.banner}'",
+                            evidence={"observed": port.comments, "software": port.software,
                                       "expected": "no text after the software version"})]
 
 

@@ -12,11 +12,11 @@ no trust decision from it.
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
 import struct
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import ec, x25519
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
@@ -24,7 +24,6 @@ from paramiko.kex_group14 import KexGroup14SHA256
 from paramiko.kex_group16 import KexGroup16SHA512
 
 from auditor.checks.ssh_wire.client import (
-    KEXINIT_LISTS,
     RawSession,
     Reader,
     WireError,
@@ -33,6 +32,7 @@ from auditor.checks.ssh_wire.client import (
     ssh_mpint,
     ssh_string,
 )
+from auditor.checks.ssh_wire.facts import HostKey, KexInit
 
 MSG_KEXDH_INIT = 30
 MSG_KEXDH_REPLY = 31
@@ -100,25 +100,25 @@ KEX_PREFERENCE = (*_POINT_METHODS, *_GROUP_METHODS, *GEX_ALGORITHMS)
 class KexReply:
     """What a key exchange reply told us."""
 
-    host_key: dict[str, Any]
+    host_key: HostKey
     modulus_bits: int | None = None  # the group a GEX server chose
 
 
-def choose(preference: tuple[str, ...], offered: list[str]) -> str | None:
+def choose(preference: tuple[str, ...], offered: Sequence[str]) -> str | None:
     """The first of ``preference`` that the server offers."""
     return next((name for name in preference if name in offered), None)
 
 
-def exchange(session: RawSession, server: dict[str, Any], kex: str, host_key_algorithm: str) -> KexReply:
+def exchange(session: RawSession, server: KexInit, kex: str, host_key_algorithm: str) -> KexReply:
     """Send our KEXINIT choosing ``kex`` and ``host_key_algorithm``, and read the server's reply.
 
     ``server`` is the server's parsed KEXINIT; for ciphers, MACs and compression we offer the
     server's own lists, so negotiation succeeds whatever it prefers.
     """
-    lists = {name: list(server[name]) for name in KEXINIT_LISTS}
-    lists.update(kex_algorithms=[kex], server_host_key_algorithms=[host_key_algorithm],
-                 languages_client_to_server=[], languages_server_to_client=[])
-    session.send_message(encode_kexinit(lists))
+    ours = dataclasses.replace(server, kex_algorithms=(kex,), server_host_key_algorithms=(host_key_algorithm,),
+                               languages_client_to_server=(), languages_server_to_client=(),
+                               first_kex_packet_follows=False)
+    session.send_message(encode_kexinit(ours))
     if kex in _POINT_METHODS:
         session.send_message(bytes([MSG_KEXDH_INIT]) + ssh_string(_POINT_METHODS[kex]()))
         return KexReply(_host_key(session.read_reply(MSG_KEXDH_REPLY, "key exchange reply"), host_key_algorithm))
@@ -146,6 +146,6 @@ def _group_exchange(session: RawSession, host_key_algorithm: str) -> KexReply:
     return KexReply(_host_key(reply, host_key_algorithm), modulus_bits=bits)
 
 
-def _host_key(reply: Reader, algorithm: str) -> dict[str, Any]:
+def _host_key(reply: Reader, algorithm: str) -> HostKey:
     """The host key at the start of a KEXDH/ECDH/GEX reply (the rest is not needed)."""
     return describe_host_key(reply.string(), algorithm)

@@ -11,6 +11,7 @@ built-in defaults.
 from __future__ import annotations
 
 import socket
+from ipaddress import IPv4Address, IPv6Address
 
 from auditor.checks.ssh.sshd_config.keywords import MATCH_COPIED
 from auditor.checks.ssh.sshd_config.match import match_pattern, match_pattern_list, parse_numeric_addr
@@ -97,7 +98,8 @@ def _resolve_listen(host: str | None, port: int, family: str, where: str, notes:
     """getaddrinfo() for one listen address, numeric only (the parser never uses the network)."""
     if host is None:
         # glibc's answer for a passive wildcard: IPv4 first, then IPv6.
-        wildcards = {"any": ["0.0.0.0", "::"], "inet": ["0.0.0.0"], "inet6": ["::"]}[family]
+        any4, any6 = str(IPv4Address(0)), str(IPv6Address(0))  # "0.0.0.0" and "::", as sshd -T prints them
+        wildcards = {"any": [any4, any6], "inet": [any4], "inet6": [any6]}[family]
         return [_format_hostport(addr, port) for addr in wildcards]
     fam = {"any": socket.AF_UNSPEC, "inet": socket.AF_INET, "inet6": socket.AF_INET6}[family]
     try:
@@ -109,7 +111,7 @@ def _resolve_listen(host: str | None, port: int, family: str, where: str, notes:
             ) from None
         notes.add(f"{where}: ListenAddress {host} is a host name; not resolved (sshd would resolve it)")
         return [f"{host}:{port}"]
-    return [_format_hostport(info[4][0], port) for info in infos]
+    return [_format_hostport(str(info[4][0]), port) for info in infos]
 
 
 def _format_hostport(addr: str, port: int) -> str:

@@ -317,6 +317,7 @@ def handle_maxstartups(st: ServerOptions, d: Directive, active: bool) -> None:
     begin, rate, full = (None if g is None else int(g) for g in m.groups())
     old = st.vals.get(d.name, (None, None, None))
     if full is not None:
+        assert begin is not None and rate is not None  # the pattern has all three groups when it has the last
         if begin > full or not 1 <= rate <= 100:
             raise d.error(f"Invalid {d.keyword} spec.")
         st.vals[d.name] = (begin, rate, full)

@@ -84,7 +84,7 @@ def parse_numeric_addr(text: str) -> tuple[int, bytes] | None:
     except (socket.gaierror, UnicodeError, ValueError):
         return None
     family, _, _, _, sockaddr = info[0]
-    return family, socket.inet_pton(family, sockaddr[0].split("%")[0])
+    return family, socket.inet_pton(family, str(sockaddr[0]).split("%")[0])
 
 
 def _parse_cidr(text: str) -> tuple[int, bytes, int] | str | None:
@@ -155,7 +155,8 @@ def _in_network(target: tuple[int, bytes], network: tuple[int, bytes, int]) -> b
 
 def match_cfg_line(text: str, ctx: MatchContext | None, where: str, notes: Notes) -> bool:
     """servconf.c match_cfg_line(): all criteria on the line must match (ctx None: syntax only)."""
-    result, attributes, rest = True, 0, text
+    result, attributes = True, 0
+    rest: str | None = text
     while True:
         attrib, rest = strdelim(rest)
         if not attrib or attrib.startswith("#"):

@@ -256,10 +256,7 @@ class _Walker:
             # sshd resolves relative Include paths against SSHDIR, not the including file.
             pattern = arg if arg.startswith(("/", "~")) else f"{self.sshdir}/{arg}"
             outer_active = self.active
-            if flags & _MATCH_ONLY:
-                child_flags = _MATCH_ONLY
-            else:
-                child_flags = 0 if outer_active else _NEVERMATCH
+            child_flags = _MATCH_ONLY if flags & _MATCH_ONLY else (0 if outer_active else _NEVERMATCH)
             paths = self.loader.glob(pattern, where)
             if not paths:
                 self.notes.add(f"{where}: Include {pattern} matches no file")

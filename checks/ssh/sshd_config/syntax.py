@@ -171,8 +171,8 @@ def parse_ipqos(text: str) -> int | None:
     for name, value in IPQOS:
         if text.lower() == name:
             return value
-    value = strtol(text, 0)
-    return value if value is not None and 0 <= value <= 255 else None
+    number = strtol(text, 0)
+    return number if number is not None and 0 <= number <= 255 else None
 
 
 def iptos2str(value: int) -> str:

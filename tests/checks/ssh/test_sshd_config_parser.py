@@ -49,7 +49,8 @@ def materialize(name: str, dest: Path) -> Path:
     return tree
 
 
-def parse(tree: Path, context: MatchContext | None = None, config: str = "sshd_config", **kwargs) -> EffectiveConfig:
+def parse(tree: Path, context: MatchContext | None = None, config: str = "sshd_config",
+          **kwargs: str) -> EffectiveConfig:
     return parse_sshd_config(LocalConfigSource(), str(tree / config), context, **kwargs)
 
 
@@ -466,7 +467,8 @@ def test_authentication_methods_first_line_wins_and_any_must_come_first(tmp_path
 def test_settings_sshd_would_refuse_at_startup_are_noted(tmp_path: Path) -> None:
     result = parse_text(tmp_path, "AuthenticationMethods publickey,password\nPasswordAuthentication no\n"
                                   "AuthorizedKeysCommand /usr/bin/sss_ssh_authorizedkeys\n")
-    assert "authenticationmethods lists password but passwordauthentication is no: sshd refuses to start" in result.notes
+    assert ("authenticationmethods lists password but passwordauthentication is no: sshd refuses to start"
+            in result.notes)
     assert "authorizedkeyscommand set without authorizedkeyscommanduser: sshd refuses to start" in result.notes
 
 

@@ -33,7 +33,15 @@ pytestmark = pytest.mark.integration
 FIXTURES = testkit.FIXTURES / "sshd"
 PRIVSEP_DIR = Path("/run/sshd")
 
-AUDIT_KEYWORDS = ["permitrootlogin", "passwordauthentication", "kbdinteractiveauthentication", "permitemptypasswords", "hostbasedauthentication", "ignorerhosts", "permituserenvironment", "x11forwarding", "allowtcpforwarding", "allowagentforwarding", "disableforwarding", "permittunnel", "gatewayports", "maxauthtries", "maxsessions", "maxstartups", "logingracetime", "clientaliveinterval", "clientalivecountmax", "loglevel", "banner", "allowusers", "allowgroups", "denyusers", "denygroups", "ciphers", "macs", "kexalgorithms", "hostkeyalgorithms", "pubkeyacceptedalgorithms", "hostkey", "strictmodes", "pubkeyauthentication", "usepam", "printmotd", "permitopen", "authorizedkeysfile", "subsystem", "port", "listenaddress", "syslogfacility"]
+AUDIT_KEYWORDS = [
+    "permitrootlogin", "passwordauthentication", "kbdinteractiveauthentication", "permitemptypasswords",
+    "hostbasedauthentication", "ignorerhosts", "permituserenvironment", "x11forwarding", "allowtcpforwarding",
+    "allowagentforwarding", "disableforwarding", "permittunnel", "gatewayports", "maxauthtries", "maxsessions",
+    "maxstartups", "logingracetime", "clientaliveinterval", "clientalivecountmax", "loglevel", "banner", "allowusers",
+    "allowgroups", "denyusers", "denygroups", "ciphers", "macs", "kexalgorithms", "hostkeyalgorithms",
+    "pubkeyacceptedalgorithms", "hostkey", "strictmodes", "pubkeyauthentication", "usepam", "printmotd", "permitopen",
+    "authorizedkeysfile", "subsystem", "port", "listenaddress", "syslogfacility",
+]
 
 
 def _system_groups(user: str | None) -> tuple[str, ...]:

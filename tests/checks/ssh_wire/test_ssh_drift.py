@@ -13,9 +13,12 @@ import pytest
 
 import testkit
 from auditor.check import CheckContext, CheckSkipped
+from auditor.checks.ssh.facts import SshdContext, SshdFacts
 from auditor.checks.ssh.sshd_config.parser import parse_sshd_t_output
 from auditor.checks.ssh_wire.drift import configured_methods
+from auditor.checks.ssh_wire.facts import SshWireFacts
 from auditor.config.profile import load_profile
+from auditor.facts import facts_from_json
 from auditor.models import Target, TargetKind
 from auditor.registry import default_registry
 
@@ -25,50 +28,54 @@ TARGET = Target(name="ssh://audit@login01", kind=TargetKind.SSH, address="login0
 
 
 def wire(name: str) -> dict[str, Any]:
-    return json.loads((FIXTURES / f"{name}.json").read_text())
+    """The recorded wire facts as JSON, for tests to change before they are read into their types."""
+    data: dict[str, Any] = json.loads((FIXTURES / f"{name}.json").read_text())
+    return data
 
 
-def config(name: str, **overrides: str) -> dict[str, Any]:
-    settings = parse_sshd_t_output((FIXTURES / f"{name}.sshd-t.txt").read_text())
-    settings.update({key: [value] for key, value in overrides.items()})
-    return {"source": "sshd -T", "contexts": [{"label": "global", "match": "", "settings": settings, "defaulted": []}],
-            "host_keys": [], "banner": {"path": None}, "notes": []}
+def config(name: str, **overrides: str) -> SshdFacts:
+    settings = {key: tuple(values) for key, values in
+                parse_sshd_t_output((FIXTURES / f"{name}.sshd-t.txt").read_text()).items()}
+    settings.update({key: (value,) for key, value in overrides.items()})
+    return SshdFacts(source="sshd -T", contexts=(SshdContext(label="global", match="", settings=settings),))
 
 
-def judge(check_id: str, sshd: dict[str, Any], ssh_wire: dict[str, Any], target: Target = TARGET):
+def judge(check_id: str, sshd: SshdFacts, ssh_wire: dict[str, Any],
+          target: Target = TARGET) -> tuple[dict[str, str], CheckContext]:
     loaded = load_profile("baseline", REGISTRY)
-    check = REGISTRY.checks[check_id]
+    check = REGISTRY.checks[check_id]()
     ctx = CheckContext(check=check, target=target, options=loaded.options[check_id],
                        severity=loaded.severity[check_id])
-    return {f.resource: f.severity.value for f in check().judge({"sshd": sshd, "ssh_wire": ssh_wire}, ctx)}, ctx
+    facts = testkit.fact_set(sshd, facts_from_json(SshWireFacts, ssh_wire))
+    return {f.resource: f.severity.value for f in check.judge(facts, ctx)}, ctx
 
 
 @pytest.mark.parametrize("name", ["weak", "hardened"])
 @pytest.mark.parametrize("check_id", ["ssh-drift.auth-methods", "ssh-drift.algorithms"])
-def test_a_daemon_agrees_with_its_own_configuration(check_id, name):
+def test_a_daemon_agrees_with_its_own_configuration(check_id: str, name: str) -> None:
     findings, ctx = judge(check_id, config(name), wire(name))
     assert findings == {} and ctx.problems == []
     assert ctx.details["source"] == "sshd -T"
 
 
-def test_password_offered_although_the_configuration_forbids_it():
+def test_password_offered_although_the_configuration_forbids_it() -> None:
     findings, _ = judge("ssh-drift.auth-methods", config("hardened"), wire("weak"))
     assert findings == {"tcp/22:auth/password": "high", "tcp/22:auth/keyboard-interactive": "high"}
 
 
-def test_method_configured_but_not_offered_is_low():
+def test_method_configured_but_not_offered_is_low() -> None:
     findings, _ = judge("ssh-drift.auth-methods", config("weak"), wire("hardened"))
     assert findings == {"tcp/22:auth/password": "low", "tcp/22:auth/keyboard-interactive": "low"}
 
 
-def test_authentication_methods_setting_narrows_what_is_offered_first():
+def test_authentication_methods_setting_narrows_what_is_offered_first() -> None:
     settings = config("weak", authenticationmethods="publickey,password publickey,keyboard-interactive:pam")
-    assert configured_methods(settings["contexts"][0]) == {"publickey"}
+    assert configured_methods(settings.global_context) == {"publickey"}
     findings, _ = judge("ssh-drift.auth-methods", settings, wire("weak"))
     assert findings == {"tcp/22:auth/password": "high", "tcp/22:auth/keyboard-interactive": "high"}
 
 
-def test_algorithms_disagree_both_ways():
+def test_algorithms_disagree_both_ways() -> None:
     findings, _ = judge("ssh-drift.algorithms", config("weak", ciphers="aes256-ctr,aes128-gcm@openssh.com",
                                                        compression="no"), wire("weak"))
     assert findings == {
@@ -78,7 +85,7 @@ def test_algorithms_disagree_both_ways():
     }
 
 
-def test_host_key_algorithms_only_count_when_offered_but_not_configured():
+def test_host_key_algorithms_only_count_when_offered_but_not_configured() -> None:
     allowing_more = config("hardened", hostkeyalgorithms="ssh-ed25519,rsa-sha2-512,rsa-sha2-256")
     assert judge("ssh-drift.algorithms", allowing_more, wire("hardened"))[0] == {}
     findings, _ = judge("ssh-drift.algorithms", config("hardened"), wire("weak"))
@@ -86,13 +93,13 @@ def test_host_key_algorithms_only_count_when_offered_but_not_configured():
     assert "tcp/22:hostkey/ssh-ed25519" not in findings
 
 
-def test_strict_kex_and_extension_markers_are_not_drift():
+def test_strict_kex_and_extension_markers_are_not_drift() -> None:
     facts = wire("hardened")
     facts["ports"][0]["kexinit"]["kex_algorithms"].append("ext-info-s")
     assert judge("ssh-drift.algorithms", config("hardened"), facts)[0] == {}
 
 
-def test_the_wire_port_in_error_makes_drift_incomplete_and_a_missing_port_skips():
+def test_the_wire_port_in_error_makes_drift_incomplete_and_a_missing_port_skips() -> None:
     facts = wire("weak")
     facts["ports"][0].update(status="error", reason="connection refused")
     findings, ctx = judge("ssh-drift.auth-methods", config("weak"), facts)
@@ -102,7 +109,7 @@ def test_the_wire_port_in_error_makes_drift_incomplete_and_a_missing_port_skips(
         judge("ssh-drift.algorithms", config("weak"), wire("weak"), other_port)
 
 
-def test_drift_applies_to_host_targets_only():
+def test_drift_applies_to_host_targets_only() -> None:
     for check_id in ("ssh-drift.auth-methods", "ssh-drift.algorithms"):
         scope = REGISTRY.checks[check_id].scope
         assert scope.applies_to(TargetKind.SSH) and not scope.applies_to(TargetKind.NETWORK)

@@ -6,9 +6,13 @@ The servers are small local socket servers (tests/conftest.py, ``hostile(behavio
 
 from __future__ import annotations
 
+import socket
 import struct
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -21,33 +25,31 @@ from auditor.checks.ssh_wire.client import (
     encode_packet,
     ssh_string,
 )
-from auditor.checks.ssh_wire.collector import (
-    STATUS_CLOSED,
-    STATUS_ERROR,
-    STATUS_OK,
-    STATUS_OTHER,
-    SshWireCollector,
-    audit_port,
-)
+from auditor.checks.ssh_wire.collector import SshWireCollector, audit_port
+from auditor.checks.ssh_wire.facts import KexInit, PortStatus, WirePort
 from auditor.config.profile import load_profile
 from auditor.errors import CollectError, FactsUnavailable
 from auditor.models import Status, Target, TargetKind
 from auditor.registry import default_registry
 from auditor.runner import Runner
 
+# What a hostile server does with a connection, and the fixture that starts one (tests/conftest.py).
+Behaviour = Callable[[socket.socket, threading.Event], None]
+Hostile = Callable[[Behaviour], Any]
 BANNER = b"SSH-2.0-Hostile_1.0\r\n"
 TIMEOUT, CONNECT_TIMEOUT = 2.0, 0.5
 # A KEXINIT paramiko could negotiate with, so the second connection gets as far as the server lets it.
-PLAUSIBLE_KEXINIT = encode_kexinit({
-    "kex_algorithms": ["curve25519-sha256@libssh.org"],
-    "server_host_key_algorithms": ["ssh-ed25519"],
-    "encryption_client_to_server": ["aes128-ctr"], "encryption_server_to_client": ["aes128-ctr"],
-    "mac_client_to_server": ["hmac-sha2-256"], "mac_server_to_client": ["hmac-sha2-256"],
-    "compression_client_to_server": ["none"], "compression_server_to_client": ["none"],
-})
+PLAUSIBLE_KEXINIT = encode_kexinit(KexInit(
+    kex_algorithms=("curve25519-sha256@libssh.org",),
+    server_host_key_algorithms=("ssh-ed25519",),
+    encryption_client_to_server=("aes128-ctr",), encryption_server_to_client=("aes128-ctr",),
+    mac_client_to_server=("hmac-sha2-256",), mac_server_to_client=("hmac-sha2-256",),
+    compression_client_to_server=("none",), compression_server_to_client=("none",),
+    languages_client_to_server=(), languages_server_to_client=(),
+))
 
 
-def env_for(port: int, ssh_target: bool = False, **options) -> CollectEnv:
+def env_for(port: int, ssh_target: bool = False, **options: object) -> CollectEnv:
     """A HOST:PORT target, or with ``ssh_target`` an ssh:// one (where SSH is what must answer)."""
     if ssh_target:
         target = Target(name=f"ssh://127.0.0.1:{port}", kind=TargetKind.SSH, address="127.0.0.1", port=port)
@@ -57,30 +59,30 @@ def env_for(port: int, ssh_target: bool = False, **options) -> CollectEnv:
                       timeout=TIMEOUT, connect_timeout=CONNECT_TIMEOUT)
 
 
-def probe(port: int, origin: str = "target") -> tuple[dict, float]:
+def probe(port: int, origin: str = "target") -> tuple[WirePort, float]:
     started = time.monotonic()
     facts = audit_port(env_for(port), PortCandidate(port, origin))
     return facts, time.monotonic() - started
 
 
-def sends(data: bytes, then_wait: bool = True):
+def sends(data: bytes, then_wait: bool = True) -> Behaviour:
     """A behaviour: send ``data``, then hold the connection open (or close it)."""
-    def behaviour(connection, stop):
+    def behaviour(connection: socket.socket, stop: threading.Event) -> None:
         connection.sendall(data)
         if then_wait:
             stop.wait(10)
     return behaviour
 
 
-def silent(connection, stop):
+def silent(connection: socket.socket, stop: threading.Event) -> None:
     stop.wait(10)
 
 
-def closes(connection, stop):
+def closes(connection: socket.socket, stop: threading.Event) -> None:
     pass
 
 
-def http(connection, stop):
+def http(connection: socket.socket, stop: threading.Event) -> None:
     connection.recv(1024)  # our identification looks like a request line to it
     connection.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
 
@@ -98,7 +100,8 @@ HOSTILE = [
     ("binary garbage", sends(b"\x16\x03\x01\x00\xa5\x01\x00\x00\n"), "binary data instead of an SSH identification"),
     ("garbage after banner", sends(BANNER + b"this is not a binary packet\r\n"),
      "packet length 1952999795 exceeds the 35000-byte limit"),
-    ("huge packet length", sends(BANNER + b"\xff\xff\xff\xff\x04"), "packet length 4294967295 exceeds the 35000-byte limit"),
+    ("huge packet length", sends(BANNER + b"\xff\xff\xff\xff\x04"),
+     "packet length 4294967295 exceeds the 35000-byte limit"),
     ("silent after banner", sends(BANNER), "no KEXINIT within 1 s"),
     ("wrong first message", sends(BANNER + encode_packet(b"\x63hello")), "expected KEXINIT, got message type 99"),
     ("truncated KEXINIT", sends(BANNER + truncated_kexinit()), "malformed KEXINIT: truncated"),
@@ -115,44 +118,45 @@ HOSTILE = [
 
 
 @pytest.mark.parametrize("name, behaviour, reason", HOSTILE, ids=[case[0] for case in HOSTILE])
-def test_hostile_server_is_an_error_with_a_clear_reason_within_the_timeout(hostile, name, behaviour, reason):
+def test_hostile_server_is_an_error_with_a_clear_reason_within_the_timeout(hostile: Hostile, name: str,
+                                                                            behaviour: Behaviour, reason: str) -> None:
     """Where SSH must answer (a port discovery saw as SSH, an ssh:// target), anything else is an error."""
     port = hostile(behaviour).port
     facts, elapsed = probe(port, origin="discovered")
-    assert (facts["status"], facts["reason"]) == (STATUS_ERROR, reason)
+    assert (facts.status, facts.reason) == (PortStatus.ERROR, reason)
     assert elapsed < TIMEOUT + 1.0
     with pytest.raises(CollectError, match=f"^tcp/{port}: ") as raised:
         SshWireCollector().collect(env_for(port, ssh_target=True))
     assert not isinstance(raised.value, FactsUnavailable)
 
 
-def test_another_service_on_a_declared_port_is_not_an_ssh_error(hostile):
+def test_another_service_on_a_declared_port_is_not_an_ssh_error(hostile: Hostile) -> None:
     """An inventory's ports list every service of a host: HTTP on one of them is not a broken SSH server."""
     port = hostile(http).port
     facts, _ = probe(port, origin="target")
-    assert (facts["status"], facts["reason"]) == (
-        STATUS_OTHER, "connection closed before an SSH identification; it sent 'HTTP/1.1 400 Bad Request'")
+    assert (facts.status, facts.reason) == (
+        PortStatus.OTHER, "connection closed before an SSH identification; it sent 'HTTP/1.1 400 Bad Request'")
     with pytest.raises(FactsUnavailable, match=f"no SSH server found \\(tcp/{port}: connection closed"):
         SshWireCollector().collect(env_for(port))
     tarpit = hostile(sends(b"please wait\r\n" * 100_000)).port  # text, but never a service's answer
-    assert probe(tarpit, origin="target")[0]["status"] == STATUS_ERROR
+    assert probe(tarpit, origin="target")[0].status is PortStatus.ERROR
 
 
-def test_pre_banner_lines_are_kept_bounded_and_printable(hostile):
+def test_pre_banner_lines_are_kept_bounded_and_printable(hostile: Hostile) -> None:
     lines = b"".join(b"Welcome \x1b[1m%d\r\n" % number for number in range(20))
     port = hostile(sends(lines + b"SSH-1.5-Ancient\r\n")).port
     facts, _ = probe(port)
-    assert facts["status"] == STATUS_OK and facts["protocol_version"] == "1.5" and facts["kexinit"] is None
-    assert facts["pre_banner_lines"] == [f"Welcome ?[1m{number}" for number in range(5)]
+    assert facts.status is PortStatus.OK and facts.protocol_version == "1.5" and facts.kexinit is None
+    assert facts.pre_banner_lines == tuple(f"Welcome ?[1m{number}" for number in range(5))
 
 
-def test_refused_default_port_is_closed_and_no_server_means_no_facts(hostile, unused_port):
+def test_refused_default_port_is_closed_and_no_server_means_no_facts(hostile: Hostile, unused_port: int) -> None:
     port = hostile(closes).port
     unused = unused_port
     closed, _ = probe(unused, origin="default")
-    assert (closed["status"], closed["reason"]) == (STATUS_CLOSED, "connection refused")
+    assert (closed.status, closed.reason) == (PortStatus.CLOSED, "connection refused")
     refused, _ = probe(unused, origin="target")
-    assert (refused["status"], refused["reason"]) == (STATUS_ERROR, "connection refused")
+    assert (refused.status, refused.reason) == (PortStatus.ERROR, "connection refused")
     env = env_for(port)
     defaults_only = CollectEnv(target=Target(name="127.0.0.1", kind=TargetKind.NETWORK, address="127.0.0.1"),
                                host=None, options={**env.options, "ports": [unused]}, timeout=TIMEOUT)
@@ -160,18 +164,18 @@ def test_refused_default_port_is_closed_and_no_server_means_no_facts(hostile, un
         SshWireCollector().collect(defaults_only)
 
 
-def test_a_server_that_stops_after_kexinit_keeps_its_offer_and_says_what_is_unknown(hostile):
+def test_a_server_that_stops_after_kexinit_keeps_its_offer_and_says_what_is_unknown(hostile: Hostile) -> None:
     port = hostile(sends(BANNER + encode_packet(PLAUSIBLE_KEXINIT), then_wait=False)).port
-    facts = SshWireCollector().collect(env_for(port))["ports"][0]
-    assert facts["status"] == STATUS_OK and facts["banner"] == "SSH-2.0-Hostile_1.0"
-    assert facts["kexinit"]["kex_algorithms"] == ["curve25519-sha256@libssh.org"]
-    assert facts["strict_kex"] is False
-    assert facts["host_keys"] == []
-    assert facts["host_key_errors"] == ["ssh-ed25519: connection closed by the server during the key exchange"]
-    assert facts["auth_methods"] is None and facts["auth_error"].startswith("authentication methods unknown: ")
+    facts = SshWireCollector().collect(env_for(port)).ports[0]
+    assert facts.status is PortStatus.OK and facts.banner == "SSH-2.0-Hostile_1.0"
+    assert facts.kexinit is not None and facts.kexinit.kex_algorithms == ("curve25519-sha256@libssh.org",)
+    assert facts.strict_kex is False
+    assert facts.host_keys == ()
+    assert facts.host_key_errors == ("ssh-ed25519: connection closed by the server during the key exchange",)
+    assert facts.auth_methods is None and facts.auth_error.startswith("authentication methods unknown: ")
 
 
-def test_the_run_completes_with_every_hostile_port_reported(hostile, tmp_path):
+def test_the_run_completes_with_every_hostile_port_reported(hostile: Hostile, tmp_path: Path) -> None:
     ports = {name: hostile(behaviour).port for name, behaviour, _ in HOSTILE[:4]}
     half_open = hostile(sends(BANNER + encode_packet(PLAUSIBLE_KEXINIT), then_wait=False)).port
     profile_path = Path(tmp_path / "quick.yaml")
@@ -186,7 +190,7 @@ def test_the_run_completes_with_every_hostile_port_reported(hostile, tmp_path):
     run = Runner(registry, load_profile(str(profile_path), registry)).run(targets)
     assert time.monotonic() - started < 4 * (TIMEOUT + 1.0)  # concurrent targets, each bounded
     by_target = {(r.target, r.check_id): r for r in run.results}
-    for (name, _, reason), port in zip(HOSTILE, ports.values()):
+    for (name, _, reason), port in zip(HOSTILE[:4], ports.values(), strict=True):
         result = by_target[(f"127.0.0.1:{port}", "ssh-wire.kex-algorithms")]
         assert (result.status, result.reason) == (Status.ERROR, f"tcp/{port}: {reason.replace('1 s', '2 s')}"), name
     half = {check: by_target[(f"127.0.0.1:{half_open}", check)] for check in
