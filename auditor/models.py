@@ -48,6 +48,8 @@ class ExitCode(enum.IntEnum):
     FINDINGS = 1  # findings at or above fail_on
     INCOMPLETE = 2  # the audit ran, but some checks or targets ended in error (takes precedence over 1)
     USAGE = 3  # bad arguments, profile, inventory, attestations or snapshot
+    INTERNAL = 4  # a bug in the auditor (the traceback is shown with --debug)
+    LOCKED = 5  # another audit holds the history folder's lock
 
 
 class TargetKind(enum.Enum):

@@ -20,6 +20,7 @@ from typing import Any
 from auditor.check import Check, CheckContext, CheckSkipped, FactSet, Scope, facts_name
 from auditor.collection import FactCache, HostOpener, StoredFact, open_host, status_of
 from auditor.config.attestations import Attestation, AttestationFacts
+from auditor.config.catalogue import Catalogue, load_catalogue
 from auditor.config.profile import Profile
 from auditor.errors import CollectError, NotAssessable
 from auditor.facts import Facts, InventoryFacts
@@ -43,6 +44,19 @@ class TargetAudit:
     finished: float = 0.0
 
 
+@dataclass(frozen=True)
+class RunContext:
+    """What a run judges with: the registry, the profile, the measure catalogue and the attestations.
+
+    The run carries it to the snapshot, so nothing has to hand these over a second time.
+    """
+
+    registry: Registry
+    profile: Profile
+    catalogue: Catalogue
+    attestations: tuple[Attestation, ...] = ()
+
+
 @dataclass
 class AuditRun:
     """The raw outcome of a run, before it becomes a snapshot."""
@@ -50,6 +64,7 @@ class AuditRun:
     started_at: dt.datetime
     finished_at: dt.datetime
     audits: list[TargetAudit]
+    context: RunContext
 
     @property
     def results(self) -> list[CheckResult]:
@@ -68,9 +83,12 @@ class Runner:
     def __init__(self, registry: Registry, profile: Profile, *, opener: HostOpener = open_host,
                  attestations: Sequence[Attestation] = (), today: dt.date | None = None,
                  progress: Progress | None = None,
-                 stored_facts: Mapping[str, Mapping[str, StoredFact]] | None = None):
+                 stored_facts: Mapping[str, Mapping[str, StoredFact]] | None = None,
+                 catalogue: Catalogue | None = None):
         """``stored_facts`` (target name → collector name → recorded facts) re-judges an earlier
-        run: checks read what it recorded and nothing is collected."""
+        run: checks read what it recorded and nothing is collected. ``catalogue`` defaults to
+        the shipped measure catalogue."""
+        self.context = RunContext(registry, profile, catalogue or load_catalogue(), tuple(attestations))
         self.registry = registry
         self.stored_facts = stored_facts
         self.profile = profile
@@ -99,7 +117,7 @@ class Runner:
         finally:
             if self.progress:
                 self.progress.finish()
-        return AuditRun(started_at=started, finished_at=dt.datetime.now(dt.UTC), audits=audits)
+        return AuditRun(started_at=started, finished_at=dt.datetime.now(dt.UTC), audits=audits, context=self.context)
 
     def audit_target(self, target: Target) -> TargetAudit:
         """Run every applicable check on one target within its time budget."""

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from auditor import __version__
-from auditor.config.attestations import Attestation
-from auditor.config.catalogue import Catalogue
 from auditor.config.profile import Profile
 from auditor.registry import Registry
 from auditor.runner import AuditRun
@@ -18,18 +16,22 @@ from auditor.store.model import (
     FactRecord,
     NameVersion,
     ProfileInfo,
+    Rejudged,
     Snapshot,
     TargetRecord,
 )
 
 
-def build_snapshot(run: AuditRun, profile: Profile, catalogue: Catalogue, registry: Registry,
-                   attestations: Iterable[Attestation] = ()) -> Snapshot:
-    """The snapshot of a finished run."""
+def build_snapshot(run: AuditRun, rejudged: Rejudged | None = None) -> Snapshot:
+    """The snapshot of a finished run, judged with the context the run carries.
+
+    ``rejudged`` records the earlier run whose stored facts this run judged again.
+    """
+    profile, registry = run.context.profile, run.context.registry
     return Snapshot(
         tool=NameVersion(TOOL_NAME, __version__),
         profile=profile_info(profile),
-        catalogue=catalogue,
+        catalogue=run.context.catalogue,
         checks={check_id: _check_meta(registry, profile, check_id) for check_id in profile.selected},
         started_at=run.started_at.isoformat(timespec="seconds"),
         finished_at=run.finished_at.isoformat(timespec="seconds"),
@@ -38,7 +40,8 @@ def build_snapshot(run: AuditRun, profile: Profile, catalogue: Catalogue, regist
         findings=tuple(run.findings),
         facts={audit.target.name: {name: _fact_record(record) for name, record in audit.facts.items()}
                for audit in run.audits},
-        attestations=tuple(attestations),
+        attestations=run.context.attestations,
+        rejudged=rejudged,
     )
 
 

@@ -13,7 +13,7 @@ import jsonschema
 import pytest
 
 from auditor import resources
-from auditor.cli import _print_summary
+from auditor.cli.output import print_summary
 from auditor.store.model import NameVersion, Rejudged
 from testkit.snapshots import sample_snapshot
 
@@ -150,10 +150,10 @@ def test_summary_of_a_rejudged_snapshot_says_so_first(tmp_path, capsys):
     rejudged = Rejudged(from_started_at="2025-02-01T09:00:00+00:00", from_finished_at="2025-02-01T09:04:00+00:00",
                         from_profile=NameVersion("university-baseline", "1.1.0"),
                         from_tool=NameVersion("rifi-auditor", "0.0.9"), rejudged_at="2025-03-02T08:00:00+00:00")
-    _print_summary(dataclasses.replace(sample_snapshot(), rejudged=rejudged), tmp_path)
+    print_summary(dataclasses.replace(sample_snapshot(), rejudged=rejudged), tmp_path)
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == ("Re-judged on 2025-03-02T08:00:00+00:00 under profile university-baseline 1.2.0 from the "
                         "run of 2025-02-01T09:00:00+00:00 (profile university-baseline 1.1.0, tool 0.0.9).")
     assert lines[1].startswith("Profile university-baseline 1.2.0: 2 targets")
-    _print_summary(sample_snapshot(), tmp_path)
+    print_summary(sample_snapshot(), tmp_path)
     assert "Re-judged" not in capsys.readouterr().out

@@ -68,7 +68,7 @@ def test_a_second_run_is_refused_while_one_holds_the_lock(tmp_path, profile):
     try:
         assert holder.stdout.readline().strip() == "held"
         completed = auditor("run", "--profile", str(profile), "--history", "hist", cwd=tmp_path)
-        assert completed.returncode == 3
+        assert completed.returncode == 5  # its own code: a held lock is not malformed input
         assert f"another audit is running (pid {holder.pid}" in completed.stderr
         assert not list((tmp_path / "hist").glob("*/snapshot.json"))
     finally:

@@ -53,6 +53,8 @@ def generate_keypair(prefix: str | Path) -> tuple[Path, Path]:
     private_path, public_path = Path(f"{prefix}.key"), Path(f"{prefix}.pub")
     if private_path.exists():
         raise SignatureError(str(private_path), "already exists; refusing to overwrite a private key")
+    if not private_path.parent.is_dir():
+        raise SignatureError(str(private_path), f"the folder {private_path.parent} does not exist")
     key = Ed25519PrivateKey.generate()
     private_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                     serialization.NoEncryption())

@@ -19,7 +19,7 @@ Synthetic = Callable[..., tuple[Any, Any, Any]]  # tests/auditor/conftest.py: (r
 def snapshot_of(synthetic: Synthetic, profile_text: str, targets: list[Target]) -> Snapshot:
     registry, profile, _ = synthetic(profile_text)
     run = Runner(registry, profile, opener=lambda target: None).run(targets)
-    return build_snapshot(run, profile, load_catalogue(), registry)
+    return build_snapshot(run)
 
 
 def test_compare_reports_each_kind_of_change(synthetic: Synthetic) -> None:

@@ -25,7 +25,7 @@ LOCAL = Target(name="local", kind=TargetKind.LOCAL)
 def snapshot_of(synthetic: Synthetic, profile_text: str = "name: t\n") -> Snapshot:
     registry, profile, _ = synthetic(profile_text)
     run = Runner(registry, profile, opener=lambda target: None).run([LOCAL])
-    return build_snapshot(run, profile, load_catalogue(), registry)
+    return build_snapshot(run)
 
 
 def test_snapshot_is_schema_valid_and_round_trips(synthetic: Synthetic, tmp_path: Path) -> None:

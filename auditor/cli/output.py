@@ -1,0 +1,54 @@
+"""Writing a snapshot's outputs and printing its summary: shared by run, report and merge."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from auditor.fileio import write_atomic
+from auditor.models import Status
+from auditor.store.codec import write_snapshot
+from auditor.store.model import Snapshot
+
+SNAPSHOT_NAME = "snapshot.json"
+HISTORY_PAGE = "history.html"
+
+
+def write_outputs(snapshot: Snapshot, out: Path) -> None:
+    """The snapshot, the HTML reports and the machine-readable outputs of one run."""
+    write_snapshot(snapshot, out / SNAPSHOT_NAME)
+    write_reports(snapshot, out)
+
+
+def write_reports(snapshot: Snapshot, out: Path) -> None:
+    """The HTML pages and the machine-readable outputs (CSV, JUnit, SARIF) of a snapshot."""
+    from auditor.reports.html import write_run_reports  # the reporters load only when pages are written
+    from auditor.reports.machine import machine_outputs
+
+    write_run_reports(snapshot, out)
+    for name, text in machine_outputs(snapshot):
+        write_atomic(out / name, text)
+
+
+def print_summary(snapshot: Snapshot, out: Path, quiet: bool = False) -> None:
+    """What a run found, in a few lines (errors only with ``quiet``, on stderr)."""
+    errors = [result for result in snapshot.results if result.status is Status.ERROR]
+    if quiet:
+        for result in errors:
+            print(f"error: {result.check_id} on {result.target}: {result.reason}", file=sys.stderr)
+        return
+    summary, profile = snapshot.summary, snapshot.profile
+    results = ", ".join(f"{count} {status.value}" for status, count in summary.results.items() if count)
+    findings = ", ".join(f"{count} {severity.value}" for severity, count in reversed(list(summary.findings.items()))
+                         if count)
+    if snapshot.rejudged_note:
+        print(f"{snapshot.rejudged_note}.")
+    targets = len(snapshot.targets)
+    print(f"Profile {profile.name} {profile.version}: {targets} targets, {results or 'no checks'}")
+    print(f"Open findings: {findings or 'none'}"
+          + (f" ({summary.waived} waived)" if summary.waived else "")
+          + (f"; {summary.expired_waivers} with an EXPIRED waiver" if summary.expired_waivers else ""))
+    for result in errors:
+        print(f"error: {result.check_id} on {result.target}: {result.reason}")
+    print(f"Snapshot: {out / SNAPSHOT_NAME}")
+    print(f"Report:   {out / 'index.html'}")

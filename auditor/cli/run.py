@@ -1,0 +1,102 @@
+"""``auditor run``: validate everything, audit the targets, write the snapshot and the reports."""
+
+from __future__ import annotations
+
+import argparse
+import functools
+from pathlib import Path
+
+from auditor.cli.output import HISTORY_PAGE, print_summary, write_outputs
+from auditor.collection import HostOpener, open_host
+from auditor.config.attestations import load_attestations
+from auditor.config.catalogue import load_catalogue
+from auditor.config.profile import Profile, load_profile
+from auditor.errors import InventoryError
+from auditor.fileio import write_atomic
+from auditor.hosts.ssh_client_config import SSHConfigFile
+from auditor.inventory.ansible import ansible_targets
+from auditor.inventory.targets import SITE, load_inventory, parse_target
+from auditor.lock import run_lock
+from auditor.models import Target, TargetKind
+from auditor.outputs import claim_output_dir, new_run_dir, utc_stamp
+from auditor.progress import progress_printer
+from auditor.registry import default_registry
+from auditor.runner import Runner
+from auditor.snapshots import build_snapshot
+from auditor.store.signing import load_private_key, sign_snapshot
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """``auditor run``: everything is validated before the first target is touched."""
+    registry = default_registry()
+    profile = load_profile(args.profile, registry)
+    catalogue = load_catalogue()
+    ssh_config = SSHConfigFile(args.ssh_config)
+    targets = _targets(args, ssh_config)
+    attestation_file = args.attestations or profile.attestations
+    attestations = load_attestations(attestation_file, catalogue) if attestation_file else []
+    signing_key = load_private_key(args.sign) if args.sign else None
+    if args.keep is not None and (not args.history or args.keep < 1):
+        raise InventoryError("--keep", "needs --history and a number of at least 1")
+    runner = Runner(registry, profile, attestations=attestations, opener=_opener(args, targets, ssh_config, profile),
+                    progress=None if args.quiet else progress_printer(), catalogue=catalogue)
+
+    def audit(out: Path) -> int:
+        snapshot = build_snapshot(runner.run([*targets, SITE]))
+        if signing_key is not None:
+            snapshot = sign_snapshot(snapshot, signing_key)
+        write_outputs(snapshot, out)
+        print_summary(snapshot, out, args.quiet)
+        return int(snapshot.summary.exit_code)
+
+    if not args.history:
+        return audit(claim_output_dir(Path(args.out or f"audit-{utc_stamp()}")))
+    history = Path(args.history)
+    with run_lock(history):
+        code = audit(new_run_dir(history))
+        _refresh_history(history, args.keep)
+    return code
+
+
+def _opener(args: argparse.Namespace, targets: list[Target], ssh_config: SSHConfigFile,
+            profile: Profile) -> HostOpener:
+    """How the runner opens hosts: with verified host keys where a target is reached over SSH.
+
+    The SSH client (paramiko) and the known_hosts files load only when some target needs them,
+    or when the user named known_hosts files (which are then checked before anything runs).
+    """
+    if not any(target.kind is TargetKind.SSH for target in targets) and not args.known_hosts \
+            and not args.trust_on_first_use:
+        return open_host
+    # Here rather than at the top: the SSH client loads only for runs that reach SSH targets.
+    from auditor.hosts.known_hosts import KnownHosts
+    from auditor.hosts.ssh import SSHSettings
+
+    ssh = SSHSettings(known_hosts=KnownHosts(args.known_hosts, args.trust_on_first_use), ssh_config=ssh_config,
+                      connect_timeout=profile.timeouts["connect"], command_timeout=profile.timeouts["command"])
+    return functools.partial(open_host, ssh=ssh)
+
+
+def _targets(args: argparse.Namespace, ssh_config: SSHConfigFile) -> list[Target]:
+    targets = [parse_target(text, ssh_config) for text in args.targets]
+    if args.inventory:
+        targets.extend(load_inventory(args.inventory, ssh_config))
+    for path in args.ansible:
+        targets.extend(ansible_targets(path))
+    if not targets:
+        targets = [parse_target("local")]
+    seen: set[str] = set()
+    for target in targets:
+        if target.name in seen:
+            raise InventoryError(target.name, "given twice (on the command line or in the inventory)")
+        seen.add(target.name)
+    return targets
+
+
+def _refresh_history(history: Path, keep: int | None) -> None:
+    from auditor.reports.history import render_history_html
+    from auditor.store.history import load_history, prune
+
+    if keep:
+        prune(history, keep)
+    write_atomic(history / HISTORY_PAGE, render_history_html(load_history(history), history / HISTORY_PAGE))
