@@ -6,7 +6,6 @@ import dataclasses
 from collections.abc import Callable
 from typing import Any
 
-from auditor.config.catalogue import load_catalogue
 from auditor.models import Target, TargetKind
 from auditor.runner import Runner
 from auditor.snapshots import build_snapshot

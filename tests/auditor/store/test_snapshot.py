@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 
-from auditor.config.catalogue import load_catalogue
 from auditor.errors import SnapshotError
 from auditor.models import ExitCode, Status, Target, TargetKind
 from auditor.runner import Runner
