@@ -47,12 +47,12 @@ _SCOPE_KINDS = {
 
 F = TypeVar("F", bound=Facts)
 # What a check or collector names as its input: a facts class (its ``name`` keys the snapshot).
-FactsKind = type[Facts] | str
+FactsKind = type[Facts]
 
 
 def facts_name(kind: FactsKind) -> str:
     """The collector name that keys ``kind``'s facts in caches and snapshots."""
-    return kind if isinstance(kind, str) else kind.name
+    return kind.name
 
 
 class FactSet:
@@ -61,22 +61,13 @@ class FactSet:
     def __init__(self, values: Mapping[str, Any]):
         self._values = values
 
-    def get(self, kind: type[F], default: Any = None) -> F:
+    def get(self, kind: type[F]) -> F:
         """The facts of class ``kind`` (the check must list ``kind`` in its ``facts``)."""
-        legacy: object = kind
-        if isinstance(legacy, str):  # legacy access by collector name, until every area is typed
-            found: F = self._values.get(legacy, default)
-            return found
         value = self._values[kind.name]
         if not isinstance(value, kind):
             raise TypeError(f"facts '{kind.name}' are {type(value).__name__}, not {kind.__name__}")
         return value
 
-    def __getitem__(self, name: str) -> Any:
-        return self._values[name]
-
-    def __contains__(self, name: object) -> bool:
-        return name in self._values
 
 
 class CheckSkipped(Exception):
@@ -201,8 +192,8 @@ class Collector:
     ``options`` declares the profile options (under ``collectors: NAME:``) with their defaults.
     """
 
-    name: ClassVar[str]  # equals ``produces.name`` once the collector returns typed facts
-    produces: ClassVar[type[Facts] | None] = None
+    name: ClassVar[str]  # equals ``produces.name``: the key of its facts in caches and snapshots
+    produces: ClassVar[type[Facts]]
     options: ClassVar[Mapping[str, Any]] = {}
     # Network collectors set this False: they must work when logging in to the host fails.
     needs_host: ClassVar[bool] = True

@@ -81,12 +81,11 @@ def stored_values(
             errors[name] = _ERRORS_BY_STATUS.get(record.status, CollectError)(record.reason)
             continue
         collector = registry.collectors.get(name)
-        produces = collector.produces if collector is not None else None
-        if produces is None:
-            values[name] = record.value  # facts of a collector that returns plain JSON
+        if collector is None:
+            errors[name] = CollectError(f"stored '{name}' facts: no collector of that name in this version")
             continue
         try:
-            values[name] = facts_from_json(produces, record.value, record.version or 1)
+            values[name] = facts_from_json(collector.produces, record.value, record.version or 1)
         except FactsDecodeError as exc:
             errors[name] = CollectError(f"stored '{name}' facts cannot be read: {exc}")
     return values, errors
@@ -167,7 +166,7 @@ class FactCache:
     def _budget_note(self) -> str:
         return f"target time budget of {self.profile.timeouts['target']:g} s exhausted"
 
-    def _collect(self, name: str) -> Any:
+    def _collect(self, name: str) -> Facts:
         if self._offline:
             raise NotAssessable(f"the run being re-judged did not collect '{name}' facts")
         if name not in self.registry.collectors:
@@ -184,8 +183,10 @@ class FactCache:
             policies=self.profile.policies,
         )
         started = time.monotonic()
-        value = collector.collect(env)
+        value: object = collector.collect(env)
         log.debug("collected %s on %s in %.2fs", name, self.target.name, time.monotonic() - started)
+        if not isinstance(value, collector.produces):  # a plug-in's bug: its checks say so, the run goes on
+            raise CollectError(f"collector '{name}' returned {type(value).__name__}, not {collector.produces.__name__}")
         return value
 
     def _open_host(self) -> Host | None:
@@ -218,11 +219,9 @@ class FactCache:
                 log.debug("closing the host of %s failed", self.target.name, exc_info=True)
 
 
-def _recorded(value: Any) -> dict[str, Any]:
-    """A collected value as the snapshot stores it: typed facts carry their format version."""
-    if isinstance(value, Facts):
-        return {"status": "ok", "version": value.version, "value": facts_to_json(value)}
-    return {"status": "ok", "value": value}
+def _recorded(value: Facts) -> dict[str, Any]:
+    """Collected facts as the snapshot stores them, with their format version."""
+    return {"status": "ok", "version": value.version, "value": facts_to_json(value)}
 
 
 RETRY_PAUSE = 1.0  # seconds before the one retry of a transient failure

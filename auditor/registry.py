@@ -47,8 +47,11 @@ def build_registry(modules: Iterable[ModuleType]) -> Registry:
                 raise PluginError(f"check id '{check.id}' registered twice ({module.__name__})")
             checks[check.id] = check
         for collector in getattr(module, "COLLECTORS", ()):
-            if collector.produces is not None and collector.produces.name != collector.name:
-                raise PluginError(f"collector '{collector.name}' produces '{collector.produces.name}' facts")
+            produces = getattr(collector, "produces", None)
+            if produces is None:
+                raise PluginError(f"collector '{collector.name}' declares no facts class ({module.__name__})")
+            if produces.name != collector.name:
+                raise PluginError(f"collector '{collector.name}' produces '{produces.name}' facts")
             if collector.name in collectors:
                 raise PluginError(f"collector '{collector.name}' registered twice ({module.__name__})")
             collectors[collector.name] = collector

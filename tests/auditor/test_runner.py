@@ -5,15 +5,19 @@ import datetime as dt
 import threading
 import time
 import types
+from dataclasses import dataclass
+from typing import ClassVar
 
 import pytest
 
 from auditor.check import Collector, Scope
 from auditor.config.profile import load_profile
 from auditor.errors import CollectError, TransientError
+from auditor.facts import Facts
 from auditor.models import Severity, Status, Target, TargetKind
 from auditor.registry import build_registry
 from auditor.runner import Runner
+from testkit.synthetic import Counted
 
 LOCAL = Target(name="local", kind=TargetKind.LOCAL)
 
@@ -35,7 +39,7 @@ def test_failures_are_isolated_and_facts_collected_once(synthetic):
     assert results["t.broken-facts"].status is Status.ERROR and "collector bug" in results["t.broken-facts"].reason
     assert results["t.refused"].status is Status.NOT_ASSESSABLE
     assert "t.network" not in results  # network checks do not run on the local target
-    assert run.audits[0].facts["counted"] == {"status": "ok", "value": {"value": 7}}
+    assert run.audits[0].facts["counted"] == {"status": "ok", "version": 1, "value": {"value": 7}}
     assert run.audits[0].facts["broken"]["status"] == "error"
     assert "inventory" not in run.audits[0].facts  # seeded facts are not copied into every target
 
@@ -79,26 +83,38 @@ def test_waivers_hide_until_they_expire(synthetic):
     assert by_id(before.audits[0])["t.second"].findings[0].waived
 
 
+@dataclass(frozen=True)
+class Late(Facts):
+    name: ClassVar[str] = "tarpit"
+
+
+@dataclass(frozen=True)
+class Double(Facts):
+    name: ClassVar[str] = "derived"
+    double: int
+
+
 class Tarpit(Collector):
     """Answers only when released, like a port that accepts and then says nothing."""
 
     name = "tarpit"
+    produces = Late
 
     def __init__(self):
         self.release = threading.Event()
 
     def collect(self, env):
         self.release.wait(30)
-        return {"late": True}
+        return Late()
 
 
 def test_a_tarpit_ends_at_the_budget_and_what_was_collected_is_still_judged(synthetic, check_factory, tmp_path):
     _, _, counting = synthetic()
     tarpit = Tarpit()
     module = types.ModuleType("budget")
-    module.CHECKS = (check_factory("b.1-first", ("counted",), lambda self, facts, ctx: []),
-                     check_factory("b.2-stuck", ("tarpit",), lambda self, facts, ctx: []),
-                     check_factory("b.3-after", ("counted",), lambda self, facts, ctx: [ctx.finding("x", "judged")]))
+    module.CHECKS = (check_factory("b.1-first", (Counted,), lambda self, facts, ctx: []),
+                     check_factory("b.2-stuck", (Late,), lambda self, facts, ctx: []),
+                     check_factory("b.3-after", (Counted,), lambda self, facts, ctx: [ctx.finding("x", "judged")]))
     module.COLLECTORS = (counting, tarpit)
     registry = build_registry([module])
     (tmp_path / "b.yaml").write_text("name: b\ntimeouts: {target: 1}\n")
@@ -121,20 +137,21 @@ class Doubling(Collector):
     """Derives its facts from another collector's through ``env.fact``."""
 
     name = "derived"
+    produces = Double
 
     def collect(self, env):
-        return {"double": env.fact("counted")["value"] * 2}
+        return Double(env.fact(Counted).value * 2)
 
 
 def judge_double(self, facts, ctx):
-    return [] if facts["derived"]["double"] == 14 else [ctx.finding("x", "wrong")]
+    return [] if facts.get(Double).double == 14 else [ctx.finding("x", "wrong")]
 
 
 def test_collectors_can_use_other_facts_which_are_still_collected_once(synthetic, check_factory, tmp_path):
     _, _, counting = synthetic()
     module = types.ModuleType("derived")
-    module.CHECKS = (check_factory("d.uses-derived", ("derived",), judge_double),
-                     check_factory("d.uses-counted", ("counted",), lambda self, facts, ctx: []))
+    module.CHECKS = (check_factory("d.uses-derived", (Double,), judge_double),
+                     check_factory("d.uses-counted", (Counted,), lambda self, facts, ctx: []))
     module.COLLECTORS = (counting, Doubling())
     registry = build_registry([module])
     (tmp_path / "d.yaml").write_text("name: d\n")
@@ -150,21 +167,28 @@ def judge_partly(self, facts, ctx):
 
 
 def test_a_partly_judged_check_is_an_error_that_keeps_its_findings(synthetic, check_factory):
-    registry, profile, _ = synthetic("name: t\nselect: [t.partly]\n", [check_factory("t.partly", ("counted",), judge_partly)])
+    registry, profile, _ = synthetic("name: t\nselect: [t.partly]\n", [check_factory("t.partly", (Counted,), judge_partly)])
     result = Runner(registry, profile, opener=lambda target: None).run([LOCAL]).audits[0].results[0]
     assert result.status is Status.ERROR and result.reason == "tcp/2222: connection refused"
     assert [finding.resource for finding in result.findings] == ["tcp/22:thing"]
+
+
+@dataclass(frozen=True)
+class OpenPorts(Facts):
+    name: ClassVar[str] = "ports"
+    open: tuple[int, ...]
 
 
 class PortCounter(Collector):
     """A network collector: it never needs to log in to the host."""
 
     name = "ports"
+    produces = OpenPorts
     needs_host = False
 
     def collect(self, env):
         assert env.host is None
-        return {"open": list(env.target.ports)}
+        return OpenPorts(env.target.ports)
 
 
 def refuse_login(target):
@@ -174,8 +198,8 @@ def refuse_login(target):
 def test_a_failed_login_does_not_sink_network_collectors(synthetic, check_factory, tmp_path):
     _, _, counting = synthetic()
     module = types.ModuleType("mixed")
-    module.CHECKS = (check_factory("m.network", ("ports",), lambda self, facts, ctx: [], scope=Scope.NETWORK),
-                     check_factory("m.host", ("counted",), lambda self, facts, ctx: []))
+    module.CHECKS = (check_factory("m.network", (OpenPorts,), lambda self, facts, ctx: [], scope=Scope.NETWORK),
+                     check_factory("m.host", (Counted,), lambda self, facts, ctx: []))
     module.COLLECTORS = (counting, PortCounter())
     registry = build_registry([module])
     (tmp_path / "m.yaml").write_text("name: m\n")
@@ -187,10 +211,16 @@ def test_a_failed_login_does_not_sink_network_collectors(synthetic, check_factor
     assert counting.calls == 0
 
 
+@dataclass(frozen=True)
+class Answered(Facts):
+    name: ClassVar[str] = "flaky"
+
+
 class Flaky(Collector):
     """Fails with a transient error ``failures`` times, then answers."""
 
     name = "flaky"
+    produces = Answered
     needs_host = False
 
     def __init__(self, failures, error=None):
@@ -201,7 +231,7 @@ class Flaky(Collector):
         self.calls += 1
         if self.calls <= self.failures:
             raise self.error
-        return {"ok": True}
+        return Answered()
 
 
 @pytest.mark.parametrize("failures, error, status, calls", [
@@ -213,7 +243,7 @@ def test_one_retry_for_transient_network_errors(check_factory, tmp_path, monkeyp
     monkeypatch.setattr("auditor.collection.RETRY_PAUSE", 0.01)
     flaky = Flaky(failures, error)
     module = types.ModuleType("flaky")
-    module.CHECKS = (check_factory("f.uses-flaky", ("flaky",), lambda self, facts, ctx: [], scope=Scope.NETWORK),)
+    module.CHECKS = (check_factory("f.uses-flaky", (Answered,), lambda self, facts, ctx: [], scope=Scope.NETWORK),)
     module.COLLECTORS = (flaky,)
     registry = build_registry([module])
     (tmp_path / "f.yaml").write_text("name: f\n")
