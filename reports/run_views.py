@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from auditor.config.attestations import Attestation
-from auditor.config.catalogue import Measure
+from auditor.config.catalogue import PHASE_ID, Measure
 from auditor.models import CheckResult, ExitCode, Finding, Status
 from auditor.reports.views import (
     STATUS_CLASS,
@@ -226,7 +226,9 @@ def phase_views(snapshot: Snapshot) -> tuple[PhaseView, ...]:
 
 
 def phase_file_name(phase_id: str) -> str:
-    """The file a phase page is written to."""
+    """The file a phase page is written to: a bare name inside the output folder, never a path."""
+    if not PHASE_ID.fullmatch(phase_id):  # loaded snapshots are validated; this guards any other caller
+        raise ValueError(f"phase id {phase_id!r} cannot name a report page")
     return f"{phase_id}.html"
 
 

@@ -6,6 +6,7 @@ was accepted although wrong. Each runs the installed command, as a user would.
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -124,3 +125,43 @@ def test_ansible_group_vars_and_host_vars_beside_the_inventory_are_read(tmp_path
     assert targets["node1"].owner == "lab-team" and targets["node1"].role == "login" and targets["node2"].role is None
     assert targets["node1"].port == 2201  # the host's own variable over its group's
     assert targets["node2"].port == 2222
+
+
+def _run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "auditor", *args], capture_output=True, text=True, cwd=tmp_path,
+                          timeout=120)
+
+
+@pytest.fixture
+def snapshot_document(tmp_path: Path) -> dict[str, object]:
+    (tmp_path / "p.yaml").write_text("name: p\nextends: baseline\nselect: ['attestation.*']\n")
+    assert _run(tmp_path, "run", "local", "--profile", "p.yaml", "--out", "night").returncode == 0
+    document: dict[str, object] = json.loads((tmp_path / "night" / "snapshot.json").read_text())
+    return document
+
+
+@pytest.mark.parametrize("command", [["report", "crafted.json", "--out", "out"],
+                                     ["merge", "crafted.json", "--out", "out"]])
+def test_a_crafted_phase_id_cannot_write_outside_the_output_folder(tmp_path: Path, snapshot_document: dict,
+                                                                   command: list[str]) -> None:
+    outside = tmp_path / "elsewhere" / "owned"
+    catalogue = snapshot_document["catalogue"]
+    old = catalogue["phases"][0]["id"]
+    catalogue["phases"][0]["id"] = str(outside)  # an absolute path where a page name belongs
+    for measure in catalogue["measures"]:
+        if measure["phase"] == old:
+            measure["phase"] = str(outside)
+    (tmp_path / "crafted.json").write_text(json.dumps(snapshot_document))
+    completed = _run(tmp_path, *command)
+    assert completed.returncode == 3, completed.stderr
+    assert "catalogue/phases/0/id" in completed.stderr and "Traceback" not in completed.stderr
+    assert not (tmp_path / "elsewhere").exists() and not Path(f"{outside}.html").exists()
+
+
+@pytest.mark.parametrize("document", ["[" * 100_000 + "]" * 100_000,
+                                      '{"schema_version": 2, "x": ' + "[" * 5000 + "]" * 5000 + "}"])
+def test_a_deeply_nested_snapshot_is_a_one_line_error(tmp_path: Path, document: str) -> None:
+    (tmp_path / "deep.json").write_text(document)
+    completed = _run(tmp_path, "report", "deep.json", "--out", "out")
+    assert completed.returncode == 3
+    assert completed.stderr.strip().splitlines() == ["auditor: error: deep.json: not an auditor snapshot (nested too deeply)"]

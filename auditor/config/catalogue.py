@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,9 @@ from auditor.config.yamlfile import MapReader, load_yaml
 from auditor.errors import CatalogueError
 
 EVIDENCE_KINDS = ("automated", "partial", "attestation")
+
+# A phase id names its report page file, so it can never be a path (see the snapshot schema's phaseId).
+PHASE_ID = re.compile(r"[a-z][a-z0-9-]{0,39}")
 
 
 @dataclass(frozen=True)
@@ -100,7 +104,10 @@ def load_catalogue(path: str | Path | None = None) -> Catalogue:
 
 def _phase(item: MapReader) -> Phase:
     item.reject_unknown({"id", "title", "summary"})
-    return Phase(item.string("id"), item.string("title"), item.string("summary", ""))
+    phase_id = item.string("id")
+    if not PHASE_ID.fullmatch(phase_id):
+        item.fail("id", f"'{phase_id}' is not a phase id (lowercase letters, digits and '-'; it names a report page)")
+    return Phase(phase_id, item.string("title"), item.string("summary", ""))
 
 
 def _measure(item: MapReader, phase_ids: list[str]) -> Measure:

@@ -144,6 +144,8 @@ def read_document(path: str | Path) -> dict[str, Any]:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
         raise SnapshotError(name, f"not valid JSON: {exc.msg}", line=exc.lineno) from None
+    except RecursionError:
+        raise SnapshotError(name, "not an auditor snapshot (nested too deeply)") from None
     if not isinstance(document, dict) or "schema_version" not in document:
         raise SnapshotError(name, "not an auditor snapshot (no schema_version)")
     return document

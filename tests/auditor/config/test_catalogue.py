@@ -50,3 +50,12 @@ def test_bad_catalogue_is_refused(tmp_path):
     with pytest.raises(CatalogueError) as error:
         load_catalogue(path)
     assert (error.value.line, error.value.key) == (7, "measures[0].phase")
+
+
+def test_a_phase_id_that_could_name_a_path_is_refused(tmp_path):
+    path = tmp_path / "catalogue.yaml"
+    path.write_text("framework: x\ntitle: x\nversion: '1'\nphases:\n  - {id: ../../etc/cron.d/x, title: A}\n"
+                    "measures: []\n")
+    with pytest.raises(CatalogueError) as error:
+        load_catalogue(path)
+    assert (error.value.line, error.value.key) == (5, "phases[0].id")
