@@ -32,6 +32,8 @@ _HANDLERS = {
     "history": "snapshots:cmd_history",
     "keygen": "snapshots:cmd_keygen",
     "schedule": "schedule:cmd_schedule",
+    "validate": "run:cmd_validate",
+    "explain": "catalogue:cmd_explain",
     "checks": "catalogue:cmd_checks",
     "profiles": "catalogue:cmd_profiles",
     "measures": "catalogue:cmd_measures",

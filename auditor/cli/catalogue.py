@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 from typing import Any
 
@@ -64,3 +65,40 @@ def cmd_measures(args: argparse.Namespace) -> int:
     for measure in measures:
         print(f"{measure.id:<7} {measure.phase:<11} {measure.evidence:<12} {measure.title}")
     return 0
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    """``auditor explain CHECK_ID``: the check's documentation, measures, options and remediation."""
+    registry = default_registry()
+    check = registry.checks.get(args.check_id)
+    if check is None:
+        area = args.check_id.split(".")[0] + "."
+        close = [check_id for check_id in registry.checks if check_id.startswith(area)][:5]
+        hint = f" (did you mean: {', '.join(close)}?)" if close else " (see `auditor checks`)"
+        raise InventoryError(args.check_id, f"unknown check id{hint}")
+    catalogue = load_catalogue()
+    print(f"{check.id} — {check.title}")
+    print(f"severity {check.severity.value}, scope {check.scope.value}"
+          + (f", tags {', '.join(check.tags)}" if check.tags else ""))
+    print()
+    print(inspect.cleandoc(check.__doc__ or "(no description)"))
+    print("\nToolkit measures:")
+    for measure_id in check.measures or ():
+        measure = catalogue.measures.get(measure_id)
+        print(f"  {measure_id} ({measure.phase}): {measure.title}" if measure else f"  {measure_id}")
+    if not check.measures:
+        print("  each finding names the measure it concerns")
+    print("\nReads facts: " + ", ".join(kind.name for kind in check.facts))
+    if check.policies:
+        print("Policies: " + ", ".join(check.policies))
+    print("Options (profile: options: " + check.id + ":):" if check.options else "Options: none")
+    for key, default in check.options.items():
+        print(f"  {key}: {json.dumps(_plain(default))}")
+    selected_by = [name for name in shipped_profiles() if check.id in load_profile(name, registry).selected]
+    print("Selected by the shipped profiles: " + (", ".join(selected_by) or "none"))
+    print(f"\nRemediation: {check.remediation or '(see the description)'}")
+    return 0
+
+
+def _plain(value: Any) -> Any:
+    return list(value) if isinstance(value, tuple) else value

@@ -28,21 +28,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     run = commands.add_parser("run", help="audit targets and write a snapshot and HTML reports")
-    run.add_argument("targets", nargs="*", metavar="TARGET",
-                     help="local | HOST | ssh://[user@]HOST[:PORT] (default: local, unless --inventory)")
-    run.add_argument("--inventory", metavar="FILE", help="YAML inventory of hosts")
-    run.add_argument("--profile", default=DEFAULT_PROFILE, metavar="NAME|PATH",
-                     help=f"shipped profile name or path to a YAML profile (default: {DEFAULT_PROFILE})")
+    _audit_inputs(run)
     run.add_argument("--out", metavar="DIR", help="output directory (default: ./audit-<UTC time>)")
-    run.add_argument("--attestations", metavar="FILE", help="attestation file (overrides the profile's)")
-    run.add_argument("--known-hosts", metavar="FILE", action="append",
-                     help="known_hosts file for ssh:// targets, repeatable (default: ~/.ssh/known_hosts "
-                          "and /etc/ssh/ssh_known_hosts)")
-    run.add_argument("--trust-on-first-use", metavar="FILE",
-                     help="accept host keys not seen before and record them in FILE (changed keys are still refused)")
-    run.add_argument("--ssh-config", metavar="FILE", help="SSH client configuration (default: ~/.ssh/config)")
-    run.add_argument("--ansible", metavar="FILE", action="append", default=[],
-                     help="Ansible inventory (INI or YAML) whose hosts to audit over SSH, repeatable")
     run.add_argument("--history", metavar="DIR",
                      help="write into DIR/<UTC time>/, holding DIR's lock, and refresh DIR/history.html")
     run.add_argument("--keep", type=int, metavar="N", help="with --history: keep only the N newest runs")
@@ -98,6 +85,15 @@ def build_parser() -> argparse.ArgumentParser:
     schedule.add_argument("--keep", type=int, default=90, metavar="N", help="runs to keep (default: 90)")
     schedule.add_argument("--install", action="store_true", help="write the units to /etc/systemd/system")
 
+    validate = commands.add_parser("validate", help="check a profile, inventories and attestations without "
+                                                    "auditing anything (exit 0 when all are valid, 3 otherwise)")
+    _audit_inputs(validate)
+    validate.add_argument("--list-targets", action="store_true",
+                          help="list every target a run would touch, as nmap -sL does")
+
+    explain = commands.add_parser("explain", help="what a check looks at, why, its measures, options and fix")
+    explain.add_argument("check_id", metavar="CHECK_ID")
+
     checks = commands.add_parser("checks", help="list the checks")
     checks.add_argument("--profile", metavar="NAME|PATH", help="mark which checks this profile selects")
     checks.add_argument("--json", action="store_true", help="machine-readable output")
@@ -108,3 +104,22 @@ def build_parser() -> argparse.ArgumentParser:
     measures.add_argument("--phase", help="only this phase")
     measures.add_argument("--json", action="store_true", help="machine-readable output")
     return parser
+
+
+def _audit_inputs(parser: argparse.ArgumentParser) -> None:
+    """What ``run`` audits and judges with (``validate`` checks the same inputs)."""
+    parser.add_argument("targets", nargs="*", metavar="TARGET",
+                        help="local | HOST | ssh://[user@]HOST[:PORT] (default: local, unless --inventory)")
+    parser.add_argument("--inventory", metavar="FILE", help="YAML inventory of hosts")
+    parser.add_argument("--profile", default=DEFAULT_PROFILE, metavar="NAME|PATH",
+                        help=f"shipped profile name or path to a YAML profile (default: {DEFAULT_PROFILE})")
+    parser.add_argument("--attestations", metavar="FILE", help="attestation file (overrides the profile's)")
+    parser.add_argument("--known-hosts", metavar="FILE", action="append",
+                        help="known_hosts file for ssh:// targets, repeatable (default: ~/.ssh/known_hosts "
+                             "and /etc/ssh/ssh_known_hosts)")
+    parser.add_argument("--trust-on-first-use", metavar="FILE",
+                        help="accept host keys not seen before and record them in FILE (changed keys are still "
+                             "refused)")
+    parser.add_argument("--ssh-config", metavar="FILE", help="SSH client configuration (default: ~/.ssh/config)")
+    parser.add_argument("--ansible", metavar="FILE", action="append", default=[],
+                        help="Ansible inventory (INI or YAML) whose hosts to audit over SSH, repeatable")

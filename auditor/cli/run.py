@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import functools
+from dataclasses import dataclass
 from pathlib import Path
 
 from auditor.cli.output import HISTORY_PAGE, print_summary, write_outputs
 from auditor.collection import HostOpener, open_host
-from auditor.config.attestations import load_attestations
-from auditor.config.catalogue import load_catalogue
+from auditor.config.attestations import Attestation, load_attestations
+from auditor.config.catalogue import Catalogue, load_catalogue
 from auditor.config.profile import Profile, load_profile
 from auditor.errors import InventoryError
 from auditor.fileio import write_atomic
@@ -20,14 +21,26 @@ from auditor.lock import run_lock
 from auditor.models import Target, TargetKind
 from auditor.outputs import claim_output_dir, new_run_dir, utc_stamp
 from auditor.progress import progress_printer
-from auditor.registry import default_registry
+from auditor.registry import Registry, default_registry
 from auditor.runner import Runner
 from auditor.snapshots import build_snapshot
 from auditor.store.signing import load_private_key, sign_snapshot
 
 
-def cmd_run(args: argparse.Namespace) -> int:
-    """``auditor run``: everything is validated before the first target is touched."""
+@dataclass(frozen=True)
+class Inputs:
+    """Everything a run judges with and audits, read and validated before anything is touched."""
+
+    registry: Registry
+    profile: Profile
+    catalogue: Catalogue
+    targets: list[Target]
+    attestations: list[Attestation]
+    opener: HostOpener
+
+
+def read_inputs(args: argparse.Namespace) -> Inputs:
+    """The profile, catalogue, targets and attestations ``args`` name; InputError on anything wrong."""
     registry = default_registry()
     profile = load_profile(args.profile, registry)
     catalogue = load_catalogue()
@@ -35,11 +48,37 @@ def cmd_run(args: argparse.Namespace) -> int:
     targets = _targets(args, ssh_config)
     attestation_file = args.attestations or profile.attestations
     attestations = load_attestations(attestation_file, catalogue) if attestation_file else []
+    opener = _opener(args, targets, ssh_config, profile)
+    return Inputs(registry, profile, catalogue, targets, attestations, opener)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """``auditor validate``: read every input a run would read, audit nothing, say what a run would touch."""
+    inputs = read_inputs(args)
+    profile = inputs.profile
+    print(f"profile {profile.name} {profile.version}: {len(profile.selected)} checks, fail_on={profile.fail_on.value}")
+    print(f"{len(inputs.targets)} targets, {len(inputs.attestations)} attestations: valid")
+    if args.list_targets:
+        for target in inputs.targets:
+            where = target.address or "-"
+            ports = (target.port,) if target.port else target.ports
+            port = f":{','.join(map(str, ports))}" if ports else ""
+            user = f" user={target.user}" if target.user else ""
+            context = "".join(f" {key}={value}" for key, value in (("role", target.role), ("owner", target.owner))
+                              if value)
+            print(f"{target.name}\t{target.kind.value}\t{where}{port}{user}{context}")
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """``auditor run``: everything is validated before the first target is touched."""
+    inputs = read_inputs(args)
     signing_key = load_private_key(args.sign) if args.sign else None
     if args.keep is not None and (not args.history or args.keep < 1):
         raise InventoryError("--keep", "needs --history and a number of at least 1")
-    runner = Runner(registry, profile, attestations=attestations, opener=_opener(args, targets, ssh_config, profile),
-                    progress=None if args.quiet else progress_printer(), catalogue=catalogue)
+    targets = inputs.targets
+    runner = Runner(inputs.registry, inputs.profile, attestations=inputs.attestations, opener=inputs.opener,
+                    progress=None if args.quiet else progress_printer(), catalogue=inputs.catalogue)
 
     def audit(out: Path) -> int:
         snapshot = build_snapshot(runner.run([*targets, SITE]))
@@ -99,4 +138,7 @@ def _refresh_history(history: Path, keep: int | None) -> None:
 
     if keep:
         prune(history, keep)
+    # A run killed while writing the page leaves its temporary file; this run holds the lock.
+    for stale in history.glob(f".{HISTORY_PAGE}.*.tmp"):
+        stale.unlink(missing_ok=True)
     write_atomic(history / HISTORY_PAGE, render_history_html(load_history(history), history / HISTORY_PAGE))
