@@ -135,7 +135,10 @@ def _run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
 @pytest.fixture
 def snapshot_document(tmp_path: Path) -> dict[str, object]:
     (tmp_path / "p.yaml").write_text("name: p\nextends: baseline\nselect: ['attestation.*']\n")
-    assert _run(tmp_path, "run", "local", "--profile", "p.yaml", "--out", "night").returncode == 0
+    (tmp_path / "overdue.yaml").write_text(  # one finding: an attestation past its review date
+        "attestations:\n  - {measure: AWR-1, statement: s, by: b, date: 2020-01-01, next_review: 2021-01-01}\n")
+    assert _run(tmp_path, "run", "local", "--profile", "p.yaml", "--attestations", "overdue.yaml",
+                "--out", "night").returncode == 0
     document: dict[str, object] = json.loads((tmp_path / "night" / "snapshot.json").read_text())
     return document
 
@@ -165,3 +168,30 @@ def test_a_deeply_nested_snapshot_is_a_one_line_error(tmp_path: Path, document: 
     completed = _run(tmp_path, "report", "deep.json", "--out", "out")
     assert completed.returncode == 3
     assert completed.stderr.strip().splitlines() == ["auditor: error: deep.json: not an auditor snapshot (nested too deeply)"]
+
+
+def _unknown_fingerprint(document: dict) -> None:
+    document["results"][0]["findings"] = ["0123456789abcdef01234567"]
+
+
+def _tampered_finding(document: dict) -> None:
+    document["findings"][0]["fingerprint"] = "0123456789abcdef01234567"
+
+
+def _future_version(document: dict) -> None:
+    document["schema_version"] = 7
+
+
+@pytest.mark.parametrize("spoil, message", [
+    (_unknown_fingerprint, "crafted.json: at results/0/findings/0: no finding has fingerprint 0123456789abcdef01234567"),
+    (_tampered_finding, "crafted.json"),
+    (_future_version, "crafted.json: schema version 7 is not supported"),
+], ids=["result naming a missing finding", "finding whose fingerprint is not its own", "future schema version"])
+def test_a_malformed_snapshot_is_a_one_line_error(tmp_path: Path, snapshot_document: dict, spoil, message) -> None:
+    assert snapshot_document["findings"]
+    spoil(snapshot_document)
+    (tmp_path / "crafted.json").write_text(json.dumps(snapshot_document))
+    completed = _run(tmp_path, "report", "crafted.json", "--out", "out")
+    assert completed.returncode == 3, completed.stderr
+    lines = completed.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("auditor: error: ") and message in lines[0], lines
