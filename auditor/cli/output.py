@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TextIO
 
 from auditor.fileio import write_atomic
 from auditor.models import Status
@@ -30,8 +31,26 @@ def write_reports(snapshot: Snapshot, out: Path) -> None:
         write_atomic(out / name, text)
 
 
-def print_summary(snapshot: Snapshot, out: Path, quiet: bool = False) -> None:
-    """What a run found, in a few lines (errors only with ``quiet``, on stderr)."""
+def summary_stream(stdout_format: str | None) -> TextIO:
+    """Where the human summary goes: stderr when stdout carries a machine format."""
+    return sys.stderr if stdout_format else sys.stdout
+
+
+def print_format(snapshot: Snapshot, stdout_format: str | None) -> None:
+    """``--format``: the snapshot document (json) or one finding per line (jsonl) on stdout."""
+    if not stdout_format:
+        return
+    from auditor.reports.formats.jsonl import jsonl_lines, snapshot_json_chunks
+
+    chunks = snapshot_json_chunks(snapshot) if stdout_format == "json" else jsonl_lines(snapshot)
+    for chunk in chunks:
+        sys.stdout.write(chunk)
+    sys.stdout.flush()
+
+
+def print_summary(snapshot: Snapshot, out: Path, quiet: bool = False, file: TextIO | None = None) -> None:
+    """What a run found, in a few lines (errors only with ``quiet``, on stderr), on ``file`` (stdout)."""
+    stream = file or sys.stdout
     errors = [result for result in snapshot.results if result.status is Status.ERROR]
     if quiet:
         for result in errors:
@@ -42,13 +61,13 @@ def print_summary(snapshot: Snapshot, out: Path, quiet: bool = False) -> None:
     findings = ", ".join(f"{count} {severity.value}" for severity, count in reversed(list(summary.findings.items()))
                          if count)
     if snapshot.rejudged_note:
-        print(f"{snapshot.rejudged_note}.")
+        print(f"{snapshot.rejudged_note}.", file=stream)
     targets = len(snapshot.targets)
-    print(f"Profile {profile.name} {profile.version}: {targets} targets, {results or 'no checks'}")
+    print(f"Profile {profile.name} {profile.version}: {targets} targets, {results or 'no checks'}", file=stream)
     print(f"Open findings: {findings or 'none'}"
           + (f" ({summary.waived} waived)" if summary.waived else "")
-          + (f"; {summary.expired_waivers} with an EXPIRED waiver" if summary.expired_waivers else ""))
+          + (f"; {summary.expired_waivers} with an EXPIRED waiver" if summary.expired_waivers else ""), file=stream)
     for result in errors:
-        print(f"error: {result.check_id} on {result.target}: {result.reason}")
-    print(f"Snapshot: {out / SNAPSHOT_NAME}")
-    print(f"Report:   {out / 'index.html'}")
+        print(f"error: {result.check_id} on {result.target}: {result.reason}", file=stream)
+    print(f"Snapshot: {out / SNAPSHOT_NAME}", file=stream)
+    print(f"Report:   {out / 'index.html'}", file=stream)

@@ -19,6 +19,12 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(ExitCode.USAGE)
 
 
+def _format_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", choices=("json", "jsonl"), dest="stdout_format",
+                        help="print the snapshot document (json) or one finding per line (jsonl) on stdout; "
+                             "the summary then goes to stderr")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every subcommand."""
     parser = _Parser(prog="auditor", description="Cybersecurity posture auditor for research institutions.")
@@ -35,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--keep", type=int, metavar="N", help="with --history: keep only the N newest runs")
     run.add_argument("--sign", metavar="KEY", help="sign the snapshot with this Ed25519 private key")
     run.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+    _format_argument(run)
 
     diff = commands.add_parser("diff", help="compare two snapshots (older first)")
     diff.add_argument("old", metavar="OLD.json")
@@ -51,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--profile", metavar="NAME|PATH",
                         help="judge the stored facts again under this profile (writes a new snapshot to DIR)")
     report.add_argument("--sign", metavar="KEY", help="with --profile: sign the new snapshot")
+    _format_argument(report)
 
     keygen = commands.add_parser("keygen", help="create an Ed25519 key pair for signing snapshots")
     keygen.add_argument("prefix", metavar="PREFIX", help="writes PREFIX.key (private, 0600) and PREFIX.pub")

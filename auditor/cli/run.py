@@ -7,7 +7,7 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
-from auditor.cli.output import HISTORY_PAGE, print_summary, write_outputs
+from auditor.cli.output import HISTORY_PAGE, print_format, print_summary, summary_stream, write_outputs
 from auditor.collection import HostOpener, open_host
 from auditor.config.attestations import Attestation, load_attestations
 from auditor.config.catalogue import Catalogue, load_catalogue
@@ -85,7 +85,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         if signing_key is not None:
             snapshot = sign_snapshot(snapshot, signing_key)
         write_outputs(snapshot, out)
-        print_summary(snapshot, out, args.quiet)
+        print_format(snapshot, args.stdout_format)
+        print_summary(snapshot, out, args.quiet, file=summary_stream(args.stdout_format))
         return int(snapshot.summary.exit_code)
 
     if not args.history:

@@ -11,7 +11,7 @@ import json
 import sys
 from pathlib import Path
 
-from auditor.cli.output import HISTORY_PAGE, print_summary, write_outputs, write_reports
+from auditor.cli.output import HISTORY_PAGE, print_format, print_summary, summary_stream, write_outputs, write_reports
 from auditor.errors import InventoryError
 from auditor.fileio import write_atomic
 from auditor.outputs import claim_output_dir
@@ -36,7 +36,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if args.profile is None:
         write_reports(snapshot, out)
-        print(f"Report: {out / 'index.html'}")
+        print_format(snapshot, args.stdout_format)
+        print(f"Report: {out / 'index.html'}", file=summary_stream(args.stdout_format))
         return 0
     signing_key = load_private_key(args.sign) if args.sign else None
     rejudged = rejudge(snapshot, args.profile)
@@ -44,7 +45,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         rejudged = sign_snapshot(rejudged, signing_key)
     out = claim_output_dir(out)
     write_outputs(rejudged, out)
-    print_summary(rejudged, out)
+    print_format(rejudged, args.stdout_format)
+    print_summary(rejudged, out, file=summary_stream(args.stdout_format))
     return int(rejudged.summary.exit_code)
 
 

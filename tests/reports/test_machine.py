@@ -61,7 +61,7 @@ def test_sarif_rules_results_and_suppressions() -> None:
     assert document["version"] == "2.1.0"
     run = document["runs"][0]
     assert {rule["id"] for rule in run["tool"]["driver"]["rules"]} >= {"web.security-txt", "ssh.root-login"}
-    results = {r["ruleId"]: r for r in run["results"]}
+    results = {r["properties"]["check_id"]: r for r in run["results"]}
     assert results["web.security-txt"]["level"] == "note"
     assert results["ssh.root-login"]["suppressions"][0]["justification"] == "viz nodes"
     assert "suppressions" not in results["web.security-txt"]
@@ -72,6 +72,6 @@ def test_sarif_rules_results_and_suppressions() -> None:
 
 def test_every_output_renders_for_a_full_snapshot() -> None:
     outputs = dict(machine_outputs(sample_snapshot()))
-    assert set(outputs) == {"findings.csv", "junit.xml", "results.sarif"}
+    assert set(outputs) == {"findings.csv", "junit.xml", "results.sarif", "findings.jsonl", "findings.ocsf.json"}
     ET.fromstring(outputs["junit.xml"])
     json.loads(outputs["results.sarif"])
