@@ -49,7 +49,8 @@ def _inline_refs(node: Any, root: Mapping[str, Any]) -> Any:
 # The validator of the current schema, generated once by ``python -m auditor.store.validation``
 # (fastjsonschema.compile_to_code) and shipped as a module: compiling it took ~0.1 s of every
 # process that writes or reads a snapshot. tests/auditor/store/test_validation.py keeps it in
-# step with the schema; older versions (read rarely) are still compiled when first needed.
+# step with the schema, and it is used only while it was built from the schema file installed;
+# older versions (read rarely) are still compiled when first needed.
 GENERATED = {SCHEMA_VERSION: "auditor.store._validator_v2"}
 GENERATED_FUNCTION = "validate"
 
@@ -61,9 +62,9 @@ def inlined_schema(version: int = SCHEMA_VERSION) -> dict[str, Any]:
 
 
 def schema_digest(version: int = SCHEMA_VERSION) -> str:
-    """SHA-256 of the inlined schema (canonical JSON): which schema a generated validator was built from."""
-    text = json.dumps(inlined_schema(version), sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    """SHA-256 of the schema file of ``version``: which schema a generated validator was built from."""
+    path = resources.schema_path(None if version == SCHEMA_VERSION else version)
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def generated_code(version: int = SCHEMA_VERSION) -> str:
@@ -87,8 +88,12 @@ def _validator(version: int) -> Callable[[Any], Any]:
     # Compiled to Python code, which an interpreting validator cannot match on fleet-sized
     # snapshots (tens of seconds for 100,000 findings): shipped for the current schema.
     if version in GENERATED:
-        generated: Callable[[Any], Any] = getattr(importlib.import_module(GENERATED[version]), GENERATED_FUNCTION)
-        return generated
+        module = importlib.import_module(GENERATED[version])
+        # Only while built from this very schema file: a stale one (schema edited, module not
+        # regenerated) must never validate, so the schema is compiled as before.
+        if getattr(module, "SCHEMA_SHA256", None) == schema_digest(version):
+            generated: Callable[[Any], Any] = getattr(module, GENERATED_FUNCTION)
+            return generated
     validator: Callable[[Any], Any] = fastjsonschema.compile(inlined_schema(version))
     return validator
 

@@ -41,3 +41,12 @@ def test_the_shipped_validator_is_the_one_used_and_refuses_like_the_compiled_one
         assert (ours.value.message, ours.value.path) == (theirs.value.message, theirs.value.path)
     with pytest.raises(SnapshotError, match="does not match the snapshot schema"):
         validation.validate({}, "snapshot.json")
+
+
+def test_a_stale_generated_validator_is_not_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(validation, "schema_digest", lambda version=validation.SCHEMA_VERSION: "edited")
+    validation._validator.cache_clear()
+    try:
+        assert validation._validator(validation.SCHEMA_VERSION) is not _generated().validate
+    finally:
+        validation._validator.cache_clear()
