@@ -110,7 +110,7 @@ def read_known_hosts(path: str | Path) -> list[Entry]:
 
 
 def _parse_line(line: str) -> tuple[str, paramiko.PKey] | None:
-    import paramiko  # here, not at the top: the SSH client loads only when an SSH connection is made
+    from auditor.hosts.paramiko_loader import paramiko  # here: loaded only when connecting
     try:
         parsed = paramiko.hostkeys.HostKeyEntry.from_line(line)
     except Exception:  # malformed base64 or key data: ssh ignores such lines too

@@ -115,7 +115,7 @@ class SSHHost:
 
     def _open(self, argv: Sequence[str], timeout: float) -> paramiko.Channel:
         """An exec channel running ``argv`` (quoted for the remote shell), stdin closed."""
-        import paramiko  # here, not at the top: the SSH client loads only when an SSH connection is made
+        from auditor.hosts.paramiko_loader import paramiko  # here: loaded only when connecting
         env = [f"{key}={value}" for key, value in QUIET_ENV.items()]
         try:
             channel = self._transport.open_session(timeout=timeout)

@@ -46,7 +46,7 @@ class SFTPFiles:
     @classmethod
     def open(cls, transport: paramiko.Transport, timeout: float) -> SFTPFiles:
         """An SFTP session; OSError(EOPNOTSUPP) when the server offers no SFTP subsystem."""
-        import paramiko  # here, not at the top: the SSH client loads only when an SSH connection is made
+        from auditor.hosts.paramiko_loader import paramiko  # here: loaded only when connecting
         try:
             client = paramiko.SFTPClient.from_transport(transport)
         except (paramiko.SSHException, OSError, EOFError) as exc:
@@ -135,7 +135,7 @@ class FileErrors:
         return None
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, _tb: object) -> Literal[False]:
-        import paramiko  # here, not at the top: the SSH client loads only when an SSH connection is made
+        from auditor.hosts.paramiko_loader import paramiko  # here: loaded only when connecting
         if exc is None:
             return False
         if isinstance(exc, OSError) and exc.errno is not None:

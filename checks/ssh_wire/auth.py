@@ -30,7 +30,7 @@ def auth_failures() -> tuple[type[BaseException], ...]:
     A function, so that importing this module (every command builds the check registry) does
     not load paramiko; by the time an attempt fails, paramiko is loaded.
     """
-    import paramiko  # here, not at the top: the SSH client loads only when the probe runs
+    from auditor.hosts.paramiko_loader import paramiko  # here: loaded only when connecting
 
     return (paramiko.SSHException, WireError, OSError, EOFError)
 
@@ -67,7 +67,7 @@ def _supported(kind: str) -> tuple[str, ...]:
 
     Read by name: the lists are private class attributes that paramiko's type stubs leave out.
     """
-    import paramiko  # here, not at the top: the SSH client loads only when an SSH connection is made
+    from auditor.hosts.paramiko_loader import paramiko  # here: loaded only when connecting
     names: tuple[str, ...] = getattr(paramiko.Transport, f"_preferred_{kind}")
     return names
 
@@ -75,7 +75,7 @@ def _supported(kind: str) -> tuple[str, ...]:
 def ask_none(address: str, port: int, user: str, connect_timeout: float,
              seconds: float) -> tuple[tuple[str, ...], bool]:
     """One paramiko connection: key exchange, then ``auth_none``; (methods, whether none was accepted)."""
-    import paramiko  # here, not at the top: the SSH client loads only when an SSH connection is made
+    from auditor.hosts.paramiko_loader import paramiko  # here: loaded only when connecting
     deadline = Deadline(seconds)
     sock = open_connection(address, port, min(connect_timeout, deadline.remaining()))
     transport: paramiko.Transport | None = None
