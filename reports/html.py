@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from auditor import __version__
 from auditor.fileio import write_atomic
-from auditor.reports.diff_views import diff_sections, meta_rows, version_changes
 from auditor.reports.page import SEVERITIES, filter_context, template
 from auditor.reports.run_views import (
     INDEX_FILE,
@@ -27,8 +27,10 @@ from auditor.reports.run_views import (
     unmapped_findings,
 )
 from auditor.reports.views import PhaseView
-from auditor.store.diff import SnapshotDiff
 from auditor.store.model import Snapshot
+
+if TYPE_CHECKING:  # the comparison loads with the change report, not with every run's pages
+    from auditor.store.diff import SnapshotDiff
 
 
 def render_index(snapshot: Snapshot, phases: Sequence[PhaseView]) -> str:
@@ -80,6 +82,8 @@ def write_run_reports(snapshot: Snapshot, out_dir: Path) -> list[Path]:
 
 def render_diff_html(diff: SnapshotDiff) -> str:
     """The change report page for ``auditor diff --html``."""
+    from auditor.reports.diff_views import diff_sections, meta_rows, version_changes  # only the change report
+
     return template("diff.html.j2").render(
         page_title="Change report",
         meta=meta_rows(diff),

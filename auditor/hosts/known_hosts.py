@@ -19,10 +19,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from hashlib import sha1
 from pathlib import Path
-
-import paramiko
+from typing import TYPE_CHECKING
 
 from auditor.errors import CollectError, InputError
+
+if TYPE_CHECKING:  # paramiko loads with the first SSH connection, not with this module
+    import paramiko
 
 log = logging.getLogger(__name__)
 DEFAULT_KNOWN_HOSTS = ("~/.ssh/known_hosts", "/etc/ssh/ssh_known_hosts")
@@ -108,6 +110,7 @@ def read_known_hosts(path: str | Path) -> list[Entry]:
 
 
 def _parse_line(line: str) -> tuple[str, paramiko.PKey] | None:
+    from auditor.hosts.paramiko_loader import paramiko  # here: loaded only when connecting
     try:
         parsed = paramiko.hostkeys.HostKeyEntry.from_line(line)
     except Exception:  # malformed base64 or key data: ssh ignores such lines too

@@ -19,8 +19,7 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-
-import paramiko
+from typing import TYPE_CHECKING
 
 from auditor.errors import CollectError, NotAssessable
 from auditor.hosts.base import QUIET_ENV, CommandResult, FileStat
@@ -44,6 +43,9 @@ _SUDO_REFUSED = re.compile(
     r"|.* is not in the sudoers file.*|.* is not allowed to execute .*|.* may not run sudo .*)$",
     re.MULTILINE,
 )
+
+if TYPE_CHECKING:  # paramiko loads with the first SSH connection, not with this module
+    import paramiko
 
 
 def connect_host(target: Target, settings: SSHSettings) -> SSHHost:
@@ -113,6 +115,7 @@ class SSHHost:
 
     def _open(self, argv: Sequence[str], timeout: float) -> paramiko.Channel:
         """An exec channel running ``argv`` (quoted for the remote shell), stdin closed."""
+        from auditor.hosts.paramiko_loader import paramiko  # here: loaded only when connecting
         env = [f"{key}={value}" for key, value in QUIET_ENV.items()]
         try:
             channel = self._transport.open_session(timeout=timeout)

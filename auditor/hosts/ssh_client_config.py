@@ -52,7 +52,7 @@ class SSHConfigFile:
     def _parsed(self) -> paramiko.SSHConfig:
         """The file, parsed on first use: an audit without ssh:// targets neither reads it nor loads
         paramiko, and a broken SSH configuration cannot stop it."""
-        import paramiko  # here, not at the top: the SSH client loads only when an SSH target needs it
+        from auditor.hosts.paramiko_loader import paramiko  # here: loaded only when connecting
 
         if self._config is None:
             if not self._explicit and not os.path.exists(self.path):

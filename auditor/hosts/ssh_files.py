@@ -10,12 +10,13 @@ import errno
 import fnmatch
 import socket
 from collections.abc import Callable, Sequence
-from typing import Literal, Protocol
-
-import paramiko
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from auditor.hosts.base import CommandResult
 from auditor.hosts.ssh_login import describe
+
+if TYPE_CHECKING:  # paramiko loads with the first SSH connection, not with this module
+    import paramiko
 
 MAX_FILE_BYTES = 1024 * 1024  # read_text refuses larger files (configs are small)
 
@@ -45,6 +46,7 @@ class SFTPFiles:
     @classmethod
     def open(cls, transport: paramiko.Transport, timeout: float) -> SFTPFiles:
         """An SFTP session; OSError(EOPNOTSUPP) when the server offers no SFTP subsystem."""
+        from auditor.hosts.paramiko_loader import paramiko  # here: loaded only when connecting
         try:
             client = paramiko.SFTPClient.from_transport(transport)
         except (paramiko.SSHException, OSError, EOFError) as exc:
@@ -133,6 +135,7 @@ class FileErrors:
         return None
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, _tb: object) -> Literal[False]:
+        from auditor.hosts.paramiko_loader import paramiko  # here: loaded only when connecting
         if exc is None:
             return False
         if isinstance(exc, OSError) and exc.errno is not None:

@@ -15,9 +15,7 @@ import socket
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
-
-import paramiko
+from typing import TYPE_CHECKING, Any
 
 from auditor.errors import CollectError, InputError, TransientError
 from auditor.hosts.known_hosts import KnownHosts, fingerprint
@@ -30,6 +28,9 @@ from auditor.hosts.ssh_client_config import (
 from auditor.inventory.targets import valid_address, valid_user
 from auditor.models import Target
 from auditor.net.connections import Deadline, connect
+
+if TYPE_CHECKING:  # paramiko loads with the first SSH login, not with this module
+    import paramiko
 
 log = logging.getLogger(__name__)
 
@@ -127,6 +128,7 @@ def _hop(text: str, ssh_config: SSHConfigFile) -> _Endpoint:
 def _login(endpoint: _Endpoint, via: paramiko.Transport | None, known: KnownHosts,
            settings: SSHSettings) -> paramiko.Transport:
     """Connect, verify the host key, authenticate; the transport is closed on any failure."""
+    from auditor.hosts.paramiko_loader import paramiko  # here: loaded only when connecting
     timeout = settings.connect_timeout
     sock = _open_socket(endpoint, via, timeout)
     guarded = _GuardedSocket(sock, _LOGIN_BYTES)
@@ -146,6 +148,7 @@ def _login(endpoint: _Endpoint, via: paramiko.Transport | None, known: KnownHost
 
 
 def _open_socket(endpoint: _Endpoint, via: paramiko.Transport | None, timeout: float) -> socket.socket:
+    from auditor.hosts.paramiko_loader import paramiko  # here: loaded only when connecting
     host, port = endpoint.config.hostname, endpoint.port
     if via is not None:
         try:
@@ -204,6 +207,7 @@ class _Identity:
 
 def _identities(endpoint: _Endpoint, use_agent: bool, notes: list[str]) -> Iterator[_Identity]:
     """Inventory key, IdentityFile(s), agent keys, then ssh's default key files (if none configured)."""
+    from auditor.hosts.paramiko_loader import paramiko  # here: loaded only when connecting
     explicit = [path for path in (endpoint.key_file, *endpoint.config.identity_files) if path]
     for path in dict.fromkeys(explicit):
         yield _Identity(f"key file {path}", functools.partial(paramiko.PKey.from_path, path))
@@ -220,6 +224,7 @@ def _same(key: paramiko.PKey) -> paramiko.PKey:
 
 def _agent_identities(notes: list[str]) -> Iterator[_Identity]:
     """Keys of the ssh-agent named by SSH_AUTH_SOCK (none without an agent)."""
+    from auditor.hosts.paramiko_loader import paramiko  # here: loaded only when connecting
     try:
         agent = paramiko.Agent()
     except (paramiko.SSHException, OSError) as exc:
@@ -235,6 +240,7 @@ def _agent_identities(notes: list[str]) -> Iterator[_Identity]:
 def _authenticate(transport: paramiko.Transport, endpoint: _Endpoint, settings: SSHSettings,
                   deadline: Deadline) -> None:
     """Public-key authentication; failure names the user, the keys offered and what the server accepts."""
+    from auditor.hosts.paramiko_loader import paramiko  # here: loaded only when connecting
     user = endpoint.user
     try:
         transport.auth_none(user)
@@ -277,6 +283,7 @@ def _authenticate(transport: paramiko.Transport, endpoint: _Endpoint, settings: 
 
 
 def _load(identity: _Identity, notes: list[str]) -> paramiko.PKey | None:
+    from auditor.hosts.paramiko_loader import paramiko  # here: loaded only when connecting
     try:
         return identity.load()
     except FileNotFoundError:
@@ -323,6 +330,7 @@ class _GuardedSocket:
         self._armed = True
 
     def recv(self, size: int) -> bytes:
+        from auditor.hosts.paramiko_loader import paramiko  # here: loaded only when connecting
         data = self._sock.recv(size)
         if self._armed:
             self._received += len(data)

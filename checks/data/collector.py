@@ -13,14 +13,10 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from auditor.check import CollectEnv, Collector
 from auditor.checks.data.accounts import lookup_accounts, lookup_groups
-from auditor.checks.data.acl import read_acls
-from auditor.checks.data.apache_config import parse_apache
-from auditor.checks.data.config_files import ConfigFiles
-from auditor.checks.data.exports import parse_exports
 from auditor.checks.data.facts import (
     Accounts,
     AclRead,
@@ -31,16 +27,16 @@ from auditor.checks.data.facts import (
     Tree,
     WalkSettings,
 )
-from auditor.checks.data.nginx_config import parse_nginx
-from auditor.checks.data.rsyncd import parse_rsyncd_conf
 from auditor.checks.data.rules import Repository, RuleSet, load_rules
 from auditor.checks.data.sharing_facts import NfsExportsFacts, RsyncdFacts, SambaFacts, WebServersFacts
-from auditor.checks.data.smb import parse_smb_conf
 from auditor.checks.data.tree_walk import OTHER, WalkLimits, require_find, walk_tree
 from auditor.config.yamlfile import MapReader
 from auditor.errors import FactsUnavailable
 from auditor.facts import Facts, decode
 from auditor.hosts.base import Host
+
+if TYPE_CHECKING:  # the configuration parsers load when a host is audited, not with the registry
+    from auditor.checks.data.config_files import ConfigFiles
 
 _WALK_KEYS = ("max_files", "max_depth", "samples", "acls", "walk_timeout")
 
@@ -107,6 +103,7 @@ def _limits(walk: WalkSettings, repo: Repository) -> WalkLimits:
 def _walk_with_acls(host: Host, path: str, limits: WalkLimits, acls: bool, find: str, getfacl: str | None,
                     *, mtime: bool = False) -> dict[str, Any]:
     """One permission walk and, when asked and possible, one ACL walk of ``path`` (JSON form)."""
+    from auditor.checks.data.acl import read_acls  # on use: not with the registry
     tree = walk_tree(host, path, limits, mtime=mtime, find=find)
     if not acls:
         tree["acl"] = {"read": False, "reason": "ACLs are not read (collectors.repositories.acls is false)"}
@@ -194,6 +191,7 @@ class _ConfigCollector(Collector):
 
     def collect(self, env: CollectEnv) -> Facts:
         """Parsed configuration; ``present`` is False when the service has none on this host."""
+        from auditor.checks.data.config_files import ConfigFiles  # on use: not with the registry
         return decode(self.produces, self.parse(ConfigFiles(_require_host(env.host, f"reading {self.what}")),
                                                 env.options))
 
@@ -219,6 +217,7 @@ class NfsExportsCollector(_ConfigCollector):
     options = {"exports": "/etc/exports", "exports_dir": "/etc/exports.d"}
 
     def parse(self, config: ConfigFiles, options: Mapping[str, Any]) -> dict[str, Any]:
+        from auditor.checks.data.exports import parse_exports  # on use: not with the registry
         return parse_exports(config, options["exports"], options["exports_dir"])
 
 
@@ -230,6 +229,7 @@ class SambaCollector(_ConfigCollector):
     options = {"config": "/etc/samba/smb.conf"}
 
     def parse(self, config: ConfigFiles, options: Mapping[str, Any]) -> dict[str, Any]:
+        from auditor.checks.data.smb import parse_smb_conf  # on use: not with the registry
         return parse_smb_conf(config, options["config"])
 
 
@@ -241,6 +241,7 @@ class RsyncdCollector(_ConfigCollector):
     options = {"config": "/etc/rsyncd.conf"}
 
     def parse(self, config: ConfigFiles, options: Mapping[str, Any]) -> dict[str, Any]:
+        from auditor.checks.data.rsyncd import parse_rsyncd_conf  # on use: not with the registry
         return parse_rsyncd_conf(config, options["config"])
 
 
@@ -252,6 +253,9 @@ class WebServersCollector(_ConfigCollector):
     options = {"nginx": "/etc/nginx/nginx.conf", "apache": ["/etc/apache2/apache2.conf", "/etc/httpd/conf/httpd.conf"]}
 
     def parse(self, config: ConfigFiles, options: Mapping[str, Any]) -> dict[str, Any]:
+        from auditor.checks.data.apache_config import parse_apache  # on use: not with the registry
+        from auditor.checks.data.config_files import ConfigFiles  # on use: not with the registry
+        from auditor.checks.data.nginx_config import parse_nginx  # on use: not with the registry
         # One ConfigFiles per server: each keeps its own files, problems and include loops.
         nginx = parse_nginx(ConfigFiles(config.host), options["nginx"])
         apache = [parse_apache(ConfigFiles(config.host), path) for path in options["apache"]]

@@ -8,20 +8,31 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-
-import paramiko
+from typing import TYPE_CHECKING
 
 from auditor.checks.ssh_wire.client import CLIENT_IDENTIFICATION, MAX_NAMES, WireError, open_connection, printable
 from auditor.checks.ssh_wire.facts import KexInit
 from auditor.net.connections import Deadline
+
+if TYPE_CHECKING:  # paramiko loads with the first SSH connection, not with this module
+    import paramiko
 
 # paramiko logs every failed negotiation as an error with a traceback; the facts carry the
 # reason instead, so its log goes to a quiet channel of ours.
 _PARAMIKO_LOG = "auditor.ssh_wire.paramiko"
 logging.getLogger(_PARAMIKO_LOG).propagate = False
 logging.getLogger(_PARAMIKO_LOG).addHandler(logging.NullHandler())
-# What ends an attempt: the server refused to negotiate, broke the protocol, closed or was slow.
-AUTH_FAILURES = (paramiko.SSHException, WireError, OSError, EOFError)
+
+
+def auth_failures() -> tuple[type[BaseException], ...]:
+    """What ends an attempt: the server refused to negotiate, broke the protocol, closed or was slow.
+
+    A function, so that importing this module (every command builds the check registry) does
+    not load paramiko; by the time an attempt fails, paramiko is loaded.
+    """
+    from auditor.hosts.paramiko_loader import paramiko  # here: loaded only when connecting
+
+    return (paramiko.SSHException, WireError, OSError, EOFError)
 
 
 @dataclass(frozen=True)
@@ -56,6 +67,7 @@ def _supported(kind: str) -> tuple[str, ...]:
 
     Read by name: the lists are private class attributes that paramiko's type stubs leave out.
     """
+    from auditor.hosts.paramiko_loader import paramiko  # here: loaded only when connecting
     names: tuple[str, ...] = getattr(paramiko.Transport, f"_preferred_{kind}")
     return names
 
@@ -63,6 +75,7 @@ def _supported(kind: str) -> tuple[str, ...]:
 def ask_none(address: str, port: int, user: str, connect_timeout: float,
              seconds: float) -> tuple[tuple[str, ...], bool]:
     """One paramiko connection: key exchange, then ``auth_none``; (methods, whether none was accepted)."""
+    from auditor.hosts.paramiko_loader import paramiko  # here: loaded only when connecting
     deadline = Deadline(seconds)
     sock = open_connection(address, port, min(connect_timeout, deadline.remaining()))
     transport: paramiko.Transport | None = None

@@ -18,7 +18,7 @@ from typing import Any
 from auditor.check import CollectEnv, Collector
 from auditor.checks.services.facts import DiscoveredPort
 from auditor.checks.services.ports import PortCandidate, candidate_ports
-from auditor.checks.ssh_wire.auth import AUTH_FAILURES, AuthMethods, ask_none, paramiko_gap
+from auditor.checks.ssh_wire.auth import AuthMethods, ask_none, auth_failures, paramiko_gap
 from auditor.checks.ssh_wire.client import (
     STRICT_KEX_SERVER,
     ConnectFailed,
@@ -294,6 +294,6 @@ def _auth_methods(env: CollectEnv, port: int, kexinit: KexInit, budget: Deadline
         with env.limiter.slot(env.target.address or ""):
             methods, accepted = ask_none(env.target.address or "", port, user, env.connect_timeout,
                                          _exchange_seconds(env, budget))
-    except AUTH_FAILURES as exc:
+    except auth_failures() as exc:
         return AuthMethods(user, error=f"authentication methods unknown: {_reason(exc)}")
     return AuthMethods(user, methods, accepted)

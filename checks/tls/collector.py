@@ -17,11 +17,7 @@ from typing import Any
 from auditor.check import CollectEnv, Collector
 from auditor.checks.services.facts import DiscoveredPort
 from auditor.checks.services.ports import PortCandidate, candidate_ports, discovered_ports
-from auditor.checks.tls import certificates as certs
 from auditor.checks.tls.facts import PROBED, EndpointFacts, PlainHttpFacts, TlsFacts
-from auditor.checks.tls.handshakes import PlainHttpPort, plain_http
-from auditor.checks.tls.probe import Endpoint
-from auditor.checks.tls.scan import scan_endpoint
 from auditor.config.policies import port_numbers
 from auditor.config.yamlfile import MapReader
 from auditor.errors import CollectError, FactsUnavailable
@@ -96,6 +92,11 @@ class TlsCollector(Collector):
 
     def collect(self, env: CollectEnv) -> TlsFacts:
         """Scan each candidate TLS port, then ask each plain-HTTP port for a redirect."""
+        # The scanner (and cryptography's x509) loads when a target is scanned, not with the registry.
+        from auditor.checks.tls import certificates as certs
+        from auditor.checks.tls.probe import Endpoint
+        from auditor.checks.tls.scan import scan_endpoint
+
         address = env.target.address
         if not address:
             raise FactsUnavailable("the target has no address to connect to")
@@ -129,6 +130,8 @@ def _tls_candidates(env: CollectEnv) -> list[PortCandidate]:
 
 def _redirects(env: CollectEnv, address: str, name: str | None) -> tuple[PlainHttpFacts, ...]:
     """What each plain-HTTP port answers, in the order of ``http_ports``."""
+    from auditor.checks.tls.handshakes import PlainHttpPort, plain_http  # on use: not with the registry
+
     return tuple(plain_http(PlainHttpPort(address, candidate.port, candidate.origin, name or address, env.limiter,
                                           env.options["handshake_timeout"]))
                  for candidate in _http_candidates(env))
@@ -169,6 +172,8 @@ def _ca_bundle(reader: MapReader) -> str:
     path = Path(reader.string("ca_bundle")).expanduser()
     if not path.is_absolute():
         path = Path(reader.path).parent / path  # relative to the profile that names it
+    from auditor.checks.tls import certificates as certs  # on use: not with the registry
+
     try:
         certs.read_bundle(str(path))
     except (OSError, ValueError) as exc:

@@ -6,13 +6,15 @@ judged again under another profile; only the trust verdict is a fact of the coll
 
 from __future__ import annotations
 
-from cryptography import x509
+from typing import TYPE_CHECKING
 
 from auditor.check import CheckContext
-from auditor.checks.tls import certificates as certs
 from auditor.checks.tls.facts import TlsEndpoint
 from auditor.checks.tls.judges.chains import CertCheck, Deployment
 from auditor.models import Finding, Severity
+
+if TYPE_CHECKING:  # cryptography loads when a certificate is judged, not with the check registry
+    from cryptography import x509
 
 
 class CertificateName(CertCheck):
@@ -36,6 +38,7 @@ class CertificateName(CertCheck):
         return super().endpoint(endpoint, ctx)
 
     def certificate(self, chain: Deployment, ctx: CheckContext) -> list[Finding]:
+        from auditor.checks.tls import certificates as certs  # on use: not with the registry
         name = chain.endpoint.sni or ""
         if certs.name_matches(chain.leaf, name):
             return []
@@ -64,6 +67,7 @@ class CertificateExpiry(CertCheck):
     remediation = "Renew the certificate; automate renewal (ACME) so it never gets close to expiry."
 
     def certificate(self, chain: Deployment, ctx: CheckContext) -> list[Finding]:
+        from auditor.checks.tls import certificates as certs  # on use: not with the registry
         findings = []
         for index, cert in enumerate(chain.chain):
             if index and certs.self_signed(cert):
@@ -88,6 +92,7 @@ class CertificateExpiry(CertCheck):
 
     @staticmethod
     def _problem(cert: x509.Certificate, ctx: CheckContext) -> tuple[str, Severity] | None:
+        from auditor.checks.tls import certificates as certs  # on use: not with the registry
         what = "an intermediate certificate" if certs.is_ca(cert) else "the certificate"
         if cert.not_valid_before_utc.date() > ctx.today:
             return f"{what} is not valid before {cert.not_valid_before_utc.date()}", Severity.HIGH
@@ -122,6 +127,7 @@ class CertificateLifetime(CertCheck):
     remediation = "Issue certificates for at most 90 days and renew them automatically (ACME)."
 
     def certificate(self, chain: Deployment, ctx: CheckContext) -> list[Finding]:
+        from auditor.checks.tls import certificates as certs  # on use: not with the registry
         policy = ctx.policy("tls")
         limit = min(
             [days for days in (ctx.options["max_days"], policy["maximum_certificate_lifespan"]) if days]
@@ -154,6 +160,7 @@ class CertificateKey(CertCheck):
     remediation = "Issue a new certificate with an ECDSA P-256 key (or RSA 2048+ where the policy allows RSA)."
 
     def certificate(self, chain: Deployment, ctx: CheckContext) -> list[Finding]:
+        from auditor.checks.tls import certificates as certs  # on use: not with the registry
         policy = ctx.policy("tls")
         key = certs.key_of(chain.leaf)
         findings = []
@@ -208,6 +215,7 @@ class CertificateSignature(CertCheck):
     remediation = "Reissue the certificate (and use intermediates) signed with SHA-256 or better."
 
     def certificate(self, chain: Deployment, ctx: CheckContext) -> list[Finding]:
+        from auditor.checks.tls import certificates as certs  # on use: not with the registry
         policy = ctx.policy("tls")
         findings = []
         for index, cert in enumerate(chain.chain):
@@ -245,6 +253,7 @@ class CertificateSelfSigned(CertCheck):
     remediation = "Use a certificate issued by a public CA or by the institution's private CA."
 
     def certificate(self, chain: Deployment, ctx: CheckContext) -> list[Finding]:
+        from auditor.checks.tls import certificates as certs  # on use: not with the registry
         if not certs.self_signed(chain.leaf):
             return []
         return [
@@ -268,6 +277,7 @@ class CertificateCaFlag(CertCheck):
     remediation = "Issue the server certificate with basicConstraints CA:FALSE."
 
     def certificate(self, chain: Deployment, ctx: CheckContext) -> list[Finding]:
+        from auditor.checks.tls import certificates as certs  # on use: not with the registry
         if not certs.is_ca(chain.leaf):
             return []
         return [
@@ -292,6 +302,7 @@ class CertificateServerAuth(CertCheck):
     remediation = "Issue the certificate with extendedKeyUsage serverAuth."
 
     def certificate(self, chain: Deployment, ctx: CheckContext) -> list[Finding]:
+        from auditor.checks.tls import certificates as certs  # on use: not with the registry
         usage = certs.extended_key_usage(chain.leaf)
         if usage is not None and (certs.SERVER_AUTH in usage or certs.ANY_EKU in usage):
             return []

@@ -7,21 +7,22 @@ from the certificates, so a stored snapshot can be judged again under another pr
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
-
-from cryptography import x509
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from auditor.check import CheckContext
-from auditor.checks.tls import certificates as certs
 from auditor.checks.tls.facts import ChainFacts, TlsEndpoint, UnreadableChain
 from auditor.checks.tls.judges.base import TlsCheck, resource
 from auditor.models import Finding, Severity
+
+if TYPE_CHECKING:  # cryptography loads when a certificate is judged, not with the check registry
+    from cryptography import x509
 
 
 class Deployment:
     """One certificate chain an endpoint sent, parsed, with the label its findings use."""
 
     def __init__(self, endpoint: TlsEndpoint, fact: ChainFacts, label: str):
+        from auditor.checks.tls import certificates as certs  # on use: not with the registry
         self.endpoint = endpoint
         self.fact = fact
         self.label = label
@@ -44,6 +45,7 @@ class Deployment:
 
 def deployments(endpoint: TlsEndpoint, ctx: CheckContext) -> list[Deployment]:
     """The endpoint's chains (``cert`` when one, ``cert-rsa``/``cert-ecdsa`` when several)."""
+    from auditor.checks.tls import certificates as certs  # on use: not with the registry
     facts = [fact for fact in endpoint.certificates if fact.chain]
     if not facts:
         ctx.incomplete(f"tcp/{endpoint.port}: no certificate was received")
@@ -116,6 +118,7 @@ class CertificateChain(CertCheck):
     remediation = "Configure the full chain (nginx: ssl_certificate with the leaf followed by its intermediates)."
 
     def certificate(self, chain: Deployment, ctx: CheckContext) -> list[Finding]:
+        from auditor.checks.tls import certificates as certs  # on use: not with the registry
         findings = []
         port = chain.endpoint.port
         if chain.fact.trust is not None and chain.fact.trust.incomplete:

@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Any, ClassVar
 
 from auditor.check import CheckContext
-from auditor.checks.tls import certificates as certs
 from auditor.checks.tls.facts import ChainFacts, TlsEndpoint, UnreadableChain
 from auditor.checks.tls.grade import grade
 from auditor.checks.tls.judges.base import TlsCheck, resource
@@ -23,6 +22,7 @@ def _readable(fact: ChainFacts) -> bool:
 
 def trust_issues(endpoint: TlsEndpoint, today: dt.date) -> list[str]:
     """Problems SSL Labs grades as T: untrusted, expired, self-signed, name mismatch, weak signature."""
+    from auditor.checks.tls import certificates as certs  # on use: not with the registry
     issues: list[str] = []
     for fact in endpoint.certificates:
         if not _readable(fact):
@@ -62,6 +62,7 @@ class Grade(TlsCheck):
 
     def endpoint(self, endpoint: TlsEndpoint, ctx: CheckContext) -> list[Finding]:
         """The grade in the details; a finding when it is below ``min_grade``."""
+        from auditor.checks.tls import certificates as certs  # on use: not with the registry
         chains = [fact.chain for fact in endpoint.certificates if _readable(fact)]
         key = certs.key_of(certs.parse_pem(chains[0][0])) if chains else certs.Key("unknown", 0)
         result = grade(endpoint, key.kind, key.bits, trust_issues(endpoint, ctx.today))

@@ -100,6 +100,14 @@ def test_diffie_hellman_groups_are_the_published_primes() -> None:
     assert [MODP_GROUPS[name].bit_length() for name in ("group1", "group14", "group16")] == [1024, 2048, 4096]
 
 
+def test_modp_groups_are_the_ones_paramiko_uses() -> None:
+    from paramiko.kex_group14 import KexGroup14SHA256
+    from paramiko.kex_group16 import KexGroup16SHA512
+
+    assert MODP_GROUPS["group14"] == KexGroup14SHA256.P
+    assert MODP_GROUPS["group16"] == KexGroup16SHA512.P
+
+
 @pytest.mark.parametrize("key_type, bits, expected_bits, curve", [
     ("rsa", 1024, 1024, None),
     ("rsa", 3072, 3072, None),

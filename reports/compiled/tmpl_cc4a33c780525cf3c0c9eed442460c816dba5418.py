@@ -1,0 +1,290 @@
+from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
+name = 'phase.html.j2'
+
+def root(context, missing=missing):
+    resolve = context.resolve_or_missing
+    undefined = environment.undefined
+    concat = environment.concat
+    cond_expr_undefined = Undefined
+    if 0: yield None
+    parent_template = None
+    l_0_filter_bar = l_0_finding = l_0_kv = l_0_result_status = missing
+    pass
+    parent_template = environment.get_template('run.html.j2', 'phase.html.j2')
+    for name, parent_block in parent_template.blocks.items():
+        context.blocks.setdefault(name, []).append(parent_block)
+    included_template = environment.get_template('macros.html.j2', 'phase.html.j2')._get_default_module(context)
+    l_0_filter_bar = getattr(included_template, 'filter_bar', missing)
+    if l_0_filter_bar is missing:
+        l_0_filter_bar = undefined(f"the template {included_template.__name__!r} (imported on line 2 in 'phase.html.j2') does not export the requested name 'filter_bar'", name='filter_bar')
+    l_0_finding = getattr(included_template, 'finding', missing)
+    if l_0_finding is missing:
+        l_0_finding = undefined(f"the template {included_template.__name__!r} (imported on line 2 in 'phase.html.j2') does not export the requested name 'finding'", name='finding')
+    l_0_kv = getattr(included_template, 'kv', missing)
+    if l_0_kv is missing:
+        l_0_kv = undefined(f"the template {included_template.__name__!r} (imported on line 2 in 'phase.html.j2') does not export the requested name 'kv'", name='kv')
+    l_0_result_status = getattr(included_template, 'result_status', missing)
+    if l_0_result_status is missing:
+        l_0_result_status = undefined(f"the template {included_template.__name__!r} (imported on line 2 in 'phase.html.j2') does not export the requested name 'result_status'", name='result_status')
+    context.vars.update({'filter_bar': l_0_filter_bar, 'finding': l_0_finding, 'kv': l_0_kv, 'result_status': l_0_result_status})
+    context.exported_vars.difference_update(('filter_bar', 'finding', 'kv', 'result_status'))
+    yield from parent_template.root_render_func(context)
+
+def block_content(context, missing=missing):
+    resolve = context.resolve_or_missing
+    undefined = environment.undefined
+    concat = environment.concat
+    cond_expr_undefined = Undefined
+    if 0: yield None
+    _block_vars = {}
+    l_0_phase = resolve('phase')
+    l_0_filter_bar = resolve('filter_bar')
+    l_0_filters = resolve('filters')
+    l_0_as_of = resolve('as_of')
+    try:
+        t_1 = environment.filters['join']
+    except KeyError:
+        @internalcode
+        def t_1(*unused):
+            raise TemplateRuntimeError("No filter named 'join' found.")
+    try:
+        t_2 = environment.filters['length']
+    except KeyError:
+        @internalcode
+        def t_2(*unused):
+            raise TemplateRuntimeError("No filter named 'length' found.")
+    pass
+    if environment.getattr((undefined(name='phase') if l_0_phase is missing else l_0_phase), 'summary'):
+        pass
+        yield '<p>'
+        yield escape(environment.getattr((undefined(name='phase') if l_0_phase is missing else l_0_phase), 'summary'))
+        yield '</p>'
+    yield escape(context.call((undefined(name='filter_bar') if l_0_filter_bar is missing else l_0_filter_bar), (undefined(name='filters') if l_0_filters is missing else l_0_filters), _block_vars=_block_vars))
+    yield '\n<p class="muted">'
+    yield escape(t_2(environment.getattr((undefined(name='phase') if l_0_phase is missing else l_0_phase), 'measures')))
+    yield ' measures: '
+    yield escape(environment.getattr((undefined(name='phase') if l_0_phase is missing else l_0_phase), 'with_findings'))
+    yield ' with open findings, '
+    yield escape(environment.getattr((undefined(name='phase') if l_0_phase is missing else l_0_phase), 'evidenced'))
+    yield ' evidenced, '
+    yield escape(environment.getattr((undefined(name='phase') if l_0_phase is missing else l_0_phase), 'overdue'))
+    yield ' with only overdue attestations, '
+    yield escape(environment.getattr((undefined(name='phase') if l_0_phase is missing else l_0_phase), 'not_evidenced'))
+    yield ' not evidenced. Attestations are judged as of the run date, '
+    yield escape((undefined(name='as_of') if l_0_as_of is missing else l_0_as_of))
+    yield '.</p>\n<ul class="plain">\n'
+    for l_1_m in environment.getattr((undefined(name='phase') if l_0_phase is missing else l_0_phase), 'measures'):
+        _loop_vars = {}
+        pass
+        yield '  <li><a href="#measure-'
+        yield escape(environment.getattr(l_1_m, 'id'))
+        yield '">'
+        yield escape(environment.getattr(l_1_m, 'id'))
+        yield '</a> '
+        yield escape(environment.getattr(l_1_m, 'title'))
+        yield ' — <span class="badge '
+        yield escape(environment.getattr(l_1_m, 'status_class'))
+        yield '">'
+        yield escape(environment.getattr(l_1_m, 'status'))
+        yield '</span></li>\n'
+    l_1_m = missing
+    yield '</ul>\n\n'
+    l_1_loop = missing
+    for l_1_m, l_1_loop in LoopContext(environment.getattr((undefined(name='phase') if l_0_phase is missing else l_0_phase), 'measures'), undefined):
+        _loop_vars = {}
+        pass
+        yield '<section class="measure" id="measure-'
+        yield escape(environment.getattr(l_1_m, 'id'))
+        yield '">\n  <h2><span class="mono">'
+        yield escape(environment.getattr(l_1_m, 'id'))
+        yield '</span> <span>'
+        yield escape(environment.getattr(l_1_m, 'title'))
+        yield '</span> <span class="badge '
+        yield escape(environment.getattr(l_1_m, 'status_class'))
+        yield '">'
+        yield escape(environment.getattr(l_1_m, 'status'))
+        yield '</span></h2>\n  <p>'
+        yield escape(environment.getattr(l_1_m, 'summary'))
+        yield '</p>\n  <dl class="measure-meta">\n    <dt>Evidence kind</dt><dd>'
+        yield escape(environment.getattr(l_1_m, 'evidence_kind'))
+        if environment.getattr(l_1_m, 'machine_evidence'):
+            pass
+            yield ' — <span class="muted">'
+            yield escape(environment.getattr(l_1_m, 'machine_evidence'))
+            yield '</span>'
+        yield '</dd>\n    <dt>NIST CSF 2.0</dt><dd>'
+        if environment.getattr(l_1_m, 'nist_csf_2'):
+            pass
+            yield escape(t_1(context.eval_ctx, environment.getattr(l_1_m, 'nist_csf_2'), ', '))
+        else:
+            pass
+            yield '<span class="muted">none</span>'
+        yield '</dd>\n    <dt>CIS Controls v8</dt><dd>'
+        if environment.getattr(l_1_m, 'cis_v8'):
+            pass
+            yield escape(t_1(context.eval_ctx, environment.getattr(l_1_m, 'cis_v8'), ', '))
+        else:
+            pass
+            yield '<span class="muted">none</span>'
+        yield '</dd>\n  </dl>\n\n'
+        if environment.getattr(l_1_m, 'open_findings'):
+            pass
+            yield '  <h3>Open findings ('
+            yield escape(environment.getattr(l_1_m, 'open_total'))
+            yield ')</h3>\n'
+            for l_2_f in environment.getattr(l_1_m, 'open_findings'):
+                l_2_finding = resolve('finding')
+                _loop_vars = {}
+                pass
+                yield escape(context.call((undefined(name='finding') if l_2_finding is missing else l_2_finding), l_2_f, _loop_vars=_loop_vars))
+            l_2_f = l_2_finding = missing
+            if environment.getattr(l_1_m, 'open_more'):
+                pass
+                yield '  <p class="flag">The '
+                yield escape(t_2(environment.getattr(l_1_m, 'open_findings')))
+                yield ' most severe are shown; '
+                yield escape((environment.getattr(l_1_m, 'open_total') - t_2(environment.getattr(l_1_m, 'open_findings'))))
+                yield ' more:\n'
+                l_2_loop = missing
+                for (l_2_title, l_2_count), l_2_loop in LoopContext(environment.getattr(l_1_m, 'open_more'), undefined):
+                    _loop_vars = {}
+                    pass
+                    yield escape(l_2_title)
+                    yield ' ('
+                    yield escape(l_2_count)
+                    yield ')'
+                    if (not environment.getattr(l_2_loop, 'last')):
+                        pass
+                        yield ', '
+                l_2_loop = l_2_title = l_2_count = missing
+                yield '.\n    Every finding is in <code>findings.csv</code> and <code>snapshot.json</code>.</p>\n'
+        yield '\n'
+        if environment.getattr(l_1_m, 'waived_findings'):
+            pass
+            yield '  <h3>Waived findings ('
+            yield escape(environment.getattr(l_1_m, 'waived_total'))
+            yield ')</h3>\n'
+            for l_2_f in environment.getattr(l_1_m, 'waived_findings'):
+                l_2_finding = resolve('finding')
+                _loop_vars = {}
+                pass
+                yield escape(context.call((undefined(name='finding') if l_2_finding is missing else l_2_finding), l_2_f, _loop_vars=_loop_vars))
+            l_2_f = l_2_finding = missing
+            if (environment.getattr(l_1_m, 'waived_total') > t_2(environment.getattr(l_1_m, 'waived_findings'))):
+                pass
+                yield '  <p class="muted">The first '
+                yield escape(t_2(environment.getattr(l_1_m, 'waived_findings')))
+                yield ' are shown; all are in <code>findings.csv</code>.</p>\n'
+        yield '\n'
+        if environment.getattr(l_1_m, 'passed'):
+            pass
+            yield '  <h3>Passed checks ('
+            yield escape(t_2(environment.getattr(l_1_m, 'passed')))
+            yield ')</h3>\n'
+            for l_2_p in environment.getattr(l_1_m, 'passed'):
+                l_2_result_status = resolve('result_status')
+                _loop_vars = {}
+                pass
+                yield '  <div class="item">\n    <div class="item-head">'
+                yield escape(context.call((undefined(name='result_status') if l_2_result_status is missing else l_2_result_status), 'pass', _loop_vars=_loop_vars))
+                yield ' <span>'
+                yield escape(environment.getattr(l_2_p, 'check_title'))
+                yield ' <code class="muted">'
+                yield escape(environment.getattr(l_2_p, 'check_id'))
+                yield '</code></span></div>\n    <ul class="plain">\n'
+                for l_3_r in environment.getattr(l_2_p, 'results'):
+                    l_3_kv = resolve('kv')
+                    _loop_vars = {}
+                    pass
+                    yield '      <li><strong>'
+                    yield escape(environment.getattr(l_3_r, 'target'))
+                    yield '</strong>'
+                    if environment.getattr(l_3_r, 'reason'):
+                        pass
+                        yield ': '
+                        yield escape(environment.getattr(l_3_r, 'reason'))
+                    yield escape(context.call((undefined(name='kv') if l_3_kv is missing else l_3_kv), environment.getattr(l_3_r, 'details'), _loop_vars=_loop_vars))
+                    yield '</li>\n'
+                l_3_r = l_3_kv = missing
+                yield '    </ul>\n  </div>\n'
+            l_2_p = l_2_result_status = missing
+        yield '\n'
+        if environment.getattr(l_1_m, 'other_results'):
+            pass
+            yield '  <h3>Not checked ('
+            yield escape(t_2(environment.getattr(l_1_m, 'other_results')))
+            yield ')</h3>\n  <div class="table-wrap">\n  <table>\n    <thead><tr><th>Status</th><th>Check</th><th>Target</th><th>Reason</th></tr></thead>\n    <tbody>\n'
+            for l_2_r in environment.getattr(l_1_m, 'other_results'):
+                l_2_result_status = resolve('result_status')
+                _loop_vars = {}
+                pass
+                yield '      <tr><td>'
+                yield escape(context.call((undefined(name='result_status') if l_2_result_status is missing else l_2_result_status), environment.getattr(l_2_r, 'status'), _loop_vars=_loop_vars))
+                yield '</td><td>'
+                yield escape(environment.getattr(l_2_r, 'check_title'))
+                yield ' <code class="muted">'
+                yield escape(environment.getattr(l_2_r, 'check_id'))
+                yield '</code></td><td>'
+                yield escape(environment.getattr(l_2_r, 'target'))
+                yield '</td><td>'
+                yield escape(environment.getattr(l_2_r, 'reason'))
+                yield '</td></tr>\n'
+            l_2_r = l_2_result_status = missing
+            yield '    </tbody>\n  </table>\n  </div>\n'
+        yield '\n'
+        if environment.getattr(l_1_m, 'attestations'):
+            pass
+            yield '  <h3>Attestations ('
+            yield escape(t_2(environment.getattr(l_1_m, 'attestations')))
+            yield ')</h3>\n'
+            for l_2_a in environment.getattr(l_1_m, 'attestations'):
+                _loop_vars = {}
+                pass
+                yield '  <div class="item">\n    <p>'
+                yield escape(environment.getattr(l_2_a, 'statement'))
+                yield '</p>\n    <dl class="kv">\n      <dt>By</dt><dd>'
+                yield escape(environment.getattr(l_2_a, 'by'))
+                yield '</dd>\n      <dt>Date</dt><dd>'
+                yield escape(environment.getattr(l_2_a, 'date'))
+                yield '</dd>\n      <dt>Next review</dt><dd>'
+                if environment.getattr(l_2_a, 'overdue'):
+                    pass
+                    yield '<span class="overdue">'
+                    yield escape(environment.getattr(l_2_a, 'next_review'))
+                    yield ' — overdue</span>'
+                else:
+                    pass
+                    yield escape(environment.getattr(l_2_a, 'next_review'))
+                yield '</dd>\n'
+                if environment.getattr(l_2_a, 'evidence'):
+                    pass
+                    yield '      <dt>Evidence</dt><dd>'
+                    if environment.getattr(l_2_a, 'evidence_url'):
+                        pass
+                        yield '<a href="'
+                        yield escape(environment.getattr(l_2_a, 'evidence_url'))
+                        yield '" rel="noopener noreferrer">'
+                        yield escape(environment.getattr(l_2_a, 'evidence'))
+                        yield '</a>'
+                    else:
+                        pass
+                        yield '<code>'
+                        yield escape(environment.getattr(l_2_a, 'evidence'))
+                        yield '</code>'
+                    yield '</dd>\n'
+                if environment.getattr(l_2_a, 'source'):
+                    pass
+                    yield '<dt>Recorded in</dt><dd><code>'
+                    yield escape(environment.getattr(l_2_a, 'source'))
+                    yield '</code></dd>'
+                yield '    </dl>\n  </div>\n'
+            l_2_a = missing
+        yield '\n'
+        if environment.getattr(l_1_m, 'nothing_recorded'):
+            pass
+            yield '  <p class="muted">No check and no attestation evidences this measure in this run.</p>\n'
+        yield '</section>\n'
+    l_1_loop = l_1_m = missing
+
+blocks = {'content': block_content}
+debug_info = '1=13&2=16&3=33&4=57&5=62&6=64&8=76&9=80&13=93&14=97&15=99&16=107&18=109&19=116&20=123&23=130&24=133&25=135&26=141&27=144&28=149&33=162&34=165&35=167&36=173&37=176&41=179&42=182&43=184&45=189&47=195&48=200&55=212&56=215&61=217&62=222&69=235&70=238&71=240&73=244&75=246&76=248&77=250&78=259&79=262&81=275&87=283'

@@ -1,0 +1,57 @@
+"""The templates shipped compiled (reports/compiled) are in step with the .j2 sources and render alike."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+from jinja2 import ModuleLoader
+
+from auditor.reports import page
+from auditor.reports.history import render_history_html
+from auditor.reports.html import render_diff_html, write_run_reports
+from auditor.store.diff import compare
+from auditor.store.history import load_history
+from testkit.snapshots import XSS_SCRIPT, sample_snapshot
+
+
+def test_compiled_templates_match_the_sources(tmp_path: Path) -> None:
+    # After editing a template, regenerate with: python -m auditor.reports.page
+    page.compile_templates(tmp_path / "compiled")
+    fresh = {path.name: path.read_text(encoding="utf-8") for path in (tmp_path / "compiled").iterdir()}
+    shipped = {path.name: path.read_text(encoding="utf-8") for path in page.compiled_dir().iterdir()
+               if path.is_file()}
+    assert fresh == shipped
+
+
+def test_the_compiled_templates_are_the_ones_used_with_autoescape() -> None:
+    env = page.environment()
+    assert isinstance(env.loader, ModuleLoader)
+    assert env.autoescape is True
+    assert env.from_string("{{ x }}").render(x="<b>") == "&lt;b&gt;"
+    assert "&lt;script&gt;" in page.template("base.html.j2").render(page_title="<script>", generator_version="1")
+
+
+def test_stale_compiled_templates_are_not_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = page.manifest()
+    monkeypatch.setattr(page, "manifest", lambda: {**real, "sources": {**real["sources"], "base.html.j2": "edited"}})
+    assert page._compiled_loader() is None
+
+
+def _pages(tmp_path: Path) -> dict[str, str]:
+    snapshot = sample_snapshot()
+    out = tmp_path / "run"
+    pages = {path.name: path.read_text(encoding="utf-8") for path in write_run_reports(snapshot, out)}
+    later = dataclasses.replace(snapshot, started_at="2099-01-01T00:00:00+00:00")
+    pages["diff.html"] = render_diff_html(compare(snapshot, later))
+    (tmp_path / "history").mkdir(exist_ok=True)
+    pages["history.html"] = render_history_html(load_history(tmp_path / "history"), tmp_path / "history" / "h.html")
+    return pages
+
+
+def test_compiled_and_source_templates_render_the_same_pages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    compiled = _pages(tmp_path / "compiled")
+    assert XSS_SCRIPT not in compiled["index.html"] or "&lt;script" in compiled["index.html"]
+    monkeypatch.setattr(page, "environment", page.source_environment)
+    assert _pages(tmp_path / "source") == compiled
