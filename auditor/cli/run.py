@@ -15,7 +15,6 @@ from auditor.config.profile import Profile, load_profile
 from auditor.errors import InventoryError
 from auditor.fileio import write_atomic
 from auditor.hosts.ssh_client_config import SSHConfigFile
-from auditor.inventory.ansible import ansible_targets
 from auditor.inventory.targets import SITE, load_inventory, parse_target
 from auditor.lock import run_lock
 from auditor.models import Target, TargetKind
@@ -24,7 +23,6 @@ from auditor.progress import progress_printer
 from auditor.registry import Registry, default_registry
 from auditor.runner import Runner
 from auditor.snapshots import build_snapshot
-from auditor.store.signing import load_private_key, sign_snapshot
 
 
 @dataclass(frozen=True)
@@ -73,7 +71,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     """``auditor run``: everything is validated before the first target is touched."""
     inputs = read_inputs(args)
-    signing_key = load_private_key(args.sign) if args.sign else None
+    signing_key = None
+    if args.sign:
+        from auditor.store.signing import load_private_key  # cryptography's key loading, only when signing
+
+        signing_key = load_private_key(args.sign)
     if args.keep is not None and (not args.history or args.keep < 1):
         raise InventoryError("--keep", "needs --history and a number of at least 1")
     targets = inputs.targets
@@ -83,6 +85,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     def audit(out: Path) -> int:
         snapshot = build_snapshot(runner.run([*targets, SITE]))
         if signing_key is not None:
+            from auditor.store.signing import sign_snapshot
+
             snapshot = sign_snapshot(snapshot, signing_key)
         write_outputs(snapshot, out)
         print_format(snapshot, args.stdout_format)
@@ -121,8 +125,11 @@ def _targets(args: argparse.Namespace, ssh_config: SSHConfigFile) -> list[Target
     targets = [parse_target(text, ssh_config) for text in args.targets]
     if args.inventory:
         targets.extend(load_inventory(args.inventory, ssh_config))
-    for path in args.ansible:
-        targets.extend(ansible_targets(path))
+    if args.ansible:
+        from auditor.inventory.ansible import ansible_targets
+
+        for path in args.ansible:
+            targets.extend(ansible_targets(path))
     if not targets:
         targets = [parse_target("local")]
     seen: set[str] = set()

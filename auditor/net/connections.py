@@ -8,7 +8,6 @@ so a hostile or broken service can neither flood the auditor nor stall it.
 from __future__ import annotations
 
 import socket
-import ssl
 import threading
 import time
 from collections.abc import Iterator
@@ -16,7 +15,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    pass
+    import ssl
 
 
 class HostLimiter:
@@ -119,6 +118,8 @@ def unverified_tls_context() -> ssl.SSLContext:
     (the chain as sent, what a service tells an anonymous client) is judged separately, with
     cryptography's path validation, by the TLS checks. Never use it to send credentials.
     """
+    import ssl  # here: only the TLS scan and TLS probes need it, and it is slow to import
+
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     context.check_hostname = False
     context.verify_mode = ssl.CERT_NONE  # trust is judged from the chain, not by this handshake
