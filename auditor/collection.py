@@ -108,30 +108,54 @@ class FactCache:
         self._seeded = frozenset(self._values)
         self._errors: dict[str, CollectError] = {}
         # Re-judging: only what the earlier run recorded; nothing is collected, no host is touched.
+        # Records this version cannot read are kept as they were, so a later version still can.
         self._offline = stored is not None
+        self._unreadable: dict[str, StoredFact] = {}
         if stored is not None:
             values, errors = stored_values(registry, stored)
             self._values.update(values)
             self._errors.update(errors)
+            self._unreadable = {name: stored[name] for name in errors if stored[name].status == "ok"}
         self._host: Host | None = None
         self._host_error: CollectError | None = None
         self._host_opened = False
+        # A collection abandoned at the budget goes on in its thread: once the target is closed,
+        # nothing it produces is stored and a host it opens is closed at once.
+        self._lock = threading.Lock()
+        self._closed = False
 
     def get(self, kind: FactsKind) -> Any:
         """The facts ``kind``; raises the (cached) CollectError if they could not be collected."""
         name = facts_name(kind)
-        if name in self._values:
-            return self._values[name]
-        if name not in self._errors:
-            try:
-                self._values[name] = self._within_budget(name, lambda: _with_one_retry(lambda: self._collect(name)))
+        with self._lock:
+            if name in self._values:
                 return self._values[name]
-            except CollectError as exc:
-                self._errors[name] = exc
-            except Exception as exc:  # a collector bug must not end the run
-                log.exception("collector %s crashed on %s", name, self.target.name)
-                self._errors[name] = CollectError(f"collector '{name}' crashed: {type(exc).__name__}: {exc}")
-        raise self._errors[name]
+            cached = self._errors.get(name)
+            if self._closed and cached is None:
+                raise CollectError(f"the audit of {self.target.name} has ended")
+        if cached is not None:
+            raise cached
+        try:
+            value = self._within_budget(name, lambda: _with_one_retry(lambda: self._collect(name)))
+        except CollectError as exc:
+            error = exc
+        except Exception as exc:  # a collector bug must not end the run
+            log.exception("collector %s crashed on %s", name, self.target.name)
+            error = CollectError(f"collector '{name}' crashed: {type(exc).__name__}: {exc}")
+        else:
+            self._store(name, value=value)
+            return value
+        self._store(name, error=error)
+        raise error
+
+    def _store(self, name: str, *, value: Any = None, error: CollectError | None = None) -> None:
+        with self._lock:
+            if self._closed:
+                return  # an abandoned collection finishing late: the target's record is written
+            if error is not None:
+                self._errors.setdefault(name, error)
+            else:
+                self._values.setdefault(name, value)
 
     def _within_budget(self, name: str, collect: Callable[[], Any]) -> Any:
         """``collect()``, abandoned when the target's time budget runs out.
@@ -190,33 +214,63 @@ class FactCache:
         return value
 
     def _open_host(self) -> Host | None:
-        if not self._host_opened:
+        with self._lock:
+            first = not self._host_opened
             self._host_opened = True
+        if first:
             try:
-                self._host = _with_one_retry(lambda: self.opener(self.target))
+                host = _with_one_retry(lambda: self.opener(self.target))
             except CollectError as exc:
                 self._host_error = exc
+            else:
+                with self._lock:
+                    late = self._closed
+                    self._host = None if late else host
+                if late and host is not None:  # the target ended while this login was under way
+                    _close_quietly(host, self.target.name)
         if self._host_error is not None:
             raise self._host_error
         return self._host
 
     def record(self) -> dict[str, Any]:
-        """Facts for the snapshot: each value, or the reason it is missing."""
-        recorded: dict[str, Any] = {
-            # A copy: a collection abandoned at the budget may still be finishing in its thread.
-            name: _recorded(value) for name, value in list(self._values.items()) if name not in self._seeded
-        }
-        for name, error in self._errors.items():
+        """Facts for the snapshot: each value, or the reason it is missing.
+
+        Facts that cannot be written (a plug-in's value the JSON form does not know) become an
+        error record of their own: one bad collector never costs the target's other facts.
+        """
+        with self._lock:
+            values = [(name, value) for name, value in self._values.items() if name not in self._seeded]
+            errors = list(self._errors.items())
+        recorded: dict[str, Any] = {}
+        for name, value in values:
+            try:
+                recorded[name] = _recorded(value)
+            except (TypeError, ValueError) as exc:
+                recorded[name] = {"status": Status.ERROR.value, "reason": f"facts '{name}' cannot be stored: {exc}"}
+        for name, error in errors:
             recorded[name] = {"status": status_of(error).value, "reason": str(error)}
+        for name, raw in self._unreadable.items():
+            kept = {"status": raw.status, "value": raw.value}
+            recorded[name] = kept if raw.version is None else {**kept, "version": raw.version}
         return recorded
 
     def close(self) -> None:
-        """Close the host connection this cache opened (one SSH connection per target)."""
-        if self._host is not None:
-            try:
-                self._host.close()
-            except Exception:  # closing must never cost the target's results
-                log.debug("closing the host of %s failed", self.target.name, exc_info=True)
+        """Close the host connection this cache opened (one SSH connection per target).
+
+        Collections still running past the budget store nothing from now on.
+        """
+        with self._lock:
+            self._closed = True
+            host, self._host = self._host, None
+        if host is not None:
+            _close_quietly(host, self.target.name)
+
+
+def _close_quietly(host: Host, target: str) -> None:
+    try:
+        host.close()
+    except Exception:  # closing must never cost the target's results
+        log.debug("closing the host of %s failed", target, exc_info=True)
 
 
 def _recorded(value: Facts) -> dict[str, Any]:

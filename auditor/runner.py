@@ -107,13 +107,19 @@ class Runner:
         workers = max(1, min(int(self.profile.concurrency["targets"]), len(targets) or 1))
         if self.progress:
             self.progress.start(len(targets))
+        pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="audit")
         try:
-            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="audit") as pool:
-                futures = [pool.submit(self.audit_target, target) for target in targets]
-                for future in as_completed(futures):
-                    if self.progress:
-                        self.progress.target_done(future.result())
-                audits = [future.result() for future in futures]
+            futures = [pool.submit(self.audit_target, target) for target in targets]
+            for future in as_completed(futures):
+                if self.progress:
+                    self.progress.target_done(future.result())
+            audits = [future.result() for future in futures]
+        except BaseException:
+            # Ctrl-C (or a bug) stops the run now: targets not yet started are not audited.
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        else:
+            pool.shutdown()
         finally:
             if self.progress:
                 self.progress.finish()
@@ -129,16 +135,18 @@ class Runner:
         deadline = audit.started + self.profile.timeouts["target"]
         cache = FactCache(target, self.registry, self.profile, self.opener, self.limiter, seeded, stored,
                           deadline=None if stored is not None else deadline)
-        for check in self.checks:
-            if not check.scope.applies_to(target.kind):
-                if check.scope is Scope.HOST and target.kind is TargetKind.NETWORK:
-                    # Say why, so "no SSH findings" is never mistaken for "SSH is fine".
-                    audit.results.append(self._result(check, target, Status.SKIPPED, _NEEDS_HOST_ACCESS))
-                continue
-            # Past the deadline nothing more is collected, but facts in hand are still judged.
-            audit.results.append(self.evaluate(check, target, cache))
+        try:
+            for check in self.checks:
+                if not check.scope.applies_to(target.kind):
+                    if check.scope is Scope.HOST and target.kind is TargetKind.NETWORK:
+                        # Say why, so "no SSH findings" is never mistaken for "SSH is fine".
+                        audit.results.append(self._result(check, target, Status.SKIPPED, _NEEDS_HOST_ACCESS))
+                    continue
+                # Past the deadline nothing more is collected, but facts in hand are still judged.
+                audit.results.append(self.evaluate(check, target, cache))
+        finally:
+            cache.close()  # first: a collection still running past the budget stores nothing more
         audit.facts = cache.record()
-        cache.close()
         audit.finished = time.monotonic()
         return audit
 

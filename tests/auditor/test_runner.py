@@ -287,3 +287,40 @@ def test_facts_the_earlier_run_did_not_collect_are_not_assessable(synthetic):
     assert counting.calls == 0
     assert results["t.first"].status is Status.NOT_ASSESSABLE
     assert "did not collect 'counted' facts" in results["t.first"].reason
+
+
+@dataclass(frozen=True)
+class Unstorable(Facts):
+    name: ClassVar[str] = "unstorable"
+    raw: object  # a plug-in's field the JSON form does not know
+
+
+class UnstorableCollector(Collector):
+    name = "unstorable"
+    produces = Unstorable
+
+    def collect(self, env):
+        return Unstorable(raw={1, 2})
+
+
+def test_facts_that_cannot_be_stored_cost_only_themselves(synthetic, check_factory, tmp_path):
+    _, _, counting = synthetic()
+    module = types.ModuleType("unstorable")
+    module.CHECKS = (check_factory("u.odd", (Unstorable,), lambda self, facts, ctx: []),
+                     check_factory("u.fine", (Counted,), lambda self, facts, ctx: []))
+    module.COLLECTORS = (counting, UnstorableCollector())
+    registry = build_registry([module])
+    (tmp_path / "u.yaml").write_text("name: u\n")
+    audit = Runner(registry, load_profile(str(tmp_path / "u.yaml"), registry), opener=lambda t: None).run([LOCAL]).audits[0]
+    assert audit.facts["unstorable"]["status"] == "error" and "cannot be stored" in audit.facts["unstorable"]["reason"]
+    assert audit.facts["counted"]["status"] == "ok"
+
+
+def test_stored_facts_this_version_cannot_read_are_kept_as_they_were(synthetic):
+    registry, profile, _ = synthetic()
+    stored = {"local": {"counted": Recorded("ok", 1, {"value": "not a number"}),
+                        "vanished": Recorded("ok", 3, {"anything": [1, 2]})}}
+    audit = Runner(registry, profile, opener=lambda t: None, stored_facts=stored).run([LOCAL]).audits[0]
+    assert by_id(audit)["t.first"].status is Status.ERROR  # the facts could not be read: said, not guessed
+    assert audit.facts["counted"] == {"status": "ok", "version": 1, "value": {"value": "not a number"}}
+    assert audit.facts["vanished"] == {"status": "ok", "version": 3, "value": {"anything": [1, 2]}}
