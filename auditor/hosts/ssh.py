@@ -220,11 +220,18 @@ class SSHHost:
             return self._remote_files
 
     def close(self) -> None:
-        """Close SFTP, the connection and the jump hosts' connections."""
-        with self._lock:
-            if self._remote_files is not None:
-                self._remote_files.close()
-                self._remote_files = None
+        """Close SFTP, the connection and the jump hosts' connections.
+
+        Never waits long for the file-access lock: a collection abandoned at the target's budget
+        may hold it, and closing the transports is what ends that collection.
+        """
+        if self._lock.acquire(timeout=1.0):
+            try:
+                files, self._remote_files = self._remote_files, None
+            finally:
+                self._lock.release()
+            if files is not None:
+                files.close()
         for transport in [self._transport, *reversed(self._jumps)]:
             transport.close()
 

@@ -12,6 +12,7 @@ import socket
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Literal, Protocol
 
+from auditor.errors import CollectError
 from auditor.hosts.base import CommandResult
 from auditor.hosts.ssh_login import describe
 
@@ -47,15 +48,19 @@ class SFTPFiles:
     def open(cls, transport: paramiko.Transport, timeout: float) -> SFTPFiles:
         """An SFTP session; OSError(EOPNOTSUPP) when the server offers no SFTP subsystem."""
         from auditor.hosts.paramiko_loader import paramiko  # here: loaded only when connecting
+
+        # The channel gets its timeout before the SFTP handshake, so a server that never answers
+        # it (a broken subsystem, a ForceCommand) fails within the timeout instead of hanging.
+        channel = None
         try:
-            client = paramiko.SFTPClient.from_transport(transport)
-        except (paramiko.SSHException, OSError, EOFError) as exc:
-            raise OSError(errno.EOPNOTSUPP, f"SFTP is not available: {describe(exc)}") from None
-        if client is None:
-            raise OSError(errno.EOPNOTSUPP, "SFTP is not available")
-        channel = client.get_channel()
-        if channel is not None:
+            channel = transport.open_session(timeout=timeout)
             channel.settimeout(timeout)
+            channel.invoke_subsystem("sftp")
+            client = paramiko.SFTPClient(channel)
+        except (paramiko.SSHException, paramiko.SFTPError, OSError, EOFError) as exc:
+            if channel is not None:
+                channel.close()
+            raise OSError(errno.EOPNOTSUPP, f"SFTP is not available: {describe(exc)}") from None
         return cls(client)
 
     def read(self, path: str, limit: int) -> bytes:
@@ -109,15 +114,22 @@ class ExecFiles:
             raise OSError(errno.EIO, f"unexpected stat output {result.stdout[:40]!r}", path) from None
 
     def listdir(self, directory: str) -> list[str]:
-        # NUL-separated, so a name holding a newline cannot pose as two entries.
-        result = self._command(["find", directory, "-mindepth", "1", "-maxdepth", "1", "-printf", "%f\\0"], directory)
+        # -H enters a folder given as a symbolic link (as listdir does); NUL-separated, so a name
+        # holding a newline cannot pose as two entries; a relative folder is anchored with ./ so
+        # that one named like an option (-delete) is never read as part of find's expression.
+        start = directory if directory.startswith("/") else f"./{directory}"
+        result = self._command(["find", "-H", start, "-mindepth", "1", "-maxdepth", "1", "-printf", "%f\\0"],
+                               directory)
         return [name for name in result.stdout.split("\0") if name]
 
     def close(self) -> None:
         """Nothing to release: every command had its own channel."""
 
     def _command(self, argv: Sequence[str], path: str) -> CommandResult:
-        result = self._run(argv, timeout=self._timeout)
+        try:
+            result = self._run(argv, timeout=self._timeout)
+        except CollectError as exc:  # a timeout, too much output, a missing program: this file only
+            raise OSError(errno.EIO, str(exc), path) from None
         if not result.ok:
             message = result.stderr.strip().splitlines()[-1] if result.stderr.strip() else f"{argv[0]} failed"
             code = next((number for text, number in _ERRNO_BY_MESSAGE if text in message), errno.EIO)

@@ -141,7 +141,9 @@ def test_glob_segment_logic_agrees_with_glob3_on_this_filesystem(tmp_path):
 def test_files_over_sftp_or_exec_agree_with_the_local_view(file_host, tmp_path):
     host = file_host
     make_tree(tmp_path)
+    (tmp_path / "linked").symlink_to(tmp_path / "sub one")  # a folder reached through a link is listed too
     local = LocalHost()
+    assert host.glob(f"{tmp_path}/linked/*") == local.glob(f"{tmp_path}/linked/*") != []
     for pattern in PATTERNS:
         full = f"{tmp_path}/{pattern}"
         assert host.glob(full) == local.glob(full), pattern
