@@ -1,0 +1,90 @@
+"""The ``host`` area's facts: what the package manager, the account databases, the loggers, the
+firewall and the kernel said, recorded as plain values (never a password hash or a key comment).
+
+``None`` in a field means "could not be learned" and comes with the reason in a ``*_error``
+field; an empty tuple means "learned, and there is nothing".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from auditor.facts import Facts
+
+
+@dataclass(frozen=True)
+class OsRelease:
+    """/etc/os-release, the fields the checks use."""
+
+    id: str = ""  # debian, ubuntu, rocky, almalinux, rhel, ...
+    id_like: tuple[str, ...] = ()
+    version_id: str = ""  # 12, 24.04, 9.4
+    codename: str = ""
+    pretty_name: str = ""
+
+    @property
+    def family(self) -> str:
+        """``debian`` or ``rhel`` (or the id itself for anything else)."""
+        names = (self.id, *self.id_like)
+        if any(name in ("debian", "ubuntu") for name in names):
+            return "debian"
+        if any(name in ("rhel", "fedora", "centos") for name in names):
+            return "rhel"
+        return self.id
+
+
+@dataclass(frozen=True)
+class PendingUpdate:
+    """One package the package manager would upgrade."""
+
+    package: str
+    installed: str  # the installed version ("" when the manager did not say)
+    candidate: str  # the version it would install
+    origins: tuple[str, ...]  # apt: archives such as bookworm-security; dnf: the repository
+    security: bool  # the distribution marks the candidate (or its advisory) as a security fix
+    advisory: str = ""  # dnf: the advisory id (RHSA-..., RLSA-..., ALSA-...)
+
+
+@dataclass(frozen=True)
+class AutoUpdates:
+    """Whether automatic (security) updates are configured and scheduled."""
+
+    tool: str  # unattended-upgrades, dnf-automatic, or "" when none is installed
+    installed: bool
+    configured: bool | None  # None: the configuration could not be read
+    timers: tuple[str, ...]  # the timers that run it and are active, e.g. apt-daily-upgrade.timer
+    timers_inactive: tuple[str, ...] = ()
+    detail: str = ""  # the settings seen, e.g. APT::Periodic::Unattended-Upgrade "1"
+
+
+@dataclass(frozen=True)
+class DeletedLibrary:
+    """A running process that still maps a file deleted (or replaced) since it started."""
+
+    pid: int
+    command: str
+    path: str
+
+
+@dataclass(frozen=True)
+class PatchFacts(Facts):
+    """The ``host_packages`` collector's facts: pending updates, automatic updates, reboots."""
+
+    name: ClassVar[str] = "host_packages"
+    os: OsRelease
+    manager: str  # apt, dnf, or "" when neither is found
+    pending: tuple[PendingUpdate, ...] | None = None  # None: not learned (see pending_error)
+    pending_error: str = ""
+    lists_updated: float | None = None  # epoch of the newest package list (apt) or cache (dnf)
+    collected_at: float = 0.0
+    auto_updates: AutoUpdates | None = None
+    auto_updates_error: str = ""
+    reboot_required_file: bool | None = None  # /var/run/reboot-required (Debian family)
+    reboot_packages: tuple[str, ...] = ()
+    running_kernel: str = ""
+    installed_kernels: tuple[str, ...] = ()  # kernel releases with modules in /lib/modules
+    needs_restarting: bool | None = None  # RHEL: dnf needs-restarting -r said a reboot is needed
+    deleted_libraries: tuple[DeletedLibrary, ...] | None = None
+    deleted_libraries_complete: bool = False  # every process's maps could be read (root)
+    deleted_libraries_error: str = ""

@@ -1,0 +1,9 @@
+"""The ``host`` area's registry: its checks by theme, its collectors and policy kinds."""
+
+from auditor.checks.host import judges_patching
+from auditor.checks.host.collector_patching import PatchCollector
+from auditor.checks.host.lifecycle import validate_lifecycle
+
+CHECKS = (*judges_patching.CHECKS,)
+COLLECTORS = (PatchCollector(),)
+POLICIES = {"host-os-lifecycle": validate_lifecycle}
