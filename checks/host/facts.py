@@ -88,3 +88,73 @@ class PatchFacts(Facts):
     deleted_libraries: tuple[DeletedLibrary, ...] | None = None
     deleted_libraries_complete: bool = False  # every process's maps could be read (root)
     deleted_libraries_error: str = ""
+
+
+@dataclass(frozen=True)
+class Account:
+    """One account of ``getent passwd``, with what shadow and lastlog say about it (never the hash)."""
+
+    name: str
+    uid: int
+    gid: int
+    home: str
+    shell: str
+    shell_allows_login: bool  # not nologin/false (keys still allow forwarding into nologin accounts)
+    password: str  # set | empty | locked | no-password | unknown (shadow unreadable)
+    expired: bool | None = None  # the shadow expiry date has passed (None: not known)
+    last_login: float | None = None  # epoch of the last login lastlog knows (None: never, or unknown)
+    last_login_known: bool = False  # lastlog answered for this account
+
+    @property
+    def has_password(self) -> bool:
+        """A usable password hash is set."""
+        return self.password == "set"  # noqa: S105 - a field state, not a password
+
+    @property
+    def password_empty(self) -> bool:
+        """The password field is empty: no password is needed."""
+        return self.password == "empty"  # noqa: S105 - a field state, not a password
+
+    @property
+    def locked(self) -> bool:
+        """The password is locked (``!`` before a hash)."""
+        return self.password == "locked"  # noqa: S105 - a field state, not a password
+
+
+@dataclass(frozen=True)
+class AuthorizedKey:
+    """One authorized_keys entry: whose, where, what key, which options. Never the comment."""
+
+    account: str
+    file: str
+    line: int
+    type: str
+    bits: int
+    fingerprint: str  # SHA256:... as ssh-keygen -l prints it
+    options: tuple[str, ...] = ()  # restrict, from="...", command="...", no-pty, ...
+
+
+@dataclass(frozen=True)
+class SudoRule:
+    """A sudoers user specification line (continuations joined, comments removed)."""
+
+    file: str
+    line: int
+    text: str
+
+
+@dataclass(frozen=True)
+class AccountsFacts(Facts):
+    """The ``host_accounts`` collector's facts: accounts, authorized keys, sudo rules."""
+
+    name: ClassVar[str] = "host_accounts"
+    accounts: tuple[Account, ...]
+    shadow_error: str = ""  # why /etc/shadow could not be read ("" when it was)
+    lastlog_error: str = ""  # why last logins are unknown ("" when lastlog answered)
+    keys: tuple[AuthorizedKey, ...] = ()
+    keys_files: tuple[str, ...] = ()  # the AuthorizedKeysFile patterns in force (global context)
+    keys_unreadable: tuple[str, ...] = ()  # key files that exist but could not be read
+    keys_command: str = ""  # AuthorizedKeysCommand: keys from elsewhere (LDAP, ...) not seen here
+    sudo_rules: tuple[SudoRule, ...] | None = None  # None: sudoers not readable (see sudo_error)
+    sudo_error: str = ""
+    collected_at: float = 0.0

@@ -3,12 +3,14 @@ so both must see the same facts)."""
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
+from auditor.checks.host.collector_accounts import AccountsCollector
 from auditor.checks.host.collector_patching import PatchCollector
 from auditor.hosts.local import LocalHost
 from auditor.hosts.ssh import connect_host
@@ -42,3 +44,14 @@ def test_patching_facts_locally_and_over_ssh_agree(remote: Any) -> None:
         assert findings[0].evidence["count"] == str(len(security))
         assert findings[0].message.split(": ", 1)[1].startswith(", ".join(security[:3]))
     assert local.os == over_ssh.os and local.os.id
+
+
+def test_accounts_facts_locally_and_over_ssh_agree(remote: Any) -> None:
+    server, host = remote
+    local = collect(AccountsCollector(), LocalHost())
+    over_ssh = collect(AccountsCollector(), host, target=server.target())
+    assert dataclasses.replace(over_ssh, collected_at=0) == dataclasses.replace(local, collected_at=0)
+    assert any(account.name == "root" and account.uid == 0 for account in local.accounts)
+    assert local.shadow_error == "" and local.sudo_rules is not None  # the tests run as root
+    for check_id in ("host.uid0-accounts", "host.empty-passwords", "host.sudo-nopasswd-all"):
+        judge(check_id, local)  # judged, not not-assessable

@@ -19,6 +19,8 @@ import yaml
 from auditor.errors import CollectError
 from auditor.hosts.base import CommandResult, FileStat
 
+_ROOT_ONLY = ("/etc/shadow", "/etc/gshadow", "/etc/sudoers")  # mode 0640/0440 on every distribution
+
 
 class RecordedHost:
     """A host whose files and commands come from a fixture folder."""
@@ -40,6 +42,8 @@ class RecordedHost:
     def run(self, argv: Sequence[str], *, timeout: float, privileged: bool = False) -> CommandResult:
         self.calls.append(tuple(argv))
         key = " ".join([argv[0].rsplit("/", 1)[-1], *argv[1:]])
+        if key not in self.commands and argv[:3] == ["grep", "-H", "-n"] and "--" in argv:
+            return self._grep(list(argv[argv.index("--") + 1:]))
         if key not in self.commands:
             raise CollectError(f"{argv[0]}: command not found")
         entry = self.commands[key]
@@ -48,11 +52,27 @@ class RecordedHost:
             stdout = (self.folder / "outputs" / entry["output"]).read_text()
         return CommandResult(tuple(argv), int(entry.get("rc", 0)), stdout, entry.get("stderr", ""))
 
+    def _grep(self, paths: list[str]) -> CommandResult:
+        """``grep -H -n '' -- PATHS``: every line of the files, with grep's error messages."""
+        out, err = [], []
+        for path in paths:
+            try:
+                text = self.read_text(path)
+            except PermissionError:
+                err.append(f"grep: {path}: Permission denied")
+                continue
+            except OSError:
+                err.append(f"grep: {path}: No such file or directory")
+                continue
+            out += [f"{path}:{number}:{line}" for number, line in enumerate(text.splitlines(), 1)]
+        return CommandResult(("grep",), 2 if err else 0, "".join(f"{line}\n" for line in out),
+                             "".join(f"{line}\n" for line in err))
+
     def stream(self, argv: Sequence[str], *, timeout: float, privileged: bool = False) -> Any:
         raise CollectError("streaming is not recorded")
 
     def _path(self, path: str) -> Path:
-        if path in self.unreadable or (not self.privileged and path in ("/etc/shadow", "/etc/gshadow")):
+        if path in self.unreadable or (not self.privileged and path in _ROOT_ONLY):
             raise PermissionError(13, "Permission denied", path)
         return self.files / path.lstrip("/")
 
