@@ -7,7 +7,8 @@ field; an empty tuple means "learned, and there is nothing".
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import ClassVar
 
 from auditor.facts import Facts
@@ -158,3 +159,30 @@ class AccountsFacts(Facts):
     sudo_rules: tuple[SudoRule, ...] | None = None  # None: sudoers not readable (see sudo_error)
     sudo_error: str = ""
     collected_at: float = 0.0
+
+
+@dataclass(frozen=True)
+class LoggingFacts(Facts):
+    """The ``host_logging`` collector's facts: loggers, forwarding, auditd, brute-force guards, time.
+
+    ``running`` lists the daemons of interest that run (from ``ps``, so it works without
+    systemd); ``units`` the systemd states where systemd answers.
+    """
+
+    name: ClassVar[str] = "host_logging"
+    running: tuple[str, ...]  # e.g. rsyslogd, systemd-journald, auditd, fail2ban-server, chronyd
+    processes_listed: bool = False  # ps answered (so an empty ``running`` means none of them runs)
+    units: Mapping[str, str] = field(default_factory=dict)  # unit -> is-active state (empty: no systemd)
+    journald: Mapping[str, str] = field(default_factory=dict)  # effective [Journal] settings from the files
+    journal_dir: bool | None = None  # /var/log/journal exists (Storage=auto then persists)
+    syslog_daemon: str = ""  # rsyslog | syslog-ng | "" (none installed)
+    syslog_files: tuple[str, ...] = ()  # files the syslog daemon writes to (rsyslog/syslog-ng config)
+    forwarding: tuple[str, ...] = ()  # remote destinations (rsyslog @/@@/omfwd/omrelp, syslog-ng, upload URL)
+    logrotate_days: int | None = None  # default retention logrotate.conf gives (rotate N x period)
+    audit_rules: tuple[str, ...] | None = None  # loaded (auditctl -l) or configured rules; None: unreadable
+    audit_rules_source: str = ""  # "auditctl -l" or the rules files
+    audit_error: str = ""
+    fail2ban_sshd: bool | None = None  # a [sshd] jail is enabled in the jail files (None: not installed)
+    time_daemon: str = ""  # chrony | systemd-timesyncd | ntpd | ntpsec | openntpd | "" (none)
+    time_synchronized: bool | None = None  # None: could not be asked
+    time_detail: str = ""

@@ -1,10 +1,11 @@
 """The ``host`` area's registry: its checks by theme, its collectors and policy kinds."""
 
-from auditor.checks.host import judges_accounts, judges_patching
+from auditor.checks.host import judges_accounts, judges_logging, judges_patching
 from auditor.checks.host.collector_accounts import AccountsCollector
+from auditor.checks.host.collector_logging import LoggingCollector
 from auditor.checks.host.collector_patching import PatchCollector
 from auditor.checks.host.lifecycle import validate_lifecycle
 
-CHECKS = (*judges_patching.CHECKS, *judges_accounts.CHECKS)
-COLLECTORS = (PatchCollector(), AccountsCollector())
+CHECKS = (*judges_patching.CHECKS, *judges_accounts.CHECKS, *judges_logging.CHECKS)
+COLLECTORS = (PatchCollector(), AccountsCollector(), LoggingCollector())
 POLICIES = {"host-os-lifecycle": validate_lifecycle}

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from auditor.checks.host.collector_accounts import AccountsCollector
+from auditor.checks.host.collector_logging import LoggingCollector
 from auditor.checks.host.collector_patching import PatchCollector
 from auditor.hosts.local import LocalHost
 from auditor.hosts.ssh import connect_host
@@ -55,3 +56,14 @@ def test_accounts_facts_locally_and_over_ssh_agree(remote: Any) -> None:
     assert local.shadow_error == "" and local.sudo_rules is not None  # the tests run as root
     for check_id in ("host.uid0-accounts", "host.empty-passwords", "host.sudo-nopasswd-all"):
         judge(check_id, local)  # judged, not not-assessable
+
+
+def test_logging_facts_locally_and_over_ssh_agree(remote: Any) -> None:
+    server, host = remote
+    local = collect(LoggingCollector(), LocalHost())
+    over_ssh = collect(LoggingCollector(), host, target=server.target())
+    assert local.processes_listed and over_ssh.processes_listed
+    # the test sshd's own session processes differ; the daemons of interest do not
+    assert over_ssh == local
+    for check_id in ("host.persistent-logs", "host.remote-logging", "host.auditd", "host.time-sync"):
+        judge(check_id, local)  # judged on this machine: a verdict, not not-assessable
