@@ -186,3 +186,38 @@ class LoggingFacts(Facts):
     time_daemon: str = ""  # chrony | systemd-timesyncd | ntpd | ntpsec | openntpd | "" (none)
     time_synchronized: bool | None = None  # None: could not be asked
     time_detail: str = ""
+
+
+@dataclass(frozen=True)
+class FirewallState:
+    """What one firewall tool says about inbound traffic."""
+
+    tool: str  # nftables | iptables | ufw | firewalld
+    active: bool
+    inbound_default: str  # drop | reject | accept
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class SpecialFile:
+    """A world-writable or set-id file or directory found in the scanned system paths."""
+
+    path: str
+    mode: str  # octal, e.g. "4755"
+    uid: int
+    kind: str  # f (file) or d (directory)
+
+
+@dataclass(frozen=True)
+class KernelFacts(Facts):
+    """The ``host_kernel`` collector's facts: firewalls, sysctl values, world-writable and set-id files."""
+
+    name: ClassVar[str] = "host_kernel"
+    firewalls: tuple[FirewallState, ...] = ()
+    firewall_errors: tuple[str, ...] = ()  # tools present that could not be asked (e.g. need root)
+    sysctl: Mapping[str, str] = field(default_factory=dict)  # key -> value, for the policy's keys
+    sysctl_error: str = ""
+    special_files: tuple[SpecialFile, ...] | None = None  # None: the scan could not run
+    special_files_error: str = ""
+    scanned: tuple[str, ...] = ()  # the paths the scan walked
+    scan_partial: str = ""  # why the scan stopped early (timeout, not root)

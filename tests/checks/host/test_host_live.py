@@ -11,8 +11,10 @@ from typing import Any
 import pytest
 
 from auditor.checks.host.collector_accounts import AccountsCollector
+from auditor.checks.host.collector_kernel import KernelCollector
 from auditor.checks.host.collector_logging import LoggingCollector
 from auditor.checks.host.collector_patching import PatchCollector
+from auditor.config.policies import load_policy
 from auditor.hosts.local import LocalHost
 from auditor.hosts.ssh import connect_host
 from testkit.hostkit import collect, judge
@@ -66,4 +68,16 @@ def test_logging_facts_locally_and_over_ssh_agree(remote: Any) -> None:
     # the test sshd's own session processes differ; the daemons of interest do not
     assert over_ssh == local
     for check_id in ("host.persistent-logs", "host.remote-logging", "host.auditd", "host.time-sync"):
+        judge(check_id, local)  # judged on this machine: a verdict, not not-assessable
+
+
+def test_kernel_facts_locally_and_over_ssh_agree(remote: Any) -> None:
+    server, host = remote
+    policies = {"host-sysctl": load_policy("host-sysctl", "default")}
+    local = collect(KernelCollector(), LocalHost(), policies=policies)
+    over_ssh = collect(KernelCollector(), host, target=server.target(), policies=policies)
+    assert local.sysctl and local.sysctl == over_ssh.sysctl
+    assert local.special_files is not None and local.special_files == over_ssh.special_files
+    assert local.firewalls == over_ssh.firewalls
+    for check_id in ("host.sysctl", "host.world-writable", "host.setid-files"):
         judge(check_id, local)  # judged on this machine: a verdict, not not-assessable

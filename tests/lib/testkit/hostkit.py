@@ -24,10 +24,10 @@ def recorded(machine: str, *, privileged: bool = True) -> RecordedHost:
 
 
 def collect(collector: Collector, host: Any, options: dict[str, Any] | None = None,
-            target: Target = LOCAL, fact: Any = None) -> Any:
+            target: Target = LOCAL, fact: Any = None, policies: dict[str, Any] | None = None) -> Any:
     """The collector's facts from ``host``, checked to survive their JSON round trip."""
     env = CollectEnv(target=target, host=host, options={**collector.options, **(options or {})}, timeout=10,
-                     **({"fact": fact} if fact else {}))
+                     policies=policies or {}, **({"fact": fact} if fact else {}))
     facts = collector.collect(env)
     assert facts_from_json(type(facts), facts_to_json(facts)) == facts
     return facts
