@@ -57,6 +57,25 @@ def parse_apt_simulation(text: str) -> list[PendingUpdate]:
     return updates
 
 
+_APT_LIST = re.compile(r"^(?P<pkg>[^/\s]+)/(?P<archives>\S+) (?P<new>\S+) \S+ \[upgradable from: (?P<old>[^\]]+)\]")
+
+
+def parse_apt_list_upgradable(text: str) -> list[PendingUpdate]:
+    """``apt list --upgradable``: ``pkg/suite[,suite] NEW ARCH [upgradable from: OLD]`` lines.
+
+    The suites are the archives the candidate comes from; ``*-security`` marks a security update.
+    """
+    updates = []
+    for line in text.splitlines():
+        match = _APT_LIST.match(line.strip())
+        if match is None:
+            continue
+        archives = tuple(match["archives"].split(","))
+        updates.append(PendingUpdate(package=match["pkg"], installed=match["old"], candidate=match["new"],
+                                     origins=archives, security=any(a.endswith("-security") for a in archives)))
+    return updates
+
+
 def _rpm_name(nevra: str) -> tuple[str, str]:
     """``openssl-libs-1:3.0.7-27.el9.x86_64`` -> (``openssl-libs``, ``1:3.0.7-27.el9``)."""
     base = nevra.rsplit(".", 1)[0] if re.search(r"\.(x86_64|aarch64|noarch|i686|ppc64le|s390x)$", nevra) else nevra

@@ -64,7 +64,10 @@ def test_debian12_automatic_updates_reboot_and_deleted_libraries() -> None:
 
 
 def test_ubuntu2404_security_from_noble_security_and_auto_updates_pass() -> None:
-    facts = collect(PatchCollector(), recorded("ubuntu2404"))
+    host = recorded("ubuntu2404")
+    facts = collect(PatchCollector(), host)
+    assert host.calls[1][:3] == ("/usr/bin/apt", "list", "--upgradable")  # apt list, not the solver
+    assert [u.origins for u in facts.pending if u.package == "openssh-server"] == [("noble-updates", "noble-security")]
     (finding,), _ = judge("host.security-updates", facts)
     assert finding.message == "2 security updates pending: openssh-client, openssh-server"
     assert judge("host.automatic-updates", facts)[0] == []
