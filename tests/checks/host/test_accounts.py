@@ -120,3 +120,17 @@ def test_rocky9_cloud_user_nopasswd_and_dormant_olduser() -> None:
         "sudoers:/etc/sudoers.d/90-cloud-init-users:4"]  # the commented %wheel NOPASSWD line is not a rule
     assert judge("host.dormant-accounts", facts)[0] == []  # olduser is locked without keys: cannot log in
     assert judge("host.uid0-accounts", facts)[0] == [] and judge("host.empty-passwords", facts)[0] == []
+
+
+def test_key_map_command_prints_every_door_a_key_opens(tmp_path, capsys) -> None:
+    from auditor.checks.host.keymap import main
+    from auditor.facts import facts_to_json
+
+    snapshot = {"facts": {"ssh://root@a": {"host_accounts": {"status": "ok", "value": facts_to_json(debian())}},
+                          "ssh://root@b": {"host_accounts": {"status": "not-assessable", "reason": "x"}}}}
+    path = tmp_path / "snapshot.json"
+    path.write_text(json.dumps(snapshot))
+    assert main([str(path), "--key", ALICE_LAPTOP]) == 0
+    rows = capsys.readouterr().out.splitlines()
+    assert rows[0].startswith("fingerprint,type,bits,hosts,target,account")
+    assert [row.split(",")[5] for row in rows[1:]] == ["alice", "carol"]

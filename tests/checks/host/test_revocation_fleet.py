@@ -8,6 +8,7 @@ key must be reported for exactly the host and account where it is authorised.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -20,6 +21,7 @@ from typing import Any
 
 import pytest
 
+from auditor.checks.host.keymap import key_map
 from auditor.config.profile import load_profile
 from auditor.hosts.known_hosts import KnownHosts
 from auditor.hosts.ssh import SSHSettings, connect_host
@@ -153,5 +155,9 @@ def test_a_revoked_key_is_found_where_it_opens_an_account_and_nowhere_else(fleet
     assert opens[(fleet.target("a").name, kept)] == bob
     assert opens[(fleet.target("b").name, kept)] == f"{alice}, {bob}"
     assert (fleet.target("b").name, f"key:{fingerprint(fleet.revoked)}") not in opens
-    facts = {audit.target.name: audit.facts for audit in run.audits}
-    assert facts[fleet.target("a").name]["host_accounts"]  # the key inventory is in the snapshot facts
+    # The same view from the stored snapshot facts: the revoked key opens one account on one host.
+    snapshot = {"facts": {audit.target.name: audit.facts for audit in run.audits}}
+    grants = key_map(json.loads(json.dumps(snapshot)))
+    assert [(g.target, g.account) for g in grants[fingerprint(fleet.revoked)]] == [(fleet.target("a").name, alice)]
+    assert {(g.target, g.account) for g in grants[fingerprint(fleet.kept)]} >= {
+        (fleet.target("a").name, bob), (fleet.target("b").name, alice), (fleet.target("b").name, bob)}
