@@ -9,7 +9,7 @@ from typing import Any
 from auditor.check import CollectEnv, Collector
 from auditor.checks.host import kernel_parse as parse
 from auditor.checks.host.common import SBIN, exists, require_host, run
-from auditor.checks.host.facts import FirewallState, KernelFacts, SpecialFile
+from auditor.checks.host.facts import FirewallState, KernelFacts, ListeningSocket, SpecialFile
 from auditor.config.yamlfile import MapReader
 from auditor.hosts.base import Host
 
@@ -41,9 +41,11 @@ class KernelCollector(Collector):
         values, sysctl_error = _sysctl(host, keys, env.timeout)
         files, files_error, scanned, partial = _scan(host, env.options.get("scan_paths", SYSTEM_PATHS),
                                                      float(env.options.get("scan_timeout", 120)))
+        listening, listening_error = _listening(host, env.timeout)
         return KernelFacts(firewalls=tuple(firewalls), firewall_errors=tuple(errors), sysctl=values,
                            sysctl_error=sysctl_error, special_files=files, special_files_error=files_error,
-                           scanned=tuple(scanned), scan_partial=partial)
+                           scanned=tuple(scanned), scan_partial=partial, listening=listening,
+                           listening_error=listening_error)
 
 
 def _firewalls(host: Host, timeout: float) -> tuple[list[FirewallState], list[str]]:
@@ -109,3 +111,13 @@ def _scan(host: Host, paths: list[str], timeout: float) -> tuple[tuple[SpecialFi
     if result.returncode != 0 and "Permission denied" in result.stderr:
         partial = "some directories could not be read (run as root)"
     return tuple(files), "", present, partial
+
+
+def _listening(host: Host, timeout: float) -> tuple[tuple[ListeningSocket, ...] | None, str]:
+    ss = host.which("ss", SBIN)
+    if ss is None:
+        return None, "ss (iproute2) is not installed: listening sockets unknown"
+    result = run(host, [ss, "-t", "-l", "-n", "-p", "-H"], timeout, privileged=True)
+    if result is None or not result.ok:
+        return None, f"ss failed: {result.first_error_line() if result else 'could not run'}"
+    return tuple(parse.ss_listening(result.stdout)), ""

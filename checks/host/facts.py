@@ -209,6 +209,15 @@ class SpecialFile:
 
 
 @dataclass(frozen=True)
+class ListeningSocket:
+    """A TCP socket listening on the host (``ss -tlnp``)."""
+
+    address: str  # as bound: 0.0.0.0, ::, 127.0.0.1, 192.0.2.5 ...
+    port: int
+    process: str = ""  # the program, where ss may show it (root sees all)
+
+
+@dataclass(frozen=True)
 class KernelFacts(Facts):
     """The ``host_kernel`` collector's facts: firewalls, sysctl values, world-writable and set-id files."""
 
@@ -221,3 +230,5 @@ class KernelFacts(Facts):
     special_files_error: str = ""
     scanned: tuple[str, ...] = ()  # the paths the scan walked
     scan_partial: str = ""  # why the scan stopped early (timeout, not root)
+    listening: tuple[ListeningSocket, ...] | None = None  # None: ss could not run
+    listening_error: str = ""

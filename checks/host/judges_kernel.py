@@ -181,6 +181,63 @@ class SetIdFiles(Check):
                 for item in setid if item.path not in allowed]
 
 
+# Names the role policies use for common services that are not in the risky-service catalogue.
+_WELL_KNOWN = {22: "ssh", 25: "smtp", 53: "domain", 80: "http", 443: "https", 8080: "http-proxy", 8443: "https-alt"}
+
+
+class ListeningSockets(Check):
+    """Sockets listening on non-loopback addresses are ones the host's role allows.
+
+    The host's own view (``ss -tlnp``) of what discovery sees from outside, judged with the same
+    ``services`` policy: the target's ``role`` (from the inventory; ``default`` otherwise)
+    allows service names and ports. A service is named by the catalogue's port numbers or the
+    usual names (ssh, http, https). Where the firewall denies inbound traffic by default, a
+    finding is low: the port may be filtered.
+    """
+
+    id = "host.listening-sockets"
+    title = "Listening sockets match the host's role"
+    severity = Severity.MEDIUM
+    measures = ("PRV-7",)
+    facts = (KernelFacts,)
+    tags = KERNEL_TAGS
+    policies = ("services",)
+    remediation = ("Stop the service or bind it to 127.0.0.1; if the role needs it, declare the role in the inventory "
+                   "or allow it in the services policy.")
+
+    def judge(self, facts: FactSet, ctx: CheckContext) -> list[Finding]:
+        from auditor.checks.host.kernel_parse import is_loopback
+        from auditor.checks.services.policy import allowance, role_rules
+
+        kernel = facts.get(KernelFacts)
+        if kernel.listening is None:
+            raise NotAssessable(kernel.listening_error)
+        policy = ctx.policy("services")
+        role, rules = role_rules(policy, ctx.target.role)
+        denying = any(s.active and s.inbound_default in ("drop", "reject") for s in kernel.firewalls)
+        by_port: dict[int, list[str]] = {}
+        programs: dict[int, set[str]] = {}
+        for socket in kernel.listening:
+            if not is_loopback(socket.address):
+                by_port.setdefault(socket.port, []).append(socket.address)
+                if socket.process:
+                    programs.setdefault(socket.port, set()).add(socket.process)
+        ctx.details["role"] = role
+        findings = []
+        for port, addresses in sorted(by_port.items()):
+            name = next((key for key, entry in policy["services"].items() if port in entry["ports"]),
+                        _WELL_KNOWN.get(port, ""))
+            if port in rules["ports"] or (name and name in rules["services"]):
+                continue
+            findings.append(ctx.finding(f"listen:tcp/{port}", f"tcp/{port}{f' ({name})' if name else ''} listens on "
+                                        f"{', '.join(sorted(set(addresses)))}, not allowed for role '{role}'",
+                                        evidence={"allowed": allowance(rules), "process": ", ".join(
+                                            sorted(programs.get(port, set()))) or "(unknown)",
+                                                  "firewall_denies_inbound": denying},
+                                        severity=Severity.LOW if denying else None))
+        return findings
+
+
 def validate_sysctl(reader: MapReader) -> dict[str, Any]:
     """The ``host-sysctl`` policy: version, source and settings with key, expected values and reason."""
     reader.reject_unknown(frozenset({"version", "source", "settings"}))
@@ -195,4 +252,4 @@ def validate_sysctl(reader: MapReader) -> dict[str, Any]:
     return {"version": str(reader.raw("version")), "source": reader.string("source"), "settings": settings}
 
 
-CHECKS = (Firewall, Sysctl, WorldWritable, SetIdFiles)
+CHECKS = (Firewall, Sysctl, WorldWritable, SetIdFiles, ListeningSockets)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from auditor.checks.host.facts import FirewallState, SpecialFile
+from auditor.checks.host.facts import FirewallState, ListeningSocket, SpecialFile
 
 
 def nft_inbound(text: str) -> FirewallState | None:
@@ -91,3 +91,26 @@ def special_files(text: str) -> list[SpecialFile]:
         if len(parts) == 4 and parts[1].isdigit():
             found.append(SpecialFile(path=parts[3], mode=parts[0].rjust(4, "0"), uid=int(parts[1]), kind=parts[2]))
     return found
+
+
+def ss_listening(text: str) -> list[ListeningSocket]:
+    """``ss -tlnpH`` lines: ``LISTEN 0 128 ADDRESS:PORT PEER [users:(("prog",pid=..,fd=..))]``."""
+    found = []
+    for line in text.splitlines():
+        fields = line.split()
+        if len(fields) < 5 or fields[0] != "LISTEN":
+            continue
+        address, _, port = fields[3].rpartition(":")
+        if not port.isdigit():
+            continue
+        address = address.strip("[]").split("%", 1)[0]
+        process = re.search(r'users:\(\("([^"]+)"', line)
+        found.append(ListeningSocket(address, int(port),  # "*": every address
+                                     process[1] if process else ""))
+    return sorted(set(found), key=lambda item: (item.port, item.address))
+
+
+def is_loopback(address: str) -> bool:
+    """True for addresses only this machine can reach."""
+    lowered = address.lower()
+    return lowered.startswith(("127.", "::ffff:127.")) or lowered in ("::1", "localhost")

@@ -81,3 +81,23 @@ def test_firewall_not_readable_without_root_is_not_assessable_and_open_is_a_find
     assert resources("host.firewall", open_host) == ["firewall:inbound"]
     with pytest.raises(NotAssessable):
         judge("host.sysctl", KernelFacts(sysctl_error="neither sysctl nor /proc/sys answered"))
+
+
+def test_listening_sockets_against_the_role_policy() -> None:
+    from dataclasses import replace
+
+    from auditor.models import Target, TargetKind
+
+    sockets = parse.ss_listening((MACHINES / "debian12/outputs/ss-tlnp.txt").read_text())
+    assert [(s.address, s.port, s.process) for s in sockets][:3] == [
+        ("0.0.0.0", 22, "sshd"), ("::", 22, "sshd"), ("127.0.0.53", 53, "systemd-resolve")]
+    facts = kernel("debian12")  # nftables drops inbound by default: findings are low
+    findings, ctx = judge("host.listening-sockets", facts)
+    assert [(f.resource, f.severity.value) for f in findings] == [("listen:tcp/80", "low"), ("listen:tcp/8888", "low")]
+    assert findings[1].evidence["process"] == "jupyter-lab" and ctx.details["role"] == "default"
+    web = Target(name="web1", kind=TargetKind.SSH, role="web")
+    open_host = replace(facts, firewalls=())
+    findings, _ = judge("host.listening-sockets", open_host, target=web)
+    assert [(f.resource, f.severity.value) for f in findings] == [("listen:tcp/8888", "medium")]
+    with pytest.raises(NotAssessable, match="ss"):
+        judge("host.listening-sockets", kernel("rocky9"))
