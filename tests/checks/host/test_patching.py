@@ -1,0 +1,130 @@
+"""Patching (PRV-6) from recorded outputs of Debian 12, Ubuntu 24.04 and Rocky 9."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from auditor.checks.host.collector_patching import PatchCollector
+from auditor.checks.host.facts import OsRelease, PatchFacts
+from auditor.checks.host.packages import parse_apt_simulation, parse_deleted_maps, parse_dnf_updateinfo, version_key
+from auditor.errors import NotAssessable
+from auditor.models import Severity
+from testkit.hostkit import MACHINES, collect, judge, recorded
+
+
+def test_apt_simulation_marks_security_archives() -> None:
+    updates = parse_apt_simulation((MACHINES / "debian12/outputs/apt-get-s-dist-upgrade.txt").read_text())
+    assert [u.package for u in updates] == ["base-files", "bash", "libgcrypt20", "libssl3", "openssl",
+                                            "linux-image-6.1.0-21-amd64"]
+    security = {u.package for u in updates if u.security}
+    assert security == {"libgcrypt20", "libssl3", "openssl", "linux-image-6.1.0-21-amd64"}
+    assert updates[2].origins == ("stable", "stable-security")
+    assert updates[3].installed == "3.0.11-1~deb12u2" and updates[3].candidate == "3.0.13-1~deb12u1"
+    assert updates[5].installed == ""  # a new package: nothing installed before
+
+
+def test_dnf_updateinfo_names_packages_and_advisories() -> None:
+    found = parse_dnf_updateinfo((MACHINES / "rocky9/outputs/dnf-updateinfo-security.txt").read_text())
+    assert found == {"kernel": "RLSA-2024:6356", "kernel-core": "RLSA-2024:6356", "openssl": "RLSA-2024:6186",
+                     "openssl-libs": "RLSA-2024:6186"}
+
+
+def test_deleted_maps_keep_code_only() -> None:
+    pairs = parse_deleted_maps((MACHINES / "debian12/outputs/proc-maps-deleted.txt").read_text())
+    assert pairs == [(812, "/usr/lib/x86_64-linux-gnu/libssl.so.3"), (951, "/usr/lib/x86_64-linux-gnu/libcrypto.so.3")]
+
+
+def test_kernel_versions_compare_numerically() -> None:
+    assert version_key("6.1.0-21-amd64") > version_key("6.1.0-9-amd64")
+    assert version_key("5.14.0-427.37.1.el9_4.x86_64") > version_key("5.14.0-427.13.1.el9_4.x86_64")
+
+
+def test_debian12_pending_security_updates_are_named() -> None:
+    facts = collect(PatchCollector(), recorded("debian12"))
+    assert facts.manager == "apt" and facts.os.family == "debian"
+    findings, _ = judge("host.security-updates", facts)
+    assert [f.resource for f in findings] == ["packages:security"]
+    assert findings[0].message.startswith("4 security updates pending: libgcrypt20, libssl3, linux-image")
+    assert findings[0].evidence["count"] == "4" and findings[0].measures == ("PRV-6",)
+    findings, _ = judge("host.pending-updates", facts)
+    assert findings[0].evidence["count"] == "6"
+
+
+def test_debian12_automatic_updates_reboot_and_deleted_libraries() -> None:
+    facts = collect(PatchCollector(), recorded("debian12"))
+    (auto,), _ = judge("host.automatic-updates", facts)
+    assert "not set to apply updates" in auto.message  # 99local-off turns it off after 20auto-upgrades
+    reboot, _ = judge("host.reboot-required", facts)
+    assert {f.resource for f in reboot} == {"kernel", "reboot-required"}
+    assert "libssl3" in next(f for f in reboot if f.resource == "reboot-required").evidence["packages"]
+    deleted, _ = judge("host.deleted-libraries", facts)
+    assert [(f.resource, f.evidence["pids"]) for f in deleted] == [("process:nginx", "951"), ("process:sshd", "812")]
+
+
+def test_ubuntu2404_security_from_noble_security_and_auto_updates_pass() -> None:
+    host = recorded("ubuntu2404")
+    facts = collect(PatchCollector(), host)
+    assert host.calls[1][:3] == ("/usr/bin/apt", "list", "--upgradable")  # apt list, not the solver
+    assert [u.origins for u in facts.pending if u.package == "openssh-server"] == [("noble-updates", "noble-security")]
+    (finding,), _ = judge("host.security-updates", facts)
+    assert finding.message == "2 security updates pending: openssh-client, openssh-server"
+    assert judge("host.automatic-updates", facts)[0] == []
+    assert judge("host.reboot-required", facts)[0] == []
+    assert judge("host.deleted-libraries", facts)[0] == []
+    assert judge("host.os-end-of-life", facts)[0] == []
+
+
+def test_rocky9_dnf_security_advisories_and_needs_restarting() -> None:
+    facts = collect(PatchCollector(), recorded("rocky9"))
+    assert facts.manager == "dnf" and facts.os.family == "rhel"
+    (finding,), _ = judge("host.security-updates", facts)
+    assert finding.evidence["count"] == "4" and finding.evidence["advisories"] == "RLSA-2024:6186, RLSA-2024:6356"
+    (pending,), _ = judge("host.pending-updates", facts)
+    assert pending.evidence["count"] == "5"  # tzdata too; the obsoleted grub2-tools line is not a package
+    (auto,), _ = judge("host.automatic-updates", facts)
+    assert "not set to apply updates" in auto.message and "apply_updates=no" in auto.evidence["settings"]
+    reboot, _ = judge("host.reboot-required", facts)
+    assert [f.resource for f in reboot] == ["reboot-required"]  # the running kernel is the newest installed
+    assert judge("host.os-end-of-life", facts)[0] == []
+
+
+def test_none_pending_passes_and_unknown_is_not_assessable() -> None:
+    fresh = PatchFacts(os=OsRelease(id="debian", version_id="12"), manager="apt", pending=(),
+                       lists_updated=1000.0, collected_at=1000.0 + 3600)
+    assert judge("host.security-updates", fresh)[0] == []
+    stale = PatchFacts(os=fresh.os, manager="apt", pending=(), lists_updated=1000.0, collected_at=1000.0 + 30 * 86400)
+    with pytest.raises(NotAssessable, match="30 days old"):
+        judge("host.security-updates", stale)
+    none = PatchFacts(os=fresh.os, manager="", pending=None, pending_error="neither apt-get nor dnf/yum found")
+    with pytest.raises(NotAssessable, match="neither apt-get"):
+        judge("host.security-updates", none)
+    with pytest.raises(NotAssessable):
+        judge("host.deleted-libraries", none)
+
+
+def test_deleted_libraries_without_root_are_not_a_pass() -> None:
+    facts = PatchFacts(os=OsRelease(), manager="apt", deleted_libraries=(), deleted_libraries_complete=False)
+    with pytest.raises(NotAssessable, match="run as root"):
+        judge("host.deleted-libraries", facts)
+
+
+@pytest.mark.parametrize(("os", "today", "profile", "expected"), [
+    (OsRelease(id="debian", version_id="12", pretty_name="Debian 12"), dt.date(2026, 1, 1), "baseline", None),
+    (OsRelease(id="debian", version_id="12", pretty_name="Debian 12"), dt.date(2026, 12, 1), "baseline", Severity.LOW),
+    (OsRelease(id="debian", version_id="12", pretty_name="Debian 12"), dt.date(2026, 12, 1), "strict", Severity.HIGH),
+    (OsRelease(id="debian", version_id="10", pretty_name="Debian 10"), dt.date(2026, 12, 1), "baseline",
+     Severity.CRITICAL),
+    (OsRelease(id="rocky", version_id="9.4", pretty_name="Rocky 9.4"), dt.date(2026, 12, 1), "strict", None),
+])
+def test_end_of_life_from_the_dated_table(os: OsRelease, today: dt.date, profile: str,
+                                          expected: Severity | None) -> None:
+    findings, ctx = judge("host.os-end-of-life", PatchFacts(os=os, manager="apt"), profile=profile, today=today)
+    assert [f.severity for f in findings] == ([expected] if expected else [])
+    assert "endoflife.date" in ctx.details["table"]
+
+
+def test_release_missing_from_the_table_is_not_assessable() -> None:
+    with pytest.raises(NotAssessable, match="not in the lifecycle table"):
+        judge("host.os-end-of-life", PatchFacts(os=OsRelease(id="gentoo", pretty_name="Gentoo"), manager=""))
