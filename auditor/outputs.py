@@ -29,9 +29,15 @@ def claim_output_dir(path: Path) -> Path:
     """``path`` as a new or empty folder for one run's outputs (created if missing)."""
     if path.exists() and not path.is_dir():
         raise OutputError(str(path), "exists and is not a folder")
-    if path.is_dir() and any(path.iterdir()):
-        raise OutputError(str(path), "already holds files (another run's output?); give a new or empty folder")
-    path.mkdir(parents=True, exist_ok=True)
+    if path.is_dir():
+        if any(path.iterdir()):
+            raise OutputError(str(path), "already holds files (another run's output?); give a new or empty folder")
+        return path  # an empty folder the user prepared
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir()  # exclusive: two runs started together are never handed the same new folder
+    except FileExistsError:
+        raise OutputError(str(path), "was just created by another run; give a new folder") from None
     return path
 
 

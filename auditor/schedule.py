@@ -56,7 +56,7 @@ class Schedule:
             f"SuccessExitStatus={int(ExitCode.FINDINGS)}\n"
             "UMask=0027\n"
             "NoNewPrivileges=yes\nPrivateTmp=yes\nProtectSystem=strict\nProtectHome=read-only\n"
-            f"ReadWritePaths={self.history}\n"
+            f"ReadWritePaths={_systemd_quote([str(self.history)])}\n"
             "Nice=10\nIOSchedulingClass=idle\n"
         )
 
@@ -77,14 +77,17 @@ class Schedule:
             raise InputError("--on-calendar", f"'{self.on_calendar}' has no cron equivalent; use the systemd timer "
                              "(cron lines are printed for daily times such as '*-*-* 02:30:00')")
         hour, minute = int(match.group(1)), int(match.group(2))
-        return f"{minute} {hour} * * * {self.user or 'root'} cd / && {shlex.join(self.command)}"
+        # cron reads % in a command as a newline: escape it.
+        command = shlex.join(self.command).replace("%", "\\%")
+        return f"{minute} {hour} * * * {self.user or 'root'} cd / && {command}"
 
 
 def _systemd_quote(argv: Sequence[str]) -> str:
-    """An ExecStart= command line: each argument double-quoted where it needs it, % doubled."""
+    """An ExecStart= command line: each argument double-quoted where it needs it, % and $ doubled
+    (systemd would expand them as specifiers and environment variables)."""
     quoted = []
     for argument in argv:
-        text = argument.replace("%", "%%")
+        text = argument.replace("%", "%%").replace("$", "$$")
         if re.fullmatch(r"[A-Za-z0-9_@%+=:,./-]+", text):
             quoted.append(text)
         else:
@@ -93,7 +96,12 @@ def _systemd_quote(argv: Sequence[str]) -> str:
 
 
 def install(schedule: Schedule, directory: Path = SYSTEMD_DIR) -> list[Path]:
-    """Write the unit files; enabling them stays an explicit step for the administrator."""
+    """Write the unit files; enabling them stays an explicit step for the administrator.
+
+    The history folder is created (0750) now: systemd refuses a ReadWritePaths= that does not
+    exist, and ProtectSystem=strict would not let the service create it.
+    """
+    schedule.history.mkdir(mode=0o750, parents=True, exist_ok=True)
     paths = [directory / f"{UNIT_NAME}.service", directory / f"{UNIT_NAME}.timer"]
     for path, text in zip(paths, (schedule.service(), schedule.timer()), strict=True):
         write_atomic(path, text)

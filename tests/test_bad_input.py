@@ -65,7 +65,16 @@ CASES = {
     "inventory nested ranges past the cap": (
         {"i.yaml": "hosts:\n  - name: n[1:300]-[1:300]\n"},
         ["run", "--inventory", "i.yaml"], "give 90000 hosts (at most 65536)"),
+    "inventory range hidden inside a range": (
+        {"i.yaml": "hosts:\n  - name: n[[1:9]00000000:99999999999]\n"},
+        ["run", "--inventory", "i.yaml"], "i.yaml:2: hosts[0]"),
     # kind: Ansible INI
+    "ansible port in other digits": (
+        {"hosts.ini": ANSIBLE.format(variables="ansible_port=²")},
+        ["run", "--ansible", "hosts.ini"], "hosts.ini:2: ansible_port: host node1: '²' is not a port number"),
+    "ansible role that is not text": (
+        {"hosts.yml": "all:\n  hosts:\n    node1:\n      ansible_host: 127.0.0.1\n      role: [a, b]\n"},
+        ["run", "--ansible", "hosts.yml"], "hosts.yml:3: role: host node1: '['a', 'b']' is not text"),
     "ansible port that is not a number": (
         {"hosts.ini": ANSIBLE.format(variables="ansible_port=abc")},
         ["run", "--ansible", "hosts.ini"], "hosts.ini:2: ansible_port: host node1: 'abc' is not a port number"),

@@ -1,5 +1,6 @@
 """Exit codes that say what happened: a bug is 4 (one line, the traceback only with --debug), a
-reader that goes away early is no error, and every code has one meaning."""
+reader that goes away early ends the command quietly (141, as SIGPIPE would), and every code
+has one meaning."""
 
 from __future__ import annotations
 
@@ -45,4 +46,4 @@ def test_a_reader_that_stops_early_is_not_an_error() -> None:
         assert reader.read(100)
     _, stderr = process.communicate(timeout=60)
     assert "Traceback" not in stderr and "BrokenPipe" not in stderr
-    assert process.returncode == 0
+    assert process.returncode == 141  # as if SIGPIPE ended it: pipefail sees it, no false success

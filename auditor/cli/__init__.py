@@ -22,6 +22,8 @@ from auditor.errors import AuditorError
 from auditor.lock import LockHeld
 from auditor.models import ExitCode
 
+_SIGPIPE_EXIT = 128 + 13  # what a shell reports for a process that SIGPIPE ended
+
 # command -> "module:function" below auditor.cli
 _HANDLERS = {
     "run": "run:cmd_run",
@@ -57,9 +59,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("auditor: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
-        # The reader went away (`auditor checks | head`): stop writing, quietly.
+        # The reader went away (`auditor checks | head`): stop writing, quietly, and exit as a
+        # process killed by SIGPIPE would, so that `set -o pipefail` still sees the pipeline fail
+        # rather than an audit's real exit code turning into success.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return ExitCode.OK
+        return _SIGPIPE_EXIT
     except Exception as exc:  # a bug: one line, not a traceback, unless asked for
         if args.debug:
             traceback.print_exc()

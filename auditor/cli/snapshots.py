@@ -14,6 +14,7 @@ from pathlib import Path
 from auditor.cli.output import HISTORY_PAGE, print_format, print_summary, summary_stream, write_outputs, write_reports
 from auditor.errors import InventoryError
 from auditor.fileio import write_atomic
+from auditor.lock import run_lock
 from auditor.outputs import claim_output_dir
 from auditor.store.codec import load_snapshot
 from auditor.store.model import NameVersion, Rejudged, Snapshot
@@ -119,8 +120,9 @@ def cmd_history(args: argparse.Namespace) -> int:
     if not directory.is_dir():
         raise InventoryError(str(directory), "not a directory")
     page = Path(args.out) if args.out else directory / HISTORY_PAGE
-    entries = load_history(directory, load_public_key(args.key) if args.key else None)
-    write_atomic(page, render_history_html(entries, page))
+    with run_lock(directory):  # a scheduled run may be refreshing the same page
+        entries = load_history(directory, load_public_key(args.key) if args.key else None)
+        write_atomic(page, render_history_html(entries, page))
     for entry in entries:
         if not entry.usable:
             print(f"left out: {entry.path}: {entry.problem}", file=sys.stderr)

@@ -131,7 +131,7 @@ def _ini_value(value: str) -> Any:
     """Strings (surrounding quotes removed), except plain integers and true/false."""
     if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
         return value[1:-1]
-    if value.isdigit():
+    if value.isascii() and value.isdecimal():
         return int(value)
     return {"true": True, "false": False}.get(value.lower(), value)
 
@@ -241,6 +241,11 @@ def _target(host: AnsibleHost, path: Path) -> Target:
     if key_path is not None and not key_path.is_file():
         raise fail("ansible_ssh_private_key_file", f"{key_path}: no such file")
     tags = variables.get("tags", [])
+    tags = tags if isinstance(tags, list) else [tags]
+    for key, value in (("role", variables.get("role")), ("owner", variables.get("owner")),
+                       *(("tags", tag) for tag in tags)):
+        if value is not None and not isinstance(value, str):
+            raise fail(key, f"'{value}' is not text")
     return Target(
         name=host.name,
         kind=TargetKind.SSH,
@@ -249,7 +254,7 @@ def _target(host: AnsibleHost, path: Path) -> Target:
         user=None if user is None else str(user),
         role=variables.get("role"),
         owner=variables.get("owner"),
-        tags=(*(tags if isinstance(tags, list) else [tags]), *host.groups),
+        tags=(*tags, *host.groups),
         ssh=SSHAccess(key=str(key_path) if key_path else None,
                       sudo=_boolean(variables.get("ansible_become", False), fail)),
     )
@@ -257,7 +262,7 @@ def _target(host: AnsibleHost, path: Path) -> Target:
 
 def _port(value: Any, fail: Callable[[str, str], InventoryError]) -> int:
     text = str(value)
-    if isinstance(value, bool) or not text.isdigit() or not 0 < int(text) < 65536:
+    if isinstance(value, bool) or not (text.isascii() and text.isdecimal()) or not 0 < int(text) < 65536:
         raise fail("ansible_port", f"'{value}' is not a port number from 1 to 65535")
     return int(text)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import string
 
@@ -45,14 +46,17 @@ def _span(match: re.Match[str], where: str) -> range:
 
 
 def _expand(pattern: str, where: str) -> list[str]:
-    match = _RANGE.search(pattern)
-    if not match:
-        return [pattern]
-    start = match.group(1)
-    if start.isdigit():
-        width = len(start) if start.startswith("0") else 0
-        values = [str(number).zfill(width) for number in _span(match, where)]
-    else:
-        values = [chr(code) for code in _span(match, where)]
-    head, tail = pattern[: match.start()], pattern[match.end():]
-    return [name for value in values for name in _expand(head + value + tail, where)]
+    """Every name the pattern's own ranges give; a value is never read as a range again."""
+    pieces: list[list[str]] = []
+    position = 0
+    for match in _RANGE.finditer(pattern):
+        pieces.append([pattern[position:match.start()]])
+        start = match.group(1)
+        if start.isdigit():
+            width = len(start) if start.startswith("0") else 0
+            pieces.append([str(number).zfill(width) for number in _span(match, where)])
+        else:
+            pieces.append([chr(code) for code in _span(match, where)])
+        position = match.end()
+    pieces.append([pattern[position:]])
+    return ["".join(parts) for parts in itertools.product(*pieces)]

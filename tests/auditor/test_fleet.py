@@ -86,24 +86,28 @@ def test_prune_keeps_the_newest_runs_and_nothing_else_is_touched(tmp_path):
 
 
 def test_schedule_units_run_the_command_hardened(tmp_path):
-    command = run_command(("/opt/auditor/bin/python", "-m", "auditor"), Path("/var/lib/auditor"),
-                          ["--profile", "strict", "--inventory", "/etc/auditor/hosts yaml.yaml"])
-    schedule = Schedule(command=command, history=Path("/var/lib/auditor"), on_calendar="*-*-* 03:05:00",
+    history = tmp_path / "lib" / "auditor runs"
+    command = run_command(("/opt/auditor/bin/python", "-m", "auditor"), history,
+                          ["--profile", "strict", "--inventory", "/etc/auditor/hosts yaml.yaml", "--sign", "/k/$HOME%.key"])
+    schedule = Schedule(command=command, history=history, on_calendar="*-*-* 03:05:00",
                         on_failure="notify-admins@%n.service")
     paths = install(schedule, tmp_path)
+    assert history.is_dir() and stat.S_IMODE(history.stat().st_mode) & 0o027 == 0  # systemd needs it to exist
     service = configparser.ConfigParser(strict=False, interpolation=None)
     service.read_string(paths[0].read_text())
-    assert tuple(shlex.split(service["Service"]["ExecStart"].replace("%%", "%"))) == command
+    assert tuple(shlex.split(service["Service"]["ExecStart"].replace("%%", "%").replace("$$", "$"))) == command
     assert service["Service"]["WorkingDirectory"] == "/"
     assert service["Service"]["NoNewPrivileges"] == "yes"
     # Findings (1) are a result; an incomplete audit (2), bad input (3) or a crash fail the unit.
     assert service["Service"]["SuccessExitStatus"] == "1"
     assert service["Unit"]["OnFailure"] == "notify-admins@%n.service"
-    assert service["Service"]["ReadWritePaths"] == "/var/lib/auditor"
+    assert shlex.split(service["Service"]["ReadWritePaths"]) == [str(history)]
     timer = configparser.ConfigParser(strict=False, interpolation=None)
     timer.read_string(paths[1].read_text())
     assert timer["Timer"]["OnCalendar"] == "*-*-* 03:05:00" and timer["Timer"]["Persistent"] == "true"
-    assert schedule.cron_line().startswith("5 3 * * * root cd / && /opt/auditor/bin/python -m auditor run --history")
+    cron = schedule.cron_line()
+    assert cron.startswith("5 3 * * * root cd / && /opt/auditor/bin/python -m auditor run --history")
+    assert "\\%" in cron and "%.key" not in cron.replace("\\%", "")  # cron would read a bare % as a newline
 
 
 def test_a_calendar_cron_cannot_express_is_refused_for_the_cron_line():
