@@ -20,7 +20,7 @@ def test_explain_names_what_why_measures_options_and_fix(tmp_path: Path) -> None
     assert "Direct root login hides who acted" in out  # the docstring: why
     assert "PRV-2 (prevention): Need-to-know access and least privilege" in out
     assert 'allowed: ["no", "prohibit-password", "forced-commands-only"]' in out
-    assert "Selected by the shipped profiles: baseline, strict" in out
+    assert "Selected by the shipped profiles: baseline, host, strict" in out
     assert "Remediation: Set 'PermitRootLogin no'" in out
 
 

@@ -33,6 +33,8 @@ class RecordedHost:
         self.commands: dict[str, Any] = data.get("commands", {}) or {}
         self.programs: dict[str, str] = data.get("programs", {}) or {}
         self.unreadable: set[str] = set(data.get("unreadable", []) or [])
+        # Empty folders of the recorded machine: git keeps no empty directory in the fixtures.
+        self.directories: set[str] = set(data.get("directories", []) or [])
         self.privileged = privileged
         self.calls: list[tuple[str, ...]] = []
 
@@ -81,11 +83,13 @@ class RecordedHost:
 
     def glob(self, pattern: str) -> list[str]:
         root = str(self.files)
-        found = [str(path)[len(root):] for path in self.files.rglob("*")]
+        found = [str(path)[len(root):] for path in self.files.rglob("*")] + sorted(self.directories)
         return sorted(path for path in found if fnmatch.fnmatchcase(path, pattern)
                       and path.count("/") == pattern.count("/"))
 
     def stat(self, path: str) -> FileStat:
+        if path in self.directories:
+            return FileStat(path, 0o755, 0, 0, "root", "root", False)
         real = self._path(path)
         if not real.exists():
             raise FileNotFoundError(2, "No such file or directory", path)
