@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from auditor.check import Check, CheckContext, FactSet
+from auditor.check import Check, CheckContext, CheckSkipped, FactSet
 from auditor.checks.data.common import (
     NON_PUBLIC,
     TAGS,
@@ -47,13 +47,17 @@ class TreeCheck(Check):
         names = Names(trees.accounts, declared.groups)
         self.keep = declared.walk.samples
         findings: list[Finding] = []
+        walked = 0
         for repo in repositories:
             tree = trees.trees.get(repo.name)
             if tree is None or tree.exists is not True or tree.type != "d":
                 ctx.details[f"repo:{repo.name}"] = "not walked: see data.repository-present"
                 continue
+            walked += 1
             self._note_partial(repo, tree, repositories, ctx)
             findings += self.judge_tree(repo, tree, names, ctx)
+        if not walked:  # nothing was examined: never a pass
+            raise CheckSkipped("none of the declared repositories is a folder here (see data.repository-present)")
         return findings
 
     def _note_partial(self, repo: Repository, tree: Tree, repositories: tuple[Repository, ...],

@@ -136,8 +136,8 @@ class AutomaticUpdates(Check):
         if auto.timers_inactive:
             return [ctx.finding("auto-updates", f"{expected} is configured but its timers are not active: "
                                 f"{', '.join(auto.timers_inactive)}", evidence=evidence)]
-        if not auto.timers:
-            ctx.details["timers"] = "not readable (no systemd answer)"
+        if not auto.timers:  # configured, but whether it runs is unknown: no verdict without that
+            raise NotAssessable(f"{expected} is configured, but its timers could not be read (no systemd answer)")
         return []
 
 

@@ -380,3 +380,9 @@ def test_backups_writable_by_the_repositorys_users():
                         "1 entries owned by wendy, a member of the repository's groups; "
                         "ACL grants write to group analysts; parent directory / is writable by group lab")
     # /backup is world-writable but sticky: others cannot replace the backup directory in it.
+
+
+def test_a_tree_check_with_no_repository_to_walk_is_skipped_not_passed():
+    facts = tree_facts((repo("gone"), tree(exists=False, type=None)), (repo("file"), tree(type="f")))
+    with pytest.raises(CheckSkipped, match="none of the declared repositories is a folder here"):
+        judge("data.world-access", facts)

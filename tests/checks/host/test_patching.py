@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -128,3 +129,12 @@ def test_end_of_life_from_the_dated_table(os: OsRelease, today: dt.date, profile
 def test_release_missing_from_the_table_is_not_assessable() -> None:
     with pytest.raises(NotAssessable, match="not in the lifecycle table"):
         judge("host.os-end-of-life", PatchFacts(os=OsRelease(id="gentoo", pretty_name="Gentoo"), manager=""))
+
+
+def test_automatic_updates_configured_but_timers_unknown_are_not_a_pass() -> None:
+    facts = collect(PatchCollector(), recorded("ubuntu2404"))
+    assert facts.auto_updates is not None
+    unknown = dataclasses.replace(facts, auto_updates=dataclasses.replace(facts.auto_updates, timers=(),
+                                                                          timers_inactive=()))
+    with pytest.raises(NotAssessable, match="its timers could not be read"):
+        judge("host.automatic-updates", unknown)
