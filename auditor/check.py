@@ -46,13 +46,6 @@ _SCOPE_KINDS = {
 
 
 F = TypeVar("F", bound=Facts)
-# What a check or collector names as its input: a facts class (its ``name`` keys the snapshot).
-FactsKind = type[Facts]
-
-
-def facts_name(kind: FactsKind) -> str:
-    """The collector name that keys ``kind``'s facts in caches and snapshots."""
-    return kind.name
 
 
 class FactSet:
@@ -139,7 +132,7 @@ class Check:
     title: ClassVar[str]
     severity: ClassVar[Severity]
     measures: ClassVar[tuple[str, ...]]
-    facts: ClassVar[tuple[FactsKind, ...]]
+    facts: ClassVar[tuple[type[Facts], ...]]  # the facts classes it reads (their ``name`` keys the snapshot)
     scope: ClassVar[Scope] = Scope.HOST
     tags: ClassVar[tuple[str, ...]] = ()
     options: ClassVar[Mapping[str, Any]] = {}
@@ -162,8 +155,8 @@ class Check:
         return " ".join(doc.split("\n\n", 1)[0].split())
 
 
-def _no_other_facts(kind: FactsKind) -> Any:
-    raise FactsUnavailable(f"no '{facts_name(kind)}' facts in this context")
+def _no_other_facts(kind: type[Facts]) -> Any:
+    raise FactsUnavailable(f"no '{kind.name}' facts in this context")
 
 
 @dataclass(frozen=True)
@@ -182,7 +175,7 @@ class CollectEnv:
     timeout: float
     connect_timeout: float = 5.0
     limiter: HostLimiter = field(default_factory=lambda: HostLimiter(2))
-    fact: Callable[[FactsKind], Any] = _no_other_facts
+    fact: Callable[[type[Facts]], Any] = _no_other_facts
     policies: Mapping[str, Any] = field(default_factory=dict)  # the profile's loaded policies, by kind
 
 

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
-from auditor.check import CollectEnv, FactsKind, facts_name
+from auditor.check import CollectEnv
 from auditor.config.profile import Profile
 from auditor.errors import CollectError, FactsUnavailable, NotAssessable, TransientError
 from auditor.facts import Facts, FactsDecodeError, facts_from_json, facts_to_json
@@ -124,9 +124,9 @@ class FactCache:
         self._lock = threading.Lock()
         self._closed = False
 
-    def get(self, kind: FactsKind) -> Any:
+    def get(self, kind: type[Facts]) -> Any:
         """The facts ``kind``; raises the (cached) CollectError if they could not be collected."""
-        name = facts_name(kind)
+        name = kind.name
         with self._lock:
             if name in self._values:
                 return self._values[name]

@@ -9,7 +9,7 @@ from importlib.metadata import entry_points
 from types import ModuleType
 from typing import Any
 
-from auditor.check import Check, Collector, facts_name
+from auditor.check import Check, Collector
 from auditor.config.yamlfile import MapReader
 from auditor.errors import PluginError
 
@@ -56,7 +56,7 @@ def build_registry(modules: Iterable[ModuleType]) -> Registry:
                 raise PluginError(f"collector '{collector.name}' registered twice ({module.__name__})")
             collectors[collector.name] = collector
     for check in checks.values():
-        names = [facts_name(kind) for kind in check.facts]
+        names = [kind.name for kind in check.facts]
         missing = [name for name in names if name not in collectors and name not in SEEDED_FACTS]
         if missing:
             raise PluginError(f"check '{check.id}' needs unknown facts: {', '.join(missing)}")

@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from auditor.check import Check, CheckContext, CheckSkipped, FactSet, Scope, facts_name
+from auditor.check import Check, CheckContext, CheckSkipped, FactSet, Scope
 from auditor.collection import FactCache, HostOpener, StoredFact, open_host, status_of
 from auditor.config.attestations import Attestation, AttestationFacts
 from auditor.config.catalogue import Catalogue, load_catalogue
@@ -153,7 +153,7 @@ class Runner:
     def evaluate(self, check: type[Check], target: Target, cache: FactCache) -> CheckResult:
         """One check on one target; every failure becomes a result, never an exception."""
         try:
-            facts = FactSet({facts_name(kind): cache.get(kind) for kind in check.facts})
+            facts = FactSet({kind.name: cache.get(kind) for kind in check.facts})
         except CollectError as exc:
             return self._result(check, target, status_of(exc), str(exc))
         ctx = CheckContext(

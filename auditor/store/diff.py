@@ -13,8 +13,8 @@ from typing import Any
 from auditor.models import CheckResult, Finding
 from auditor.store.model import CheckMeta, FactRecord, Snapshot, sorted_findings, waiver_state
 
-# The facts the services area's discovery records (checks/services/ports.py, DISCOVERY_FACT);
-# named here because the store never imports check areas.
+# The name of the services area's discovery facts (DiscoveryFacts.name in
+# checks/services/facts.py), written here because the store never imports check areas.
 DISCOVERY_FACT = "discovery"
 
 

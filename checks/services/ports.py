@@ -12,10 +12,6 @@ from auditor.errors import CollectError
 if TYPE_CHECKING:
     from auditor.check import CollectEnv
 
-# Read by auditor/store/diff.py, which finds the discovery facts in stored snapshots by this
-# name; new code names the class (``DiscoveryFacts.name``).
-DISCOVERY_FACT = DiscoveryFacts.name
-
 
 @dataclass(frozen=True)
 class PortCandidate:

@@ -1,9 +1,10 @@
 """How other network collectors pick ports: the target's, their defaults', and discovered ones."""
 
-from auditor.check import CollectEnv, FactsKind
+from auditor.check import CollectEnv
 from auditor.checks.services.facts import DiscoveredHost, DiscoveredPort, DiscoveryFacts
 from auditor.checks.services.ports import PortCandidate, candidate_ports, discovered_ports
 from auditor.errors import CollectError
+from auditor.facts import Facts
 from auditor.models import Target, TargetKind
 
 TARGET = Target(name="h", kind=TargetKind.NETWORK, address="127.0.0.1", ports=(2222, 22))
@@ -17,12 +18,12 @@ def wants_ssh(entry: DiscoveredPort) -> bool:
     return entry.service == "ssh"
 
 
-def found(kind: FactsKind) -> DiscoveryFacts:
+def found(kind: type[Facts]) -> DiscoveryFacts:
     assert kind is DiscoveryFacts  # asked by class, never by name
     return DISCOVERY
 
 
-def no_discovery(kind: FactsKind) -> DiscoveryFacts:
+def no_discovery(kind: type[Facts]) -> DiscoveryFacts:
     raise CollectError("nmap not installed")
 
 
