@@ -6,23 +6,28 @@ import argparse
 import functools
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from auditor.cli.output import HISTORY_PAGE, print_format, print_summary, summary_stream, write_outputs
 from auditor.collection import HostOpener, open_host
 from auditor.config.attestations import Attestation, load_attestations
 from auditor.config.catalogue import Catalogue, load_catalogue
 from auditor.config.profile import Profile, load_profile
-from auditor.errors import InventoryError
+from auditor.errors import InputError, InventoryError
 from auditor.fileio import write_atomic
 from auditor.hosts.ssh_client_config import SSHConfigFile
 from auditor.inventory.targets import SITE, load_inventory, parse_target
 from auditor.lock import run_lock
 from auditor.models import Target, TargetKind
 from auditor.outputs import claim_output_dir, new_run_dir, utc_stamp
+from auditor.previous import PreviousRun, previous_run
 from auditor.progress import progress_printer
 from auditor.registry import Registry, default_registry
 from auditor.runner import Runner
 from auditor.snapshots import build_snapshot
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 
 @dataclass(frozen=True)
@@ -79,8 +84,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.keep is not None and (not args.history or args.keep < 1):
         raise InventoryError("--keep", "needs --history and a number of at least 1")
     targets = inputs.targets
+    verify_key = signing_key.public_key() if signing_key is not None else None
+    previous = load_previous(Path(args.previous), verify_key) if args.previous else None
     runner = Runner(inputs.registry, inputs.profile, attestations=inputs.attestations, opener=inputs.opener,
-                    progress=None if args.quiet else progress_printer(), catalogue=inputs.catalogue)
+                    progress=None if args.quiet else progress_printer(), catalogue=inputs.catalogue,
+                    previous=previous)
 
     def audit(out: Path) -> int:
         snapshot = build_snapshot(runner.run([*targets, SITE]))
@@ -97,9 +105,36 @@ def cmd_run(args: argparse.Namespace) -> int:
         return audit(claim_output_dir(Path(args.out or f"audit-{utc_stamp()}")))
     history = Path(args.history)
     with run_lock(history):
+        if previous is None:
+            runner.previous = newest_previous(history, verify_key)
         code = audit(new_run_dir(history))
         _refresh_history(history, args.keep)
     return code
+
+
+def load_previous(path: Path, key: Ed25519PublicKey | None) -> PreviousRun:
+    """The snapshot named by ``--previous`` (signed by ``key`` when given); InputError when unusable."""
+    from auditor.store.codec import load_snapshot
+    from auditor.store.signing import load_verified
+
+    return previous_run(load_snapshot(path) if key is None else load_verified(path, key), str(path))
+
+
+def newest_previous(history: Path, key: Ed25519PublicKey | None) -> PreviousRun | None:
+    """The newest run of ``history`` that can be read (and verifies with ``key``), or None.
+
+    Run folders are named by their UTC start, so name order is time order; broken or unsigned
+    runs are passed over (a forged baseline must not hide a new set-id program) and only as
+    many files are read as it takes to find one.
+    """
+    from auditor.store.history import snapshot_files
+
+    for path in reversed(snapshot_files(history)):
+        try:
+            return load_previous(path, key)
+        except InputError:
+            continue
+    return None
 
 
 def _opener(args: argparse.Namespace, targets: list[Target], ssh_config: SSHConfigFile,

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from auditor.facts import Facts
+from auditor.facts import Facts, omitted_when_default
 
 
 @dataclass(frozen=True)
@@ -206,6 +206,14 @@ class SpecialFile:
     mode: str  # octal, e.g. "4755"
     uid: int
     kind: str  # f (file) or d (directory)
+    gid: int | None = omitted_when_default()  # None in snapshots of earlier versions
+    size: int | None = omitted_when_default()
+    sha256: str = omitted_when_default("")  # set-id programs only; "" when not known
+
+    @property
+    def setid(self) -> bool:
+        """Set-uid or set-gid."""
+        return bool(int(self.mode, 8) & 0o6000)
 
 
 @dataclass(frozen=True)

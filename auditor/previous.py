@@ -1,0 +1,80 @@
+"""The previous run, for checks that judge what changed since (new set-id programs, ...).
+
+``auditor run --history DIR`` compares with the newest usable run of DIR, ``--previous FILE``
+with a snapshot named on the command line. The run seeds every target with ``PreviousRunFacts``:
+that target's facts as the previous run recorded them, read back into their classes only by
+the checks that ask. Without a previous run, or one that did not audit the target, the facts
+say why, and the checks that need them are ``not-assessable`` with that reason.
+
+Like the inventory, these facts are supplied by the run, not collected, and not stored again:
+a check names the run it compared with in its result's details.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+
+from auditor.errors import NotAssessable
+from auditor.facts import Facts, FactsDecodeError, facts_from_json
+
+if TYPE_CHECKING:  # the store loads only where a previous snapshot is read
+    from auditor.store.model import Snapshot
+
+F = TypeVar("F", bound=Facts)
+NO_PREVIOUS = "no previous snapshot to compare"
+
+
+@dataclass(frozen=True)
+class PreviousRunFacts(Facts):
+    """One target's facts as the previous run recorded them (``records``: facts name -> record)."""
+
+    name: ClassVar[str] = "previous_run"
+    source: str = ""  # the run compared with: "2026-12-02T02:00:00+00:00 (history/…/snapshot.json)"
+    records: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # status, version, value, reason
+    missing: str = NO_PREVIOUS  # why there is nothing to compare ("" when ``records`` came from a run)
+
+    def facts(self, kind: type[F]) -> F:
+        """The previous run's facts of class ``kind``; NotAssessable saying why when there are none."""
+        if self.missing:
+            raise NotAssessable(self.missing)
+        record = self.records.get(kind.name)
+        if record is None:
+            raise NotAssessable(f"the previous run ({self.source}) did not collect '{kind.name}' facts")
+        if record.get("status") != "ok":
+            raise NotAssessable(f"the previous run ({self.source}) has no '{kind.name}' facts: "
+                                f"{record.get('reason') or record.get('status')}")
+        try:
+            return facts_from_json(kind, record.get("value"), record.get("version") or 1)
+        except FactsDecodeError as exc:
+            raise NotAssessable(f"the previous run's '{kind.name}' facts cannot be read: {exc}") from None
+
+
+@dataclass(frozen=True)
+class PreviousRun:
+    """The previous snapshot's facts for every target it audited, and which snapshot it is."""
+
+    source: str
+    targets: Mapping[str, PreviousRunFacts]
+
+    def for_target(self, target: str) -> PreviousRunFacts:
+        """The seed for ``target``: its previous facts, or why there are none."""
+        found = self.targets.get(target)
+        if found is not None:
+            return found
+        return PreviousRunFacts(source=self.source,
+                                missing=f"the previous run ({self.source}) recorded no facts of {target}")
+
+
+def previous_run(snapshot: Snapshot, where: str) -> PreviousRun:
+    """What ``snapshot`` (read from ``where``) recorded, ready to seed a run's targets."""
+    source = f"{snapshot.started_at} ({where})"
+    targets = {
+        target: PreviousRunFacts(source=source, missing="", records={
+            name: {"status": record.status, "version": record.version, "value": record.value,
+                   "reason": record.reason}
+            for name, record in records.items()})
+        for target, records in snapshot.facts.items()
+    }
+    return PreviousRun(source, targets)
