@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from auditor import __version__
 from auditor.fileio import write_atomic
+from auditor.reports.keys import KEYS_FILE, has_key_facts, render_keys
 from auditor.reports.page import SEVERITIES, filter_context, template
 from auditor.reports.run_views import (
     INDEX_FILE,
@@ -53,6 +54,7 @@ def render_index(snapshot: Snapshot, phases: Sequence[PhaseView]) -> str:
         unmapped=unmapped_findings(snapshot),
         as_of=run_date(snapshot).isoformat(),
         generator_version=__version__,
+        keys_href=KEYS_FILE if has_key_facts(snapshot) else None,
     )
 
 
@@ -70,11 +72,14 @@ def render_phase(snapshot: Snapshot, phases: Sequence[PhaseView], phase: PhaseVi
 
 
 def write_run_reports(snapshot: Snapshot, out_dir: Path) -> list[Path]:
-    """Write index.html and one page per catalogue phase into ``out_dir``; return the paths written."""
+    """Write index.html, one page per catalogue phase and, where hosts' keys were read, keys.html
+    into ``out_dir``; return the paths written."""
     out_dir = Path(out_dir)
     phases = phase_views(snapshot)
     pages = [(out_dir / INDEX_FILE, render_index(snapshot, phases))]
     pages.extend((out_dir / phase.href, render_phase(snapshot, phases, phase)) for phase in phases)
+    if has_key_facts(snapshot):
+        pages.append((out_dir / KEYS_FILE, render_keys(snapshot)))
     for path, text in pages:
         write_atomic(path, text)
     return [path for path, _ in pages]

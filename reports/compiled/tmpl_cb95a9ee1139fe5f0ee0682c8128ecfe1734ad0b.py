@@ -38,6 +38,7 @@ def block_content(context, missing=missing):
     l_0_severity_counts = resolve('severity_counts')
     l_0_waived = resolve('waived')
     l_0_expired_waivers = resolve('expired_waivers')
+    l_0_keys_href = resolve('keys_href')
     l_0_statuses = resolve('statuses')
     l_0_targets = resolve('targets')
     l_0_errors = resolve('errors')
@@ -112,7 +113,13 @@ def block_content(context, missing=missing):
     yield escape((undefined(name='waived') if l_0_waived is missing else l_0_waived))
     yield '</td><td class="num">'
     yield escape((undefined(name='expired_waivers') if l_0_expired_waivers is missing else l_0_expired_waivers))
-    yield '</td></tr></tbody>\n</table>\n</div>\n\n<h2>Targets</h2>\n<div class="table-wrap">\n<table>\n  <thead>\n    <tr><th>Target</th><th>Kind</th>'
+    yield '</td></tr></tbody>\n</table>\n</div>\n\n'
+    if (undefined(name='keys_href') if l_0_keys_href is missing else l_0_keys_href):
+        pass
+        yield '<p class="keys-link"><a href="'
+        yield escape((undefined(name='keys_href') if l_0_keys_href is missing else l_0_keys_href))
+        yield '">SSH keys across the fleet</a>: which key opens which accounts on which hosts, revoked keys first.</p>'
+    yield '\n<h2>Targets</h2>\n<div class="table-wrap">\n<table>\n  <thead>\n    <tr><th>Target</th><th>Kind</th>'
     for l_1_status in (undefined(name='statuses') if l_0_statuses is missing else l_0_statuses):
         _loop_vars = {}
         pass
@@ -190,4 +197,4 @@ def block_content(context, missing=missing):
         l_1_f = l_1_finding = missing
 
 blocks = {'content': block_content}
-debug_info = '1=13&2=16&3=27&4=53&5=55&6=59&11=61&13=65&15=69&16=71&17=73&18=75&19=77&26=81&27=87&28=93&33=95&34=104&42=116&45=125&47=129&48=137&49=139&50=147&53=154&59=157&60=159&66=162&67=166&76=180&77=183&79=185'
+debug_info = '1=13&2=16&3=27&4=54&5=56&6=60&11=62&13=66&15=70&16=72&17=74&18=76&19=78&26=82&27=88&28=94&33=96&34=105&38=117&44=123&47=132&49=136&50=144&51=146&52=154&55=161&61=164&62=166&68=169&69=173&78=187&79=190&81=192'
