@@ -45,6 +45,7 @@ class PendingUpdate:
     origins: tuple[str, ...]  # apt: archives such as bookworm-security; dnf: the repository
     security: bool  # the distribution marks the candidate (or its advisory) as a security fix
     advisory: str = ""  # dnf: the advisory id (RHSA-..., RLSA-..., ALSA-...)
+    published: str = omitted_when_default("")  # dnf: the advisory's date (YYYY-MM-DD); "" when not known
 
 
 @dataclass(frozen=True)
