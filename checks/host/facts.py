@@ -153,6 +153,9 @@ class AccountsFacts(Facts):
     accounts: tuple[Account, ...]
     shadow_error: str = ""  # why /etc/shadow could not be read ("" when it was)
     lastlog_error: str = ""  # why last logins are unknown ("" when lastlog answered)
+    logins_source: str = omitted_when_default("")  # lastlog | lastlog2 | last | wtmpdb last
+    # wtmp (last): when its records begin; an account absent from them has not logged in since.
+    logins_since: float | None = omitted_when_default()
     keys: tuple[AuthorizedKey, ...] = ()
     keys_files: tuple[str, ...] = ()  # the AuthorizedKeysFile patterns in force (global context)
     keys_unreadable: tuple[str, ...] = ()  # key files that exist but could not be read
