@@ -126,12 +126,21 @@ def test_deleted_libraries_without_root_are_not_a_pass() -> None:
     (OsRelease(id="debian", version_id="10", pretty_name="Debian 10"), dt.date(2026, 12, 1), "baseline",
      Severity.CRITICAL),
     (OsRelease(id="rocky", version_id="9.4", pretty_name="Rocky 9.4"), dt.date(2026, 12, 1), "strict", None),
+    # Canonical: 22.04 standard support ends April 2027 (the table said June until 2026-12-03)
+    (OsRelease(id="ubuntu", version_id="22.04", pretty_name="Ubuntu 22.04"), dt.date(2027, 5, 1), "strict",
+     Severity.HIGH),
+    (OsRelease(id="ubuntu", version_id="25.04", pretty_name="Ubuntu 25.04"), dt.date(2026, 12, 3), "baseline",
+     Severity.CRITICAL),  # an interim release, 9 months, no extended support
+    (OsRelease(id="ubuntu", version_id="26.04", pretty_name="Ubuntu 26.04"), dt.date(2026, 12, 3), "strict", None),
+    (OsRelease(id="rhel", version_id="10.1", pretty_name="RHEL 10.1"), dt.date(2026, 12, 3), "strict", None),
+    (OsRelease(id="almalinux", version_id="10.0", pretty_name="AlmaLinux 10.0"), dt.date(2026, 12, 3), "strict",
+     None),
 ])
 def test_end_of_life_from_the_dated_table(os: OsRelease, today: dt.date, profile: str,
                                           expected: Severity | None) -> None:
     findings, ctx = judge("host.os-end-of-life", PatchFacts(os=os, manager="apt"), profile=profile, today=today)
     assert [f.severity for f in findings] == ([expected] if expected else [])
-    assert "endoflife.date" in ctx.details["table"]
+    assert "endoflife.date" in ctx.details["table"] and "2026-12-03" in ctx.details["table"]
 
 
 def test_release_missing_from_the_table_is_not_assessable() -> None:
