@@ -14,12 +14,16 @@ import pytest
 from auditor.checks.host import kernel_parse as parse
 from auditor.checks.host.collector_kernel import KernelCollector
 from auditor.checks.host.facts import KernelFacts, SpecialFile
+from auditor.cli.run import newest_previous
 from auditor.config.policies import load_policy
 from auditor.errors import NotAssessable
 from auditor.facts import facts_to_json
 from auditor.models import Severity
 from auditor.previous import PreviousRunFacts
+from auditor.store.codec import write_snapshot
+from auditor.store.signing import generate_keypair, load_private_key, sign_snapshot
 from testkit.hostkit import collect, judge, recorded
+from testkit.snapshots import sample_snapshot
 
 CHECK = "host.setid-new"
 SOURCE = "2026-12-02T02:00:00+00:00 (history/2026-12-02T020000Z/snapshot.json)"
@@ -183,3 +187,29 @@ def test_a_set_uid_file_created_between_two_runs_is_found(tmp_path: Path) -> Non
     assert result["status"] == "fail" and str(run1 / "snapshot.json") in result["details"]["compared_with"]
     (finding,) = snapshot["findings"]
     assert finding["resource"] == f"setid:{new}" and "set-gid program" in finding["message"]
+
+
+def test_with_a_signing_key_only_a_run_signed_by_it_is_compared_with(tmp_path: Path) -> None:
+    private, _ = generate_keypair(tmp_path / "audit")
+    key = load_private_key(private)
+    history = tmp_path / "history"
+    for name, started, signed in (("2026-12-01T020000Z", "2026-12-01T02:00:00+00:00", True),
+                                  ("2026-12-02T020000Z", "2026-12-02T02:00:00+00:00", False)):
+        snapshot = dataclasses.replace(sample_snapshot(), started_at=started)
+        (history / name).mkdir(parents=True)
+        write_snapshot(sign_snapshot(snapshot, key) if signed else snapshot, history / name / "snapshot.json")
+    (history / "2026-12-03T020000Z").mkdir()
+    (history / "2026-12-03T020000Z" / "snapshot.json").write_text("{truncated")
+    unsigned = newest_previous(history, None)
+    assert unsigned is not None and unsigned.source.startswith("2026-12-02T02:00:00")  # the broken newest is passed over
+    signed = newest_previous(history, key.public_key())
+    assert signed is not None and signed.source.startswith("2026-12-01T02:00:00")  # the unsigned one is not trusted
+    assert newest_previous(tmp_path / "empty", None) is None
+
+
+def test_a_previous_snapshot_that_cannot_be_used_is_one_line_and_exit_3(tmp_path: Path) -> None:
+    bad = tmp_path / "old.json"
+    bad.write_text('{"a": 1}')
+    result = auditor("run", "local", "--previous", str(bad), "--out", str(tmp_path / "out"), "-q", cwd=tmp_path)
+    assert result.returncode == 3 and result.stderr.strip().count("\n") == 0, result.stderr
+    assert "old.json: not an auditor snapshot" in result.stderr and not (tmp_path / "out").exists()
