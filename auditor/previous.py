@@ -14,12 +14,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
-from auditor.errors import NotAssessable
+from auditor.errors import InputError, NotAssessable
 from auditor.facts import Facts, FactsDecodeError, facts_from_json
 
-if TYPE_CHECKING:  # the store loads only where a previous snapshot is read
+if TYPE_CHECKING:  # the store (and cryptography) load only where a previous snapshot is read
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
     from auditor.store.model import Snapshot
 
 F = TypeVar("F", bound=Facts)
@@ -78,3 +81,31 @@ def previous_run(snapshot: Snapshot, where: str) -> PreviousRun:
         for target, records in snapshot.facts.items()
     }
     return PreviousRun(source, targets)
+
+
+def load_previous(path: Path, key: Ed25519PublicKey | None) -> PreviousRun:
+    """The snapshot named by ``--previous`` (signed by ``key`` when given); InputError when unusable."""
+    if key is None:
+        from auditor.store.codec import load_snapshot
+
+        return previous_run(load_snapshot(path), str(path))
+    from auditor.store.signing import load_verified
+
+    return previous_run(load_verified(path, key), str(path))
+
+
+def newest_previous(history: Path, key: Ed25519PublicKey | None) -> PreviousRun | None:
+    """The newest run of ``history`` that can be read (and verifies with ``key``), or None.
+
+    Run folders are named by their UTC start, so name order is time order; broken or unsigned
+    runs are passed over (a forged baseline must not hide a new set-id program) and only as
+    many files are read as it takes to find one.
+    """
+    from auditor.store.history import snapshot_files
+
+    for path in reversed(snapshot_files(history)):
+        try:
+            return load_previous(path, key)
+        except InputError:
+            continue
+    return None

@@ -61,6 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--profile", metavar="NAME|PATH",
                         help="judge the stored facts again under this profile (writes a new snapshot to DIR)")
     report.add_argument("--sign", metavar="KEY", help="with --profile: sign the new snapshot")
+    report.add_argument("--previous", metavar="SNAPSHOT.json",
+                        help="with --profile: the run that checks of change compare with (signed by --key if given)")
     _format_argument(report)
 
     keygen = commands.add_parser("keygen", help="create an Ed25519 key pair for signing snapshots")

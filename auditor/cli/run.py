@@ -6,28 +6,24 @@ import argparse
 import functools
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from auditor.cli.output import HISTORY_PAGE, print_format, print_summary, summary_stream, write_outputs
 from auditor.collection import HostOpener, open_host
 from auditor.config.attestations import Attestation, load_attestations
 from auditor.config.catalogue import Catalogue, load_catalogue
 from auditor.config.profile import Profile, load_profile
-from auditor.errors import InputError, InventoryError
+from auditor.errors import InventoryError
 from auditor.fileio import write_atomic
 from auditor.hosts.ssh_client_config import SSHConfigFile
 from auditor.inventory.targets import SITE, load_inventory, parse_target
 from auditor.lock import run_lock
 from auditor.models import Target, TargetKind
 from auditor.outputs import claim_output_dir, new_run_dir, utc_stamp
-from auditor.previous import PreviousRun, previous_run
+from auditor.previous import load_previous, newest_previous
 from auditor.progress import progress_printer
 from auditor.registry import Registry, default_registry
 from auditor.runner import Runner
 from auditor.snapshots import build_snapshot
-
-if TYPE_CHECKING:
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 
 @dataclass(frozen=True)
@@ -110,31 +106,6 @@ def cmd_run(args: argparse.Namespace) -> int:
         code = audit(new_run_dir(history))
         _refresh_history(history, args.keep)
     return code
-
-
-def load_previous(path: Path, key: Ed25519PublicKey | None) -> PreviousRun:
-    """The snapshot named by ``--previous`` (signed by ``key`` when given); InputError when unusable."""
-    from auditor.store.codec import load_snapshot
-    from auditor.store.signing import load_verified
-
-    return previous_run(load_snapshot(path) if key is None else load_verified(path, key), str(path))
-
-
-def newest_previous(history: Path, key: Ed25519PublicKey | None) -> PreviousRun | None:
-    """The newest run of ``history`` that can be read (and verifies with ``key``), or None.
-
-    Run folders are named by their UTC start, so name order is time order; broken or unsigned
-    runs are passed over (a forged baseline must not hide a new set-id program) and only as
-    many files are read as it takes to find one.
-    """
-    from auditor.store.history import snapshot_files
-
-    for path in reversed(snapshot_files(history)):
-        try:
-            return load_previous(path, key)
-        except InputError:
-            continue
-    return None
 
 
 def _opener(args: argparse.Namespace, targets: list[Target], ssh_config: SSHConfigFile,

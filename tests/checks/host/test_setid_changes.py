@@ -14,12 +14,11 @@ import pytest
 from auditor.checks.host import kernel_parse as parse
 from auditor.checks.host.collector_kernel import KernelCollector
 from auditor.checks.host.facts import KernelFacts, SpecialFile
-from auditor.cli.run import newest_previous
 from auditor.config.policies import load_policy
 from auditor.errors import NotAssessable
 from auditor.facts import facts_to_json
 from auditor.models import Severity
-from auditor.previous import PreviousRunFacts
+from auditor.previous import PreviousRunFacts, newest_previous
 from auditor.store.codec import write_snapshot
 from auditor.store.signing import generate_keypair, load_private_key, sign_snapshot
 from testkit.hostkit import collect, judge, recorded
@@ -187,6 +186,15 @@ def test_a_set_uid_file_created_between_two_runs_is_found(tmp_path: Path) -> Non
     assert result["status"] == "fail" and str(run1 / "snapshot.json") in result["details"]["compared_with"]
     (finding,) = snapshot["findings"]
     assert finding["resource"] == f"setid:{new}" and "set-gid program" in finding["message"]
+
+    # Judged again from the stored facts: the same verdict with the previous run named, none without it.
+    for previous, status in ((["--previous", str(run1 / "snapshot.json")], "fail"), ([], "not-assessable")):
+        out = tmp_path / f"rejudged-{status}"
+        again = auditor("report", str(run2 / "snapshot.json"), "--profile", str(profile), "--out", str(out),
+                        *previous, cwd=tmp_path)
+        assert again.returncode == 0, again.stderr
+        rejudged = json.loads((out / "snapshot.json").read_text())
+        assert [r["status"] for r in rejudged["results"] if r["check_id"] == CHECK] == [status]
 
 
 def test_with_a_signing_key_only_a_run_signed_by_it_is_compared_with(tmp_path: Path) -> None:
