@@ -182,6 +182,8 @@ class LoggingFacts(Facts):
     syslog_daemon: str = ""  # rsyslog | syslog-ng | "" (none installed)
     syslog_files: tuple[str, ...] = ()  # files the syslog daemon writes to (rsyslog/syslog-ng config)
     forwarding: tuple[str, ...] = ()  # remote destinations (rsyslog @/@@/omfwd/omrelp, syslog-ng, upload URL)
+    # The syslog daemon's kernel message inputs (imklog, system(), /proc/kmsg); None: an earlier version's facts
+    kernel_log_inputs: tuple[str, ...] | None = omitted_when_default()
     logrotate_days: int | None = None  # default retention logrotate.conf gives (rotate N x period)
     audit_rules: tuple[str, ...] | None = None  # loaded (auditctl -l) or configured rules; None: unreadable
     audit_rules_source: str = ""  # "auditctl -l" or the rules files
