@@ -42,7 +42,7 @@ COVERED = {
     "LOGG-2130": "host.persistent-logs",
     "LOGG-2154": "host.remote-logging",
     "LOGG-2138": "host.kernel-logging",  # klogd: kernel messages read by some logger
-    "FINT-4350": "host.setid-new (set-id programs against the previous run)",
+    "FINT-4350": "host.setid-new (partial: set-id programs only, against the previous run)",
     "LOGG-2190": "host.deleted-libraries",
     "ACCT-9628": "host.auditd",
     "ACCT-9630": "host.auditd",
