@@ -1,6 +1,6 @@
 """The fleet key page (``keys.html``): which SSH key opens which accounts on which hosts.
 
-Built from the ``host_accounts`` facts every host target recorded (the same source as
+Built from the ``host_accounts`` facts (their JSON) every host target recorded (the same source as
 ``python -m auditor.checks.host.keymap``), so it needs no check to have run. The fingerprint is
 each key's identity; key comments are never collected, so none can be shown. Keys the profile
 revokes (``host.revoked-access`` options, or that check's findings) come first, then the keys
@@ -10,19 +10,18 @@ absent key is never mistaken for a key that opens nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from auditor import __version__
-from auditor.checks.host.facts import AccountsFacts, AuthorizedKey
-from auditor.facts import FactsDecodeError, facts_from_json
 from auditor.reports.page import template
 from auditor.reports.run_views import header, navigation, phase_views, run_date
 from auditor.store.model import Snapshot
 
 KEYS_FILE = "keys.html"
 REVOKED_CHECK = "host.revoked-access"
-FACTS = AccountsFacts.name
+FACTS = "host_accounts"  # the host area's facts, read as the snapshot stores them: reporters import no check area
 
 
 @dataclass(frozen=True)
@@ -93,7 +92,7 @@ def revoked_fingerprints(snapshot: Snapshot) -> frozenset[str]:
 def keys_view(snapshot: Snapshot) -> KeysView:
     """The key rows, worst first: revoked keys, then keys opening the most hosts and accounts."""
     revoked = revoked_fingerprints(snapshot)
-    by_fingerprint: dict[str, list[tuple[str, AuthorizedKey]]] = {}
+    by_fingerprint: dict[str, list[tuple[str, _Key]]] = {}
     hosts_read: list[str] = []
     notes: list[HostNote] = []
     for target, records in sorted(snapshot.facts.items()):
@@ -103,14 +102,13 @@ def keys_view(snapshot: Snapshot) -> KeysView:
         if not record.ok:
             notes.append(HostNote(target, f"keys not read ({record.status}): {record.reason}"))
             continue
-        try:
-            facts = facts_from_json(AccountsFacts, record.value, record.version)
-        except FactsDecodeError as exc:
-            notes.append(HostNote(target, f"keys cannot be read from this snapshot: {exc}"))
+        keys = _keys(record.value)
+        if keys is None or not isinstance(record.value, Mapping):
+            notes.append(HostNote(target, "keys cannot be read from this snapshot (unexpected shape)"))
             continue
         hosts_read.append(target)
-        notes.extend(_incomplete(target, facts))
-        for key in facts.keys:
+        notes.extend(_incomplete(target, record.value))
+        for key in keys:
             by_fingerprint.setdefault(key.fingerprint, []).append((target, key))
     rows = [_row(fingerprint, held, fingerprint in revoked) for fingerprint, held in by_fingerprint.items()]
     rows.sort(key=lambda row: (not row.revoked, -row.hosts, -row.accounts, row.fingerprint))
@@ -118,19 +116,49 @@ def keys_view(snapshot: Snapshot) -> KeysView:
                     tuple(sorted(revoked - set(by_fingerprint))))
 
 
-def _row(fingerprint: str, held: list[tuple[str, AuthorizedKey]], revoked: bool) -> KeyRow:
+@dataclass(frozen=True)
+class _Key:
+    """An authorized_keys entry as the host_accounts facts record it (never a comment)."""
+
+    account: str
+    file: str
+    line: int
+    type: str
+    bits: int
+    fingerprint: str
+    options: tuple[str, ...]
+
+
+def _keys(value: Any) -> list[_Key] | None:
+    """The facts' ``keys``, or None when they do not have the shape the host area writes."""
+    if not isinstance(value, Mapping) or not isinstance(value.get("keys", []), list):
+        return None
+    keys = []
+    for item in value.get("keys", []):
+        try:
+            keys.append(_Key(str(item["account"]), str(item["file"]), int(item["line"]), str(item["type"]),
+                             int(item["bits"]), str(item["fingerprint"]),
+                             tuple(str(option) for option in item.get("options", []))))
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return None
+    return keys
+
+
+def _row(fingerprint: str, held: list[tuple[str, _Key]], revoked: bool) -> KeyRow:
     first = held[0][1]
     grants = sorted({KeyGrant(target, key.account, f"{key.file}:{key.line}", ",".join(key.options))
                      for target, key in held}, key=lambda g: (g.target, g.account, g.location))
     return KeyRow(fingerprint, first.type, first.bits, revoked, tuple(grants))
 
 
-def _incomplete(target: str, facts: AccountsFacts) -> Iterable[HostNote]:
+def _incomplete(target: str, value: Mapping[str, Any]) -> Iterable[HostNote]:
     """What the host's inventory could not see: unreadable key files, keys from a command."""
-    if facts.keys_unreadable:
-        yield HostNote(target, f"key files not readable (run as root): {', '.join(facts.keys_unreadable)}")
-    if facts.keys_command:
-        yield HostNote(target, f"more keys may come from AuthorizedKeysCommand {facts.keys_command} (not seen here)")
+    unreadable = value.get("keys_unreadable") or []
+    if unreadable:
+        yield HostNote(target, f"key files not readable (run as root): {', '.join(map(str, unreadable))}")
+    command = value.get("keys_command") or ""
+    if command:
+        yield HostNote(target, f"more keys may come from AuthorizedKeysCommand {command} (not seen here)")
 
 
 def render_keys(snapshot: Snapshot) -> str:

@@ -15,7 +15,7 @@ from auditor.checks.host.facts import Account, AccountsFacts, AuthorizedKey
 from auditor.facts import facts_to_json
 from auditor.models import Finding, Severity
 from auditor.reports.html import render_index, write_run_reports
-from auditor.reports.keys import keys_view
+from auditor.reports.keys import HostNote, keys_view
 from auditor.reports.run_views import phase_views
 from auditor.store.model import CheckMeta, FactRecord, Snapshot
 from testkit.snapshots import XSS_ATTR, XSS_SCRIPT, make_snapshot
@@ -127,3 +127,11 @@ def test_the_key_page_in_chromium(browser: Browser, tmp_path: Path) -> None:
     assert seen["errors"] == [] and seen["dialogs"] == []
     assert all(url.startswith("file://") for url in seen["requests"]), seen["requests"]
     page.close()
+
+
+def test_facts_of_an_unexpected_shape_are_named_not_guessed() -> None:
+    snapshot = fleet()
+    odd = {**snapshot.facts, "odd1": {"host_accounts": FactRecord("ok", 1, {"keys": [{"account": "x"}]})}}
+    view = keys_view(dataclasses.replace(snapshot, facts=odd))
+    assert HostNote("odd1", "keys cannot be read from this snapshot (unexpected shape)") in view.notes
+    assert "odd1" not in view.hosts_read
