@@ -47,6 +47,12 @@ def load_history(directory: Path, key: Ed25519PublicKey | None = None) -> list[H
     return usable + [entry for entry in entries if not entry.usable]
 
 
+def latest_snapshot(directory: Path) -> Snapshot | None:
+    """The most recent usable snapshot under ``directory``: what a new run's reports compare with."""
+    usable = [entry.snapshot for entry in load_history(directory) if entry.usable]
+    return usable[-1] if usable else None
+
+
 def _started_at(entry: HistoryEntry) -> str:
     return entry.snapshot.started_at if entry.snapshot is not None else ""
 
