@@ -15,7 +15,6 @@ from auditor.fileio import write_atomic
 from auditor.models import Status
 from auditor.reports.grouping import reason_rows
 from auditor.reports.hosts import host_view, owner_view
-from auditor.reports.overview import overview
 from auditor.reports.page import SEVERITIES, filter_context, template
 from auditor.reports.run_views import (
     INDEX_FILE,
@@ -26,7 +25,7 @@ from auditor.reports.run_views import (
     run_date,
     unmapped_findings,
 )
-from auditor.reports.site import HOSTS_FILE, SUMMARY_FILE, RunSite, host_file, owner_file
+from auditor.reports.site import HOSTS_FILE, HOSTS_PER_PAGE, SUMMARY_FILE, RunSite, host_file, hosts_file, owner_file
 from auditor.reports.views import PhaseView
 from auditor.store.model import Snapshot
 
@@ -57,7 +56,7 @@ def index_page(site: RunSite) -> Iterator[tuple[str, str]]:
         **_common(site, INDEX_FILE, "Overview"),
         phases=site.phases,
         outcome=outcome(site.snapshot),
-        overview=overview(site),
+        overview=site.overview,
         severity_counts=tuple((severity, counts[severity]) for severity in SEVERITIES),
         waived=summary.waived,
         expired_waivers=summary.expired_waivers,
@@ -76,7 +75,7 @@ def summary_page(site: RunSite) -> Iterator[tuple[str, str]]:
         **_common(site, SUMMARY_FILE, "Executive summary"),
         phases=site.phases,
         outcome=outcome(site.snapshot),
-        overview=overview(site),
+        overview=site.overview,
         coverage=coverage(site.phases),
         hosts_total=len(site.target_names),
         severity_counts=tuple((severity.value, summary.findings[severity]) for severity in sorted(summary.findings,
@@ -103,13 +102,17 @@ def render_phase(site: RunSite, phase: PhaseView) -> str:
 
 
 def hosts_page(site: RunSite) -> Iterator[tuple[str, str]]:
-    """Every target (worst first) and every owner, each linking to its page."""
-    owners = [owner_view(site, owner) for owner in site.owner_names]
-    yield HOSTS_FILE, template("hosts.html.j2").render(
-        **_common(site, HOSTS_FILE, "Hosts"), rows=site.host_rows, statuses=STATUSES,
-        owners=tuple((view.name, view.file, len(view.hosts), sum(r.open_findings for r in view.hosts))
-                     for view in owners),
-    )
+    """Every target, worst first, HOSTS_PER_PAGE to a page (``hosts.html``, ``hosts-2.html``, ...); then the owners."""
+    rows = site.host_rows
+    count = max(1, -(-len(rows) // HOSTS_PER_PAGE))
+    files = tuple(hosts_file(number) for number in range(1, count + 1))
+    owners = tuple((view.name, view.file, len(view.hosts), sum(r.open_findings for r in view.hosts))
+                   for view in (owner_view(site, owner) for owner in site.owner_names))
+    for index, name in enumerate(files):
+        yield name, template("hosts.html.j2").render(
+            **{**_common(site, name, "Hosts"), "nav": site.navigation(HOSTS_FILE)},
+            rows=rows[index * HOSTS_PER_PAGE:(index + 1) * HOSTS_PER_PAGE], first=index * HOSTS_PER_PAGE + 1,
+            hosts_total=len(rows), pages=files, current=name, statuses=STATUSES, owners=owners if index == 0 else ())
 
 
 def host_pages(site: RunSite) -> Iterator[tuple[str, str]]:

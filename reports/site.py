@@ -13,11 +13,15 @@ import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from auditor.models import CheckResult, Finding, Severity, Status, Target
 from auditor.reports.run_views import INDEX_FILE, check_titles, phase_views, target_owners
 from auditor.reports.views import NavLink, PhaseView
 from auditor.store.model import Snapshot
+
+if TYPE_CHECKING:
+    from auditor.reports.overview import Overview
 
 SUMMARY_FILE = "summary.html"
 HOSTS_FILE = "hosts.html"
@@ -28,6 +32,8 @@ NAV_PAGES: tuple[tuple[str, str], ...] = (
     (SUMMARY_FILE, "Executive summary"),
     (HOSTS_FILE, "Hosts"),
 )
+# Rows of one page of the hosts list: a fleet of any size never makes one long page.
+HOSTS_PER_PAGE = 200
 _SLUG_UNSAFE = re.compile(r"[^a-z0-9]+")
 
 
@@ -36,6 +42,11 @@ def page_name(prefix: str, name: str) -> str:
     slug = _SLUG_UNSAFE.sub("-", name.lower()).strip("-")[:40].strip("-") or "x"
     digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:12]  # 48 bits: no collision in any fleet
     return f"{prefix}-{slug}-{digest}.html"
+
+
+def hosts_file(number: int) -> str:
+    """Page ``number`` (from 1) of the hosts list: ``hosts.html``, then ``hosts-2.html``, ..."""
+    return HOSTS_FILE if number == 1 else f"hosts-{number}.html"
 
 
 def host_file(name: str) -> str:
@@ -143,6 +154,13 @@ class RunSite:
     def host_rows(self) -> tuple[HostRow, ...]:
         """Every target of the run, worst first."""
         return tuple(sorted((host_row(self, name) for name in self.target_names), key=HostRow.worst_first))
+
+    @functools.cached_property
+    def overview(self) -> Overview:
+        """Blocking findings, top risks, worst hosts and changes (the overview and the summary show them)."""
+        from auditor.reports.overview import overview  # it reads this module's records
+
+        return overview(self)
 
     def navigation(self, current: str) -> tuple[NavLink, ...]:
         """Links to the fleet-wide pages and every phase page; ``current`` is the file being rendered."""

@@ -156,7 +156,7 @@ def block_content(context, missing=missing):
                 l_2_host_file = resolve('host_file')
                 _loop_vars = {}
                 pass
-                yield escape(context.call((undefined(name='fix_group') if l_2_fix_group is missing else l_2_fix_group), l_2_g, (undefined(name='host_file') if l_2_host_file is missing else l_2_host_file), _loop_vars=_loop_vars))
+                yield escape(context.call((undefined(name='fix_group') if l_2_fix_group is missing else l_2_fix_group), l_2_g, (undefined(name='host_file') if l_2_host_file is missing else l_2_host_file), 100, _loop_vars=_loop_vars))
             l_2_g = l_2_fix_group = l_2_host_file = missing
             if environment.getattr(l_1_m, 'open_more'):
                 pass

@@ -158,7 +158,7 @@ def block_content(context, missing=missing):
                 yield ')</li>'
             l_1_g = l_1_severity = missing
             yield '</ul>\n'
-    yield '\n<h2 id="open">Open findings ('
+    yield '\n<section id="open">\n<h2>Open findings ('
     yield escape(environment.getattr((undefined(name='row') if l_0_row is missing else l_0_row), 'open_findings'))
     yield ')</h2>\n'
     t_3 = 1
@@ -198,7 +198,7 @@ def block_content(context, missing=missing):
     if t_3:
         pass
         yield '<p>No open findings on this host.</p>\n'
-    yield '\n'
+    yield '</section>\n\n'
     if environment.getattr((undefined(name='host') if l_0_host is missing else l_0_host), 'waived'):
         pass
         yield '<h2 id="waived">Waived findings ('
@@ -259,4 +259,4 @@ def block_content(context, missing=missing):
         yield '<p class="muted">No check passed on this host.</p>\n'
 
 blocks = {'content': block_content}
-debug_info = '1=13&2=16&3=36&4=62&6=65&7=67&8=73&9=84&10=89&15=95&16=112&20=130&21=132&23=135&24=145&25=148&29=162&30=165&31=170&32=172&33=188&39=202&40=205&41=207&44=215&45=217&47=220&52=226&53=228&54=231&56=233&57=238'
+debug_info = '1=13&2=16&3=36&4=62&6=65&7=67&8=73&9=84&10=89&15=95&16=112&20=130&21=132&23=135&24=145&25=148&30=162&31=165&32=170&33=172&34=188&41=202&42=205&43=207&46=215&47=217&49=220&54=226&55=228&56=231&58=233&59=238'
