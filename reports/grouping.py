@@ -19,8 +19,9 @@ say how many there are. Results that could not be checked are summarised per sta
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from auditor.models import CheckResult, Finding, Severity, Status
 from auditor.reports.views import FindingView
@@ -77,20 +78,30 @@ def endpoint(resource: str) -> str:
 
 @dataclass(frozen=True)
 class FixGroup:
-    """Findings one remediation fixes: a row with its count and its affected targets and resources."""
+    """Findings one remediation fixes: a row with its count and its affected targets and resources.
 
-    key: str  # stable within a run: check id, remediation, resources (an anchor id is derived from it)
+    Members stay findings; display forms are made only for the members a page prints (``shown``),
+    so a 100,000-finding run does not build views nobody sees.
+    """
+
+    key: str  # stable within a run: check id, remediation, resources
     check_id: str
     check_title: str
     remediation: str
     severity: str  # the worst member's severity
-    findings: tuple[FindingView, ...]  # every member, worst first
+    findings: tuple[Finding, ...]  # every member, worst first
     targets: tuple[str, ...]  # affected targets, in member order
+    titles: Mapping[str, str] = field(default_factory=dict, repr=False)
+    owners: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     @property
     def count(self) -> int:
         """How many findings this fix closes."""
         return len(self.findings)
+
+    def shown(self, limit: int) -> tuple[FindingView, ...]:
+        """Display forms of the first ``limit`` members (worst first)."""
+        return tuple(finding_view(f, self.titles, self.owners) for f in self.findings[:limit])
 
     @property
     def resources(self) -> tuple[str, ...]:
@@ -105,10 +116,8 @@ class FixGroup:
     @property
     def severities(self) -> tuple[tuple[str, int], ...]:
         """(severity, count) of the members, worst first, only severities present."""
-        counts: dict[str, int] = {}
-        for member in self.findings:
-            counts[member.severity] = counts.get(member.severity, 0) + 1
-        return tuple((s.value, counts[s.value]) for s in sorted(Severity, reverse=True) if s.value in counts)
+        counts = Counter(member.severity for member in self.findings)
+        return tuple((s.value, counts[s]) for s in sorted(counts, reverse=True))
 
     def order(self) -> tuple[int, int, int, str, str]:
         """Worst first, then the fix shared by most hosts, then most findings."""
@@ -140,8 +149,10 @@ def _group(members: list[Finding], titles: Mapping[str, str], owners: Mapping[st
         check_title=titles.get(first.check_id) or first.check_id,
         remediation=first.remediation,
         severity=first.severity.value,
-        findings=tuple(finding_view(f, titles, owners) for f in ordered),
+        findings=tuple(ordered),
         targets=tuple(dict.fromkeys(f.target for f in ordered)),
+        titles=titles,
+        owners=owners,
     )
 
 

@@ -20,7 +20,6 @@ from auditor.reports.run_views import (
     INDEX_FILE,
     STATUSES,
     coverage,
-    header,
     outcome,
     run_date,
     unmapped_findings,
@@ -42,7 +41,7 @@ MAX_UNMAPPED_SHOWN = 50
 
 def _common(site: RunSite, current: str, title: str) -> dict[str, Any]:
     """What every page of a run's report shows: the run header, the navigation, the run date."""
-    return {"header": header(site.snapshot), "nav": site.navigation(current), "page_title": title,
+    return {"header": site.header, "nav": site.navigation(current), "page_title": title,
             "as_of": run_date(site.snapshot).isoformat(), "generator_version": __version__,
             "host_file": host_file, "owner_file": owner_file, "severities": SEVERITIES}
 
@@ -106,8 +105,8 @@ def hosts_page(site: RunSite) -> Iterator[tuple[str, str]]:
     rows = site.host_rows
     count = max(1, -(-len(rows) // HOSTS_PER_PAGE))
     files = tuple(hosts_file(number) for number in range(1, count + 1))
-    owners = tuple((view.name, view.file, len(view.hosts), sum(r.open_findings for r in view.hosts))
-                   for view in (owner_view(site, owner) for owner in site.owner_names))
+    owners = tuple((owner, owner_file(owner), len(mine), sum(row.open_findings for row in mine))
+                   for owner in site.owner_names for mine in [[row for row in rows if row.owner == owner]])
     for index, name in enumerate(files):
         yield name, template("hosts.html.j2").render(
             **{**_common(site, name, "Hosts"), "nav": site.navigation(HOSTS_FILE)},
@@ -147,7 +146,7 @@ def write_run_reports(snapshot: Snapshot, out_dir: Path, previous: Snapshot | No
             if name in written:  # two pages under one name would silently lose one
                 raise ValueError(f"two report pages named {name}")
             written[name] = out_dir / name
-            write_atomic(written[name], text)
+            write_atomic(written[name], text, durable=False)  # pages are remade from the snapshot
     return list(written.values())
 
 

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from auditor.models import CheckResult, Finding, Severity, Status, Target
-from auditor.reports.run_views import INDEX_FILE, check_titles, phase_views, target_owners
-from auditor.reports.views import NavLink, PhaseView
+from auditor.reports.run_views import INDEX_FILE, check_titles, header, phase_views, target_owners
+from auditor.reports.views import Header, NavLink, PhaseView
 from auditor.store.model import Snapshot
 
 if TYPE_CHECKING:
@@ -49,6 +49,7 @@ def hosts_file(number: int) -> str:
     return HOSTS_FILE if number == 1 else f"hosts-{number}.html"
 
 
+@functools.lru_cache(maxsize=65536)  # every link to a host asks again: a large run links hosts 100,000s of times
 def host_file(name: str) -> str:
     """The page of one target."""
     return page_name("host", name)
@@ -94,6 +95,11 @@ class RunSite:
     def phases(self) -> tuple[PhaseView, ...]:
         """Every phase with its measures (built once: several pages show them)."""
         return phase_views(self.snapshot)
+
+    @functools.cached_property
+    def header(self) -> Header:
+        """What every page states about the run (made once: a large run writes thousands of pages)."""
+        return header(self.snapshot)
 
     @functools.cached_property
     def titles(self) -> Mapping[str, str]:

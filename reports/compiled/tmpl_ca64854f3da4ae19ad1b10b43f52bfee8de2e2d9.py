@@ -7,7 +7,7 @@ def root(context, missing=missing):
     concat = environment.concat
     cond_expr_undefined = Undefined
     if 0: yield None
-    l_0_severity = l_0_kv = l_0_finding = l_0_result_status = l_0_diff_section = l_0_filter_bar = l_0_waiver_flag = l_0_member = l_0_fix_group = l_0_reason_table = l_0_host_table = missing
+    l_0_severity = l_0_kv = l_0_finding = l_0_result_status = l_0_diff_section = l_0_filter_bar = l_0_waiver_flag = l_0_fix_group = l_0_reason_table = l_0_host_table = missing
     try:
         t_1 = environment.filters['join']
     except KeyError:
@@ -354,67 +354,8 @@ def root(context, missing=missing):
     context.exported_vars.add('waiver_flag')
     context.vars['waiver_flag'] = l_0_waiver_flag = Macro(environment, macro, 'waiver_flag', ('f',), False, False, False, context.eval_ctx.autoescape)
     yield '\n'
-    def macro(l_1_f, l_1_host_file):
-        t_12 = []
-        if l_1_f is missing:
-            l_1_f = undefined("parameter 'f' was not provided", name='f')
-        if l_1_host_file is missing:
-            l_1_host_file = undefined("parameter 'host_file' was not provided", name='host_file')
-        pass
-        t_12.extend((
-            '<li class="member" data-severity="',
-            escape(environment.getattr(l_1_f, 'severity')),
-            '" data-target="',
-            escape(environment.getattr(l_1_f, 'target')),
-            '" data-owner="',
-            escape(environment.getattr(l_1_f, 'owner')),
-            '">\n  ',
-            escape(context.call((undefined(name='severity') if l_0_severity is missing else l_0_severity), environment.getattr(l_1_f, 'severity'))),
-            ' <a href="',
-            escape(context.call(l_1_host_file, environment.getattr(l_1_f, 'target'))),
-            '">',
-            escape(environment.getattr(l_1_f, 'target')),
-            '</a> <code>',
-            escape(environment.getattr(l_1_f, 'resource')),
-            '</code> ',
-            escape(environment.getattr(l_1_f, 'message')),
-            '\n',
-        ))
-        if environment.getattr(l_1_f, 'evidence'):
-            pass
-            t_12.append(
-                '<span class="muted">(',
-            )
-            l_2_loop = missing
-            for (l_2_key, l_2_value), l_2_loop in LoopContext(environment.getattr(l_1_f, 'evidence'), undefined):
-                _loop_vars = {}
-                pass
-                t_12.extend((
-                    escape(l_2_key),
-                    ': <code>',
-                    escape(l_2_value),
-                    '</code>',
-                ))
-                if (not environment.getattr(l_2_loop, 'last')):
-                    pass
-                    t_12.append(
-                        '; ',
-                    )
-            l_2_loop = l_2_key = l_2_value = missing
-            t_12.append(
-                ')</span>',
-            )
-        t_12.extend((
-            '  ',
-            escape(context.call((undefined(name='waiver_flag') if l_0_waiver_flag is missing else l_0_waiver_flag), l_1_f)),
-            '\n</li>\n',
-        ))
-        return concat(t_12)
-    context.exported_vars.add('member')
-    context.vars['member'] = l_0_member = Macro(environment, macro, 'member', ('f', 'host_file'), False, False, False, context.eval_ctx.autoescape)
-    yield '\n'
     def macro(l_1_g, l_1_host_file, l_1_limit):
-        t_13 = []
+        t_12 = []
         if l_1_g is missing:
             l_1_g = undefined("parameter 'g' was not provided", name='g')
         if l_1_host_file is missing:
@@ -422,7 +363,7 @@ def root(context, missing=missing):
         if l_1_limit is missing:
             l_1_limit = 25
         pass
-        t_13.extend((
+        t_12.extend((
             '<div class="item fix" data-count="',
             escape(environment.getattr(l_1_g, 'count')),
             '">\n  <div class="item-head">\n    ',
@@ -437,15 +378,15 @@ def root(context, missing=missing):
         ))
         if (environment.getattr(l_1_g, 'count') != 1):
             pass
-            t_13.append(
+            t_12.append(
                 's',
             )
-        t_13.append(
+        t_12.append(
             '</span>\n    <span>on ',
         )
         if (t_2(environment.getattr(l_1_g, 'targets')) == 1):
             pass
-            t_13.extend((
+            t_12.extend((
                 '<a href="',
                 escape(context.call(l_1_host_file, environment.getitem(environment.getattr(l_1_g, 'targets'), 0))),
                 '">',
@@ -454,56 +395,56 @@ def root(context, missing=missing):
             ))
         else:
             pass
-            t_13.extend((
+            t_12.extend((
                 escape(t_2(environment.getattr(l_1_g, 'targets'))),
                 ' hosts',
             ))
-        t_13.append(
+        t_12.append(
             '</span>\n',
         )
         if (t_2(environment.getattr(l_1_g, 'severities')) > 1):
             pass
-            t_13.append(
+            t_12.append(
                 '<span class="muted">(',
             )
             l_2_loop = missing
             for (l_2_sev, l_2_n), l_2_loop in LoopContext(environment.getattr(l_1_g, 'severities'), undefined):
                 _loop_vars = {}
                 pass
-                t_13.extend((
+                t_12.extend((
                     escape(l_2_n),
                     ' ',
                     escape(l_2_sev),
                 ))
                 if (not environment.getattr(l_2_loop, 'last')):
                     pass
-                    t_13.append(
+                    t_12.append(
                         ', ',
                     )
             l_2_loop = l_2_sev = l_2_n = missing
-            t_13.append(
+            t_12.append(
                 ')</span>',
             )
-        t_13.append(
+        t_12.append(
             '  </div>\n',
         )
         if environment.getattr(l_1_g, 'remediation'):
             pass
-            t_13.extend((
+            t_12.extend((
                 '<p><span class="muted">Fix:</span> ',
                 escape(environment.getattr(l_1_g, 'remediation')),
                 '</p>',
             ))
         if (t_2(environment.getattr(l_1_g, 'targets')) > 1):
             pass
-            t_13.append(
+            t_12.append(
                 '  <p class="muted">Hosts: ',
             )
             l_2_loop = missing
             for l_2_t, l_2_loop in LoopContext(environment.getattr(l_1_g, 'targets')[:10], undefined):
                 _loop_vars = {}
                 pass
-                t_13.extend((
+                t_12.extend((
                     '<a href="',
                     escape(context.call(l_1_host_file, l_2_t, _loop_vars=_loop_vars)),
                     '">',
@@ -512,31 +453,24 @@ def root(context, missing=missing):
                 ))
                 if (not environment.getattr(l_2_loop, 'last')):
                     pass
-                    t_13.append(
+                    t_12.append(
                         ', ',
                     )
             l_2_loop = l_2_t = missing
             if (t_2(environment.getattr(l_1_g, 'targets')) > 10):
                 pass
-                t_13.extend((
+                t_12.extend((
                     ' and ',
                     escape((t_2(environment.getattr(l_1_g, 'targets')) - 10)),
                     ' more',
                 ))
-            t_13.append(
+            t_12.append(
                 '.</p>\n',
             )
-        if (environment.getattr(l_1_g, 'count') == 1):
+        if (environment.getattr(l_1_g, 'count') > 1):
             pass
-            t_13.extend((
-                '  <ul class="members">',
-                escape(context.call((undefined(name='member') if l_0_member is missing else l_0_member), environment.getitem(environment.getattr(l_1_g, 'findings'), 0), l_1_host_file)),
-                '</ul>\n',
-            ))
-        else:
-            pass
-            t_13.extend((
-                '  <details><summary>The ',
+            t_12.extend((
+                '<details><summary>The ',
                 escape(environment.getattr(l_1_g, 'count')),
                 ' findings (',
                 escape(t_2(environment.getattr(l_1_g, 'resources'))),
@@ -544,54 +478,109 @@ def root(context, missing=missing):
             ))
             if (t_2(environment.getattr(l_1_g, 'resources')) != 1):
                 pass
-                t_13.append(
+                t_12.append(
                     's',
                 )
-            t_13.append(
-                ')</summary>\n    <ul class="members">\n',
+            t_12.append(
+                ')</summary>',
             )
-            for l_2_f in environment.getattr(l_1_g, 'findings')[:l_1_limit]:
-                _loop_vars = {}
+        t_12.append(
+            '  <ul class="members">\n',
+        )
+        l_2_loop = missing
+        for l_2_f, l_2_loop in LoopContext(context.call(environment.getattr(l_1_g, 'shown'), l_1_limit), undefined):
+            _loop_vars = {}
+            pass
+            t_12.extend((
+                '    <li data-severity="',
+                escape(environment.getattr(l_2_f, 'severity')),
+                '" data-target="',
+                escape(environment.getattr(l_2_f, 'target')),
+                '" data-owner="',
+                escape(environment.getattr(l_2_f, 'owner')),
+                '"><span class="badge sev-',
+                escape(environment.getattr(l_2_f, 'severity')),
+                '">',
+                escape(environment.getattr(l_2_f, 'severity')),
+                '</span> <a href="',
+                escape(context.call(l_1_host_file, environment.getattr(l_2_f, 'target'), _loop_vars=_loop_vars)),
+                '">',
+                escape(environment.getattr(l_2_f, 'target')),
+                '</a> <code>',
+                escape(environment.getattr(l_2_f, 'resource')),
+                '</code> ',
+                escape(environment.getattr(l_2_f, 'message')),
+            ))
+            if environment.getattr(l_2_f, 'evidence'):
                 pass
-                t_13.append(
-                    escape(context.call((undefined(name='member') if l_0_member is missing else l_0_member), l_2_f, l_1_host_file, _loop_vars=_loop_vars)),
+                t_12.append(
+                    ' <span class="muted">(',
                 )
-            l_2_f = missing
-            t_13.append(
-                '    </ul>\n',
+                l_3_loop = missing
+                for (l_3_key, l_3_value), l_3_loop in LoopContext(environment.getattr(l_2_f, 'evidence'), undefined):
+                    _loop_vars = {}
+                    pass
+                    t_12.extend((
+                        escape(l_3_key),
+                        ': <code>',
+                        escape(l_3_value),
+                        '</code>',
+                    ))
+                    if (not environment.getattr(l_3_loop, 'last')):
+                        pass
+                        t_12.append(
+                            '; ',
+                        )
+                l_3_loop = l_3_key = l_3_value = missing
+                t_12.append(
+                    ')</span>',
+                )
+            if (environment.getattr(l_2_f, 'state') != 'open'):
+                pass
+                t_12.append(
+                    escape(context.call((undefined(name='waiver_flag') if l_0_waiver_flag is missing else l_0_waiver_flag), l_2_f, _loop_vars=_loop_vars)),
+                )
+            t_12.append(
+                '</li>\n',
             )
+        l_2_loop = l_2_f = missing
+        t_12.append(
+            '  </ul>\n',
+        )
+        if (environment.getattr(l_1_g, 'count') > 1):
+            pass
             if (environment.getattr(l_1_g, 'count') > l_1_limit):
                 pass
-                t_13.extend((
+                t_12.extend((
                     '<p class="muted">',
                     escape((environment.getattr(l_1_g, 'count') - l_1_limit)),
                     " more: each is on its host's page and in <code>findings.csv</code>.</p>",
                 ))
-            t_13.append(
+            t_12.append(
                 '  </details>\n',
             )
-        t_13.append(
+        t_12.append(
             '</div>\n',
         )
-        return concat(t_13)
+        return concat(t_12)
     context.exported_vars.add('fix_group')
     context.vars['fix_group'] = l_0_fix_group = Macro(environment, macro, 'fix_group', ('g', 'host_file', 'limit'), False, False, False, context.eval_ctx.autoescape)
     yield '\n'
     def macro(l_1_rows, l_1_total):
-        t_14 = []
+        t_13 = []
         l_1_listed = missing
         if l_1_rows is missing:
             l_1_rows = undefined("parameter 'rows' was not provided", name='rows')
         if l_1_total is missing:
             l_1_total = undefined("parameter 'total' was not provided", name='total')
         pass
-        t_14.append(
+        t_13.append(
             '<div class="table-wrap">\n<table>\n  <thead><tr><th>Status</th><th>Reason</th><th class="num">Results</th><th>Checks</th><th>Targets</th></tr></thead>\n  <tbody>\n',
         )
         for l_2_r in l_1_rows:
             _loop_vars = {}
             pass
-            t_14.extend((
+            t_13.extend((
                 '    <tr><td>',
                 escape(context.call((undefined(name='result_status') if l_0_result_status is missing else l_0_result_status), environment.getattr(l_2_r, 'status'), _loop_vars=_loop_vars)),
                 '</td><td>',
@@ -603,43 +592,43 @@ def root(context, missing=missing):
             ))
             if (t_2(environment.getattr(l_2_r, 'checks')) > 8):
                 pass
-                t_14.extend((
+                t_13.extend((
                     ' and ',
                     escape((t_2(environment.getattr(l_2_r, 'checks')) - 8)),
                     ' more',
                 ))
-            t_14.extend((
+            t_13.extend((
                 '</td>\n      <td>',
                 escape(t_1(context.eval_ctx, environment.getattr(l_2_r, 'targets'), ', ')),
             ))
             if (environment.getattr(l_2_r, 'targets_total') > t_2(environment.getattr(l_2_r, 'targets'))):
                 pass
-                t_14.extend((
+                t_13.extend((
                     ' and ',
                     escape((environment.getattr(l_2_r, 'targets_total') - t_2(environment.getattr(l_2_r, 'targets')))),
                     ' more',
                 ))
-            t_14.append(
+            t_13.append(
                 '</td></tr>\n',
             )
         l_2_r = missing
-        t_14.append(
+        t_13.append(
             '  </tbody>\n</table>\n</div>\n',
         )
         l_1_listed = t_4(environment, l_1_rows, attribute='count')
         if (l_1_total > (undefined(name='listed') if l_1_listed is missing else l_1_listed)):
             pass
-            t_14.extend((
+            t_13.extend((
                 '<p class="muted">',
                 escape((l_1_total - (undefined(name='listed') if l_1_listed is missing else l_1_listed))),
                 ' more results for other reasons are in <code>snapshot.json</code>.</p>',
             ))
-        return concat(t_14)
+        return concat(t_13)
     context.exported_vars.add('reason_table')
     context.vars['reason_table'] = l_0_reason_table = Macro(environment, macro, 'reason_table', ('rows', 'total'), False, False, False, context.eval_ctx.autoescape)
     yield '\n'
     def macro(l_1_rows, l_1_host_file, l_1_severities):
-        t_15 = []
+        t_14 = []
         if l_1_rows is missing:
             l_1_rows = undefined("parameter 'rows' was not provided", name='rows')
         if l_1_host_file is missing:
@@ -647,25 +636,25 @@ def root(context, missing=missing):
         if l_1_severities is missing:
             l_1_severities = undefined("parameter 'severities' was not provided", name='severities')
         pass
-        t_15.append(
+        t_14.append(
             '<div class="table-wrap">\n<table>\n  <thead><tr><th>Host</th><th>Owner</th>',
         )
         for l_2_s in l_1_severities:
             _loop_vars = {}
             pass
-            t_15.extend((
+            t_14.extend((
                 '<th class="num">',
                 escape(context.call((undefined(name='severity') if l_0_severity is missing else l_0_severity), l_2_s, _loop_vars=_loop_vars)),
                 '</th>',
             ))
         l_2_s = missing
-        t_15.append(
+        t_14.append(
             '<th class="num">waived</th></tr></thead>\n  <tbody>\n',
         )
         for l_2_row in l_1_rows:
             _loop_vars = {}
             pass
-            t_15.extend((
+            t_14.extend((
                 '    <tr><td><a href="',
                 escape(environment.getattr(l_2_row, 'file')),
                 '">',
@@ -674,37 +663,37 @@ def root(context, missing=missing):
             ))
             if environment.getattr(l_2_row, 'owner'):
                 pass
-                t_15.extend((
+                t_14.extend((
                     '<a href="',
                     escape(environment.getattr(l_2_row, 'owner_file')),
                     '">',
                     escape(environment.getattr(l_2_row, 'owner')),
                     '</a>',
                 ))
-            t_15.append(
+            t_14.append(
                 '</td>\n',
             )
             for l_3_count in environment.getattr(l_2_row, 'severities'):
                 _loop_vars = {}
                 pass
-                t_15.extend((
+                t_14.extend((
                     '<td class="num">',
                     escape(l_3_count),
                     '</td>',
                 ))
             l_3_count = missing
-            t_15.extend((
+            t_14.extend((
                 '<td class="num">',
                 escape(environment.getattr(l_2_row, 'waived')),
                 '</td></tr>\n',
             ))
         l_2_row = missing
-        t_15.append(
+        t_14.append(
             '  </tbody>\n</table>\n</div>\n',
         )
-        return concat(t_15)
+        return concat(t_14)
     context.exported_vars.add('host_table')
     context.vars['host_table'] = l_0_host_table = Macro(environment, macro, 'host_table', ('rows', 'host_file', 'severities'), False, False, False, context.eval_ctx.autoescape)
 
 blocks = {}
-debug_info = '1=36&3=52&4=57&6=62&7=67&13=80&14=89&16=95&17=97&18=100&19=110&21=112&22=115&23=119&24=126&25=130&27=137&28=141&29=144&31=153&36=167&38=183&39=188&40=192&41=195&42=197&43=204&44=206&46=212&47=229&50=233&55=238&56=243&64=262&65=269&67=274&70=288&73=306&79=326&80=331&81=335&82=342&83=346&88=357&89=366&90=372&91=383&92=409&97=416&98=427&100=429&101=431&102=435&103=446&104=464&106=490&107=497&108=503&110=529&111=533&113=540&115=553&117=563&123=580&128=591&129=596&130=602&131=613&136=629&137=630&140=641&143=653&145=665&146=670&147=687'
+debug_info = '1=36&3=52&4=57&6=62&7=67&13=80&14=89&16=95&17=97&18=100&19=110&21=112&22=115&23=119&24=126&25=130&27=137&28=141&29=144&31=153&36=167&38=183&39=188&40=192&41=195&42=197&43=204&44=206&46=212&47=229&50=233&55=238&56=243&64=262&65=269&67=274&70=288&73=306&79=326&80=331&81=335&82=342&83=346&90=357&91=368&93=370&94=372&95=376&96=387&97=405&99=431&100=438&101=444&103=470&105=491&106=496&109=550&110=552&116=569&121=580&122=585&123=591&124=602&129=618&130=619&133=630&136=642&138=654&139=659&140=676'
