@@ -3,12 +3,13 @@
 Goal (issue #15): no page grows with the whole run; every page of a 10,000-finding run stays
 under 2 MB and opens in a browser in under a second. Prints figures; asserts nothing.
 
-    .venv/bin/python bench/reports_worst_first.py [--findings N] [--hosts N] [--baseline DIR]
+    .venv/bin/python bench/reports_worst_first.py [--findings N] [--hosts N] [--baseline DIR] [--screenshots DIR]
 
+``--screenshots DIR`` saves the overview and the legacy server's page as PNGs (the README's).
 ``--baseline DIR`` is a checkout of the previous report writer (``git worktree add /tmp/base
 f854a7f``); its pages for the same snapshot are measured the same way, side by side.
 Load time is Chromium's navigation timing (navigation start to the end of the load event) of
-a local file, the median of three loads; host pages: the five largest.
+a local file, the median of three loads; host and owner pages: the three largest of each.
 """
 
 from __future__ import annotations
@@ -25,8 +26,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "lib"))
 
 from auditor.reports.html import write_run_reports
+from auditor.reports.run_views import INDEX_FILE
+from auditor.reports.site import host_file
 from auditor.store.codec import write_snapshot
-from testkit.large import large_snapshot
+from testkit.large import LEGACY, large_snapshot
 
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 _BASELINE = ("import sys; from pathlib import Path; from auditor.store.codec import load_snapshot; "
@@ -35,11 +38,13 @@ _BASELINE = ("import sys; from pathlib import Path; from auditor.store.codec imp
 
 
 def pages_to_measure(out: Path) -> list[Path]:
-    """Every fleet-wide page, and the five largest host and owner pages."""
+    """Every fleet-wide page, and the three largest host pages and owner pages."""
     pages = sorted(out.glob("*.html"))
-    fleet = [p for p in pages if not p.name.startswith(("host-", "owner-"))]
-    per_host = sorted((p for p in pages if p not in fleet), key=lambda p: p.stat().st_size, reverse=True)
-    return fleet + per_host[:5]
+
+    def largest(prefix: str) -> list[Path]:
+        return sorted((p for p in pages if p.name.startswith(prefix)), key=lambda p: p.stat().st_size)[-3:]
+
+    return [p for p in pages if not p.name.startswith(("host-", "owner-"))] + largest("host-") + largest("owner-")
 
 
 def load_times(pages: list[Path]) -> dict[Path, float]:
@@ -64,6 +69,21 @@ def load_times(pages: list[Path]) -> dict[Path, float]:
     return times
 
 
+def screenshots(out: Path, target: Path) -> None:
+    """The top of the overview and of the legacy server's page, as small PNGs."""
+    from playwright.sync_api import sync_playwright
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    target.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=chromium, args=FLAGS)
+        page = browser.new_page(viewport={"width": 1100, "height": 760})
+        for name, png in ((INDEX_FILE, "report-overview.png"), (host_file(LEGACY), "report-host.png")):
+            page.goto((out / name).as_uri(), wait_until="load")
+            page.screenshot(path=str(target / png))
+        browser.close()
+
+
 def report(label: str, out: Path, seconds: float) -> None:
     pages = list(out.glob("*.html"))
     total = sum(p.stat().st_size for p in pages)
@@ -83,6 +103,7 @@ def main() -> None:
     parser.add_argument("--findings", type=int, default=10_000)
     parser.add_argument("--hosts", type=int, default=500)
     parser.add_argument("--baseline", type=Path, help="a checkout of the previous report writer")
+    parser.add_argument("--screenshots", type=Path, help="save the overview and a host page as PNGs here")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch)
@@ -92,6 +113,8 @@ def main() -> None:
         started = time.perf_counter()
         write_run_reports(snapshot, root / "new", previous)
         report("this writer", root / "new", time.perf_counter() - started)
+        if args.screenshots:
+            screenshots(root / "new", args.screenshots)
         if args.baseline:
             write_snapshot(snapshot, root / "snapshot.json")
             started = time.perf_counter()
