@@ -20,6 +20,8 @@ from auditor.reports.views import PassedCheckView
 MAX_REASONS_SHOWN = 50
 # Fix groups an owner page shows in full; the rest are on the owner's host pages.
 MAX_OWNER_GROUPS = 100
+# Fix groups a host page shows: a discovered range audited as one target can have thousands.
+MAX_HOST_GROUPS = 300
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,8 @@ class HostView:
     not_checked: tuple[ReasonRow, ...]
     not_checked_total: int
     changes: HostChanges | None
+    more_groups: int = 0  # open fixes beyond MAX_HOST_GROUPS, not shown
+    more_findings: int = 0  # their findings (in findings.csv and the snapshot)
 
 
 @dataclass(frozen=True)
@@ -104,12 +108,16 @@ def host_view(site: RunSite, name: str) -> HostView:
     results = site.results_by_target.get(name, ())
     target = site.targets.get(name)
     reasons = reason_rows(results, site.titles)
+    groups = group_findings((f for f in findings if not f.waived), site.titles, site.owners)
+    hidden = groups[MAX_HOST_GROUPS:]
     return HostView(
         row=host_row(site, name),
         role=(target.role or "") if target else "",
         tags=target.tags if target else (),
-        areas=_areas(group_findings((f for f in findings if not f.waived), site.titles, site.owners)),
-        waived=group_findings((f for f in findings if f.waived), site.titles, site.owners),
+        areas=_areas(groups[:MAX_HOST_GROUPS]),
+        more_groups=len(hidden),
+        more_findings=sum(group.count for group in hidden),
+        waived=group_findings((f for f in findings if f.waived), site.titles, site.owners)[:MAX_HOST_GROUPS],
         passed=passed_checks((r for r in results if r.status is Status.PASS), site.titles),
         not_checked=reasons[:MAX_REASONS_SHOWN],
         not_checked_total=sum(row.count for row in reasons),

@@ -198,6 +198,13 @@ def block_content(context, missing=missing):
     if t_3:
         pass
         yield '<p>No open findings on this host.</p>\n'
+    if environment.getattr((undefined(name='host') if l_0_host is missing else l_0_host), 'more_groups'):
+        pass
+        yield '<p class="flag">The most severe fixes are shown; '
+        yield escape(environment.getattr((undefined(name='host') if l_0_host is missing else l_0_host), 'more_groups'))
+        yield ' more fixes ('
+        yield escape(environment.getattr((undefined(name='host') if l_0_host is missing else l_0_host), 'more_findings'))
+        yield ' findings) are in <code>findings.csv</code> and <code>snapshot.json</code>.</p>\n'
     yield '</section>\n\n'
     if environment.getattr((undefined(name='host') if l_0_host is missing else l_0_host), 'waived'):
         pass
@@ -259,4 +266,4 @@ def block_content(context, missing=missing):
         yield '<p class="muted">No check passed on this host.</p>\n'
 
 blocks = {'content': block_content}
-debug_info = '1=13&2=16&3=36&4=62&6=65&7=67&8=73&9=84&10=89&15=95&16=112&20=130&21=132&23=135&24=145&25=148&30=162&31=165&32=170&33=172&34=188&41=202&42=205&43=207&46=215&47=217&49=220&54=226&55=228&56=231&58=233&59=238'
+debug_info = '1=13&2=16&3=36&4=62&6=65&7=67&8=73&9=84&10=89&15=95&16=112&20=130&21=132&23=135&24=145&25=148&30=162&31=165&32=170&33=172&34=188&39=201&40=204&44=209&45=212&46=214&49=222&50=224&52=227&57=233&58=235&59=238&61=240&62=245'

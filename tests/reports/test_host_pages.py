@@ -85,3 +85,14 @@ def test_pages_say_what_changed_since_the_previous_run(tmp_path: Path) -> None:
     assert "Since the run of 2025-03-01T10:00:00+00:00: 1 new open findings, 0 resolved." in summary
     write_run_reports(snapshot, tmp_path / "alone")
     assert "Since the previous run" not in (tmp_path / "alone" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_target_with_thousands_of_fixes_keeps_a_bounded_page(tmp_path: Path) -> None:
+    ports = [finding("services.exposed", "10.0.0.0/16", f"tcp/{1000 + n}", "low", remediation="Close it.")
+             for n in range(1500)]
+    snapshot = make_snapshot([result("services.exposed", "10.0.0.0/16", "fail", ports)], ports,
+                             targets=("10.0.0.0/16",))
+    write_run_reports(snapshot, tmp_path)
+    page = (tmp_path / host_file("10.0.0.0/16")).read_text(encoding="utf-8")
+    assert page.count('class="item fix"') == 300
+    assert "1200 more fixes (1200 findings) are in" in text_of(page)
