@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 from pathlib import Path
 from typing import Any
 
 from auditor.reports.history import render_history_html
 from auditor.reports.html import write_run_reports
 from auditor.store.codec import snapshot_to_json
-from auditor.store.history import load_history
+from auditor.store.history import latest_snapshot, load_history
 from auditor.store.model import Snapshot
 from auditor.store.signing import (
     generate_keypair,
@@ -96,3 +97,14 @@ def test_a_snapshot_signed_with_another_key_is_left_out_loudly(tmp_path: Path) -
     html = render_history_html(entries, runs / "history.html")
     assert "forged/snapshot.json</code>: signature: signed by key SHA256:" in html
     assert "verified" in html
+
+
+def test_a_new_run_compares_with_the_newest_readable_snapshot(tmp_path: Path) -> None:
+    assert latest_snapshot(tmp_path) is None
+    for day in ("01", "02", "03"):
+        write_run(tmp_path, day, run(f"2026-01-{day}T00:00:00+00:00", [], {"ssh.log-level": "pass"}))
+    (tmp_path / "03" / "snapshot.json").write_text("{")  # the newest is broken
+    for age, day in enumerate(("03", "02", "01")):
+        os.utime(tmp_path / day / "snapshot.json", (1_700_000_000 - age, 1_700_000_000 - age))
+    newest = latest_snapshot(tmp_path)
+    assert newest is not None and newest.started_at == "2026-01-02T00:00:00+00:00"
