@@ -35,8 +35,9 @@ if TYPE_CHECKING:  # the comparison loads with the change report, not with every
 # hosts never holds more than one rendered page. Adding a page to every run's report is one
 # such function in PAGES (and its link in ``site.NAV_PAGES`` if every page should link to it).
 PageSet = Callable[[RunSite], Iterator[tuple[str, str]]]
-# Unmapped findings listed on the overview in full; the rest are counted.
+# Unmapped findings and error reasons listed on the overview; the rest are counted.
 MAX_UNMAPPED_SHOWN = 50
+MAX_REASONS_SHOWN = 50
 
 
 def _common(site: RunSite, current: str, title: str) -> dict[str, Any]:
@@ -51,6 +52,7 @@ def index_page(site: RunSite) -> Iterator[tuple[str, str]]:
     summary = site.snapshot.summary
     counts = {severity.value: count for severity, count in summary.findings.items()}
     unmapped = unmapped_findings(site.snapshot)
+    errors = reason_rows((r for r in site.snapshot.results if r.status is Status.ERROR), site.titles)
     yield INDEX_FILE, template("index.html.j2").render(
         **_common(site, INDEX_FILE, "Overview"),
         phases=site.phases,
@@ -61,7 +63,8 @@ def index_page(site: RunSite) -> Iterator[tuple[str, str]]:
         expired_waivers=summary.expired_waivers,
         coverage=coverage(site.phases),
         hosts_total=len(site.target_names),
-        errors=reason_rows((r for r in site.snapshot.results if r.status is Status.ERROR), site.titles),
+        errors=errors[:MAX_REASONS_SHOWN],
+        errors_total=summary.errors,
         unmapped=unmapped[:MAX_UNMAPPED_SHOWN],
         unmapped_total=len(unmapped),
     )

@@ -130,6 +130,7 @@ def block_content(context, missing=missing):
     l_0_severity_counts = resolve('severity_counts')
     l_0_waived = resolve('waived')
     l_0_expired_waivers = resolve('expired_waivers')
+    l_0_errors_total = resolve('errors_total')
     l_0_errors = resolve('errors')
     l_0_reason_table = resolve('reason_table')
     l_0_unmapped = resolve('unmapped')
@@ -146,12 +147,6 @@ def block_content(context, missing=missing):
         @internalcode
         def t_1(*unused):
             raise TemplateRuntimeError("No filter named 'length' found.")
-    try:
-        t_4 = environment.filters['sum']
-    except KeyError:
-        @internalcode
-        def t_4(*unused):
-            raise TemplateRuntimeError("No filter named 'sum' found.")
     pass
     yield '<div class="verdict '
     yield escape(environment.getattr((undefined(name='outcome') if l_0_outcome is missing else l_0_outcome), 'verdict_class'))
@@ -315,12 +310,12 @@ def block_content(context, missing=missing):
     yield '</td><td class="num">'
     yield escape((undefined(name='expired_waivers') if l_0_expired_waivers is missing else l_0_expired_waivers))
     yield '</td></tr></tbody>\n</table>\n</div>\n\n<h2 id="errors">Errors ('
-    yield escape(t_4(environment, (undefined(name='errors') if l_0_errors is missing else l_0_errors), attribute='count'))
+    yield escape((undefined(name='errors_total') if l_0_errors_total is missing else l_0_errors_total))
     yield ')</h2>\n'
     if (undefined(name='errors') if l_0_errors is missing else l_0_errors):
         pass
         yield '<p>These checks did not complete. The audit is incomplete: their absence of findings proves nothing.</p>\n'
-        yield escape(context.call((undefined(name='reason_table') if l_0_reason_table is missing else l_0_reason_table), (undefined(name='errors') if l_0_errors is missing else l_0_errors), t_4(environment, (undefined(name='errors') if l_0_errors is missing else l_0_errors), attribute='count'), _block_vars=_block_vars))
+        yield escape(context.call((undefined(name='reason_table') if l_0_reason_table is missing else l_0_reason_table), (undefined(name='errors') if l_0_errors is missing else l_0_errors), (undefined(name='errors_total') if l_0_errors_total is missing else l_0_errors_total), _block_vars=_block_vars))
         yield '\n'
     else:
         pass
@@ -345,4 +340,4 @@ def block_content(context, missing=missing):
         l_1_f = l_1_finding = missing
 
 blocks = {'content': block_content}
-debug_info = '1=19&2=22&3=40&8=49&9=54&10=70&11=76&17=112&18=157&19=159&20=163&23=165&24=168&25=176&26=178&27=184&28=187&33=190&34=193&35=197&41=203&42=205&46=211&48=213&49=215&51=218&54=224&56=233&57=241&58=249&62=257&64=260&70=263&72=267&74=271&75=273&76=275&77=277&78=279&85=283&86=289&87=295&92=297&93=306&97=318&98=320&100=323&105=329&106=332&107=334&108=340'
+debug_info = '1=19&2=22&3=40&8=49&9=54&10=70&11=76&17=112&18=152&19=154&20=158&23=160&24=163&25=171&26=173&27=179&28=182&33=185&34=188&35=192&41=198&42=200&46=206&48=208&49=210&51=213&54=219&56=228&57=236&58=244&62=252&64=255&70=258&72=262&74=266&75=268&76=270&77=272&78=274&85=278&86=284&87=290&92=292&93=301&97=313&98=315&100=318&105=324&106=327&107=329&108=335'
