@@ -24,7 +24,7 @@ from auditor.reports.run_views import (
     run_date,
     unmapped_findings,
 )
-from auditor.reports.site import HOSTS_FILE, HOSTS_PER_PAGE, SUMMARY_FILE, RunSite, host_file, hosts_file, owner_file
+from auditor.reports.site import HOSTS_FILE, HOSTS_PER_PAGE, SUMMARY_FILE, RunSite, hosts_file, owner_file
 from auditor.reports.views import PhaseView
 from auditor.store.model import Snapshot
 
@@ -44,7 +44,7 @@ def _common(site: RunSite, current: str, title: str) -> dict[str, Any]:
     """What every page of a run's report shows: the run header, the navigation, the run date."""
     return {"header": site.header, "nav": site.navigation(current), "page_title": title,
             "as_of": run_date(site.snapshot).isoformat(), "generator_version": __version__,
-            "host_file": host_file, "owner_file": owner_file, "severities": SEVERITIES}
+            "host_files": site.host_files, "severities": SEVERITIES}
 
 
 def index_page(site: RunSite) -> Iterator[tuple[str, str]]:

@@ -49,7 +49,6 @@ def hosts_file(number: int) -> str:
     return HOSTS_FILE if number == 1 else f"hosts-{number}.html"
 
 
-@functools.lru_cache(maxsize=65536)  # every link to a host asks again: a large run links hosts 100,000s of times
 def host_file(name: str) -> str:
     """The page of one target."""
     return page_name("host", name)
@@ -118,6 +117,11 @@ class RunSite:
         seen = set(known)
         extra = sorted(({r.target for r in self.snapshot.results} | {f.target for f in self.snapshot.findings}) - seen)
         return (*known, *extra)
+
+    @functools.cached_property
+    def host_files(self) -> Mapping[str, str]:
+        """Target name -> its page, for every target (templates look links up here, a fast dict access)."""
+        return {name: host_file(name) for name in self.target_names}
 
     @functools.cached_property
     def targets(self) -> Mapping[str, Target]:

@@ -33,7 +33,6 @@ def block_content(context, missing=missing):
     _block_vars = {}
     l_0_owner = resolve('owner')
     l_0_host_table = resolve('host_table')
-    l_0_host_file = resolve('host_file')
     l_0_severities = resolve('severities')
     try:
         t_1 = environment.filters['length']
@@ -45,7 +44,7 @@ def block_content(context, missing=missing):
     yield '<h2 id="hosts">Hosts ('
     yield escape(t_1(environment.getattr((undefined(name='owner') if l_0_owner is missing else l_0_owner), 'hosts')))
     yield ')</h2>\n'
-    yield escape(context.call((undefined(name='host_table') if l_0_host_table is missing else l_0_host_table), environment.getattr((undefined(name='owner') if l_0_owner is missing else l_0_owner), 'hosts'), (undefined(name='host_file') if l_0_host_file is missing else l_0_host_file), (undefined(name='severities') if l_0_severities is missing else l_0_severities), _block_vars=_block_vars))
+    yield escape(context.call((undefined(name='host_table') if l_0_host_table is missing else l_0_host_table), environment.getattr((undefined(name='owner') if l_0_owner is missing else l_0_owner), 'hosts'), (undefined(name='severities') if l_0_severities is missing else l_0_severities), _block_vars=_block_vars))
     yield '\n\n<h2 id="fixes">Open findings by fix ('
     yield escape(environment.getattr((undefined(name='owner') if l_0_owner is missing else l_0_owner), 'groups_total'))
     yield ' fix'
@@ -56,11 +55,12 @@ def block_content(context, missing=missing):
     t_2 = 1
     for l_1_g in environment.getattr((undefined(name='owner') if l_0_owner is missing else l_0_owner), 'groups'):
         l_1_fix_group = resolve('fix_group')
+        l_1_host_files = resolve('host_files')
         _loop_vars = {}
         pass
-        yield escape(context.call((undefined(name='fix_group') if l_1_fix_group is missing else l_1_fix_group), l_1_g, (undefined(name='host_file') if l_0_host_file is missing else l_0_host_file), 25, _loop_vars=_loop_vars))
+        yield escape(context.call((undefined(name='fix_group') if l_1_fix_group is missing else l_1_fix_group), l_1_g, (undefined(name='host_files') if l_1_host_files is missing else l_1_host_files), 25, _loop_vars=_loop_vars))
         t_2 = 0
-    l_1_g = l_1_fix_group = missing
+    l_1_g = l_1_fix_group = l_1_host_files = missing
     if t_2:
         pass
         yield "<p>No open findings on this owner's hosts.</p>"
@@ -73,4 +73,4 @@ def block_content(context, missing=missing):
         yield ' are on the host pages.</p>\n'
 
 blocks = {'content': block_content}
-debug_info = '1=13&2=16&3=27&4=46&5=48&7=50&8=57&9=67&10=70'
+debug_info = '1=13&2=16&3=27&4=45&5=47&7=49&8=56&9=67&10=70'

@@ -354,12 +354,12 @@ def root(context, missing=missing):
     context.exported_vars.add('waiver_flag')
     context.vars['waiver_flag'] = l_0_waiver_flag = Macro(environment, macro, 'waiver_flag', ('f',), False, False, False, context.eval_ctx.autoescape)
     yield '\n'
-    def macro(l_1_g, l_1_host_file, l_1_limit):
+    def macro(l_1_g, l_1_host_files, l_1_limit):
         t_12 = []
         if l_1_g is missing:
             l_1_g = undefined("parameter 'g' was not provided", name='g')
-        if l_1_host_file is missing:
-            l_1_host_file = undefined("parameter 'host_file' was not provided", name='host_file')
+        if l_1_host_files is missing:
+            l_1_host_files = undefined("parameter 'host_files' was not provided", name='host_files')
         if l_1_limit is missing:
             l_1_limit = 25
         pass
@@ -386,13 +386,20 @@ def root(context, missing=missing):
         )
         if (t_2(environment.getattr(l_1_g, 'targets')) == 1):
             pass
-            t_12.extend((
-                '<a href="',
-                escape(context.call(l_1_host_file, environment.getitem(environment.getattr(l_1_g, 'targets'), 0))),
-                '">',
-                escape(environment.getitem(environment.getattr(l_1_g, 'targets'), 0)),
-                '</a>',
-            ))
+            if l_1_host_files:
+                pass
+                t_12.extend((
+                    '<a href="',
+                    escape(environment.getitem(l_1_host_files, environment.getitem(environment.getattr(l_1_g, 'targets'), 0))),
+                    '">',
+                    escape(environment.getitem(environment.getattr(l_1_g, 'targets'), 0)),
+                    '</a>',
+                ))
+            else:
+                pass
+                t_12.append(
+                    escape(environment.getitem(environment.getattr(l_1_g, 'targets'), 0)),
+                )
         else:
             pass
             t_12.extend((
@@ -446,7 +453,7 @@ def root(context, missing=missing):
                 pass
                 t_12.extend((
                     '<a href="',
-                    escape(context.call(l_1_host_file, l_2_t, _loop_vars=_loop_vars)),
+                    escape(environment.getitem(l_1_host_files, l_2_t)),
                     '">',
                     escape(l_2_t),
                     '</a>',
@@ -487,8 +494,7 @@ def root(context, missing=missing):
         t_12.append(
             '  <ul class="members">\n',
         )
-        l_2_loop = missing
-        for l_2_f, l_2_loop in LoopContext(context.call(environment.getattr(l_1_g, 'shown'), l_1_limit), undefined):
+        for l_2_f in context.call(environment.getattr(l_1_g, 'shown'), l_1_limit):
             _loop_vars = {}
             pass
             t_12.extend((
@@ -502,11 +508,24 @@ def root(context, missing=missing):
                 escape(environment.getattr(l_2_f, 'severity')),
                 '">',
                 escape(environment.getattr(l_2_f, 'severity')),
-                '</span> <a href="',
-                escape(context.call(l_1_host_file, environment.getattr(l_2_f, 'target'), _loop_vars=_loop_vars)),
-                '">',
-                escape(environment.getattr(l_2_f, 'target')),
-                '</a> <code>',
+                '</span> ',
+            ))
+            if l_1_host_files:
+                pass
+                t_12.extend((
+                    '<a href="',
+                    escape(environment.getitem(l_1_host_files, environment.getattr(l_2_f, 'target'))),
+                    '">',
+                    escape(environment.getattr(l_2_f, 'target')),
+                    '</a>',
+                ))
+            else:
+                pass
+                t_12.append(
+                    escape(environment.getattr(l_2_f, 'target')),
+                )
+            t_12.extend((
+                ' <code>',
                 escape(environment.getattr(l_2_f, 'resource')),
                 '</code> ',
                 escape(environment.getattr(l_2_f, 'message')),
@@ -514,26 +533,21 @@ def root(context, missing=missing):
             if environment.getattr(l_2_f, 'evidence'):
                 pass
                 t_12.append(
-                    ' <span class="muted">(',
+                    ' <span class="muted evidence">',
                 )
-                l_3_loop = missing
-                for (l_3_key, l_3_value), l_3_loop in LoopContext(environment.getattr(l_2_f, 'evidence'), undefined):
+                for (l_3_key, l_3_value) in environment.getattr(l_2_f, 'evidence'):
                     _loop_vars = {}
                     pass
                     t_12.extend((
+                        '<span>',
                         escape(l_3_key),
                         ': <code>',
                         escape(l_3_value),
-                        '</code>',
+                        '</code></span>',
                     ))
-                    if (not environment.getattr(l_3_loop, 'last')):
-                        pass
-                        t_12.append(
-                            '; ',
-                        )
-                l_3_loop = l_3_key = l_3_value = missing
+                l_3_key = l_3_value = missing
                 t_12.append(
-                    ')</span>',
+                    '</span>',
                 )
             if (environment.getattr(l_2_f, 'state') != 'open'):
                 pass
@@ -543,7 +557,7 @@ def root(context, missing=missing):
             t_12.append(
                 '</li>\n',
             )
-        l_2_loop = l_2_f = missing
+        l_2_f = missing
         t_12.append(
             '  </ul>\n',
         )
@@ -564,7 +578,7 @@ def root(context, missing=missing):
         )
         return concat(t_12)
     context.exported_vars.add('fix_group')
-    context.vars['fix_group'] = l_0_fix_group = Macro(environment, macro, 'fix_group', ('g', 'host_file', 'limit'), False, False, False, context.eval_ctx.autoescape)
+    context.vars['fix_group'] = l_0_fix_group = Macro(environment, macro, 'fix_group', ('g', 'host_files', 'limit'), False, False, False, context.eval_ctx.autoescape)
     yield '\n'
     def macro(l_1_rows, l_1_total):
         t_13 = []
@@ -627,12 +641,10 @@ def root(context, missing=missing):
     context.exported_vars.add('reason_table')
     context.vars['reason_table'] = l_0_reason_table = Macro(environment, macro, 'reason_table', ('rows', 'total'), False, False, False, context.eval_ctx.autoescape)
     yield '\n'
-    def macro(l_1_rows, l_1_host_file, l_1_severities):
+    def macro(l_1_rows, l_1_severities):
         t_14 = []
         if l_1_rows is missing:
             l_1_rows = undefined("parameter 'rows' was not provided", name='rows')
-        if l_1_host_file is missing:
-            l_1_host_file = undefined("parameter 'host_file' was not provided", name='host_file')
         if l_1_severities is missing:
             l_1_severities = undefined("parameter 'severities' was not provided", name='severities')
         pass
@@ -693,7 +705,7 @@ def root(context, missing=missing):
         )
         return concat(t_14)
     context.exported_vars.add('host_table')
-    context.vars['host_table'] = l_0_host_table = Macro(environment, macro, 'host_table', ('rows', 'host_file', 'severities'), False, False, False, context.eval_ctx.autoescape)
+    context.vars['host_table'] = l_0_host_table = Macro(environment, macro, 'host_table', ('rows', 'severities'), False, False, False, context.eval_ctx.autoescape)
 
 blocks = {}
-debug_info = '1=36&3=52&4=57&6=62&7=67&13=80&14=89&16=95&17=97&18=100&19=110&21=112&22=115&23=119&24=126&25=130&27=137&28=141&29=144&31=153&36=167&38=183&39=188&40=192&41=195&42=197&43=204&44=206&46=212&47=229&50=233&55=238&56=243&64=262&65=269&67=274&70=288&73=306&79=326&80=331&81=335&82=342&83=346&90=357&91=368&93=370&94=372&95=376&96=387&97=405&99=431&100=438&101=444&103=470&105=491&106=496&109=550&110=552&116=569&121=580&122=585&123=591&124=602&129=618&130=619&133=630&136=642&138=654&139=659&140=676'
+debug_info = '1=36&3=52&4=57&6=62&7=67&13=80&14=89&16=95&17=97&18=100&19=110&21=112&22=115&23=119&24=126&25=130&27=137&28=141&29=144&31=153&36=167&38=183&39=188&40=192&41=195&42=197&43=204&44=206&46=212&47=229&50=233&55=238&56=243&64=262&65=269&67=274&70=288&73=306&79=326&80=331&81=335&82=342&83=346&91=357&92=368&94=370&95=372&96=376&97=387&98=412&100=438&101=445&102=451&104=477&106=497&107=502&110=564&111=566&117=583&122=594&123=599&124=605&125=616&130=632&131=633&134=644&137=654&139=666&140=671&141=688'

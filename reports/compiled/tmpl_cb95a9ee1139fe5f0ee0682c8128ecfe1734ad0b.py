@@ -74,12 +74,12 @@ def root(context, missing=missing):
             ))
             l_3_loop = missing
             for l_3_t, l_3_loop in LoopContext(environment.getattr(l_2_g, 'targets')[:5], undefined):
-                l_3_host_file = resolve('host_file')
+                l_3_host_files = resolve('host_files')
                 _loop_vars = {}
                 pass
                 t_2.extend((
                     '<a href="',
-                    escape(context.call((undefined(name='host_file') if l_3_host_file is missing else l_3_host_file), l_3_t, _loop_vars=_loop_vars)),
+                    escape(environment.getitem((undefined(name='host_files') if l_3_host_files is missing else l_3_host_files), l_3_t)),
                     '">',
                     escape(l_3_t),
                     '</a>',
@@ -89,7 +89,7 @@ def root(context, missing=missing):
                     t_2.append(
                         ', ',
                     )
-            l_3_loop = l_3_t = l_3_host_file = missing
+            l_3_loop = l_3_t = l_3_host_files = missing
             if (t_1(environment.getattr(l_2_g, 'targets')) > 5):
                 pass
                 t_2.extend((
@@ -120,7 +120,6 @@ def block_content(context, missing=missing):
     l_0_overview = resolve('overview')
     l_0_risk_table = resolve('risk_table')
     l_0_host_table = resolve('host_table')
-    l_0_host_file = resolve('host_file')
     l_0_severities = resolve('severities')
     l_0_hosts_total = resolve('hosts_total')
     l_0_c = resolve('c')
@@ -172,10 +171,11 @@ def block_content(context, missing=missing):
         yield '), worst first, grouped by the change that fixes them.</p>\n'
         for l_1_g in environment.getattr((undefined(name='overview') if l_0_overview is missing else l_0_overview), 'blocking'):
             l_1_fix_group = resolve('fix_group')
+            l_1_host_files = resolve('host_files')
             _loop_vars = {}
             pass
-            yield escape(context.call((undefined(name='fix_group') if l_1_fix_group is missing else l_1_fix_group), l_1_g, (undefined(name='host_file') if l_0_host_file is missing else l_0_host_file), 10, _loop_vars=_loop_vars))
-        l_1_g = l_1_fix_group = missing
+            yield escape(context.call((undefined(name='fix_group') if l_1_fix_group is missing else l_1_fix_group), l_1_g, (undefined(name='host_files') if l_1_host_files is missing else l_1_host_files), 10, _loop_vars=_loop_vars))
+        l_1_g = l_1_fix_group = l_1_host_files = missing
         if (environment.getattr((undefined(name='overview') if l_0_overview is missing else l_0_overview), 'blocking_fixes') > t_1(environment.getattr((undefined(name='overview') if l_0_overview is missing else l_0_overview), 'blocking'))):
             pass
             yield '<p class="flag">'
@@ -197,7 +197,7 @@ def block_content(context, missing=missing):
     yield '\n<h2 id="worst-hosts">Hosts with the most severe open findings</h2>\n'
     if environment.getattr((undefined(name='overview') if l_0_overview is missing else l_0_overview), 'worst_hosts'):
         pass
-        yield escape(context.call((undefined(name='host_table') if l_0_host_table is missing else l_0_host_table), environment.getattr((undefined(name='overview') if l_0_overview is missing else l_0_overview), 'worst_hosts'), (undefined(name='host_file') if l_0_host_file is missing else l_0_host_file), (undefined(name='severities') if l_0_severities is missing else l_0_severities), _block_vars=_block_vars))
+        yield escape(context.call((undefined(name='host_table') if l_0_host_table is missing else l_0_host_table), environment.getattr((undefined(name='overview') if l_0_overview is missing else l_0_overview), 'worst_hosts'), (undefined(name='severities') if l_0_severities is missing else l_0_severities), _block_vars=_block_vars))
         yield '\n'
     else:
         pass
@@ -340,4 +340,4 @@ def block_content(context, missing=missing):
         l_1_f = l_1_finding = missing
 
 blocks = {'content': block_content}
-debug_info = '1=19&2=22&3=40&8=49&9=54&10=70&11=76&17=112&18=152&19=154&20=158&23=160&24=163&25=171&26=173&27=179&28=182&33=185&34=188&35=192&41=198&42=200&46=206&48=208&49=210&51=213&54=219&56=228&57=236&58=244&62=252&64=255&70=258&72=262&74=266&75=268&76=270&77=272&78=274&85=278&86=284&87=290&92=292&93=301&97=313&98=315&100=318&105=324&106=327&107=329&108=335'
+debug_info = '1=19&2=22&3=40&8=49&9=54&10=70&11=76&17=112&18=151&19=153&20=157&23=159&24=162&25=170&26=172&27=179&28=182&33=185&34=188&35=192&41=198&42=200&46=206&48=208&49=210&51=213&54=219&56=228&57=236&58=244&62=252&64=255&70=258&72=262&74=266&75=268&76=270&77=272&78=274&85=278&86=284&87=290&92=292&93=301&97=313&98=315&100=318&105=324&106=327&107=329&108=335'

@@ -153,11 +153,11 @@ def block_content(context, missing=missing):
             yield '</h3>\n'
             for l_2_g in environment.getattr(l_1_m, 'open_groups'):
                 l_2_fix_group = resolve('fix_group')
-                l_2_host_file = resolve('host_file')
+                l_2_host_files = resolve('host_files')
                 _loop_vars = {}
                 pass
-                yield escape(context.call((undefined(name='fix_group') if l_2_fix_group is missing else l_2_fix_group), l_2_g, (undefined(name='host_file') if l_2_host_file is missing else l_2_host_file), 100, _loop_vars=_loop_vars))
-            l_2_g = l_2_fix_group = l_2_host_file = missing
+                yield escape(context.call((undefined(name='fix_group') if l_2_fix_group is missing else l_2_fix_group), l_2_g, (undefined(name='host_files') if l_2_host_files is missing else l_2_host_files), 100, _loop_vars=_loop_vars))
+            l_2_g = l_2_fix_group = l_2_host_files = missing
             if environment.getattr(l_1_m, 'open_more'):
                 pass
                 yield '  <p class="flag">The '
@@ -188,11 +188,11 @@ def block_content(context, missing=missing):
             yield ')</h3>\n'
             for l_2_g in environment.getattr(l_1_m, 'waived_groups'):
                 l_2_fix_group = resolve('fix_group')
-                l_2_host_file = resolve('host_file')
+                l_2_host_files = resolve('host_files')
                 _loop_vars = {}
                 pass
-                yield escape(context.call((undefined(name='fix_group') if l_2_fix_group is missing else l_2_fix_group), l_2_g, (undefined(name='host_file') if l_2_host_file is missing else l_2_host_file), _loop_vars=_loop_vars))
-            l_2_g = l_2_fix_group = l_2_host_file = missing
+                yield escape(context.call((undefined(name='fix_group') if l_2_fix_group is missing else l_2_fix_group), l_2_g, (undefined(name='host_files') if l_2_host_files is missing else l_2_host_files), _loop_vars=_loop_vars))
+            l_2_g = l_2_fix_group = l_2_host_files = missing
             if (environment.getattr(l_1_m, 'waived_total') > t_3(environment, environment.getattr(l_1_m, 'waived_groups'), attribute='count')):
                 pass
                 yield '  <p class="muted">The first '
@@ -216,12 +216,12 @@ def block_content(context, missing=missing):
                 yield escape(environment.getattr(l_2_p, 'check_id'))
                 yield '</code></span></div>\n    <ul class="plain">\n'
                 for l_3_r in environment.getattr(l_2_p, 'results'):
-                    l_3_host_file = resolve('host_file')
+                    l_3_host_files = resolve('host_files')
                     l_3_kv = resolve('kv')
                     _loop_vars = {}
                     pass
                     yield '      <li><a href="'
-                    yield escape(context.call((undefined(name='host_file') if l_3_host_file is missing else l_3_host_file), environment.getattr(l_3_r, 'target'), _loop_vars=_loop_vars))
+                    yield escape(environment.getitem((undefined(name='host_files') if l_3_host_files is missing else l_3_host_files), environment.getattr(l_3_r, 'target')))
                     yield '">'
                     yield escape(environment.getattr(l_3_r, 'target'))
                     yield '</a>'
@@ -231,7 +231,7 @@ def block_content(context, missing=missing):
                         yield escape(environment.getattr(l_3_r, 'reason'))
                     yield escape(context.call((undefined(name='kv') if l_3_kv is missing else l_3_kv), environment.getattr(l_3_r, 'details'), _loop_vars=_loop_vars))
                     yield '</li>\n'
-                l_3_r = l_3_host_file = l_3_kv = missing
+                l_3_r = l_3_host_files = l_3_kv = missing
                 if environment.getattr(l_2_p, 'more'):
                     pass
                     yield '<li class="muted">and '

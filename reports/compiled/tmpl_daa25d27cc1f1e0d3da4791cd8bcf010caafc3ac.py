@@ -187,11 +187,10 @@ def block_content(context, missing=missing):
         yield ')</h3>\n'
         for l_2_g in environment.getattr(l_1_area, 'groups'):
             l_2_fix_group = resolve('fix_group')
-            l_2_host_file = resolve('host_file')
             _loop_vars = {}
             pass
-            yield escape(context.call((undefined(name='fix_group') if l_2_fix_group is missing else l_2_fix_group), l_2_g, (undefined(name='host_file') if l_2_host_file is missing else l_2_host_file), 200, _loop_vars=_loop_vars))
-        l_2_g = l_2_fix_group = l_2_host_file = missing
+            yield escape(context.call((undefined(name='fix_group') if l_2_fix_group is missing else l_2_fix_group), l_2_g, None, 200, _loop_vars=_loop_vars))
+        l_2_g = l_2_fix_group = missing
         yield '</section>\n'
         t_3 = 0
     l_1_area = l_1_severity = missing
@@ -213,11 +212,10 @@ def block_content(context, missing=missing):
         yield ')</h2>\n'
         for l_1_g in environment.getattr((undefined(name='host') if l_0_host is missing else l_0_host), 'waived'):
             l_1_fix_group = resolve('fix_group')
-            l_1_host_file = resolve('host_file')
             _loop_vars = {}
             pass
-            yield escape(context.call((undefined(name='fix_group') if l_1_fix_group is missing else l_1_fix_group), l_1_g, (undefined(name='host_file') if l_1_host_file is missing else l_1_host_file), 200, _loop_vars=_loop_vars))
-        l_1_g = l_1_fix_group = l_1_host_file = missing
+            yield escape(context.call((undefined(name='fix_group') if l_1_fix_group is missing else l_1_fix_group), l_1_g, None, 200, _loop_vars=_loop_vars))
+        l_1_g = l_1_fix_group = missing
     yield '\n<h2 id="not-checked">Not checked ('
     yield escape(environment.getattr((undefined(name='host') if l_0_host is missing else l_0_host), 'not_checked_total'))
     yield ')</h2>\n'
@@ -266,4 +264,4 @@ def block_content(context, missing=missing):
         yield '<p class="muted">No check passed on this host.</p>\n'
 
 blocks = {'content': block_content}
-debug_info = '1=13&2=16&3=36&4=62&6=65&7=67&8=73&9=84&10=89&15=95&16=112&20=130&21=132&23=135&24=145&25=148&30=162&31=165&32=170&33=172&34=188&39=201&40=204&44=209&45=212&46=214&49=222&50=224&52=227&57=233&58=235&59=238&61=240&62=245'
+debug_info = '1=13&2=16&3=36&4=62&6=65&7=67&8=73&9=84&10=89&15=95&16=112&20=130&21=132&23=135&24=145&25=148&30=162&31=165&32=170&33=172&34=188&39=200&40=203&44=208&45=211&46=213&49=220&50=222&52=225&57=231&58=233&59=236&61=238&62=243'
