@@ -47,24 +47,23 @@ def pages_to_measure(out: Path) -> list[Path]:
     return [p for p in pages if not p.name.startswith(("host-", "owner-"))] + largest("host-") + largest("owner-")
 
 
-def load_times(pages: list[Path]) -> dict[Path, float]:
-    """Median navigation-to-load time of each page in Debian's Chromium, in seconds."""
+def load_times(pages: list[Path]) -> dict[Path, tuple[float, int]]:
+    """Median navigation-to-load time of each page in Debian's Chromium (s), and its height (px)."""
     from playwright.sync_api import sync_playwright
 
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    times: dict[Path, float] = {}
+    times: dict[Path, tuple[float, int]] = {}
     with sync_playwright() as driver:
         browser = driver.chromium.launch(executable_path=chromium, args=FLAGS)
         for path in pages:
-            samples = []
+            samples, height = [], 0
             for _ in range(3):
-                page = browser.new_page()
+                page = browser.new_page(viewport={"width": 1280, "height": 900})
                 page.goto(path.as_uri(), wait_until="load")
-                samples.append(page.evaluate(
-                    "(() => { const n = performance.getEntriesByType('navigation')[0]; return n.loadEventEnd; })()")
-                    / 1000)
+                samples.append(page.evaluate("performance.getEntriesByType('navigation')[0].loadEventEnd") / 1000)
+                height = page.evaluate("document.documentElement.scrollHeight")
                 page.close()
-            times[path] = statistics.median(samples)
+            times[path] = (statistics.median(samples), height)
         browser.close()
     return times
 
@@ -90,12 +89,13 @@ def report(label: str, out: Path, seconds: float) -> None:
     print(f"\n{label}: {len(pages)} pages, {total / 1e6:.1f} MB in all, written in {seconds:.2f} s")
     measured = pages_to_measure(out)
     times = load_times(measured)
-    print(f"  {'page':<44} {'size':>10} {'load':>8}")
+    print(f"  {'page':<44} {'size':>10} {'load':>8} {'height':>10}")
     for path in measured:
-        print(f"  {path.name:<44} {path.stat().st_size / 1e6:8.2f} MB {times[path]:6.2f} s")
+        load, height = times[path]
+        print(f"  {path.name:<44} {path.stat().st_size / 1e6:8.2f} MB {load:6.2f} s {height:8d} px")
     largest = max(pages, key=lambda p: p.stat().st_size)
     print(f"  largest page {largest.name}: {largest.stat().st_size / 1e6:.2f} MB; "
-          f"slowest measured load {max(times.values()):.2f} s")
+          f"slowest measured load {max(load for load, _ in times.values()):.2f} s")
 
 
 def main() -> None:
