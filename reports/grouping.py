@@ -2,14 +2,12 @@
 
 Findings grouped by the fix: one row per change that closes them, never hiding one.
 
-Two rules, applied in order:
-
-1. On one target, findings of the same check with the same remediation on the same endpoint
-   (``tcp/443:cipher/...`` -> ``tcp/443``; resources without a port are host-wide) are one fix:
-   the 26 weak ciphers one ``ssl_ciphers`` line removes.
-2. Across targets, such per-target fixes touching the same resources (the same setting, e.g.
-   ``sshd:PasswordAuthentication`` on 19 hosts, or the same 26 ciphers on identically configured
-   web servers) are one row naming every host.
+One rule: findings of the same check with the same remediation on the same endpoint
+(``tcp/443:cipher/...`` -> ``tcp/443``; resources without a port are host-wide) are one fix,
+on one host or across hosts: the 26 weak ciphers one ``ssl_ciphers`` line removes from a web
+server, that line on every web server configured alike, ``PasswordAuthentication no`` on 19
+hosts. The row names every host and resource; a different port (``tcp/8443``) is another row,
+since it is configured elsewhere.
 
 A group keeps every one of its findings; pages decide how many members they print and always
 say how many there are. Results that could not be checked are summarised per status and reason
@@ -84,7 +82,7 @@ class FixGroup:
     so a 100,000-finding run does not build views nobody sees.
     """
 
-    key: str  # stable within a run: check id, remediation, resources
+    key: str  # check id, remediation and endpoint: the same fix has the same key in every run
     check_id: str
     check_title: str
     remediation: str
@@ -126,25 +124,20 @@ class FixGroup:
 
 def group_findings(findings: Iterable[Finding], titles: Mapping[str, str],
                    owners: Mapping[str, str] | None = None) -> tuple[FixGroup, ...]:
-    """The findings as fix groups, worst first (see the module docstring for the two rules)."""
-    per_target: dict[tuple[str, str, str, str], list[Finding]] = {}
-    for finding in sorted_findings(findings):
-        key = (finding.check_id, finding.remediation, finding.target, endpoint(finding.resource))
-        per_target.setdefault(key, []).append(finding)
-    across: dict[tuple[str, str, frozenset[str]], list[Finding]] = {}
-    for (check_id, remediation, _, _), members in per_target.items():
-        shared = (check_id, remediation, frozenset(f.resource for f in members))
-        across.setdefault(shared, []).extend(members)
-    groups = [_group(members, titles, owners or {}) for members in across.values()]
+    """The findings as fix groups, worst first (see the module docstring for the rule)."""
+    fixes: dict[tuple[str, str, str], list[Finding]] = {}
+    for finding in findings:
+        fixes.setdefault((finding.check_id, finding.remediation, endpoint(finding.resource)), []).append(finding)
+    groups = [_group(key, members, titles, owners or {}) for key, members in fixes.items()]
     return tuple(sorted(groups, key=FixGroup.order))
 
 
-def _group(members: list[Finding], titles: Mapping[str, str], owners: Mapping[str, str]) -> FixGroup:
+def _group(key: tuple[str, str, str], members: list[Finding], titles: Mapping[str, str],
+           owners: Mapping[str, str]) -> FixGroup:
     ordered = sorted_findings(members)
     first = ordered[0]
-    resources = sorted({f.resource for f in ordered})
     return FixGroup(
-        key="\x00".join((first.check_id, first.remediation, *resources)),
+        key="\x00".join(key),
         check_id=first.check_id,
         check_title=titles.get(first.check_id) or first.check_id,
         remediation=first.remediation,

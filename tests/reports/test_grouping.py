@@ -15,9 +15,9 @@ def tls(target: str, resource: str, severity: Severity = Severity.HIGH, remediat
     return Finding("tls.ciphers", target, resource, severity, "weak cipher", ("PRV-4",), remediation)
 
 
-def ssh(target: str, resource: str = "sshd:PasswordAuthentication") -> Finding:
-    return Finding("ssh.password-authentication", target, resource, Severity.HIGH, "on", ("PRV-3",),
-                   "PasswordAuthentication no")
+def ssh(target: str, resource: str = "sshd:PasswordAuthentication",
+        remediation: str = "PasswordAuthentication no") -> Finding:
+    return Finding("ssh.password-authentication", target, resource, Severity.HIGH, "on", ("PRV-3",), remediation)
 
 
 def test_endpoint_is_the_port_a_resource_starts_with() -> None:
@@ -42,16 +42,18 @@ def test_one_remediation_on_one_endpoint_is_one_row_with_its_count() -> None:
 
 def test_the_same_setting_across_hosts_is_one_row_naming_every_host() -> None:
     hosts = [f"node{n:02d}" for n in range(19)]
-    groups = group_findings([ssh(host) for host in hosts] + [ssh("odd", "sshd:Other")], {})
+    other_fix = ssh("odd", "sshd:Match[user=guest]", "Remove the Match block that turns passwords on.")
+    groups = group_findings([ssh(host) for host in hosts] + [other_fix], {})
     assert [(g.count, len(g.targets)) for g in groups] == [(19, 19), (1, 1)]  # most hosts first
     assert groups[0].targets == tuple(hosts)
 
 
-def test_identical_cipher_sets_on_many_hosts_merge_different_ones_do_not() -> None:
-    same = [tls(host, f"tcp/443:cipher/C{n}") for host in ("a", "b", "c") for n in range(3)]
-    different = [tls("d", "tcp/443:cipher/C0")]
-    groups = group_findings([*same, *different], {})
-    assert sorted((g.count, g.targets) for g in groups) == [(1, ("d",)), (9, ("a", "b", "c"))]
+def test_one_ssl_ciphers_line_on_many_web_servers_is_one_row_another_port_is_another() -> None:
+    shared = [tls(host, f"tcp/443:cipher/C{n}") for host in ("a", "b", "c") for n in range(3)]
+    fewer = [tls("d", "tcp/443:cipher/C0")]
+    elsewhere = [tls("a", "tcp/8443:cipher/C0")]
+    groups = group_findings([*shared, *fewer, *elsewhere], {})
+    assert sorted((g.count, g.targets) for g in groups) == [(1, ("a",)), (10, ("a", "b", "c", "d"))]
 
 
 def test_grouping_never_loses_or_repeats_a_finding() -> None:
