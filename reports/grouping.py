@@ -27,8 +27,6 @@ from auditor.store.model import sorted_findings, waiver_state
 
 # A resource that starts with a port names a network endpoint; the fix is per endpoint there.
 _ENDPOINT = re.compile(r"(?:tcp|udp)/\d+")
-
-
 # How the pages name a finding's waiver state ("none" is an open finding).
 _FINDING_STATE = {"none": "open", "waived": "waived", "expired": "expired"}
 _OTHER_STATUSES = (Status.ERROR, Status.SKIPPED, Status.NOT_ASSESSABLE)
@@ -65,7 +63,6 @@ def finding_views(findings: Iterable[Finding], titles: Mapping[str, str] | None 
                   owners: Mapping[str, str] | None = None) -> tuple[FindingView, ...]:
     """Display forms, in the one finding order (most severe first)."""
     return tuple(finding_view(finding, titles, owners) for finding in sorted_findings(findings))
-
 
 
 def endpoint(resource: str) -> str:
