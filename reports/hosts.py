@@ -95,7 +95,7 @@ def host_changes(site: RunSite, name: str, findings: Sequence[Finding]) -> HostC
     previous = site.previous
     if previous is None:
         return None
-    before = {f.fingerprint for f in previous.findings if f.target == name and not f.waived}
+    before = site.previous_open_by_target.get(name, frozenset())
     now = [f for f in findings if not f.waived]
     now_prints = {f.fingerprint for f in now}
     new = group_findings((f for f in now if f.fingerprint not in before), site.titles, site.owners)

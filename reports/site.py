@@ -137,6 +137,15 @@ class RunSite:
         return grouped
 
     @functools.cached_property
+    def previous_open_by_target(self) -> Mapping[str, frozenset[str]]:
+        """Fingerprints of the previous run's open findings, by target (empty without a previous run)."""
+        grouped: dict[str, set[str]] = defaultdict(set)
+        for finding in self.previous.findings if self.previous is not None else ():
+            if not finding.waived:
+                grouped[finding.target].add(finding.fingerprint)
+        return {target: frozenset(prints) for target, prints in grouped.items()}
+
+    @functools.cached_property
     def results_by_target(self) -> Mapping[str, Sequence[CheckResult]]:
         """Every check result, by target."""
         grouped: dict[str, list[CheckResult]] = defaultdict(list)
