@@ -31,19 +31,19 @@
     } else if (owner) {
       counts = owner.dataset.counts;
     }
-    var listed = 0;
+    var listed = Object.create(null);  // by fingerprint: a finding listed under two measures counts once
     items.forEach(function (item) {
       var show = ranks[item.dataset.severity] >= minimum &&
         (!target || item.dataset.target === target.value) &&
         (!owner || item.dataset.owner === owner.value);
       item.hidden = !show;
-      if (show) { listed += 1; }
+      if (show) { listed[item.dataset.id] = true; }
     });
     groups.forEach(function (group) {
       group.hidden = !group.querySelector("[data-severity]:not([hidden])");
     });
     count.textContent = matching(counts, minimum) + " of " + form.dataset.total +
-      " findings match; " + listed + " listed on this page";
+      " findings match; " + Object.keys(listed).length + " listed on this page";
   }
   form.addEventListener("change", apply);
   form.hidden = false; // without JavaScript (or in print) every finding stays visible
