@@ -5,10 +5,11 @@ The index, shipped as ``checks/index.json`` and built from the areas themselves,
 registry answer "which checks match", "which tags", "which area owns this collector" without
 importing anything, and import an area the first time one of its parts is used.
 
-The index records the SHA-256 of every source file of the areas; when the sources no longer
-match (a check edited without regenerating), it is not used and every area is imported, which is
-slower but never wrong. Regenerate with ``python -m auditor.area_index``; a test keeps the
-shipped copy in step.
+In a source checkout the index is checked against a digest of the areas' sources: stale (a
+check edited without regenerating), it is not used and every area is imported, which is slower
+but never wrong. An installed package ships index and sources together, so the digest (a tenth
+of start-up) is skipped there; the registry still compares each area it imports with its entry.
+Regenerate with ``python -m auditor.area_index``; a test keeps the shipped copy in step.
 """
 
 from __future__ import annotations
@@ -59,6 +60,11 @@ def sources_digest() -> str:
     return digest.hexdigest()
 
 
+def in_source_checkout() -> bool:
+    """True when the areas are the repository's own files (an editable install), not a wheel's."""
+    return (areas_dir().resolve().parent / "pyproject.toml").is_file()
+
+
 def entry_of(module: ModuleType) -> AreaEntry:
     """The index entry of an imported area (or plug-in) module."""
     return AreaEntry(
@@ -85,7 +91,9 @@ def load_index() -> AreaIndex | None:
     """The shipped index, or None when it is missing, unreadable or built from other sources."""
     try:
         document = json.loads((areas_dir() / INDEX_FILE).read_text(encoding="utf-8"))
-        if document.get("sources") != sources_digest() or set(document["areas"]) != set(builtin.AREAS):
+        if set(document["areas"]) != set(builtin.AREAS):
+            return None
+        if in_source_checkout() and document.get("sources") != sources_digest():
             return None
         return AreaIndex(areas={
             name: AreaEntry(

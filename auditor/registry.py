@@ -8,7 +8,7 @@ from importlib.metadata import entry_points
 from types import ModuleType
 from typing import Any, TypeVar
 
-from auditor.area_index import AreaIndex, load_index
+from auditor.area_index import AreaIndex, entry_of, load_index
 from auditor.check import Check, Collector
 from auditor.checks import AREAS
 from auditor.checks import load_area as builtin_area
@@ -91,6 +91,9 @@ class Registry:
 
     def _load(self, area: str) -> None:
         module = builtin_area(area)
+        if self._index is not None and entry_of(module) != self._index.areas[area]:
+            raise PluginError(f"the area index does not match area '{area}': "
+                              "regenerate it with `python -m auditor.area_index`")
         self._register(module, area=area)
         self._validate(list(getattr(module, "CHECKS", ())))
 

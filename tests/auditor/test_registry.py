@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from auditor import area_index
-from auditor.registry import build_registry, default_registry
+from auditor.registry import Registry, build_registry, default_registry
 
 
 def module(name, **attributes):
@@ -72,14 +73,25 @@ def test_the_shipped_area_index_is_built_from_the_areas_as_they_are():
     assert area_index.load_index() is not None
 
 
-def test_an_index_built_from_other_sources_is_not_used(tmp_path, monkeypatch):
+def test_in_a_source_checkout_an_index_built_from_other_sources_is_not_used(tmp_path, monkeypatch):
     copy = tmp_path / "checks"
     shutil.copytree(area_index.areas_dir(), copy, ignore=shutil.ignore_patterns("__pycache__"))
     monkeypatch.setattr(area_index, "areas_dir", lambda: copy)
-    assert area_index.load_index() is not None
     judges = copy / "ssh_wire" / "judges.py"
     judges.write_text(judges.read_text() + "\n# edited without regenerating the index\n")
-    assert area_index.load_index() is None
+    assert area_index.load_index() is not None  # installed: index and sources ship together
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'checkout'\n")
+    assert area_index.load_index() is None  # a checkout: the edit makes the index stale
+
+
+def test_an_area_that_does_not_match_its_index_entry_is_a_one_line_error():
+    index = area_index.load_index()
+    entry = index.areas["attestation"]
+    moved = area_index.AreaEntry(checks={"attestation.renamed": ("attestation",)}, collectors=entry.collectors,
+                                 policies=entry.policies)
+    registry = Registry(index=area_index.AreaIndex(areas={**index.areas, "attestation": moved}))
+    with pytest.raises(ValueError, match=re.escape("regenerate it with `python -m auditor.area_index`")):
+        registry.checks["attestation.renamed"]
 
 
 def test_selecting_one_area_imports_only_that_area_and_what_it_uses():
