@@ -90,17 +90,6 @@ def test_rsync_anonymous_module_lists_files_and_the_other_asks_a_password(lab: L
     assert facts_from_json(ProbesFacts, facts_to_json(recorded)) == recorded
 
 
-def test_nginx_listing_over_http_and_https_and_none_without_autoindex(lab: Lab) -> None:
-    need(("nginx", NGINX))
-    net = lab_subnet()
-    listing = probe("http-listing", lab.nginx(net + "1"), "http")
-    assert listing.status == "open"
-    assert listing.evidence == {"path": "/", "title": "Index of /", "entries": "2"}
-    assert probe("http-listing", lab.nginx(net + "2", tls=True), "http", "ssl").status == "open"
-    closed = probe("http-listing", lab.nginx(net + "3", autoindex=False), "http")
-    assert (closed.status, closed.reason) == ("absent", "no directory listing at / (HTTP 403)")
-
-
 def test_discovery_scans_a_range_and_names_unknown_ports_in_a_second_pass(lab: Lab) -> None:
     need(("nmap", NMAP), ("redis-server", REDIS), ("rsync", RSYNC), ("nginx", NGINX))
     net = lab_subnet()
