@@ -22,8 +22,8 @@ from auditor.checks.services.facts import DiscoveredPort, DiscoveryFacts
 from auditor.checks.services.options import positive_number
 from auditor.checks.services.policy import GENERIC_NAMES, identify, is_http, is_tls, services_policy
 from auditor.checks.web.catalogue import MAX_READ, SITE, Reply, WebProbe
-from auditor.checks.web.evidence import evidence_for, listing_entries, same_origin_links
-from auditor.checks.web.facts import WebFacts, WebMatch, WebPort
+from auditor.checks.web.evidence import escaped, evidence_for, listing_entries, same_origin_links
+from auditor.checks.web.facts import PortStatus, WebFacts, WebMatch, WebPort
 from auditor.checks.web.fetch import Fetcher, Response
 from auditor.checks.web.policy import probes_of, web_policy
 from auditor.checks.web.politeness import Pacer
@@ -87,7 +87,7 @@ def probe_port(job: WebJob, probes: tuple[WebProbe, ...], fetcher: Fetcher, max_
     """The catalogue on one port: home page first, then every planned request, then the matchers."""
     home = fetcher.fetch("GET", "/", MAX_READ)
     base = WebPort(address=job.address, port=job.port.port, tls=fetcher.tls, status="probed", reason="",
-                   server="", home_status=0, requests=fetcher.sent)
+                   server="", home_status=0, requests=0)
     if home is None:
         if fetcher.stopped_by:
             return _port(base, fetcher, "error", f"not probed: the {fetcher.stopped_by} limit was reached")
@@ -128,11 +128,10 @@ def match_of(probe: WebProbe, path: str, response: Response, url: str) -> WebMat
                     evidence=evidence_for(probe.evidence, body, entries), entries=entries)
 
 
-def _port(base: WebPort, fetcher: Fetcher, status: str, reason: str, *, failures: bool = True,
+def _port(base: WebPort, fetcher: Fetcher, status: PortStatus, reason: str, *, failures: bool = True,
           matches: tuple[WebMatch, ...] = (), server: str = "", home_status: int = 0) -> WebPort:
-    from auditor.checks.web.evidence import escaped
-
-    return WebPort(address=base.address, port=base.port, tls=fetcher.tls, status=status,  # type: ignore[arg-type]
+    """The port's record: what was sent, what matched, what failed or stayed unsent (texts escaped)."""
+    return WebPort(address=base.address, port=base.port, tls=fetcher.tls, status=status,
                    reason=escaped(reason, 200), server=escaped(server, 80), home_status=home_status,
                    requests=fetcher.sent, matches=matches,
                    failures=tuple(fetcher.failures[:10]) if failures else (), not_sent=fetcher.not_sent,
