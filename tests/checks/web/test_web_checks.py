@@ -152,3 +152,9 @@ def test_baseline_runs_the_web_checks_with_the_shipped_catalogue() -> None:
     assert {"services.directory-listing", "web.exposed-files", "web.open-application"} <= set(BASELINE.selected)
     assert BASELINE.policies["web-exposure"]["policy"] == "default"
     assert REGISTRY.checks["web.open-application"].tags == ("network", "web", "probe")
+
+
+def test_strict_makes_every_listing_high() -> None:
+    strict = load_profile("strict", REGISTRY)
+    findings, _ = judge("services.directory-listing", severity=strict.severity["services.directory-listing"])
+    assert {finding.severity for finding in findings} == {Severity.HIGH}
