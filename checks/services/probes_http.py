@@ -42,6 +42,7 @@ class HttpReply:
     status: int
     headers: dict[str, str]
     body: bytes
+    tls: bool = False  # how it was fetched (a plain request may have been retried over TLS)
 
     def json(self) -> Any:
         """The body as JSON, or None when it is not JSON."""
@@ -51,15 +52,16 @@ class HttpReply:
             return None
 
 
-def http_get(target: ProbeTarget, path: str) -> HttpReply:
-    """GET ``path``; over TLS when the port is TLS-wrapped, retried over TLS when plain HTTP fails."""
+def http_get(target: ProbeTarget, path: str, method: str = "GET", limit: int = _BODY_BYTES) -> HttpReply:
+    """GET (or HEAD) ``path``, at most ``limit`` body bytes; over TLS when the port is TLS-wrapped,
+    retried over TLS when plain HTTP fails (``reply.tls`` says which answered)."""
     try:
-        return http_request(target, path, target.tls)
+        return http_request(target, path, target.tls, method, limit)
     except (ProbeError, ConnectionError, ValueError) as first:
         if target.tls:
             raise
         try:
-            return http_request(target, path, True)
+            return http_request(target, path, True, method, limit)
         except ssl.SSLError as exc:
             if _tls_client_certificate_required(exc):
                 raise
@@ -93,7 +95,7 @@ def http_request(target: ProbeTarget, path: str, tls: bool, method: str = "GET",
         body = stream.read_to_end(limit) if limit else b""
         if plain_on_tls_port(int(match.group(1)), body):
             raise ProbeError("plain HTTP sent to a TLS port")
-    return HttpReply(int(match.group(1)), headers, body)
+    return HttpReply(int(match.group(1)), headers, body, tls)
 
 
 def plain_on_tls_port(status: int, body: bytes) -> bool:

@@ -21,10 +21,11 @@ from auditor.check import CollectEnv, Collector
 from auditor.checks.services.facts import DiscoveredPort, DiscoveryFacts
 from auditor.checks.services.options import positive_number
 from auditor.checks.services.policy import GENERIC_NAMES, identify, is_http, is_tls, services_policy
+from auditor.checks.services.probes_http import HttpReply
 from auditor.checks.web.catalogue import MAX_READ, SITE, Reply, WebProbe
 from auditor.checks.web.evidence import escaped, evidence_for, listing_entries, same_origin_links
 from auditor.checks.web.facts import PortStatus, WebFacts, WebMatch, WebPort
-from auditor.checks.web.fetch import Fetcher, Response
+from auditor.checks.web.fetch import Fetcher
 from auditor.checks.web.policy import probes_of, web_policy
 from auditor.checks.web.politeness import Pacer
 from auditor.config.yamlfile import MapReader
@@ -117,7 +118,7 @@ def probe_port(job: WebJob, probes: tuple[WebProbe, ...], fetcher: Fetcher, max_
                  home_status=home.status)
 
 
-def match_of(probe: WebProbe, path: str, response: Response, url: str) -> WebMatch | None:
+def match_of(probe: WebProbe, path: str, response: HttpReply, url: str) -> WebMatch | None:
     """The match record when ``probe``'s matcher accepts ``response`` (judged on its first ``read`` bytes)."""
     body = response.body[: probe.read]
     reply = Reply(response.status, response.headers, body.decode("latin-1"))
@@ -134,7 +135,8 @@ def _port(base: WebPort, fetcher: Fetcher, status: PortStatus, reason: str, *, f
     return WebPort(address=base.address, port=base.port, tls=fetcher.tls, status=status,
                    reason=escaped(reason, 200), server=escaped(server, 80), home_status=home_status,
                    requests=fetcher.sent, matches=matches,
-                   failures=tuple(fetcher.failures[:10]) if failures else (), not_sent=fetcher.not_sent,
+                   failures=tuple(fetcher.failures) if failures else (), failed=fetcher.failed if failures else 0,
+                   not_sent=fetcher.not_sent,
                    limit=fetcher.stopped_by)
 
 

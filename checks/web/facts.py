@@ -39,7 +39,8 @@ class WebPort:
     home_status: int  # status of GET / (0 when it failed)
     requests: int  # requests sent to this port
     matches: tuple[WebMatch, ...] = ()
-    failures: tuple[str, ...] = ()  # requests that ended without a reply ("GET /x: timeout"), bounded
+    failures: tuple[str, ...] = ()  # why requests ended without a reply ("GET /x: timeout"), the first ten
+    failed: int = 0  # requests that ended without a reply
     not_sent: int = 0  # planned requests the politeness limit or the budget left unsent
     limit: str = ""  # which limit stopped it
 

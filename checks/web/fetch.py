@@ -1,30 +1,17 @@
 """One port's requests: paced, bounded, each path fetched once, failures kept as short reasons.
 
-The first request learns whether the port speaks plain HTTP or HTTPS (nmap's ``ssl`` tunnel,
-else plain first, then TLS), and every later request uses what worked.
+The first answer tells whether the port speaks plain HTTP or HTTPS (nmap's ``ssl`` tunnel, else
+plain first, then TLS: ``http_get``), and every later request goes straight to what answered.
 """
 
 from __future__ import annotations
 
-import ssl
-from collections.abc import Mapping
-from dataclasses import dataclass
-
 from auditor.checks.services.probe_base import ProbeError, ProbeTarget, failure_reason
-from auditor.checks.services.probes_http import http_request
+from auditor.checks.services.probes_http import HttpReply, http_get
 from auditor.checks.web.politeness import Pacer
 from auditor.net.connections import Deadline, HostLimiter
 
-_FAILURES_KEPT = 10
-
-
-@dataclass(frozen=True)
-class Response:
-    """Status, lower-cased headers and the (bounded) body of one reply."""
-
-    status: int
-    headers: Mapping[str, str]
-    body: bytes
+_FAILURES_KEPT = 10  # reasons kept per port (all are counted)
 
 
 class Fetcher:
@@ -43,20 +30,20 @@ class Fetcher:
         self.sent = 0
         self.not_sent = 0
         self.stopped_by = ""
+        self.failed = 0
         self.failures: list[str] = []
-        self._answers: dict[tuple[str, str], Response | None] = {}
-        self._learned = False  # whether plain/TLS is settled
+        self._answers: dict[tuple[str, str], HttpReply | None] = {}
 
     def url(self, path: str) -> str:
         """The URL of ``path`` as evidence names it (the host as the target names it)."""
         host = f"[{self.name}]" if ":" in self.name else self.name
         return f"{'https' if self.tls else 'http'}://{host}:{self.port}{path}"
 
-    def answered(self, method: str, path: str) -> Response | None:
+    def answered(self, method: str, path: str) -> HttpReply | None:
         """The reply already fetched for ``method path`` (None when it failed or was not sent)."""
         return self._answers.get((method, path))
 
-    def fetch(self, method: str, path: str, read: int) -> Response | None:
+    def fetch(self, method: str, path: str, read: int) -> HttpReply | None:
         """The reply to ``method path`` (read at most ``read`` body bytes), or None; each asked once."""
         key = (method, path)
         if key in self._answers:
@@ -70,27 +57,18 @@ class Fetcher:
         self.sent += 1
         try:
             response = self._send(method, path, read)
-        except (ProbeError, OSError, ValueError, TimeoutError) as exc:
-            self.failures.append(f"{method} {path}: {failure_reason(exc, self.timeout)}")
+        except (ProbeError, OSError, ValueError) as exc:
+            self.failed += 1
+            if len(self.failures) < _FAILURES_KEPT:
+                self.failures.append(f"{method} {path}: {failure_reason(exc, self.timeout)}")
             response = None
         self._answers[key] = response
         return response
 
-    def _send(self, method: str, path: str, read: int) -> Response:
-        modes = [self.tls] if self._learned or self.tls else [False, True]
-        first: Exception | None = None
-        for tls in modes:
-            budget = Deadline(min(self.timeout, self.deadline.remaining()))
-            target = ProbeTarget(self.connect_to, self.port, tls, budget, self.timeout)
-            try:
-                with self.limiter.slot(self.connect_to):
-                    reply = http_request(target, path, tls, method, read)
-            except (ProbeError, OSError, ValueError) as exc:
-                if isinstance(exc, ssl.SSLError) and first is not None:
-                    raise first from None  # plain failed, TLS did not even handshake: report the plain failure
-                first = first or exc
-                continue
-            self.tls, self._learned = tls, True
-            return Response(reply.status, reply.headers, reply.body)
-        assert first is not None
-        raise first
+    def _send(self, method: str, path: str, read: int) -> HttpReply:
+        budget = Deadline(min(self.timeout, self.deadline.remaining()))
+        with self.limiter.slot(self.connect_to):
+            target = ProbeTarget(self.connect_to, self.port, self.tls, budget, self.timeout)
+            reply = http_get(target, path, method, read)
+        self.tls = reply.tls  # what answered: later requests go straight there
+        return reply

@@ -93,8 +93,8 @@ def _note_gaps(port: WebPort, host: ScannedHost, ctx: CheckContext) -> None:
     if port.not_sent:
         ctx.incomplete(f"web probes on {where}: {port.not_sent} request(s) not sent, "
                        f"the {port.limit} limit was reached")
-    if port.failures:
-        ctx.incomplete(f"web probes on {where}: {len(port.failures)} request(s) failed, first: {port.failures[0]}")
+    if port.failed:
+        ctx.incomplete(f"web probes on {where}: {port.failed} request(s) failed, first: {port.failures[0]}")
 
 
 class DirectoryListing(_WebCheck):

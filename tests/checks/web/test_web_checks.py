@@ -121,7 +121,8 @@ def test_no_http_port_is_skipped_not_passed() -> None:
 
 def test_limits_failures_and_dead_ports_make_the_verdict_incomplete_and_keep_the_findings() -> None:
     web = WebFacts(ports=(
-        replace(RECORDED.ports[0], not_sent=40, limit="max_requests", failures=("GET /data/: connection refused",)),
+        replace(RECORDED.ports[0], not_sent=40, limit="max_requests", failures=("GET /data/: connection refused",),
+                failed=1),
         port(8443, status="error", reason="no complete answer within 5 s", requests=1, home_status=0),
     ))
     findings, ctx = judge("services.directory-listing", web)
