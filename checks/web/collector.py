@@ -87,34 +87,29 @@ def planned_paths(probe: WebProbe, links: tuple[str, ...], sites: tuple[str, ...
 def probe_port(job: WebJob, probes: tuple[WebProbe, ...], fetcher: Fetcher, max_links: int) -> WebPort:
     """The catalogue on one port: home page first, then every planned request, then the matchers."""
     home = fetcher.fetch("GET", "/", MAX_READ)
-    base = WebPort(address=job.address, port=job.port.port, tls=fetcher.tls, status="probed", reason="",
-                   server="", home_status=0, requests=0)
     if home is None:
         if fetcher.stopped_by:
-            return _port(base, fetcher, "error", f"not probed: the {fetcher.stopped_by} limit was reached")
+            return _port(job, fetcher, "error", f"not probed: the {fetcher.stopped_by} limit was reached")
         reason = fetcher.failures[0] if fetcher.failures else "no answer"
-        return _port(base, fetcher, "not-http" if job.sniff else "error", reason, failures=not job.sniff)
+        return _port(job, fetcher, "not-http" if job.sniff else "error", reason, failures=not job.sniff)
     links = same_origin_links(home.body, max_links)
-    requests = [probe for probe in probes if probe.kind != "listed"]
-    plan: dict[tuple[str, str], int] = {}
-    for probe in requests:
-        for path in planned_paths(probe, links, job.sites):
-            key = (probe.method, path)
-            plan[key] = max(plan.get(key, 0), probe.read)
-    for (method, path), read in plan.items():
+    asked = {probe: planned_paths(probe, links, job.sites) for probe in probes if probe.kind != "listed"}
+    reads: dict[tuple[str, str], int] = {}
+    for probe, paths in asked.items():
+        for path in paths:
+            reads[(probe.method, path)] = max(reads.get((probe.method, path), 0), probe.read)
+    for (method, path), read in reads.items():
         fetcher.fetch(method, path, read)
     matches = []
-    for probe in requests:
-        for path in planned_paths(probe, links, job.sites):
+    for probe, paths in asked.items():
+        for path in paths:
             response = fetcher.answered(probe.method, path)
-            if response is None:
-                continue
-            match = match_of(probe, path, response, fetcher.url(path))
+            match = match_of(probe, path, response, fetcher.url(path)) if response is not None else None
             if match is not None:
                 matches.append(match)
                 if probe.first_match:
                     break
-    return _port(base, fetcher, "probed", "", matches=tuple(matches), server=home.headers.get("server", ""),
+    return _port(job, fetcher, "probed", "", matches=tuple(matches), server=home.headers.get("server", ""),
                  home_status=home.status)
 
 
@@ -129,15 +124,13 @@ def match_of(probe: WebProbe, path: str, response: HttpReply, url: str) -> WebMa
                     evidence=evidence_for(probe.evidence, body, entries), entries=entries)
 
 
-def _port(base: WebPort, fetcher: Fetcher, status: PortStatus, reason: str, *, failures: bool = True,
+def _port(job: WebJob, fetcher: Fetcher, status: PortStatus, reason: str, *, failures: bool = True,
           matches: tuple[WebMatch, ...] = (), server: str = "", home_status: int = 0) -> WebPort:
     """The port's record: what was sent, what matched, what failed or stayed unsent (texts escaped)."""
-    return WebPort(address=base.address, port=base.port, tls=fetcher.tls, status=status,
+    return WebPort(address=job.address, port=job.port.port, tls=fetcher.tls, status=status,
                    reason=escaped(reason, 200), server=escaped(server, 80), home_status=home_status,
-                   requests=fetcher.sent, matches=matches,
-                   failures=tuple(fetcher.failures) if failures else (), failed=fetcher.failed if failures else 0,
-                   not_sent=fetcher.not_sent,
-                   limit=fetcher.stopped_by)
+                   requests=fetcher.sent, matches=matches, failures=tuple(fetcher.failures) if failures else (),
+                   failed=fetcher.failed if failures else 0, not_sent=fetcher.not_sent, limit=fetcher.stopped_by)
 
 
 class WebCollector(Collector):
