@@ -8,11 +8,14 @@ home page. Research UIs answer as their documentation shows (testkit.web_answers
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -197,3 +200,58 @@ def test_auditor_run_finds_the_jupyter_on_a_free_port_with_real_nmap(uis: list[R
     statuses = {r["check_id"]: r["status"] for r in snapshot["results"]}
     assert statuses["services.directory-listing"] == "pass"  # examined: no listing there
     assert len({f["fingerprint"] for f in snapshot["findings"]}) == len(snapshot["findings"])
+
+
+@pytest.mark.parametrize("kind, reason", [
+    ("silent", "no complete answer within 0.5 s"),
+    ("drip", "no complete answer within 0.5 s"),
+    ("flood", "within 16384 bytes"),
+])
+def test_hostile_http_ports_are_errors_within_the_budget(hostile: Any, kind: str, reason: str) -> None:
+    server = hostile(kind)
+    started = time.monotonic()
+    web = collect("127.0.0.1", {server.port: "http"}, name="127.0.0.1", timeout=0.5)
+    assert time.monotonic() - started < 3  # plain, then TLS: two bounded tries of the home page, then done
+    (port,) = web.ports
+    assert port.status == "error" and reason in port.reason and port.requests == 1
+    _, ctx = judge("web.open-application", web, {server.port: "http"}, name="127.0.0.1")
+    assert ctx.problems and reason in ctx.problems[0]
+
+
+def test_a_site_that_stalls_after_its_home_page_is_stopped_by_the_budget(hostile: Any) -> None:
+    def home_then_stall(conn: socket.socket, stopping: threading.Event) -> None:
+        request = conn.recv(1024)
+        if request.startswith(b"GET / "):
+            conn.sendall(b"HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nhi")
+        else:
+            stopping.wait(30)
+
+    server = hostile(home_then_stall)
+    started = time.monotonic()
+    web = collect("127.0.0.1", {server.port: "http"}, name="127.0.0.1", timeout=0.3, budget=1.5, workers=1)
+    assert time.monotonic() - started < 4
+    (port,) = web.ports
+    assert port.status == "probed" and port.limit == "budget" and port.not_sent > 0 and port.failed >= 1
+    assert port.failures[0].endswith("no complete answer within 0.3 s")
+
+
+def test_a_profile_s_own_probe_runs_with_head(uis: list[ResearchUi], tmp_path: Path) -> None:
+    from auditor.config.policies import load_policy
+
+    (tmp_path / "web.yaml").write_text(
+        "policy: lab\nbuiltin: false\nprobes:\n  - id: lab-export\n    title: The lab export is public\n"
+        "    kind: file\n    method: HEAD\n    paths: [/export.zip]\n"
+        "    match: {status: [200], headers: {content-type: zip}}\n    severity: low\n    measures: [PRV-8]\n"
+        "    remediation: Remove it.\n")
+    policy = load_policy("web-exposure", "web.yaml", tmp_path, REGISTRY.policies)
+    uis.append(ResearchUi({"/export.zip": Answer(200, b"PK\x03\x04 cohort", (("Content-Type", "application/zip"),))},
+                          lab_subnet() + "7"))
+    discovery = DiscoveryFacts(hosts=(DiscoveredHost(address="lab", ip=uis[0].address, ports=(
+        DiscoveredPort(uis[0].port, service="http", method="probed"),)),))
+    env = CollectEnv(target=Target("lab", TargetKind.NETWORK, "lab"), host=None, options=WebCollector.options,
+                     timeout=30, fact=lambda kind: discovery, policies={"web-exposure": policy})
+    (port,) = WebCollector().collect(env).ports
+    assert port.requests == 2  # the home page, then one HEAD
+    (match,) = port.matches
+    assert (match.probe, match.url, match.evidence) == (
+        "lab-export", f"http://lab:{uis[0].port}/export.zip", {"first_bytes": ""})  # HEAD: no body read
