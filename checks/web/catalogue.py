@@ -83,7 +83,7 @@ class Matcher:
         tests = []
         if self.status:
             tests.append(reply.status in self.status)
-        tests += [bool(compiled(rule.pattern).search(reply.headers.get(rule.name, ""))) and rule.name in reply.headers
+        tests += [rule.name in reply.headers and bool(compiled(rule.pattern).search(reply.headers[rule.name]))
                   for rule in self.headers]
         if self.words:
             tests.append(any(word in reply.text for word in self.words))
