@@ -147,3 +147,17 @@ def test_a_bad_probe_names_file_line_and_key(tmp_path: Path, entry: str, where: 
     with pytest.raises(ProfileError) as caught:
         load_policy("web-exposure", "web.yaml", tmp_path, default_registry().policies)
     assert str(caught.value).startswith(f"{tmp_path}/web.yaml:3: {where}"), str(caught.value)
+
+
+def test_matcher_conditions_headers_and_vetoes() -> None:
+    from auditor.checks.web.catalogue import HeaderRule, Matcher
+
+    reply = Reply(200, {"server": "CouchDB/3.3.3", "content-type": "application/json"}, '["_users"]')
+    every = Matcher(status=(200,), headers=(HeaderRule("server", "CouchDB"),), regex=(r"\A\[",))
+    assert every.matches(reply)
+    assert not every.matches(Reply(401, reply.headers, reply.text))  # all: one failing test fails it
+    assert not every.matches(Reply(200, {"content-type": "application/json"}, reply.text))  # header absent
+    either = Matcher(condition="any", status=(500,), words=("_users",))
+    assert either.matches(reply) and not either.matches(Reply(200, {}, "[]"))
+    assert not Matcher(status=(200,), not_words=("_users",)).matches(reply)  # a veto wins over everything
+    assert not Matcher().matches(reply)  # nothing to test: never a match
