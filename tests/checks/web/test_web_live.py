@@ -200,6 +200,17 @@ def test_auditor_run_finds_the_jupyter_on_a_free_port_with_real_nmap(uis: list[R
     statuses = {r["check_id"]: r["status"] for r in snapshot["results"]}
     assert statuses["services.directory-listing"] == "pass"  # examined: no listing there
     assert len({f["fingerprint"] for f in snapshot["findings"]}) == len(snapshot["findings"])
+    # Judged again from the stored facts, with the Jupyter status probe disabled: the server is gone.
+    jupyter.stop()
+    uis.clear()
+    (tmp_path / "quiet.yaml").write_text("policy: quiet\ndisable: [jupyter-api]\n")
+    (tmp_path / "rejudge.yaml").write_text("name: rejudge\nextends: web.yaml\npolicies: {web-exposure: quiet.yaml}\n")
+    again = subprocess.run([sys.executable, "-m", "auditor", "report", "out/snapshot.json", "--profile",
+                            "rejudge.yaml", "--out", "again"], capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert again.returncode == 1, again.stdout + again.stderr
+    rejudged = json.loads((tmp_path / "again" / "snapshot.json").read_text())
+    resources = {f["resource"] for f in rejudged["findings"] if f["check_id"] == "web.open-application"}
+    assert resources == {f"tcp/{jupyter.port}/http:/api/contents:jupyter-contents"}
 
 
 @pytest.mark.parametrize("kind, reason", [
