@@ -144,7 +144,9 @@ class WebCollector(Collector):
         "timeout": 5.0,  # seconds per request, connection included
         "rate": 10.0,  # requests per second to one host
         "max_requests": 300,  # requests to one host, all its ports together
-        "budget": 300.0,  # seconds for the whole target; what is left unsent is reported
+        # Seconds for the whole target; what is left unsent is reported. Below the profile's
+        # timeouts.target (300 s), which would abandon the collection and lose what it found.
+        "budget": 120.0,
         "max_links": 20,  # home page links followed per port (one level)
         "workers": 4,  # ports probed at once (each request also holds one of the host's connection slots)
     }
@@ -157,7 +159,7 @@ class WebCollector(Collector):
             "timeout": positive_number(reader, "timeout", 5.0),
             "rate": positive_number(reader, "rate", 10.0),
             "max_requests": reader.integer("max_requests", 300, minimum=1),
-            "budget": positive_number(reader, "budget", 300.0),
+            "budget": positive_number(reader, "budget", 120.0),
             "max_links": reader.integer("max_links", 20, minimum=0),
             "workers": reader.integer("workers", 4, minimum=1),
         }
