@@ -120,7 +120,7 @@ def match_of(probe: WebProbe, path: str, response: HttpReply, url: str) -> WebMa
     if not probe.matcher.matches(reply):
         return None
     entries = listing_entries(body) if probe.evidence == "listing" else ()
-    return WebMatch(probe=probe.id, kind=probe.kind, path=path, url=url, status=response.status,
+    return WebMatch(probe=probe.id, path=path, url=url, status=response.status,
                     evidence=evidence_for(probe.evidence, body, entries), entries=entries)
 
 

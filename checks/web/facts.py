@@ -17,8 +17,7 @@ PortStatus = Literal["probed", "not-http", "error"]
 class WebMatch:
     """A catalogue probe that matched one URL, with bounded, escaped evidence (never a secret's value)."""
 
-    probe: str
-    kind: str  # the probe's kind when it matched: listing | file | application
+    probe: str  # the catalogue probe's id (its kind, severity and measures are the policy's when judged)
     path: str
     url: str
     status: int

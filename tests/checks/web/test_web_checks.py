@@ -27,9 +27,9 @@ DISCOVERY = DiscoveryFacts(hosts=(DiscoveredHost("web01.example.org", ip="127.77
     DiscoveredPort(80, service="http", method="probed"), DiscoveredPort(8899, service="http", method="probed"))),))
 
 
-def match(probe: str, kind: str, path: str, port: int = 80, **evidence: str) -> WebMatch:
+def match(probe: str, path: str, port: int = 80, **evidence: str) -> WebMatch:
     entries = tuple(evidence.pop("entries_list", "").split(",")) if "entries_list" in evidence else ()
-    return WebMatch(probe, kind, path, f"http://web01.example.org:{port}{path}", 200, evidence, entries)
+    return WebMatch(probe, path, f"http://web01.example.org:{port}{path}", 200, evidence, entries)
 
 
 def port(number: int, *matches: WebMatch, **changes: object) -> WebPort:
@@ -39,16 +39,16 @@ def port(number: int, *matches: WebMatch, **changes: object) -> WebPort:
 
 RECORDED = WebFacts(ports=(
     port(80,
-         match("listing-data-paths", "listing", "/data/", title="Index of /data/", entries="3",
+         match("listing-data-paths", "/data/", title="Index of /data/", entries="3",
                entries_list="cohort-2026.csv,cohort.sql,.env"),
-         match("listing-linked", "listing", "/data/", title="Index of /data/", entries="3",
+         match("listing-linked", "/data/", title="Index of /data/", entries="3",
                entries_list="cohort-2026.csv,cohort.sql,.env"),
-         match("listing-linked", "listing", "/results/", title="Index of /results/", entries="1",
+         match("listing-linked", "/results/", title="Index of /results/", entries="1",
                entries_list="trial.csv"),
-         match("git-head", "file", "/.git/HEAD", first_bytes="ref: refs/heads/main\\x0a"),
-         match("env-file", "file", "/.env", keys="DB_PASSWORD, API_TOKEN")),
-    port(8899, match("jupyter-api", "application", "/api/status", port=8899, first_bytes='{"connections": 0'),
-         match("jupyter-contents", "application", "/api/contents", port=8899, first_bytes='{"name": ""'),
+         match("git-head", "/.git/HEAD", first_bytes="ref: refs/heads/main\\x0a"),
+         match("env-file", "/.env", keys="DB_PASSWORD, API_TOKEN")),
+    port(8899, match("jupyter-api", "/api/status", port=8899, first_bytes='{"connections": 0'),
+         match("jupyter-contents", "/api/contents", port=8899, first_bytes='{"name": ""'),
          home_status=200),
 ))
 
