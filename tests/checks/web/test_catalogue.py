@@ -161,3 +161,15 @@ def test_matcher_conditions_headers_and_vetoes() -> None:
     assert either.matches(reply) and not either.matches(Reply(200, {}, "[]"))
     assert not Matcher(status=(200,), not_words=("_users",)).matches(reply)  # a veto wins over everything
     assert not Matcher().matches(reply)  # nothing to test: never a match
+
+
+def test_site_named_paths_follow_the_host_s_names_and_are_dropped_for_bare_addresses() -> None:
+    from auditor.checks.web.collector import planned_paths, site_names
+
+    assert site_names(("web01.example.org", "127.77.1.1", "web01.example.org", "bad name;rm")) == (
+        "web01.example.org", "web01")
+    sites = site_names(("web01.example.org",))
+    assert planned_paths(PROBES["sql-dump"], (), sites)[:3] == ["/web01.example.org.sql", "/web01.sql", "/backup.sql"]
+    assert "/{site}.sql" not in planned_paths(PROBES["sql-dump"], (), ())
+    assert planned_paths(PROBES["sql-dump"], (), ())[0] == "/backup.sql"
+    assert planned_paths(PROBES["listing-linked"], ("/results/", "/team"), sites) == ["/results/", "/team"]
