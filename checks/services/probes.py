@@ -2,9 +2,10 @@
 
 Which probe runs where comes from the ``services`` policy: a catalogue service names its
 probe (e.g. ``redis``), and a port is that service by what nmap's service detection found
-(product, probed name) wherever the port is; web content is probed by the web area. Probes run a few at
-a time, each holding one of the host's connection slots, each within its own deadline; a probe
-that meets garbage or silence ends in ``error`` with the reason and the others go on.
+(product, probed name) wherever the port is; web content is the web area's (``checks/web``).
+Probes run a few at a time, each holding one of the host's connection slots, each within its
+own deadline; a probe that meets garbage or silence ends in ``error`` with the reason and the
+others go on.
 """
 
 from __future__ import annotations
