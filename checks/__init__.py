@@ -9,7 +9,7 @@ import every other area. List new areas here and regenerate the index
 import importlib
 from types import ModuleType
 
-AREAS = ("ssh", "ssh_wire", "services", "tls", "data", "host", "attestation")
+AREAS = ("ssh", "ssh_wire", "services", "web", "tls", "data", "host", "attestation")
 
 
 def load_area(name: str) -> ModuleType:

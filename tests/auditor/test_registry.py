@@ -24,7 +24,7 @@ def module(name, **attributes):
 
 def test_built_in_policy_kinds_are_registered_by_their_check_modules():
     assert set(default_registry().policies) == {"ssh-algorithms", "services", "tls", "host-os-lifecycle",
-                                              "host-sysctl"}
+                                              "host-sysctl", "web-exposure"}
 
 
 def test_a_policy_kind_registered_twice_is_refused():

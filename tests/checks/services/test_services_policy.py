@@ -7,7 +7,7 @@ import pytest
 
 from auditor.checks.services.facts import DiscoveredPort
 from auditor.checks.services.policy import SERVICE_PROBES, allowed, identify, role_rules
-from auditor.checks.services.probes import LISTING_PROBE, PROBES
+from auditor.checks.services.probes import PROBES
 from auditor.config.catalogue import load_catalogue
 from auditor.config.policies import load_policy
 from auditor.config.profile import load_profile
@@ -32,7 +32,7 @@ def test_catalogue_measures_exist_and_probes_are_known() -> None:
     for name, entry in POLICY["services"].items():
         assert set(entry["measures"]) <= measures, name
         assert entry["probe"] in (None, *SERVICE_PROBES), name
-    assert set(SERVICE_PROBES) | {LISTING_PROBE} == set(PROBES)
+    assert set(SERVICE_PROBES) == set(PROBES)  # listings are the web area's (checks/web)
 
 
 def test_baseline_selects_the_services_policy() -> None:
