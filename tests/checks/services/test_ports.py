@@ -56,10 +56,10 @@ def test_a_profile_widens_discovery_and_table_guesses_off_the_curated_list_get_s
 
     profile = tmp_path / "wide.yaml"
     profile.write_text("name: wide\nextends: baseline\ncollectors:\n  discovery: {extra_ports: [6380, '8000-8100']}\n")
-    options = load_profile(str(profile), default_registry()).collectors["discovery"]
+    options = load_profile(str(profile), default_registry()).collector_options(default_registry().collectors["discovery"])
     assert options["extra_ports"] == [6380, *range(8000, 8101)] and options["ports"] == []
     profile.write_text("name: wide\nextends: baseline\ncollectors:\n  discovery: {ports: all}\n")
-    assert load_profile(str(profile), default_registry()).collectors["discovery"]["ports"] == ALL_PORTS
+    assert load_profile(str(profile), default_registry()).collector_options(default_registry().collectors["discovery"])["ports"] == ALL_PORTS
     curated = frozenset({22, 8888})
     assert needs_version(DiscoveredPort(8899, service="ospf-lite", method="table"), "unknown", curated)
     assert not needs_version(DiscoveredPort(8888, service="sun-answerbook", method="table"), "unknown", curated)
