@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
+import threading
 from pathlib import Path
 from typing import TextIO
 
@@ -13,6 +15,27 @@ from auditor.store.model import Snapshot
 
 SNAPSHOT_NAME = "snapshot.json"
 HISTORY_PAGE = "history.html"
+
+
+# The page and format writers, loaded only when outputs are written.
+_WRITER_MODULES = ("auditor.reports.html", "auditor.reports.machine")
+
+
+def preload_writers() -> None:
+    """Import the writers in the background while the audit waits on the network.
+
+    A short audit spends a tenth of a second importing Jinja and the reporters after it is done;
+    started with the audit, that import fills time otherwise spent waiting for answers. A failure
+    here is ignored: ``write_reports`` imports the same modules and raises the same error.
+    """
+    def load() -> None:
+        for name in _WRITER_MODULES:
+            try:
+                importlib.import_module(name)
+            except Exception:  # reported by write_reports' own import, in the main thread
+                return
+
+    threading.Thread(target=load, name="preload-writers", daemon=True).start()
 
 
 def write_outputs(snapshot: Snapshot, out: Path, previous: Snapshot | None = None) -> None:

@@ -8,7 +8,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from auditor.cli.output import HISTORY_PAGE, print_format, print_summary, summary_stream, write_outputs
+from auditor.cli.output import (
+    HISTORY_PAGE,
+    preload_writers,
+    print_format,
+    print_summary,
+    summary_stream,
+    write_outputs,
+)
 from auditor.collection import HostOpener, open_host
 from auditor.config.attestations import Attestation, load_attestations
 from auditor.config.catalogue import Catalogue, load_catalogue
@@ -87,6 +94,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                     progress=None if args.quiet else progress_printer(), catalogue=inputs.catalogue)
 
     def audit(out: Path, previous: Snapshot | None = None) -> int:
+        preload_writers()
         snapshot = build_snapshot(runner.run([*targets, SITE]))
         if signing_key is not None:
             from auditor.store.signing import sign_snapshot
