@@ -38,18 +38,21 @@ def preload_writers() -> None:
     threading.Thread(target=load, name="preload-writers", daemon=True).start()
 
 
-def write_outputs(snapshot: Snapshot, out: Path) -> None:
+def write_outputs(snapshot: Snapshot, out: Path, previous: Snapshot | None = None) -> None:
     """The snapshot, the HTML reports and the machine-readable outputs of one run."""
     write_snapshot(snapshot, out / SNAPSHOT_NAME)
-    write_reports(snapshot, out)
+    write_reports(snapshot, out, previous)
 
 
-def write_reports(snapshot: Snapshot, out: Path) -> None:
-    """The HTML pages and the machine-readable outputs (CSV, JUnit, SARIF) of a snapshot."""
+def write_reports(snapshot: Snapshot, out: Path, previous: Snapshot | None = None) -> None:
+    """The HTML pages and the machine-readable outputs (CSV, JUnit, SARIF) of a snapshot.
+
+    ``previous`` (the run before, from a history) makes the pages say what changed since.
+    """
     from auditor.reports.html import write_run_reports  # the reporters load only when pages are written
     from auditor.reports.machine import machine_outputs
 
-    write_run_reports(snapshot, out)
+    write_run_reports(snapshot, out, previous)
     for name, text in machine_outputs(snapshot):
         write_atomic(out / name, text)
 
