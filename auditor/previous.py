@@ -12,7 +12,7 @@ a check names the run it compared with in its result's details.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
@@ -23,6 +23,7 @@ from auditor.facts import Facts, FactsDecodeError, facts_from_json
 if TYPE_CHECKING:  # the store (and cryptography) load only where a previous snapshot is read
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+    from auditor.check import Check
     from auditor.store.model import Snapshot
 
 F = TypeVar("F", bound=Facts)
@@ -70,42 +71,56 @@ class PreviousRun:
                                 missing=f"the previous run ({self.source}) recorded no facts of {target}")
 
 
-def previous_run(snapshot: Snapshot, where: str) -> PreviousRun:
-    """What ``snapshot`` (read from ``where``) recorded, ready to seed a run's targets."""
+def compared_facts(checks: Iterable[type[Check]]) -> frozenset[str]:
+    """The facts checks of change compare with the previous run: those they read now, then.
+
+    Only these are kept from the previous snapshot, so a fleet's snapshot is not held in memory
+    during the audit; empty when no selected check reads ``PreviousRunFacts``.
+    """
+    return frozenset(kind.name for check in checks if PreviousRunFacts in check.facts
+                     for kind in check.facts if kind is not PreviousRunFacts)
+
+
+def previous_run(snapshot: Snapshot, where: str, keep: frozenset[str] | None = None) -> PreviousRun:
+    """What ``snapshot`` (read from ``where``) recorded, ready to seed a run's targets
+    (only the facts named in ``keep``, when given)."""
     source = f"{snapshot.started_at} ({where})"
     targets = {
         target: PreviousRunFacts(source=source, missing="", records={
             name: {"status": record.status, "version": record.version, "value": record.value,
                    "reason": record.reason}
-            for name, record in records.items()})
+            for name, record in records.items() if keep is None or name in keep})
         for target, records in snapshot.facts.items()
     }
     return PreviousRun(source, targets)
 
 
-def load_previous(path: Path, key: Ed25519PublicKey | None) -> PreviousRun:
-    """The snapshot named by ``--previous`` (signed by ``key`` when given); InputError when unusable."""
+def load_previous(path: Path, key: Ed25519PublicKey | None, keep: frozenset[str] | None = None) -> PreviousRun:
+    """The snapshot named by ``--previous`` (signed by ``key`` when given), its facts narrowed to
+    ``keep``; InputError when unusable."""
     if key is None:
         from auditor.store.codec import load_snapshot
 
-        return previous_run(load_snapshot(path), str(path))
+        return previous_run(load_snapshot(path), str(path), keep)
     from auditor.store.signing import load_verified
 
-    return previous_run(load_verified(path, key), str(path))
+    return previous_run(load_verified(path, key), str(path), keep)
 
 
-def newest_previous(history: Path, key: Ed25519PublicKey | None) -> PreviousRun | None:
+def newest_previous(history: Path, key: Ed25519PublicKey | None,
+                    keep: frozenset[str] | None = None) -> PreviousRun | None:
     """The newest run of ``history`` that can be read (and verifies with ``key``), or None.
 
-    Run folders are named by their UTC start, so name order is time order; broken or unsigned
-    runs are passed over (a forged baseline must not hide a new set-id program) and only as
-    many files are read as it takes to find one.
+    Newest by file time, as the reports' ``latest_snapshot`` and ``prune`` age runs, so the
+    checks and the pages compare with the same run; broken or unsigned runs are passed over (a
+    forged baseline must not hide a new set-id program), and only as many files are read as it
+    takes to find one.
     """
     from auditor.store.history import snapshot_files
 
-    for path in reversed(snapshot_files(history)):
+    for path in sorted(snapshot_files(history), key=lambda item: item.stat().st_mtime, reverse=True):
         try:
-            return load_previous(path, key)
+            return load_previous(path, key, keep)
         except InputError:
             continue
     return None

@@ -1,4 +1,5 @@
-"""The fleet key page (``keys.html``): which SSH key opens which accounts on which hosts.
+"""The fleet key page's view (``keys.html``, rendered by ``html.keys_page``): which SSH key opens
+which accounts on which hosts.
 
 Built from the ``host_accounts`` facts (their JSON) every host target recorded (the same source as
 ``python -m auditor.checks.host.keymap``), so it needs no check to have run. The fingerprint is
@@ -14,9 +15,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from auditor import __version__
-from auditor.reports.page import template
-from auditor.reports.run_views import header, navigation, phase_views, run_date
 from auditor.store.model import Snapshot
 
 KEYS_FILE = "keys.html"
@@ -159,15 +157,3 @@ def _incomplete(target: str, value: Mapping[str, Any]) -> Iterable[HostNote]:
     command = value.get("keys_command") or ""
     if command:
         yield HostNote(target, f"more keys may come from AuthorizedKeysCommand {command} (not seen here)")
-
-
-def render_keys(snapshot: Snapshot) -> str:
-    """The key page."""
-    return template("keys.html.j2").render(
-        header=header(snapshot),
-        nav=navigation(phase_views(snapshot), KEYS_FILE),
-        page_title="SSH keys across the fleet",
-        view=keys_view(snapshot),
-        as_of=run_date(snapshot).isoformat(),
-        generator_version=__version__,
-    )
