@@ -18,10 +18,11 @@ from auditor.config.policies import load_policy
 from auditor.errors import NotAssessable
 from auditor.facts import facts_to_json
 from auditor.models import Severity
-from auditor.previous import PreviousRunFacts, newest_previous
+from auditor.previous import PreviousRunFacts, compared_facts, newest_previous, previous_run
 from auditor.store.codec import write_snapshot
+from auditor.store.model import FactRecord
 from auditor.store.signing import generate_keypair, load_private_key, sign_snapshot
-from testkit.hostkit import collect, judge, recorded
+from testkit.hostkit import REGISTRY, collect, judge, recorded
 from testkit.snapshots import sample_snapshot
 
 CHECK = "host.setid-new"
@@ -221,3 +222,15 @@ def test_a_previous_snapshot_that_cannot_be_used_is_one_line_and_exit_3(tmp_path
     result = auditor("run", "local", "--previous", str(bad), "--out", str(tmp_path / "out"), "-q", cwd=tmp_path)
     assert result.returncode == 3 and result.stderr.strip().count("\n") == 0, result.stderr
     assert "old.json: not an auditor snapshot" in result.stderr and not (tmp_path / "out").exists()
+
+
+def test_only_the_facts_checks_of_change_compare_are_kept_from_the_previous_run() -> None:
+    checks = REGISTRY.checks
+    assert compared_facts([checks["host.setid-new"], checks["host.security-updates"], checks["host.firewall"]]) == {
+        "host_kernel", "host_packages"}
+    assert compared_facts([checks["host.firewall"], checks["ssh.password-authentication"]]) == frozenset()
+    records = {"host_kernel": FactRecord("ok", 1, {"special_files": []}), "host_accounts": FactRecord("ok", 1, {})}
+    snapshot = dataclasses.replace(sample_snapshot(), facts={"web1": records})
+    kept = previous_run(snapshot, "old.json", frozenset({"host_kernel"}))
+    assert set(kept.for_target("web1").records) == {"host_kernel"}
+    assert "recorded no facts of db1" in kept.for_target("db1").missing
