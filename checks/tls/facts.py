@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
-from auditor.facts import Facts
+from auditor.facts import Facts, omitted_when_default
 
 # Why a port was scanned: named for the target, a profile default, found by discovery, or
 # "probed": discovery found it but could not name its service, so not speaking TLS is no error.
@@ -119,6 +119,15 @@ class UnreadableChain(ChainFacts):
     error: str
 
 
+@dataclass(frozen=True)
+class AliasLeaf:
+    """The leaf an endpoint sent when asked for an inventory alias (SNI), as PEM; None and ``error`` if not fetched."""
+
+    name: str
+    certificate: str | None
+    error: str
+
+
 # --- HTTP ----------------------------------------------------------------------------------------
 
 
@@ -213,6 +222,7 @@ class TlsEndpoint:
     notes: tuple[str, ...]
     connections: int
     seconds: float
+    aliases: tuple[AliasLeaf, ...] = omitted_when_default(())  # one per inventory alias besides the SNI
 
     def accepted(self) -> dict[str, AcceptedVersion]:
         """The accepted protocol versions, oldest first."""

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from auditor.check import CheckContext
-from auditor.checks.tls.facts import TlsEndpoint
-from auditor.checks.tls.judges.chains import CertCheck, Deployment
+from auditor.check import CheckContext, FactSet
+from auditor.checks.tls.facts import TlsEndpoint, TlsFacts
+from auditor.checks.tls.judges.base import resource, tls_endpoints
+from auditor.checks.tls.judges.chains import CertCheck, Deployment, deployments
+from auditor.errors import NotAssessable
+from auditor.inventory.targets import is_address
 from auditor.models import Finding, Severity
 
 if TYPE_CHECKING:  # cryptography loads when a certificate is judged, not with the check registry
@@ -18,38 +21,70 @@ if TYPE_CHECKING:  # cryptography loads when a certificate is judged, not with t
 
 
 class CertificateName(CertCheck):
-    """The certificate covers the name audited (the SNI sent): subjectAltName, RFC 6125 matching."""
+    """The certificate covers the name clients use: subjectAltName, RFC 6125 matching.
+
+    The name is the SNI sent (the profile's ``collectors.tls.sni``, else the inventory's host
+    name, else a host-name address); an address target with no name is matched with the address
+    itself (IP subjectAltName entries, as browsers and sslyze do). Each inventory alias is asked
+    for with its own SNI and must be covered by the certificate served for it. With no name at
+    all there is nothing to compare: ``not-assessable``.
+    """
 
     id = "tls.certificate-name"
     title = "The certificate matches the server name"
     severity = Severity.HIGH
     remediation = (
-        "Issue the certificate for every name clients use (subjectAltName), "
-        "or set collectors.tls.sni to the name users connect to."
+        "Issue the certificate for every name clients use (subjectAltName, including IP entries for "
+        "addresses clients connect to), or set collectors.tls.sni to the name users connect to."
     )
 
-    def endpoint(self, endpoint: TlsEndpoint, ctx: CheckContext) -> list[Finding]:
-        """Nothing to match without a server name (an address target): noted in the details."""
-        if not endpoint.sni:
-            ctx.details[f"tcp/{endpoint.port}"] = (
-                "no server name to match (an address target without collectors.tls.sni)"
-            )
-            return []
-        return super().endpoint(endpoint, ctx)
+    def judge(self, facts: FactSet, ctx: CheckContext) -> list[Finding]:
+        """Findings per endpoint for the SNI (or the address) and each alias."""
+        tls = facts.get(TlsFacts)
+        endpoints = tls_endpoints(tls, ctx)
+        findings = []
+        for endpoint in endpoints:
+            name = endpoint.sni or (tls.address if is_address(tls.address) else None)
+            if name is None:
+                raise NotAssessable(f"no name to match: no SNI was sent and {tls.address} is not an address")
+            ctx.details[f"tcp/{endpoint.port}"] = f"matched {', '.join([name, *(a.name for a in endpoint.aliases)])}"
+            findings += [finding for chain in deployments(endpoint, ctx) for finding in self._match(chain, name, ctx)]
+            findings += self._aliases(endpoint, ctx)
+        return findings
 
-    def certificate(self, chain: Deployment, ctx: CheckContext) -> list[Finding]:
+    @staticmethod
+    def _match(chain: Deployment, name: str, ctx: CheckContext) -> list[Finding]:
         from auditor.checks.tls import certificates as certs  # on use: not with the registry
-        name = chain.endpoint.sni or ""
         if certs.name_matches(chain.leaf, name):
             return []
         dns, ips = certs.subject_names(chain.leaf)
-        return [
-            ctx.finding(
-                chain.resource("name"),
-                f"port {chain.endpoint.port}: the certificate does not cover {name}",
-                evidence=chain.evidence(expected=name, observed=dns + ips or "(no subjectAltName)"),
-            )
-        ]
+        what = "address" if is_address(name) else "name"
+        return [ctx.finding(chain.resource("name"), f"port {chain.endpoint.port}: the certificate does not cover "
+                            f"the {what} {name}",
+                            evidence=chain.evidence(expected=name, observed=dns + ips or "(no subjectAltName)"))]
+
+    @staticmethod
+    def _aliases(endpoint: TlsEndpoint, ctx: CheckContext) -> list[Finding]:
+        from auditor.checks.tls import certificates as certs  # on use: not with the registry
+        findings = []
+        for alias in endpoint.aliases:
+            if alias.certificate is None:
+                ctx.incomplete(f"tcp/{endpoint.port}: alias {alias.name}: {alias.error}")
+                continue
+            try:
+                leaf = certs.parse_pem(alias.certificate)
+            except ValueError as exc:
+                ctx.incomplete(f"tcp/{endpoint.port}: alias {alias.name}: the certificate does not parse: {exc}")
+                continue
+            if certs.name_matches(leaf, alias.name):
+                continue
+            dns, ips = certs.subject_names(leaf)
+            findings.append(ctx.finding(
+                resource(endpoint, f"cert/name/{alias.name}"),
+                f"port {endpoint.port}: the certificate served for the alias {alias.name} does not cover it",
+                evidence={"subject": leaf.subject.rfc4514_string(), "expected": alias.name,
+                          "observed": dns + ips or "(no subjectAltName)"}))
+        return findings
 
 
 class CertificateExpiry(CertCheck):

@@ -23,6 +23,7 @@ from auditor.checks.tls import certificates as certs
 from auditor.checks.tls.facts import TlsFacts
 from auditor.checks.tls.scan import deployment
 from auditor.config.profile import Profile, load_profile
+from auditor.errors import NotAssessable
 from auditor.facts import facts_from_json, facts_to_json
 from auditor.models import Finding, Severity, Target, TargetKind
 from auditor.registry import default_registry
@@ -211,8 +212,8 @@ def test_name_matching_follows_rfc_6125(pem: str, name: str, mismatch: bool) -> 
 
 
 def test_no_server_name_means_no_name_verdict() -> None:
-    findings, ctx = judge("tls.certificate-name", facts(with_pem("good.pem", sni=None)), today=PEM_DAY)
-    assert findings == [] and "no server name" in ctx.details["tcp/443"]
+    with pytest.raises(NotAssessable, match="no name to match"):  # a host-name address, yet no SNI was sent
+        judge("tls.certificate-name", facts(with_pem("good.pem", sni=None)), today=PEM_DAY)
 
 
 def test_markup_and_control_characters_stay_raw_in_facts_and_evidence() -> None:

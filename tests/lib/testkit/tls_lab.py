@@ -11,6 +11,7 @@ Lab, which picks free loopback ports and waits until they listen.
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,11 +51,14 @@ def new_key(kind: str = "ec", bits: int = 2048) -> Any:
 
 
 def issue(common_name: str, key: Any, issuer: Issued | None = None, *, names: tuple[str, ...] = (), ca: bool = False,
-          days: int = 90, start: dt.datetime | None = None,
-          usages: tuple[x509.ObjectIdentifier, ...] = (ExtendedKeyUsageOID.SERVER_AUTH,)) -> Issued:
+          days: float = 90, start: dt.datetime | None = None,
+          usages: tuple[x509.ObjectIdentifier, ...] = (ExtendedKeyUsageOID.SERVER_AUTH,),
+          key_usage: bool = True) -> Issued:
     """A certificate for ``key``, signed by ``issuer`` (self-signed without one), with SHA-256.
 
-    ``usages`` are the leaf's extended key usages; none leaves the extension out.
+    ``names`` that are addresses become IP subjectAltName entries. ``usages`` are the leaf's
+    extended key usages; none leaves the extension out. ``key_usage`` False leaves a CA
+    certificate without keyUsage (RFC 5280 requires it; verifiers refuse such a CA).
     """
     subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
     start = start or NOW - dt.timedelta(days=1)
@@ -63,10 +67,11 @@ def issue(common_name: str, key: Any, issuer: Issued | None = None, *, names: tu
                .serial_number(x509.random_serial_number()).not_valid_before(start)
                .not_valid_after(start + dt.timedelta(days=days))
                .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True))
-    if ca:
+    if ca and key_usage:
         builder = builder.add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True)
-    else:
-        builder = builder.add_extension(x509.SubjectAlternativeName([x509.DNSName(name) for name in names]), critical=False)
+    if not ca:
+        builder = builder.add_extension(x509.SubjectAlternativeName([_general_name(name) for name in names]),
+                                        critical=False)
         if usages:
             builder = builder.add_extension(x509.ExtendedKeyUsage(list(usages)), critical=False)
     builder = builder.add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
@@ -74,6 +79,14 @@ def issue(common_name: str, key: Any, issuer: Issued | None = None, *, names: tu
         builder = builder.add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer.key.public_key()), critical=False)
     return Issued(builder.sign(issuer.key if issuer else key, hashes.SHA256()), key)
+
+
+def _general_name(name: str) -> x509.GeneralName:
+    """An IP subjectAltName entry for an address, a DNS entry for anything else."""
+    try:
+        return x509.IPAddress(ipaddress.ip_address(name))
+    except ValueError:
+        return x509.DNSName(name)
 
 
 def resign_sha1(issued: Issued) -> Issued:
