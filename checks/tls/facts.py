@@ -223,6 +223,7 @@ class TlsEndpoint:
     connections: int
     seconds: float
     aliases: tuple[AliasLeaf, ...] = omitted_when_default(())  # one per inventory alias besides the SNI
+    scanned_at: str | None = omitted_when_default(None)  # ISO 8601 UTC: certificate dates are judged then
 
     def accepted(self) -> dict[str, AcceptedVersion]:
         """The accepted protocol versions, oldest first."""

@@ -137,6 +137,7 @@ def scan_endpoint(endpoint: Endpoint, roots: tuple[x509.Certificate, ...], *, or
         connections=endpoint.attempts, seconds=_elapsed(started),
         aliases=tuple(leaf.result() if leaf else AliasLeaf(name=name, certificate=None, error=_SSL3_ONLY)
                       for name, leaf in zip(aliases, leaves, strict=True)),
+        scanned_at=now.isoformat(),
     )
 
 

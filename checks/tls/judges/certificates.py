@@ -6,11 +6,12 @@ judged again under another profile; only the trust verdict is a fact of the coll
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from auditor.check import CheckContext, FactSet
 from auditor.checks.tls.facts import TlsEndpoint, TlsFacts
-from auditor.checks.tls.judges.base import resource, tls_endpoints
+from auditor.checks.tls.judges.base import judged_at, name_to_match, resource, tls_endpoints
 from auditor.checks.tls.judges.chains import CertCheck, Deployment, deployments
 from auditor.errors import NotAssessable
 from auditor.inventory.targets import is_address
@@ -44,7 +45,7 @@ class CertificateName(CertCheck):
         endpoints = tls_endpoints(tls, ctx)
         findings = []
         for endpoint in endpoints:
-            name = endpoint.sni or (tls.address if is_address(tls.address) else None)
+            name = name_to_match(tls, endpoint)
             if name is None:
                 raise NotAssessable(f"no name to match: no SNI was sent and {tls.address} is not an address")
             ctx.details[f"tcp/{endpoint.port}"] = f"matched {', '.join([name, *(a.name for a in endpoint.aliases)])}"
@@ -88,10 +89,12 @@ class CertificateName(CertCheck):
 
 
 class CertificateExpiry(CertCheck):
-    """Certificates are valid today and not about to expire (leaf and intermediates as sent).
+    """Certificates are valid and not about to expire (leaf and intermediates as sent).
 
     Expired or not yet valid: ``high``. Expiring within ``high_days``/``medium_days``/``low_days``
-    days: that severity. Dates are judged against the run's date.
+    days (inclusive, to the second: 29.99 days left is within 30): that severity. Dates are
+    judged at the moment the endpoint was scanned (facts from older versions: the start of the
+    run's day, UTC).
     """
 
     id = "tls.certificate-expiry"
@@ -103,11 +106,12 @@ class CertificateExpiry(CertCheck):
 
     def certificate(self, chain: Deployment, ctx: CheckContext) -> list[Finding]:
         from auditor.checks.tls import certificates as certs  # on use: not with the registry
+        moment = judged_at(chain.endpoint, ctx)
         findings = []
         for index, cert in enumerate(chain.chain):
             if index and certs.self_signed(cert):
                 continue  # a root sent along is ignored by clients
-            problem = self._problem(cert, ctx)
+            problem = self._problem(cert, index, moment, ctx)
             if problem:
                 message, severity = problem
                 findings.append(
@@ -117,30 +121,32 @@ class CertificateExpiry(CertCheck):
                         severity=severity,
                         evidence={
                             "subject": cert.subject.rfc4514_string(),
-                            "not_before": cert.not_valid_before_utc.date(),
-                            "not_after": cert.not_valid_after_utc.date(),
-                            "judged_on": ctx.today,
+                            "not_before": cert.not_valid_before_utc.isoformat(),
+                            "not_after": cert.not_valid_after_utc.isoformat(),
+                            "judged_at": moment.isoformat(),
                         },
                     )
                 )
         return findings
 
     @staticmethod
-    def _problem(cert: x509.Certificate, ctx: CheckContext) -> tuple[str, Severity] | None:
-        from auditor.checks.tls import certificates as certs  # on use: not with the registry
-        what = "an intermediate certificate" if certs.is_ca(cert) else "the certificate"
-        if cert.not_valid_before_utc.date() > ctx.today:
-            return f"{what} is not valid before {cert.not_valid_before_utc.date()}", Severity.HIGH
-        left = (cert.not_valid_after_utc.date() - ctx.today).days
-        if left < 0:
-            return f"{what} expired on {cert.not_valid_after_utc.date()}", Severity.HIGH
+    def _problem(cert: x509.Certificate, index: int, moment: dt.datetime,
+                 ctx: CheckContext) -> tuple[str, Severity] | None:
+        # The leaf is "the certificate" even when it (wrongly) says CA:TRUE; what follows it is an intermediate.
+        what = "the certificate" if index == 0 else f"the intermediate certificate {cert.subject.rfc4514_string()!r}"
+        if moment < cert.not_valid_before_utc:
+            return f"{what} is not valid before {cert.not_valid_before_utc}", Severity.HIGH
+        left = cert.not_valid_after_utc - moment  # notAfter is the last valid second (RFC 5280)
+        if left < dt.timedelta(0):
+            return f"{what} expired on {cert.not_valid_after_utc}", Severity.HIGH
         for key, severity in (
             ("high_days", Severity.HIGH),
             ("medium_days", Severity.MEDIUM),
             ("low_days", Severity.LOW),
         ):
-            if left < ctx.options[key]:
-                return f"{what} expires in {left} days", severity
+            if left <= dt.timedelta(days=ctx.options[key]):
+                days = left.total_seconds() / 86400
+                return f"{what} expires on {cert.not_valid_after_utc} (in {days:.2f} days)", severity
         return None
 
 
