@@ -84,6 +84,7 @@ class TlsCollector(Collector):
         "endpoint_timeout": 120,
         "http": True,
         "http_ports": [80],
+        "vulnerabilities": True,  # Heartbleed, CCS injection, ROBOT, client-initiated renegotiation
     }
 
     def parse_options(self, reader: MapReader) -> dict[str, Any]:
@@ -96,6 +97,7 @@ class TlsCollector(Collector):
             values[key] = reader.number(key, values[key], minimum=1)
         values["per_endpoint_connections"] = int(values["per_endpoint_connections"])
         values["http"] = reader.boolean("http", True)
+        values["vulnerabilities"] = reader.boolean("vulnerabilities", True)
         values["sni"] = _sni_option(reader)
         if reader.has("ca_bundle"):
             values["ca_bundle"] = _ca_bundle(reader)
@@ -124,7 +126,7 @@ class TlsCollector(Collector):
             endpoint = Endpoint(address, candidate.port, name, env.limiter, options["per_endpoint_connections"],
                                 options["handshake_timeout"], options["endpoint_timeout"])
             return scan_endpoint(endpoint, roots, origin=candidate.origin, http_extras_wanted=options["http"],
-                                 aliases=aliases)
+                                 aliases=aliases, vulnerabilities=options["vulnerabilities"])
 
         with ThreadPoolExecutor(max_workers=max(1, min(4, len(candidates))), thread_name_prefix="tls") as pool:
             endpoints = tuple(pool.map(scan, candidates))

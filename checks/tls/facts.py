@@ -74,6 +74,30 @@ class KeyExchange:
     ecdhe_curves: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class VulnerabilityProbe:
+    """What one vulnerability probe concluded, and the evidence in words.
+
+    ``not-vulnerable`` always says what was seen (an alert, a refused version, no RSA key
+    exchange); ``inconclusive`` says why nothing could be concluded (a timeout, a refused hello).
+    ``oracle`` is ROBOT's strength: ``strong`` or ``weak`` (None for the other probes).
+    """
+
+    state: Literal["vulnerable", "not-vulnerable", "inconclusive"]
+    detail: str
+    oracle: Literal["strong", "weak"] | None = omitted_when_default(None)
+
+
+@dataclass(frozen=True)
+class VulnerabilityScan:
+    """The probes of the known TLS implementation flaws, each bounded in connections and time."""
+
+    heartbleed: VulnerabilityProbe  # CVE-2014-0160
+    ccs_injection: VulnerabilityProbe  # CVE-2014-0224
+    robot: VulnerabilityProbe  # CVE-2017-13099 and relatives: a Bleichenbacher oracle
+    client_renegotiation: VulnerabilityProbe  # the server honours client-initiated renegotiation (DoS)
+
+
 # --- certificates --------------------------------------------------------------------------------
 
 
@@ -224,6 +248,7 @@ class TlsEndpoint:
     seconds: float
     aliases: tuple[AliasLeaf, ...] = omitted_when_default(())  # one per inventory alias besides the SNI
     scanned_at: str | None = omitted_when_default(None)  # ISO 8601 UTC: certificate dates are judged then
+    vulnerabilities: VulnerabilityScan | None = omitted_when_default(None)  # None: facts of an older version
 
     def accepted(self) -> dict[str, AcceptedVersion]:
         """The accepted protocol versions, oldest first."""

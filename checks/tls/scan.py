@@ -39,6 +39,7 @@ from auditor.checks.tls.handshakes import alias_leaf, http_extras
 from auditor.checks.tls.names import CIPHER_SUITES, TLS13_SUITES, VERSIONS, X25519
 from auditor.checks.tls.probe import Endpoint, Outcome
 from auditor.checks.tls.suites import suite
+from auditor.checks.tls.vulns import scan_vulnerabilities
 from auditor.checks.tls.wire import TLS13, ClientHello, group_offer
 
 
@@ -101,10 +102,12 @@ def _unreachable(outcome: Outcome, origin: str, endpoint: Endpoint, started: flo
 
 
 def scan_endpoint(endpoint: Endpoint, roots: tuple[x509.Certificate, ...], *, origin: str, http_extras_wanted: bool,
-                  now: dt.datetime | None = None, aliases: tuple[str, ...] = ()) -> EndpointFacts:
+                  now: dt.datetime | None = None, aliases: tuple[str, ...] = (),
+                  vulnerabilities: bool = True) -> EndpointFacts:
     """Every fact about one endpoint (scanned because of ``origin``); never raises for anything the peer does.
 
-    Each of ``aliases`` (inventory names besides the SNI) gets one full handshake with it as SNI.
+    Each of ``aliases`` (inventory names besides the SNI) gets one full handshake with it as SNI;
+    ``vulnerabilities`` runs the probes of ``vulns`` once the versions and suites are known.
     """
     started = time.monotonic()
     now = now or dt.datetime.now(dt.UTC)
@@ -121,6 +124,7 @@ def scan_endpoint(endpoint: Endpoint, roots: tuple[x509.Certificate, ...], *, or
         extras = (pool.submit(http_extras, endpoint, not flight_chains, http_extras_wanted)
                   if full_handshake and (http_extras_wanted or not flight_chains) else None)
         leaves = [pool.submit(alias_leaf, endpoint, name) if full_handshake else None for name in aliases]
+        probes = pool.submit(scan_vulnerabilities, endpoint, scans) if vulnerabilities else None
         ssl_chain, http_facts, problem = extras.result() if extras else ([], None, "")
         group_scan, fallback_probe = groups.result(), fallback.result()
     features = handshake_features(scans)
@@ -138,6 +142,7 @@ def scan_endpoint(endpoint: Endpoint, roots: tuple[x509.Certificate, ...], *, or
         aliases=tuple(leaf.result() if leaf else AliasLeaf(name=name, certificate=None, error=_SSL3_ONLY)
                       for name, leaf in zip(aliases, leaves, strict=True)),
         scanned_at=now.isoformat(),
+        vulnerabilities=probes.result() if probes else None,
     )
 
 

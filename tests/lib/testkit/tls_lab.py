@@ -20,6 +20,7 @@ from typing import Any
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from cryptography.x509 import ocsp
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from testkit.services_lab import NGINX, OPENSSL, Daemon, Lab, pick_port
@@ -132,6 +133,17 @@ class Pki:
                         "-out", str(path)], check=True, capture_output=True)
         return path
 
+    def ocsp_response(self, chain: Path) -> Path:
+        """A DER OCSP response, signed by the intermediate, saying the leaf of ``chain`` is good (for stapling)."""
+        leaf = x509.load_pem_x509_certificates(chain.read_bytes())[0]
+        builder = (ocsp.OCSPResponseBuilder()
+                   .add_response(cert=leaf, issuer=self.intermediate.cert, algorithm=hashes.SHA1(),
+                                 cert_status=ocsp.OCSPCertStatus.GOOD, this_update=NOW - dt.timedelta(hours=1),
+                                 next_update=NOW + dt.timedelta(days=3), revocation_time=None, revocation_reason=None)
+                   .responder_id(ocsp.OCSPResponderEncoding.HASH, self.intermediate.cert))
+        response = builder.sign(self.intermediate.key, hashes.SHA256())
+        return self._write(f"{chain.stem}.ocsp", response.public_bytes(serialization.Encoding.DER))
+
     def legacy(self) -> tuple[Path, Path]:
         """RSA 1024, SHA-1, self-signed, expired a year ago, no serverAuth EKU."""
         issued = issue(NAME, new_key("rsa", 1024), names=(NAME,), days=365, start=NOW - dt.timedelta(days=730), usages=())
@@ -150,6 +162,7 @@ class TlsSite:
     hsts: str = "max-age=63072000"
     security_txt: str = "Contact: mailto:cert@example.test\nExpires: 2099-01-01T00:00:00Z\n"
     dhparam: Path | None = None  # finite-field DH parameters, for DHE suites
+    ocsp_response: Path | None = None  # a DER OCSP response to staple (nginx ssl_stapling_file)
 
 
 class TlsLab(Lab):
@@ -173,6 +186,7 @@ class TlsLab(Lab):
             f"  ssl_certificate_key {site.key};\n  ssl_protocols {site.protocols};\n  ssl_ciphers '{site.ciphers}';\n"
             f"  ssl_ecdh_curve {site.curves};\n  ssl_prefer_server_ciphers off;\n"
             + (f"  ssl_dhparam {site.dhparam};\n" if site.dhparam else "")
+            + (f"  ssl_stapling on;\n  ssl_stapling_file {site.ocsp_response};\n" if site.ocsp_response else "")
             + (f"  add_header Strict-Transport-Security \"{site.hsts}\" always;\n" if site.hsts else "")
             + "  location / { default_type text/plain; return 200 \"research portal\\n\"; }\n"
             + (f"  location = /.well-known/security.txt {{ default_type text/plain; return 200 \"{security_txt}\"; }}\n"

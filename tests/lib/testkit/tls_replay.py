@@ -1,0 +1,176 @@
+"""A loopback TLS server that answers as a vulnerable one would, for the flaws today's OpenSSL cannot show.
+
+Built from the descriptions of the flaws (RFC 6520 and CVE-2014-0160 for Heartbleed,
+CVE-2014-0224 for CCS injection, the ROBOT paper for Bleichenbacher oracles), not from any
+vulnerable code: it answers a ClientHello with ServerHello (TLS_RSA_WITH_AES_128_CBC_SHA, the
+heartbeat extension if offered), Certificate and ServerHelloDone, then reacts per ``mode``:
+
+- ``heartbleed``: answers a heartbeat request with as many bytes as it claims (padding with
+  the marker ``NOT-A-REAL-SECRET``, which a test can look for in logs and reports);
+- ``heartbleed-patched``: drops a heartbeat request longer than its record (RFC 6520 §4);
+- ``ccs``: takes an early ChangeCipherSpec as a key change, then fails to decrypt (bad_record_mac);
+- ``robot-strong`` / ``robot-weak``: decrypts the ClientKeyExchange with its RSA key and answers
+  by padding validity (strong: three different answers; weak: only a well-formed block differs);
+- ``silent``: after its flight it says nothing until the client gives up.
+
+It listens on a loopback port the test picks, one thread per connection; ``stop`` closes it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import struct
+import threading
+from dataclasses import dataclass, field
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from testkit.tls_lab import NAME, issue, new_key
+
+SECRET_MARKER = b"NOT-A-REAL-SECRET"
+_RSA_AES128_SHA = 0x002F
+
+
+def _record(kind: int, body: bytes, version: int = 0x0303) -> bytes:
+    return struct.pack(">BHH", kind, version, len(body)) + body
+
+
+def _handshake(kind: int, body: bytes) -> bytes:
+    return bytes([kind]) + len(body).to_bytes(3, "big") + body
+
+
+def _read_record(conn: socket.socket) -> tuple[int, bytes]:
+    header = _read_exactly(conn, 5)
+    return header[0], _read_exactly(conn, int.from_bytes(header[3:5], "big"))
+
+
+def _read_exactly(conn: socket.socket, size: int) -> bytes:
+    data = b""
+    while len(data) < size:
+        chunk = conn.recv(size - len(data))
+        if not chunk:
+            raise ConnectionError("client closed")
+        data += chunk
+    return data
+
+
+def _offers_heartbeat(hello: bytes) -> bool:
+    """Whether the ClientHello (handshake message) carries extension 15."""
+    at = 4 + 2 + 32
+    at += 1 + hello[at]  # session id
+    at += 2 + int.from_bytes(hello[at:at + 2], "big")  # suites
+    at += 1 + hello[at]  # compression
+    end = at + 2 + int.from_bytes(hello[at:at + 2], "big")
+    at += 2
+    while at + 4 <= end:
+        kind, size = struct.unpack(">HH", hello[at:at + 4])
+        if kind == 15:
+            return True
+        at += 4 + size
+    return False
+
+
+@dataclass
+class ReplayServer:
+    """The server; ``port`` is where it listens on 127.0.0.1."""
+
+    mode: str
+    port: int = 0
+    key: rsa.RSAPrivateKey = field(default_factory=lambda: new_key("rsa", 2048))
+    _listener: socket.socket | None = None
+    _threads: list[threading.Thread] = field(default_factory=list)
+
+    def start(self) -> ReplayServer:
+        """Listen on 127.0.0.1 (``port`` 0: a free one) and serve in the background."""
+        self.certificate = issue(NAME, self.key, names=(NAME,)).cert.public_bytes(serialization.Encoding.DER)
+        self._listener = socket.create_server(("127.0.0.1", self.port))
+        self.port = self._listener.getsockname()[1]
+        accepting = threading.Thread(target=self._accept, daemon=True)
+        accepting.start()
+        self._threads.append(accepting)
+        return self
+
+    def stop(self) -> None:
+        """Stop listening (shutdown wakes the accepting thread) and let connection threads end."""
+        if self._listener is not None:
+            with contextlib.suppress(OSError):
+                self._listener.shutdown(socket.SHUT_RDWR)
+            self._listener.close()
+        for thread in self._threads:
+            thread.join(timeout=1)
+
+    def _accept(self) -> None:
+        assert self._listener is not None
+        while True:
+            try:
+                conn, _ = self._listener.accept()
+            except OSError:
+                return  # closed by stop()
+            worker = threading.Thread(target=self._serve, args=(conn,), daemon=True)
+            worker.start()
+            self._threads.append(worker)
+
+    def _serve(self, conn: socket.socket) -> None:
+        with conn:
+            conn.settimeout(15)
+            try:
+                _, hello = _read_record(conn)
+                heartbeat = _offers_heartbeat(hello) and self.mode.startswith("heartbleed")
+                conn.sendall(self._flight(heartbeat))
+                self._react(conn)
+            except (OSError, ConnectionError, ValueError):
+                return
+
+    def _flight(self, heartbeat: bool) -> bytes:
+        extensions = struct.pack(">HHB", 0xFF01, 1, 0)
+        if heartbeat:
+            extensions += struct.pack(">HHB", 15, 1, 1)
+        hello = (struct.pack(">H", 0x0303) + os.urandom(32) + b"\x00" + struct.pack(">HB", _RSA_AES128_SHA, 0)
+                 + struct.pack(">H", len(extensions)) + extensions)
+        certificate = len(self.certificate).to_bytes(3, "big") + self.certificate
+        return _record(22, _handshake(2, hello) + _handshake(11, len(certificate).to_bytes(3, "big") + certificate)
+                       + _handshake(14, b""))
+
+    def _react(self, conn: socket.socket) -> None:
+        if self.mode == "silent":
+            while conn.recv(4096):
+                pass
+            return
+        ccs_seen = False
+        while True:
+            kind, body = _read_record(conn)
+            if kind == 24 and self.mode == "heartbleed" and body[:1] == b"\x01":
+                claimed = int.from_bytes(body[1:3], "big")
+                leaked = (body[3:] + SECRET_MARKER * (claimed // len(SECRET_MARKER) + 1))[:claimed]
+                conn.sendall(_record(24, b"\x02" + claimed.to_bytes(2, "big") + leaked + os.urandom(16)))
+            elif kind == 21 and not ccs_seen:
+                return  # close_notify (or any alert): hang up, as OpenSSL does during a handshake
+            elif kind == 20 and self.mode == "ccs":
+                ccs_seen = True
+            elif ccs_seen:
+                conn.sendall(_record(21, b"\x02\x14"))  # bad_record_mac: it "decrypted" with the wrong keys
+                return
+            elif kind == 22 and body[:1] == b"\x10" and self.mode.startswith("robot"):
+                self._oracle(conn, body[4 + 2:])
+                return
+
+    def _oracle(self, conn: socket.socket, encrypted: bytes) -> None:
+        numbers = self.key.private_numbers()
+        size = (self.key.key_size + 7) // 8
+        block = pow(int.from_bytes(encrypted, "big"), numbers.d, numbers.public_numbers.n).to_bytes(size, "big")
+        separator = block.find(b"\x00", 2, size - 48)  # within the padding: a 48-byte secret must follow
+        well_formed = block[:2] == b"\x00\x02" and separator == size - 49
+        if well_formed:
+            answer = 20  # bad_record_mac: the Finished did not verify
+        elif self.mode == "robot-strong" and block[:2] != b"\x00\x02":
+            answer = 51  # decrypt_error
+        elif self.mode == "robot-strong" and separator < 0:
+            return  # hang up without an alert
+        else:
+            answer = 51 if self.mode == "robot-weak" else 40
+        _read_record(conn)  # the ChangeCipherSpec
+        _read_record(conn)  # the Finished
+        conn.sendall(_record(21, bytes([2, answer])))
