@@ -251,7 +251,12 @@ def test_handshake_features(check_id: str, key: str, value: object, resource: st
     endpoint[key] = value
     assert list(found(check_id, facts(endpoint))) == [resource]
     endpoint[key] = None if key != "fallback_scsv" else {"supported": None, "detail": "only one version"}
-    assert found(check_id, facts(endpoint)) == {}  # not applicable (TLS 1.3 only, one version)
+    with pytest.raises(CheckSkipped, match="not applicable"):  # TLS 1.3 only, one version: nothing judged
+        judge(check_id, facts(endpoint))
+    if key == "fallback_scsv":  # a probe that could not tell is no verdict at all
+        endpoint[key] = {"supported": None, "detail": "unclear: timeout"}
+        with pytest.raises(NotAssessable, match="unclear: timeout"):
+            judge(check_id, facts(endpoint))
 
 
 def _endpoint(port: int, origin: str, state: str, **extra: Any) -> dict[str, Any]:
@@ -365,3 +370,12 @@ def test_recorded_facts_are_not_modified_by_judging() -> None:
         with contextlib.suppress(CheckSkipped, NotAssessable):
             judge(check_id, legacy)
     assert legacy == before
+
+
+def test_groups_with_nothing_to_compare_are_skipped_not_passed() -> None:
+    endpoint = recorded("legacy")
+    endpoint["groups"] = {"groups": [], "via": None, "complete": True,
+                          "detail": "no (EC)DHE suite to enumerate groups with"}
+    endpoint["key_exchange"]["dh_bits"] = []
+    with pytest.raises(CheckSkipped, match="no key exchange group to judge"):
+        judge("tls.groups", facts(endpoint))
