@@ -59,14 +59,15 @@ def opened(endpoint: Endpoint, hello: ClientHello) -> Iterator[Opened]:
 
     Raises what ``wire.handshake`` raises (refused, reset, timeout, alert, not TLS).
     """
-    deadline = Deadline(endpoint.timeout())
-    with endpoint.slot(), connect(endpoint.address, endpoint.port, deadline.remaining()) as sock:
-        sock.settimeout(deadline.remaining())
-        sock.sendall(hello.to_bytes())
-        stream = BoundedStream(sock, deadline)
-        transcript: list[bytes] = []
-        flight = read_flight(stream, transcript=transcript)
-        yield Opened(sock, stream, flight, transcript)
+    with endpoint.slot():
+        deadline = Deadline(endpoint.timeout())  # from when the slot is ours: waiting for it is no answer time
+        with connect(endpoint.address, endpoint.port, deadline.remaining()) as sock:
+            sock.settimeout(deadline.remaining())
+            sock.sendall(hello.to_bytes())
+            stream = BoundedStream(sock, deadline)
+            transcript: list[bytes] = []
+            flight = read_flight(stream, transcript=transcript)
+            yield Opened(sock, stream, flight, transcript)
 
 
 def reactions(stream: BoundedStream) -> list[str]:

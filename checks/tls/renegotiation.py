@@ -223,14 +223,15 @@ def client_renegotiation(endpoint: Endpoint, scans: dict[str, VersionScan]) -> V
         return VulnerabilityProbe("inconclusive", "the renegotiation probe needs an ECDHE AES-GCM suite; "
                                                   "none is accepted")
     try:
-        deadline = Deadline(endpoint.timeout())
-        with endpoint.slot(), connect(endpoint.address, endpoint.port, deadline.remaining()) as sock:
-            sock.settimeout(deadline.remaining())
-            stream = BoundedStream(sock, deadline)
-            session = _handshake(sock.sendall, stream, endpoint.server_name)
-            hello, _ = client_hello(endpoint.server_name, session.client_verify if session.secure else None)
-            sock.sendall(session.client.seal(HANDSHAKE, hello))
-            stream.deadline = Deadline(min(_REACTION_SECONDS, deadline.remaining()))
-            return _reaction(session)
+        with endpoint.slot():
+            deadline = Deadline(endpoint.timeout())  # from when the slot is ours: waiting for it is no answer time
+            with connect(endpoint.address, endpoint.port, deadline.remaining()) as sock:
+                sock.settimeout(deadline.remaining())
+                stream = BoundedStream(sock, deadline)
+                session = _handshake(sock.sendall, stream, endpoint.server_name)
+                hello, _ = client_hello(endpoint.server_name, session.client_verify if session.secure else None)
+                sock.sendall(session.client.seal(HANDSHAKE, hello))
+                stream.deadline = Deadline(min(_REACTION_SECONDS, deadline.remaining()))
+                return _reaction(session)
     except (OSError, ProtocolError, ValueError, Alert) as exc:
         return VulnerabilityProbe("inconclusive", f"the probe's handshake failed: {exc or type(exc).__name__}")

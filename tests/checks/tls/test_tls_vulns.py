@@ -9,6 +9,9 @@ Heartbleed, CCS injection and ROBOT cannot be shown by Debian's OpenSSL 3, so te
 from __future__ import annotations
 
 import json
+import socket
+import ssl
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -143,3 +146,32 @@ def test_the_whole_scan_records_the_probes(openssl_servers: dict[str, Any], tmp_
     assert facts.vulnerabilities is not None  # type: ignore[union-attr]
     assert facts.vulnerabilities.client_renegotiation.state == "vulnerable"  # type: ignore[union-attr]
     assert facts.vulnerabilities.robot.state == "not-vulnerable"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("replay", ["ccs"], indirect=True)
+def test_waiting_for_a_connection_slot_does_not_eat_the_answer_time(replay: ReplayServer) -> None:
+    limiter = HostLimiter(1)
+    held = threading.Event()
+
+    def hold() -> None:
+        with limiter.slot(ADDRESS):
+            held.set()
+            time.sleep(1.5)  # longer than the probe's timeout
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    held.wait()
+    probe = ccs_injection(Endpoint(ADDRESS, replay.port, NAME, limiter, 1, 1, 60), TLS12, [RSA_AES128_SHA])
+    holder.join()
+    assert probe.state == "vulnerable", probe
+
+
+@pytest.mark.parametrize("replay", ["robot-strong"], indirect=True)
+def test_the_replay_server_completes_a_real_handshake(replay: ReplayServer) -> None:
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
+    context.maximum_version = ssl.TLSVersion.TLSv1_2
+    context.set_ciphers("AES128-SHA:@SECLEVEL=0")
+    with socket.create_connection((ADDRESS, replay.port), timeout=5) as raw, \
+            context.wrap_socket(raw, server_hostname=NAME) as tls:
+        assert tls.cipher()[0] == "AES128-SHA"  # a scanner that connects first (sslyze) gets a working server
