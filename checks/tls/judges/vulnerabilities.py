@@ -62,8 +62,9 @@ class _Vulnerability(TlsCheck):
 class Heartbleed(_Vulnerability):
     """The server does not leak memory through malformed heartbeats (Heartbleed, CVE-2014-0160).
 
-    Probed as testssl does, with a one-byte over-read: a heartbeat request claiming one byte
-    of payload and carrying none. A vulnerable server's answer is discarded unread. Anything it
+    Probed only when the server accepts the heartbeat extension, with a one-byte over-read: a
+    heartbeat request claiming one byte of payload and carrying none (sslyze and testssl ask for
+    more). A vulnerable server's answer is read and dropped, never stored or printed. Anything it
     held in memory (private keys, passwords, session cookies) must be presumed stolen: patch,
     then replace the key and certificate and revoke the old one (RCV-4).
     """

@@ -23,8 +23,9 @@ from auditor.checks.tls.enumeration import VersionScan
 from auditor.checks.tls.facts import VulnerabilityProbe
 from auditor.checks.tls.names import SUITE_CODES
 from auditor.checks.tls.probe import Endpoint
-from auditor.checks.tls.renegotiation import client_renegotiation, prf
+from auditor.checks.tls.renegotiation import client_renegotiation
 from auditor.checks.tls.scan import scan_endpoint
+from auditor.checks.tls.tls12 import prf
 from auditor.checks.tls.vulns import ccs_injection, heartbleed, robot, scan_vulnerabilities
 from auditor.checks.tls.wire import TLS12
 from auditor.facts import facts_to_json
@@ -55,7 +56,9 @@ def openssl_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[s
     try:
         yield {"pki": pki,
                "refuses": lab.s_server(ADDRESS, *rsa, "-cipher", ciphers).port,
-               "honours": lab.s_server(ADDRESS, *rsa, "-cipher", ciphers, "-client_renegotiation").port}
+               "honours": lab.s_server(ADDRESS, *rsa, "-cipher", ciphers, "-client_renegotiation").port,
+               "rsa_cbc_honours": lab.s_server(ADDRESS, *rsa, "-cipher", "AES128-SHA", "-client_renegotiation").port,
+               "rsa_cbc_refuses": lab.s_server(ADDRESS, *rsa, "-cipher", "AES256-SHA").port}
     finally:
         lab.stop()
 
@@ -122,12 +125,21 @@ def test_client_initiated_renegotiation_honoured_by_s_server(openssl_servers: di
     assert probe.state == "vulnerable" and "ServerHello" in probe.detail
 
 
+@pytest.mark.parametrize("server, state", [("rsa_cbc_honours", "vulnerable"), ("rsa_cbc_refuses", "not-vulnerable")])
+def test_renegotiation_over_rsa_key_exchange_and_cbc(openssl_servers: dict[str, Any], server: str, state: str) -> None:
+    scans = {"TLSv1.2": VersionScan("TLSv1.2", "accepted", suites=[RSA_AES128_SHA, SUITE_CODES[
+        "TLS_RSA_WITH_AES_256_CBC_SHA"]])}
+    probe = client_renegotiation(endpoint(openssl_servers[server]), scans)
+    assert probe.state == state, probe.detail
+
+
 def test_what_the_protocol_scan_settles_needs_no_probe() -> None:
     only13 = scan_vulnerabilities(endpoint(1), {"TLSv1.2": VersionScan("TLSv1.2", "rejected"),
                                                 "TLSv1.3": VersionScan("TLSv1.3", "accepted", suites=[0x1301])})
     assert only13.robot.detail == "no protocol version below TLS 1.3 is accepted"
-    no_gcm = client_renegotiation(endpoint(1), {"TLSv1.2": VersionScan("TLSv1.2", "accepted", suites=[RSA_AES128_SHA])})
-    assert no_gcm.state == "inconclusive"
+    triple_des = SUITE_CODES["TLS_RSA_WITH_3DES_EDE_CBC_SHA"]
+    unspoken = client_renegotiation(endpoint(1), {"TLSv1.2": VersionScan("TLSv1.2", "accepted", suites=[triple_des])})
+    assert unspoken.state == "inconclusive" and "none is accepted" in unspoken.detail
 
 
 def test_the_tls12_prf_matches_a_published_vector() -> None:

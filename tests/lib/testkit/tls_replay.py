@@ -62,6 +62,14 @@ def _read_exactly(conn: socket.socket, size: int) -> bytes:
     return data
 
 
+def _suites(hello: bytes) -> set[int]:
+    """The cipher suites a ClientHello (handshake message) offers."""
+    at = 4 + 2 + 32
+    at += 1 + hello[at]  # session id
+    size = int.from_bytes(hello[at:at + 2], "big")
+    return {int.from_bytes(hello[i:i + 2], "big") for i in range(at + 2, at + 2 + size, 2)}
+
+
 def _extensions(hello: bytes) -> dict[int, bytes]:
     """The extensions of a ClientHello (handshake message), by type."""
     at = 4 + 2 + 32
@@ -127,6 +135,9 @@ class ReplayServer:
                 versions = extensions.get(43, b"")
                 if versions and not any(versions[i:i + 2] == b"\x03\x03" for i in range(1, len(versions), 2)):
                     conn.sendall(_record(21, b"\x02\x46"))  # protocol_version: TLS 1.3 only is not for a 1.2 server
+                    return
+                if _RSA_AES128_SHA not in _suites(hello):
+                    conn.sendall(_record(21, b"\x02\x28"))  # handshake_failure: no suite in common
                     return
                 heartbeat = 15 in extensions and self.mode.startswith("heartbleed")
                 flight, server_random = self._flight(heartbeat)
