@@ -101,7 +101,9 @@ def main() -> None:
                 scan_commands=commands,
                 scan_commands_extra_arguments=extra if group == "full" else ScanCommandsExtraArguments()))
     started = time.monotonic()
-    scanner = Scanner()
+    # The auditor holds at most concurrency.per_host (2) connections to a host; sslyze gets the same
+    # budget (its default of 5 makes single-threaded openssl s_server drop its ROBOT probes).
+    scanner = Scanner(per_server_concurrent_connections_limit=request.get("per_server_connections", 2))
     scanner.queue_scans(scans)
     answer: dict[str, Any] = {}
     for result in scanner.get_results():

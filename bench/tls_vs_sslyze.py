@@ -8,7 +8,8 @@ ones would, then audits all of them
   (b) with sslyze, in its own virtual environment (it pins its own cryptography), as a
       subprocess running bench/sslyze_worker.py: the scan commands its Mozilla checker needs on
       the real sites, its four vulnerability commands on the replay servers,
-with the same SNI and the same private CA, and prints the wall time of each (sslyze's measured
+with the same SNI, the same private CA and the same connection budget (2 per host, the
+auditor's concurrency.per_host), and prints the wall time of each (sslyze's measured
 inside the worker, without its interpreter start), the ratio, per endpoint whether both reach
 the same Mozilla-intermediate verdict with the same deviations, and whether both give the same
 Heartbleed, CCS injection, ROBOT and client-renegotiation verdicts. Both judge against the same
