@@ -6,8 +6,16 @@ import argparse
 import functools
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from auditor.cli.output import HISTORY_PAGE, print_format, print_summary, summary_stream, write_outputs
+from auditor.cli.output import (
+    HISTORY_PAGE,
+    preload_writers,
+    print_format,
+    print_summary,
+    summary_stream,
+    write_outputs,
+)
 from auditor.collection import HostOpener, open_host
 from auditor.config.attestations import Attestation, load_attestations
 from auditor.config.catalogue import Catalogue, load_catalogue
@@ -23,6 +31,9 @@ from auditor.progress import progress_printer
 from auditor.registry import Registry, default_registry
 from auditor.runner import Runner
 from auditor.snapshots import build_snapshot
+
+if TYPE_CHECKING:
+    from auditor.store.model import Snapshot
 
 
 @dataclass(frozen=True)
@@ -82,13 +93,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     runner = Runner(inputs.registry, inputs.profile, attestations=inputs.attestations, opener=inputs.opener,
                     progress=None if args.quiet else progress_printer(), catalogue=inputs.catalogue)
 
-    def audit(out: Path) -> int:
+    def audit(out: Path, history: Path | None = None) -> int:
+        preload_writers()
         snapshot = build_snapshot(runner.run([*targets, SITE]))
         if signing_key is not None:
             from auditor.store.signing import sign_snapshot
 
             snapshot = sign_snapshot(snapshot, signing_key)
-        write_outputs(snapshot, out)
+        write_outputs(snapshot, out, _previous_run(history))
         print_format(snapshot, args.stdout_format)
         print_summary(snapshot, out, args.quiet, file=summary_stream(args.stdout_format))
         return int(snapshot.summary.exit_code)
@@ -97,9 +109,18 @@ def cmd_run(args: argparse.Namespace) -> int:
         return audit(claim_output_dir(Path(args.out or f"audit-{utc_stamp()}")))
     history = Path(args.history)
     with run_lock(history):
-        code = audit(new_run_dir(history))
+        code = audit(new_run_dir(history), history)
         _refresh_history(history, args.keep)
     return code
+
+
+def _previous_run(history: Path | None) -> Snapshot | None:
+    """The run before this one in the history, read once the audit is done (not held during it)."""
+    if history is None:
+        return None
+    from auditor.store.history import latest_snapshot  # the reports say what changed since the last run
+
+    return latest_snapshot(history)
 
 
 def _opener(args: argparse.Namespace, targets: list[Target], ssh_config: SSHConfigFile,

@@ -5,14 +5,7 @@ Modules: ``collector`` (which ports, the options) runs ``scan`` per endpoint, wh
 ``handshakes`` (full handshakes and HTTP) over the raw ``wire`` protocol with the IANA ``names``
 and ``suites``; ``certificates`` and ``http`` read what came back. ``facts`` are the typed
 records that cross from the collector to ``judges``; ``grade`` is the SSL Labs-style score and
-``policy`` validates the ``tls`` policy kind.
+``policy`` validates the ``tls`` policy kind. ``vulns`` probes Heartbleed, CCS injection and
+ROBOT over ``records``, and ``renegotiation`` client-initiated renegotiation with the TLS 1.2
+pieces of ``tls12``.
 """
-
-from auditor.checks.tls.collector import TlsCollector
-from auditor.checks.tls.judges import CHECKS
-from auditor.checks.tls.policy import validate_tls
-
-COLLECTORS = (TlsCollector(),)
-POLICIES = {"tls": validate_tls}
-
-__all__ = ["CHECKS", "COLLECTORS", "POLICIES"]
