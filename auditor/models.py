@@ -101,6 +101,7 @@ class Target:
     ports: tuple[int, ...] = ()
     tags: tuple[str, ...] = ()
     ssh: SSHAccess | None = None  # inventory ``ssh:`` settings of an ``ssh`` target
+    aliases: tuple[str, ...] = ()  # inventory ``aliases:``: other host names clients use for it (TLS names)
 
     @property
     def has_host_access(self) -> bool:
@@ -119,6 +120,8 @@ class Target:
             data["tags"] = list(self.tags)
         if self.ssh is not None:
             data["ssh"] = self.ssh.to_dict()
+        if self.aliases:
+            data["aliases"] = list(self.aliases)
         return data
 
 

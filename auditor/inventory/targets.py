@@ -37,6 +37,15 @@ def valid_address(text: str) -> bool:
     return bool(_HOSTNAME.match(text))
 
 
+def is_address(text: str) -> bool:
+    """True for an IPv4 or IPv6 address (not a host name)."""
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
 def valid_user(text: str) -> bool:
     """True for a POSIX-style user name (never something an ssh client could read as an option)."""
     return bool(_USER.match(text))
@@ -131,7 +140,7 @@ def _with_ssh_config(host: str, port: int | None, user: str | None,
     return port, user
 
 
-_HOST_KEYS = frozenset({"name", "address", "local", "ssh", "ports", "role", "owner", "tags", "groups"})
+_HOST_KEYS = frozenset({"name", "address", "aliases", "local", "ssh", "ports", "role", "owner", "tags", "groups"})
 _GROUP_KEYS = frozenset({"ssh", "ports", "role", "owner", "tags"})
 
 
@@ -257,7 +266,19 @@ def _inventory_host(item: MapReader, base: Path, ssh_config: SSHConfigFile | Non
         ports=tuple(_ports(item)),
         tags=tuple(item.strings("tags", [])),
         ssh=access,
+        aliases=_aliases(item),
     )
+
+
+def _aliases(item: MapReader) -> tuple[str, ...]:
+    """``aliases:``: other host names clients reach the host by (sent as SNI, matched against certificates)."""
+    aliases = item.strings("aliases", [])
+    for alias in aliases:
+        if is_address(alias):
+            item.fail("aliases", f"'{alias}' is an address; aliases are host names")
+        if not valid_address(alias):
+            item.fail("aliases", f"'{alias}' is not a valid host name")
+    return tuple(dict.fromkeys(alias.rstrip(".").lower() for alias in aliases))
 
 
 def _inventory_ssh(ssh: MapReader, base: Path) -> tuple[str | None, int | None, SSHAccess]:
