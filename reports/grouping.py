@@ -115,9 +115,10 @@ class FixGroup:
         counts = Counter(member.severity for member in self.findings)
         return tuple((s.value, counts[s]) for s in sorted(counts, reverse=True))
 
-    def order(self) -> tuple[int, int, int, str, str]:
-        """Worst first, then the fix shared by most hosts, then most findings."""
-        return (-Severity(self.severity).rank, -len(self.targets), -self.count, self.check_id, self.targets[0])
+    def order(self) -> tuple[int, int, int, str, str, str]:
+        """Worst first, then the fix shared by most hosts, then most findings; the key breaks any tie."""
+        return (-Severity(self.severity).rank, -len(self.targets), -self.count, self.check_id, self.targets[0],
+                self.key)
 
 
 def group_findings(findings: Iterable[Finding], titles: Mapping[str, str],
