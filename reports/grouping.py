@@ -76,8 +76,8 @@ def endpoint(resource: str) -> str:
 class FixGroup:
     """Findings one remediation fixes: a row with its count and its affected targets and resources.
 
-    Members stay findings; display forms are made only for the members a page prints (``shown``),
-    so a 100,000-finding run does not build views nobody sees.
+    Members stay findings: pages print the first few as list items (``members.member_rows``), so a
+    100,000-finding run builds no display record per finding.
     """
 
     key: str  # check id, remediation and endpoint: the same fix has the same key in every run
@@ -87,17 +87,12 @@ class FixGroup:
     severity: str  # the worst member's severity
     findings: tuple[Finding, ...]  # every member, worst first
     targets: tuple[str, ...]  # affected targets, in member order
-    titles: Mapping[str, str] = field(default_factory=dict, repr=False)
-    owners: Mapping[str, str] = field(default_factory=dict, repr=False)
+    owners: Mapping[str, str] = field(default_factory=dict, repr=False)  # target -> owner, for the filter
 
     @property
     def count(self) -> int:
         """How many findings this fix closes."""
         return len(self.findings)
-
-    def shown(self, limit: int) -> tuple[FindingView, ...]:
-        """Display forms of the first ``limit`` members (worst first)."""
-        return tuple(finding_view(f, self.titles, self.owners) for f in self.findings[:limit])
 
     @property
     def resources(self) -> tuple[str, ...]:
@@ -143,7 +138,6 @@ def _group(key: tuple[str, str, str], members: list[Finding], titles: Mapping[st
         severity=first.severity.value,
         findings=tuple(ordered),
         targets=tuple(dict.fromkeys(f.target for f in ordered)),
-        titles=titles,
         owners=owners,
     )
 
