@@ -16,10 +16,13 @@ say how many there are. Results that could not be checked are summarised per sta
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import re
-from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections import Counter, defaultdict
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from auditor.models import CheckResult, Finding, Severity, Status
 from auditor.reports.views import FindingView
@@ -30,6 +33,7 @@ _ENDPOINT = re.compile(r"(?:tcp|udp)/\d+")
 # How the pages name a finding's waiver state ("none" is an open finding).
 _FINDING_STATE = {"none": "open", "waived": "waived", "expired": "expired"}
 _OTHER_STATUSES = (Status.ERROR, Status.SKIPPED, Status.NOT_ASSESSABLE)
+Key = TypeVar("Key", bound=Hashable)
 
 
 def pairs(mapping: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
@@ -68,7 +72,9 @@ def finding_views(findings: Iterable[Finding], titles: Mapping[str, str] | None 
 
 def endpoint(resource: str) -> str:
     """The endpoint a resource belongs to (``tcp/443``), or "" for host-wide resources."""
-    head = resource.split(":", 1)[0]
+    if not resource.startswith(("tcp/", "udp/")):  # most resources: no regular expression to run
+        return ""
+    head = resource.partition(":")[0]
     return head if _ENDPOINT.fullmatch(head) else ""
 
 
@@ -94,7 +100,7 @@ class FixGroup:
         """How many findings this fix closes."""
         return len(self.findings)
 
-    @property
+    @functools.cached_property
     def resources(self) -> tuple[str, ...]:
         """The distinct affected resources, in member order."""
         return tuple(dict.fromkeys(f.resource for f in self.findings))
@@ -104,7 +110,7 @@ class FixGroup:
         """The check area (``tls`` of ``tls.ciphers``): host pages group fixes by it."""
         return self.check_id.split(".", 1)[0]
 
-    @property
+    @functools.cached_property
     def severities(self) -> tuple[tuple[str, int], ...]:
         """(severity, count) of the members, worst first, only severities present."""
         counts = Counter(member.severity for member in self.findings)
@@ -115,6 +121,11 @@ class FixGroup:
         return (-Severity(self.severity).rank, -len(self.targets), -self.count, self.check_id, self.targets[0],
                 self.key)
 
+    def subset(self, members: Sequence[Finding]) -> FixGroup:
+        """This fix for some of its members only (``members`` in member order, so still worst first)."""
+        return dataclasses.replace(self, severity=members[0].severity.value, findings=tuple(members),
+                                   targets=tuple(dict.fromkeys(f.target for f in members)))
+
 
 def group_findings(findings: Iterable[Finding], titles: Mapping[str, str],
                    owners: Mapping[str, str] | None = None) -> tuple[FixGroup, ...]:
@@ -124,6 +135,29 @@ def group_findings(findings: Iterable[Finding], titles: Mapping[str, str],
         fixes.setdefault((finding.check_id, finding.remediation, endpoint(finding.resource)), []).append(finding)
     groups = [_group(key, members, titles, owners or {}) for key, members in fixes.items()]
     return tuple(sorted(groups, key=FixGroup.order))
+
+
+def split_groups(groups: Iterable[FixGroup],
+                 keys: Callable[[Finding], Iterable[Key]]) -> dict[Key, tuple[FixGroup, ...]]:
+    """The members of ``groups`` by ``keys`` (none, one or several distinct keys per finding), worst first per key.
+
+    Members keep their order, so a run's findings are grouped once (``group_findings``) and each
+    page's fixes (a host's, an owner's, a measure's) are what grouping that page's findings gives.
+    """
+    by_key: dict[Key, list[FixGroup]] = defaultdict(list)
+    for group in groups:
+        members: dict[Key, list[Finding]] = defaultdict(list)
+        for finding in group.findings:
+            for key in keys(finding):
+                members[key].append(finding)
+        for key, found in members.items():
+            by_key[key].append(group if len(found) == group.count else group.subset(found))
+    return {key: tuple(sorted(found, key=FixGroup.order)) for key, found in by_key.items()}
+
+
+def select_groups(groups: Iterable[FixGroup], keep: Callable[[Finding], bool]) -> tuple[FixGroup, ...]:
+    """The members of ``groups`` that ``keep`` accepts, as fix groups worst first."""
+    return split_groups(groups, lambda finding: (True,) if keep(finding) else ()).get(True, ())
 
 
 def _group(key: tuple[str, str, str], members: list[Finding], titles: Mapping[str, str],
