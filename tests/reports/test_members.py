@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from markupsafe import escape
+
 from auditor.models import Finding, Severity, Waiver
-from auditor.reports.members import member_rows
+from auditor.reports.members import escape_all, member_rows
 
 HOSTILE = '"><script>alert(1)</script>'
 
@@ -31,3 +33,9 @@ def test_targets_link_to_their_page_only_where_pages_are_given() -> None:
     assert "<a " not in member_rows([finding], {}, None)
     linked = member_rows([finding], {}, {finding.target: "host-web-0123456789ab.html"})
     assert '<a href="host-web-0123456789ab.html">web&#34;&gt;&lt;script&gt;' in linked
+
+
+def test_escaping_values_together_is_escaping_each_even_around_a_nul() -> None:
+    values = [HOSTILE, "a\x00b<", "", "&'", "plain"]
+    assert escape_all(values) == [str(escape(value)) for value in values]
+    assert escape_all(values[2:]) == ["", "&amp;&#39;", "plain"]
