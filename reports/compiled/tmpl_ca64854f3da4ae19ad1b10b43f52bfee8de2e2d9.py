@@ -326,6 +326,7 @@ def root(context, missing=missing):
     def macro(l_1_g, l_1_host_files, l_1_limit):
         t_11 = []
         l_1_member_rows = resolve('member_rows')
+        l_1_count = l_1_hosts = missing
         if l_1_g is missing:
             l_1_g = undefined("parameter 'g' was not provided", name='g')
         if l_1_host_files is missing:
@@ -333,20 +334,23 @@ def root(context, missing=missing):
         if l_1_limit is missing:
             l_1_limit = 25
         pass
+        (l_1_count, l_1_hosts) = (environment.getattr(l_1_g, 'count'), t_2(environment.getattr(l_1_g, 'targets')))
         t_11.extend((
             '<div class="item fix" data-count="',
-            escape(environment.getattr(l_1_g, 'count')),
-            '">\n  <div class="item-head">\n    ',
-            escape(context.call((undefined(name='severity') if l_0_severity is missing else l_0_severity), environment.getattr(l_1_g, 'severity'))),
-            '\n    <strong>',
+            escape((undefined(name='count') if l_1_count is missing else l_1_count)),
+            '">\n  <div class="item-head">\n    <span class="badge sev-',
+            escape(environment.getattr(l_1_g, 'severity')),
+            '">',
+            escape(environment.getattr(l_1_g, 'severity')),
+            '</span>\n    <strong>',
             escape(environment.getattr(l_1_g, 'check_title')),
             '</strong> <code class="muted">',
             escape(environment.getattr(l_1_g, 'check_id')),
             '</code>\n    <span class="fix-count">',
-            escape(environment.getattr(l_1_g, 'count')),
+            escape((undefined(name='count') if l_1_count is missing else l_1_count)),
             ' finding',
         ))
-        if (environment.getattr(l_1_g, 'count') != 1):
+        if ((undefined(name='count') if l_1_count is missing else l_1_count) != 1):
             pass
             t_11.append(
                 's',
@@ -354,7 +358,7 @@ def root(context, missing=missing):
         t_11.append(
             '</span>\n    <span>on ',
         )
-        if (t_2(environment.getattr(l_1_g, 'targets')) == 1):
+        if ((undefined(name='hosts') if l_1_hosts is missing else l_1_hosts) == 1):
             pass
             if l_1_host_files:
                 pass
@@ -373,7 +377,7 @@ def root(context, missing=missing):
         else:
             pass
             t_11.extend((
-                escape(t_2(environment.getattr(l_1_g, 'targets'))),
+                escape((undefined(name='hosts') if l_1_hosts is missing else l_1_hosts)),
                 ' hosts',
             ))
         t_11.append(
@@ -412,7 +416,7 @@ def root(context, missing=missing):
                 escape(environment.getattr(l_1_g, 'remediation')),
                 '</p>',
             ))
-        if (t_2(environment.getattr(l_1_g, 'targets')) > 1):
+        if ((undefined(name='hosts') if l_1_hosts is missing else l_1_hosts) > 1):
             pass
             t_11.append(
                 '  <p class="muted">Hosts: ',
@@ -434,21 +438,21 @@ def root(context, missing=missing):
                         ', ',
                     )
             l_2_loop = l_2_t = missing
-            if (t_2(environment.getattr(l_1_g, 'targets')) > 10):
+            if ((undefined(name='hosts') if l_1_hosts is missing else l_1_hosts) > 10):
                 pass
                 t_11.extend((
                     ' and ',
-                    escape((t_2(environment.getattr(l_1_g, 'targets')) - 10)),
+                    escape(((undefined(name='hosts') if l_1_hosts is missing else l_1_hosts) - 10)),
                     ' more',
                 ))
             t_11.append(
                 '.</p>\n',
             )
-        if (environment.getattr(l_1_g, 'count') > 1):
+        if ((undefined(name='count') if l_1_count is missing else l_1_count) > 1):
             pass
             t_11.extend((
                 '<details><summary>The ',
-                escape(environment.getattr(l_1_g, 'count')),
+                escape((undefined(name='count') if l_1_count is missing else l_1_count)),
                 ' findings (',
                 escape(t_2(environment.getattr(l_1_g, 'resources'))),
                 ' resource',
@@ -466,13 +470,13 @@ def root(context, missing=missing):
             escape(context.call((undefined(name='member_rows') if l_1_member_rows is missing else l_1_member_rows), environment.getattr(l_1_g, 'findings')[:l_1_limit], environment.getattr(l_1_g, 'owners'), l_1_host_files)),
             '  </ul>\n',
         ))
-        if (environment.getattr(l_1_g, 'count') > 1):
+        if ((undefined(name='count') if l_1_count is missing else l_1_count) > 1):
             pass
-            if (environment.getattr(l_1_g, 'count') > l_1_limit):
+            if ((undefined(name='count') if l_1_count is missing else l_1_count) > l_1_limit):
                 pass
                 t_11.extend((
                     '<p class="muted">',
-                    escape((environment.getattr(l_1_g, 'count') - l_1_limit)),
+                    escape(((undefined(name='count') if l_1_count is missing else l_1_count) - l_1_limit)),
                     " more: each is on its host's page and in <code>findings.csv</code>.</p>",
                 ))
             t_11.append(
@@ -613,4 +617,4 @@ def root(context, missing=missing):
     context.vars['host_table'] = l_0_host_table = Macro(environment, macro, 'host_table', ('rows', 'severities'), False, False, False, context.eval_ctx.autoescape)
 
 blocks = {}
-debug_info = '1=36&3=52&4=57&6=62&7=67&13=80&14=89&16=95&17=97&18=100&19=110&21=112&22=115&23=119&24=126&25=130&27=137&28=141&29=144&31=153&36=167&38=183&39=188&40=192&41=195&42=197&43=204&44=206&46=212&47=229&50=233&55=238&56=243&64=262&65=269&67=274&70=288&73=306&83=326&84=338&86=340&87=342&88=346&89=357&90=382&92=408&93=415&94=421&96=447&98=466&99=469&100=471&106=488&111=499&112=504&113=510&114=521&119=537&120=538&123=549&126=559&128=571&129=576&130=593'
+debug_info = '1=36&3=52&4=57&6=62&7=67&13=80&14=89&16=95&17=97&18=100&19=110&21=112&22=115&23=119&24=126&25=130&27=137&28=141&29=144&31=153&36=167&38=183&39=188&40=192&41=195&42=197&43=204&44=206&46=212&47=229&50=233&55=238&56=243&64=262&65=269&67=274&70=288&73=306&83=326&84=337&85=340&87=342&88=346&89=350&90=361&91=386&93=412&94=419&95=425&97=451&99=470&100=473&101=475&107=492&112=503&113=508&114=514&115=525&120=541&121=542&124=553&127=563&129=575&130=580&131=597'
