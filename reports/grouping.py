@@ -113,8 +113,9 @@ class FixGroup:
     @functools.cached_property
     def severities(self) -> tuple[tuple[str, int], ...]:
         """(severity, count) of the members, worst first, only severities present."""
-        counts = Counter(member.severity for member in self.findings)
-        return tuple((s.value, counts[s]) for s in sorted(counts, reverse=True))
+        if self.findings[0].severity is self.findings[-1].severity:  # members are worst first: one severity
+            return ((self.severity, self.count),)
+        return tuple(Counter(member.severity.value for member in self.findings).items())  # in member order
 
     def order(self) -> tuple[int, int, int, str, str, str]:
         """Worst first, then the fix shared by most hosts, then most findings; the key breaks any tie."""

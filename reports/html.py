@@ -97,12 +97,10 @@ def phase_pages(site: RunSite) -> Iterator[tuple[str, PageText]]:
 
 def render_phase(site: RunSite, phase: PhaseView) -> Iterator[str]:
     """One phase page; its filter counts every finding of the phase, shown or not."""
-    ids = {m.id for m in phase.measures}
-    findings = [f for f in site.snapshot.findings if ids.intersection(f.measures)]
     return template("phase.html.j2").generate(
         **_common(site, phase.href, phase.title),
         phase=phase,
-        **filter_context(findings, site.owners),
+        **filter_context(site.findings_by_phase.get(phase.id, ()), site.owners),
     )
 
 

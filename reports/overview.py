@@ -100,8 +100,8 @@ def measures_with_findings(snapshot: Snapshot) -> dict[str, int]:
 
 def overview(site: RunSite) -> Overview:
     """The worst of the run."""
-    fail_on = site.snapshot.profile.fail_on
-    blocking = select_groups(site.open_groups, lambda finding: finding.severity >= fail_on)
+    fail_on = site.snapshot.profile.fail_on.rank
+    blocking = select_groups(site.open_groups, lambda finding: finding.severity.rank >= fail_on)
     risks = site.open_groups
     return Overview(
         blocking=blocking[:MAX_BLOCKING_SHOWN],

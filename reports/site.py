@@ -160,6 +160,16 @@ class RunSite:
         return grouped
 
     @functools.cached_property
+    def findings_by_phase(self) -> Mapping[str, Sequence[Finding]]:
+        """Every finding, by the phases of its measures (once per phase), in one pass over the run."""
+        phase_of = {measure.id: phase.id for phase in self.phases for measure in phase.measures}
+        grouped: dict[str, list[Finding]] = defaultdict(list)
+        for finding in self.snapshot.findings:
+            for phase_id in {phase_of[m] for m in finding.measures if m in phase_of}:
+                grouped[phase_id].append(finding)
+        return grouped
+
+    @functools.cached_property
     def previous_open_by_target(self) -> Mapping[str, frozenset[str]]:
         """Fingerprints of the previous run's open findings, by target (empty without a previous run)."""
         grouped: dict[str, set[str]] = defaultdict(set)
