@@ -44,18 +44,18 @@ def waiver_flag(finding: Finding) -> str:
     return f'<span class="flag waived">Waived by {owner} until {expires}: {why}</span>\n'
 
 
-def _values(finding: Finding) -> Iterator[str]:
-    """The collected values a row shows, in the order ``_row`` takes them."""
-    yield finding.fingerprint
-    yield finding.resource
-    yield finding.message
-    for key, value in finding.evidence.items():
-        yield key
-        yield value
+def _values(findings: Sequence[Finding]) -> list[str]:
+    """The collected values the rows show, in the order ``_row`` takes them."""
+    values: list[str] = []
+    for finding in findings:
+        values += (finding.fingerprint, finding.resource, finding.message)
+        for pair in finding.evidence.items():
+            values += pair
+    return values
 
 
 def _row(finding: Finding, escaped: Iterator[str], target: tuple[str, str, str]) -> str:
-    """One ``<li>``: ``escaped`` yields the values ``_values`` gives, escaped; ``target`` is (name, owner, shown)."""
+    """One ``<li>``: ``escaped`` yields the values ``_values`` lists, escaped; ``target`` is (name, owner, shown)."""
     name, owner, shown = target
     fingerprint, resource, message = next(escaped), next(escaped), next(escaped)
     evidence = ""
@@ -65,7 +65,7 @@ def _row(finding: Finding, escaped: Iterator[str], target: tuple[str, str, str])
     severity = _SEVERITY[finding.severity]
     return (f'    <li data-severity="{severity}" data-target="{name}" data-owner="{owner}" data-id="{fingerprint}">'
             f'<span class="badge sev-{severity}">{severity}</span> {shown} <code>{resource}</code> {message}'
-            f"{evidence}{waiver_flag(finding)}</li>\n")
+            f"{evidence}{waiver_flag(finding) if finding.waiver is not None else ''}</li>\n")
 
 
 def member_rows(findings: Sequence[Finding], owners: Mapping[str, str],
@@ -74,7 +74,7 @@ def member_rows(findings: Sequence[Finding], owners: Mapping[str, str],
 
     Each item carries what the page's filter reads: severity, target, owner and fingerprint.
     """
-    escaped = iter(escape_all([value for finding in findings for value in _values(finding)]))
+    escaped = iter(escape_all(_values(findings)))
     targets: dict[str, tuple[str, str, str]] = {}  # target -> (escaped name, its owner, its shown form)
     rows = []
     for finding in findings:
