@@ -124,8 +124,8 @@ class FixGroup:
 
     def subset(self, members: Sequence[Finding]) -> FixGroup:
         """This fix for some of its members only (``members`` in member order, so still worst first)."""
-        return dataclasses.replace(self, severity=members[0].severity.value, findings=tuple(members),
-                                   targets=tuple(dict.fromkeys(f.target for f in members)))
+        targets = self.targets if len(self.targets) == 1 else tuple(dict.fromkeys(f.target for f in members))
+        return dataclasses.replace(self, severity=members[0].severity.value, findings=tuple(members), targets=targets)
 
 
 def group_findings(findings: Iterable[Finding], titles: Mapping[str, str],

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from auditor.config.attestations import Attestation
@@ -129,9 +129,10 @@ class _ByMeasure:
                    run_date(snapshot))
 
 
-def _measure_keys(finding: Finding) -> Iterator[tuple[str, bool]]:
+def _measure_keys(finding: Finding) -> set[tuple[str, bool]]:
     """(measure id, waived) for each distinct measure of a finding: its place on the phase pages."""
-    return ((measure_id, finding.waived) for measure_id in dict.fromkeys(finding.measures))
+    waived = finding.waived
+    return {(measure_id, waived) for measure_id in finding.measures}
 
 
 def measure_view(measure: Measure, grouped: _ByMeasure) -> MeasureView:
