@@ -1,19 +1,24 @@
-"""The members of a fix group as HTML list items: the one row a large run repeats 100,000 times.
+"""A fix group as HTML, with its members as list items: what a large run repeats 100,000 times.
 
-Rendering that row through the template cost most of the time of a 100,000-finding report (a
-macro call, attribute lookups and an escape per value, for every row). Here each row is one
-string with every value of the finding escaped by ``markupsafe.escape``, the same escaping
-the autoescaping templates apply; nothing collected is ever inserted unescaped.
+Rendering fixes and their members through the template cost most of the time of a
+100,000-finding report (a macro call, attribute lookups and an escape per value, for every
+fix and every row). Here each is one string with every value escaped by ``markupsafe.escape``,
+the same escaping the autoescaping templates apply; nothing collected is inserted unescaped.
+The templates call ``fix_group`` (a global of the one environment) where they list fixes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup, escape
 
 from auditor.models import Finding, Severity
 from auditor.store.model import waiver_state
+
+if TYPE_CHECKING:  # grouping imports nothing from here; the pages hand its groups in
+    from auditor.reports.grouping import FixGroup
 
 _SEPARATOR = "\x00"
 # Each severity's badge text, escaped once (our own words, escaped all the same).
@@ -85,3 +90,61 @@ def member_rows(findings: Sequence[Finding], owners: Mapping[str, str],
             target = targets[finding.target] = (name, owner, shown)
         rows.append(_row(finding, escaped, target))
     return Markup("".join(rows))  # noqa: S704 - every value above is escaped
+
+
+def _plural(count: int, word: str, plural: str = "s") -> str:
+    return f"{count} {word}{'' if count == 1 else plural}"
+
+
+def _head(group: FixGroup, host_files: Mapping[str, str] | None) -> str:
+    """The fix's heading: severity, check, how many findings on which hosts, and the mix of severities."""
+    title, check_id, first_host = escape_all((group.check_title, group.check_id, group.targets[0]))
+    hosts = len(group.targets)
+    if hosts > 1:
+        where = f"{hosts} hosts"
+    elif host_files:
+        where = f'<a href="{escape(host_files[group.targets[0]])}">{first_host}</a>'
+    else:
+        where = first_host
+    mix = ""
+    if len(group.severities) > 1:
+        mix = f'<span class="muted">({", ".join(f"{n} {_SEVERITY[Severity(s)]}" for s, n in group.severities)})</span>'
+    severity = _SEVERITY[Severity(group.severity)]
+    return (f'<div class="item fix" data-count="{group.count}">\n  <div class="item-head">\n'
+            f'    <span class="badge sev-{severity}">{severity}</span>\n'
+            f'    <strong>{title}</strong> <code class="muted">{check_id}</code>\n'
+            f'    <span class="fix-count">{_plural(group.count, "finding")}</span>\n'
+            f"    <span>on {where}</span>\n{mix}  </div>\n")
+
+
+def _hosts(group: FixGroup, host_files: Mapping[str, str]) -> str:
+    """The first ten hosts of a fix on several hosts, linked, and how many more."""
+    shown = group.targets[:10]
+    links = ", ".join(f'<a href="{href}">{name}</a>'
+                      for href, name in zip(escape_all([host_files[t] for t in shown]), escape_all(shown), strict=True))
+    more = f" and {len(group.targets) - 10} more" if len(group.targets) > 10 else ""
+    return f'  <p class="muted">Hosts: {links}{more}.</p>\n'
+
+
+def fix_group(group: FixGroup, host_files: Mapping[str, str] | None, limit: int = 25) -> Markup:
+    """One fix: its heading, the fix, its hosts and its first ``limit`` members (the rest counted).
+
+    ``host_files`` is none on a host's own page, where every member is on that host.
+    """
+    parts = [_head(group, host_files)]
+    if group.remediation:
+        parts.append(f'<p><span class="muted">Fix:</span> {escape(group.remediation)}</p>')
+    if len(group.targets) > 1:  # only on pages that link hosts: a host's own page has one
+        parts.append(_hosts(group, host_files or {}))
+    several = group.count > 1
+    if several:
+        parts.append(f"<details><summary>The {group.count} findings "
+                     f"({_plural(len(group.resources), 'resource')})</summary>")
+    parts += ('  <ul class="members">\n', member_rows(group.findings[:limit], group.owners, host_files), "  </ul>\n")
+    if several:
+        if group.count > limit:
+            parts.append(f'<p class="muted">{group.count - limit} more: each is on its host\'s page and in '
+                         "<code>findings.csv</code>.</p>")
+        parts.append("  </details>\n")
+    parts.append("</div>\n")
+    return Markup("".join(parts))  # noqa: S704 - every value above is escaped

@@ -7,7 +7,7 @@ def root(context, missing=missing):
     concat = environment.concat
     cond_expr_undefined = Undefined
     if 0: yield None
-    l_0_severity = l_0_kv = l_0_finding = l_0_result_status = l_0_diff_section = l_0_filter_bar = l_0_fix_group = l_0_reason_table = l_0_host_table = missing
+    l_0_severity = l_0_kv = l_0_finding = l_0_result_status = l_0_diff_section = l_0_filter_bar = l_0_reason_table = l_0_host_table = missing
     try:
         t_1 = environment.filters['join']
     except KeyError:
@@ -323,187 +323,21 @@ def root(context, missing=missing):
     context.exported_vars.add('filter_bar')
     context.vars['filter_bar'] = l_0_filter_bar = Macro(environment, macro, 'filter_bar', ('filters',), False, False, False, context.eval_ctx.autoescape)
     yield '\n'
-    def macro(l_1_g, l_1_host_files, l_1_limit):
-        t_11 = []
-        l_1_member_rows = resolve('member_rows')
-        l_1_count = l_1_hosts = missing
-        if l_1_g is missing:
-            l_1_g = undefined("parameter 'g' was not provided", name='g')
-        if l_1_host_files is missing:
-            l_1_host_files = undefined("parameter 'host_files' was not provided", name='host_files')
-        if l_1_limit is missing:
-            l_1_limit = 25
-        pass
-        (l_1_count, l_1_hosts) = (environment.getattr(l_1_g, 'count'), t_2(environment.getattr(l_1_g, 'targets')))
-        t_11.extend((
-            '<div class="item fix" data-count="',
-            escape((undefined(name='count') if l_1_count is missing else l_1_count)),
-            '">\n  <div class="item-head">\n    <span class="badge sev-',
-            escape(environment.getattr(l_1_g, 'severity')),
-            '">',
-            escape(environment.getattr(l_1_g, 'severity')),
-            '</span>\n    <strong>',
-            escape(environment.getattr(l_1_g, 'check_title')),
-            '</strong> <code class="muted">',
-            escape(environment.getattr(l_1_g, 'check_id')),
-            '</code>\n    <span class="fix-count">',
-            escape((undefined(name='count') if l_1_count is missing else l_1_count)),
-            ' finding',
-        ))
-        if ((undefined(name='count') if l_1_count is missing else l_1_count) != 1):
-            pass
-            t_11.append(
-                's',
-            )
-        t_11.append(
-            '</span>\n    <span>on ',
-        )
-        if ((undefined(name='hosts') if l_1_hosts is missing else l_1_hosts) == 1):
-            pass
-            if l_1_host_files:
-                pass
-                t_11.extend((
-                    '<a href="',
-                    escape(environment.getitem(l_1_host_files, environment.getitem(environment.getattr(l_1_g, 'targets'), 0))),
-                    '">',
-                    escape(environment.getitem(environment.getattr(l_1_g, 'targets'), 0)),
-                    '</a>',
-                ))
-            else:
-                pass
-                t_11.append(
-                    escape(environment.getitem(environment.getattr(l_1_g, 'targets'), 0)),
-                )
-        else:
-            pass
-            t_11.extend((
-                escape((undefined(name='hosts') if l_1_hosts is missing else l_1_hosts)),
-                ' hosts',
-            ))
-        t_11.append(
-            '</span>\n',
-        )
-        if (t_2(environment.getattr(l_1_g, 'severities')) > 1):
-            pass
-            t_11.append(
-                '<span class="muted">(',
-            )
-            l_2_loop = missing
-            for (l_2_sev, l_2_n), l_2_loop in LoopContext(environment.getattr(l_1_g, 'severities'), undefined):
-                _loop_vars = {}
-                pass
-                t_11.extend((
-                    escape(l_2_n),
-                    ' ',
-                    escape(l_2_sev),
-                ))
-                if (not environment.getattr(l_2_loop, 'last')):
-                    pass
-                    t_11.append(
-                        ', ',
-                    )
-            l_2_loop = l_2_sev = l_2_n = missing
-            t_11.append(
-                ')</span>',
-            )
-        t_11.append(
-            '  </div>\n',
-        )
-        if environment.getattr(l_1_g, 'remediation'):
-            pass
-            t_11.extend((
-                '<p><span class="muted">Fix:</span> ',
-                escape(environment.getattr(l_1_g, 'remediation')),
-                '</p>',
-            ))
-        if ((undefined(name='hosts') if l_1_hosts is missing else l_1_hosts) > 1):
-            pass
-            t_11.append(
-                '  <p class="muted">Hosts: ',
-            )
-            l_2_loop = missing
-            for l_2_t, l_2_loop in LoopContext(environment.getattr(l_1_g, 'targets')[:10], undefined):
-                _loop_vars = {}
-                pass
-                t_11.extend((
-                    '<a href="',
-                    escape(environment.getitem(l_1_host_files, l_2_t)),
-                    '">',
-                    escape(l_2_t),
-                    '</a>',
-                ))
-                if (not environment.getattr(l_2_loop, 'last')):
-                    pass
-                    t_11.append(
-                        ', ',
-                    )
-            l_2_loop = l_2_t = missing
-            if ((undefined(name='hosts') if l_1_hosts is missing else l_1_hosts) > 10):
-                pass
-                t_11.extend((
-                    ' and ',
-                    escape(((undefined(name='hosts') if l_1_hosts is missing else l_1_hosts) - 10)),
-                    ' more',
-                ))
-            t_11.append(
-                '.</p>\n',
-            )
-        if ((undefined(name='count') if l_1_count is missing else l_1_count) > 1):
-            pass
-            t_11.extend((
-                '<details><summary>The ',
-                escape((undefined(name='count') if l_1_count is missing else l_1_count)),
-                ' findings (',
-                escape(t_2(environment.getattr(l_1_g, 'resources'))),
-                ' resource',
-            ))
-            if (t_2(environment.getattr(l_1_g, 'resources')) != 1):
-                pass
-                t_11.append(
-                    's',
-                )
-            t_11.append(
-                ')</summary>',
-            )
-        t_11.extend((
-            '  <ul class="members">\n',
-            escape(context.call((undefined(name='member_rows') if l_1_member_rows is missing else l_1_member_rows), environment.getattr(l_1_g, 'findings')[:l_1_limit], environment.getattr(l_1_g, 'owners'), l_1_host_files)),
-            '  </ul>\n',
-        ))
-        if ((undefined(name='count') if l_1_count is missing else l_1_count) > 1):
-            pass
-            if ((undefined(name='count') if l_1_count is missing else l_1_count) > l_1_limit):
-                pass
-                t_11.extend((
-                    '<p class="muted">',
-                    escape(((undefined(name='count') if l_1_count is missing else l_1_count) - l_1_limit)),
-                    " more: each is on its host's page and in <code>findings.csv</code>.</p>",
-                ))
-            t_11.append(
-                '  </details>\n',
-            )
-        t_11.append(
-            '</div>\n',
-        )
-        return concat(t_11)
-    context.exported_vars.add('fix_group')
-    context.vars['fix_group'] = l_0_fix_group = Macro(environment, macro, 'fix_group', ('g', 'host_files', 'limit'), False, False, False, context.eval_ctx.autoescape)
-    yield '\n'
     def macro(l_1_rows, l_1_total):
-        t_12 = []
+        t_11 = []
         l_1_listed = missing
         if l_1_rows is missing:
             l_1_rows = undefined("parameter 'rows' was not provided", name='rows')
         if l_1_total is missing:
             l_1_total = undefined("parameter 'total' was not provided", name='total')
         pass
-        t_12.append(
+        t_11.append(
             '<div class="table-wrap">\n<table>\n  <thead><tr><th>Status</th><th>Reason</th><th class="num">Results</th><th>Checks</th><th>Targets</th></tr></thead>\n  <tbody>\n',
         )
         for l_2_r in l_1_rows:
             _loop_vars = {}
             pass
-            t_12.extend((
+            t_11.extend((
                 '    <tr><td>',
                 escape(context.call((undefined(name='result_status') if l_0_result_status is missing else l_0_result_status), environment.getattr(l_2_r, 'status'), _loop_vars=_loop_vars)),
                 '</td><td>',
@@ -515,67 +349,67 @@ def root(context, missing=missing):
             ))
             if (t_2(environment.getattr(l_2_r, 'checks')) > 8):
                 pass
-                t_12.extend((
+                t_11.extend((
                     ' and ',
                     escape((t_2(environment.getattr(l_2_r, 'checks')) - 8)),
                     ' more',
                 ))
-            t_12.extend((
+            t_11.extend((
                 '</td>\n      <td>',
                 escape(t_1(context.eval_ctx, environment.getattr(l_2_r, 'targets'), ', ')),
             ))
             if (environment.getattr(l_2_r, 'targets_total') > t_2(environment.getattr(l_2_r, 'targets'))):
                 pass
-                t_12.extend((
+                t_11.extend((
                     ' and ',
                     escape((environment.getattr(l_2_r, 'targets_total') - t_2(environment.getattr(l_2_r, 'targets')))),
                     ' more',
                 ))
-            t_12.append(
+            t_11.append(
                 '</td></tr>\n',
             )
         l_2_r = missing
-        t_12.append(
+        t_11.append(
             '  </tbody>\n</table>\n</div>\n',
         )
         l_1_listed = t_4(environment, l_1_rows, attribute='count')
         if (l_1_total > (undefined(name='listed') if l_1_listed is missing else l_1_listed)):
             pass
-            t_12.extend((
+            t_11.extend((
                 '<p class="muted">',
                 escape((l_1_total - (undefined(name='listed') if l_1_listed is missing else l_1_listed))),
                 ' more results for other reasons are in <code>snapshot.json</code>.</p>',
             ))
-        return concat(t_12)
+        return concat(t_11)
     context.exported_vars.add('reason_table')
     context.vars['reason_table'] = l_0_reason_table = Macro(environment, macro, 'reason_table', ('rows', 'total'), False, False, False, context.eval_ctx.autoescape)
     yield '\n'
     def macro(l_1_rows, l_1_severities):
-        t_13 = []
+        t_12 = []
         if l_1_rows is missing:
             l_1_rows = undefined("parameter 'rows' was not provided", name='rows')
         if l_1_severities is missing:
             l_1_severities = undefined("parameter 'severities' was not provided", name='severities')
         pass
-        t_13.append(
+        t_12.append(
             '<div class="table-wrap">\n<table>\n  <thead><tr><th>Host</th><th>Owner</th>',
         )
         for l_2_s in l_1_severities:
             _loop_vars = {}
             pass
-            t_13.extend((
+            t_12.extend((
                 '<th class="num">',
                 escape(context.call((undefined(name='severity') if l_0_severity is missing else l_0_severity), l_2_s, _loop_vars=_loop_vars)),
                 '</th>',
             ))
         l_2_s = missing
-        t_13.append(
+        t_12.append(
             '<th class="num">waived</th></tr></thead>\n  <tbody>\n',
         )
         for l_2_row in l_1_rows:
             _loop_vars = {}
             pass
-            t_13.extend((
+            t_12.extend((
                 '    <tr><td><a href="',
                 escape(environment.getattr(l_2_row, 'file')),
                 '">',
@@ -584,37 +418,37 @@ def root(context, missing=missing):
             ))
             if environment.getattr(l_2_row, 'owner'):
                 pass
-                t_13.extend((
+                t_12.extend((
                     '<a href="',
                     escape(environment.getattr(l_2_row, 'owner_file')),
                     '">',
                     escape(environment.getattr(l_2_row, 'owner')),
                     '</a>',
                 ))
-            t_13.append(
+            t_12.append(
                 '</td>\n',
             )
             for l_3_count in environment.getattr(l_2_row, 'severities'):
                 _loop_vars = {}
                 pass
-                t_13.extend((
+                t_12.extend((
                     '<td class="num">',
                     escape(l_3_count),
                     '</td>',
                 ))
             l_3_count = missing
-            t_13.extend((
+            t_12.extend((
                 '<td class="num">',
                 escape(environment.getattr(l_2_row, 'waived')),
                 '</td></tr>\n',
             ))
         l_2_row = missing
-        t_13.append(
+        t_12.append(
             '  </tbody>\n</table>\n</div>\n',
         )
-        return concat(t_13)
+        return concat(t_12)
     context.exported_vars.add('host_table')
     context.vars['host_table'] = l_0_host_table = Macro(environment, macro, 'host_table', ('rows', 'severities'), False, False, False, context.eval_ctx.autoescape)
 
 blocks = {}
-debug_info = '1=36&3=52&4=57&6=62&7=67&13=80&14=89&16=95&17=97&18=100&19=110&21=112&22=115&23=119&24=126&25=130&27=137&28=141&29=144&31=153&36=167&38=183&39=188&40=192&41=195&42=197&43=204&44=206&46=212&47=229&50=233&55=238&56=243&64=262&65=269&67=274&70=288&73=306&83=326&84=337&85=340&87=342&88=346&89=350&90=361&91=386&93=412&94=419&95=425&97=451&99=470&100=473&101=475&107=492&112=503&113=508&114=514&115=525&120=541&121=542&124=553&127=563&129=575&130=580&131=597'
+debug_info = '1=36&3=52&4=57&6=62&7=67&13=80&14=89&16=95&17=97&18=100&19=110&21=112&22=115&23=119&24=126&25=130&27=137&28=141&29=144&31=153&36=167&38=183&39=188&40=192&41=195&42=197&43=204&44=206&46=212&47=229&50=233&55=238&56=243&64=262&65=269&67=274&70=288&73=306&79=326&84=337&85=342&86=348&87=359&92=375&93=376&96=387&99=397&101=409&102=414&103=431'

@@ -8,7 +8,7 @@ def root(context, missing=missing):
     cond_expr_undefined = Undefined
     if 0: yield None
     parent_template = None
-    l_0_severity = l_0_finding = l_0_fix_group = l_0_host_table = l_0_reason_table = l_0_risk_table = missing
+    l_0_severity = l_0_finding = l_0_host_table = l_0_reason_table = l_0_risk_table = missing
     try:
         t_1 = environment.filters['length']
     except KeyError:
@@ -26,17 +26,14 @@ def root(context, missing=missing):
     l_0_finding = getattr(included_template, 'finding', missing)
     if l_0_finding is missing:
         l_0_finding = undefined(f"the template {included_template.__name__!r} (imported on line 2 in 'index.html.j2') does not export the requested name 'finding'", name='finding')
-    l_0_fix_group = getattr(included_template, 'fix_group', missing)
-    if l_0_fix_group is missing:
-        l_0_fix_group = undefined(f"the template {included_template.__name__!r} (imported on line 2 in 'index.html.j2') does not export the requested name 'fix_group'", name='fix_group')
     l_0_host_table = getattr(included_template, 'host_table', missing)
     if l_0_host_table is missing:
         l_0_host_table = undefined(f"the template {included_template.__name__!r} (imported on line 2 in 'index.html.j2') does not export the requested name 'host_table'", name='host_table')
     l_0_reason_table = getattr(included_template, 'reason_table', missing)
     if l_0_reason_table is missing:
         l_0_reason_table = undefined(f"the template {included_template.__name__!r} (imported on line 2 in 'index.html.j2') does not export the requested name 'reason_table'", name='reason_table')
-    context.vars.update({'severity': l_0_severity, 'finding': l_0_finding, 'fix_group': l_0_fix_group, 'host_table': l_0_host_table, 'reason_table': l_0_reason_table})
-    context.exported_vars.difference_update(('severity', 'finding', 'fix_group', 'host_table', 'reason_table'))
+    context.vars.update({'severity': l_0_severity, 'finding': l_0_finding, 'host_table': l_0_host_table, 'reason_table': l_0_reason_table})
+    context.exported_vars.difference_update(('severity', 'finding', 'host_table', 'reason_table'))
     def macro(l_1_groups):
         t_2 = []
         if l_1_groups is missing:
@@ -340,4 +337,4 @@ def block_content(context, missing=missing):
         l_1_f = l_1_finding = missing
 
 blocks = {'content': block_content}
-debug_info = '1=19&2=22&3=40&8=49&9=54&10=70&11=76&17=112&18=151&19=153&20=157&23=159&24=162&25=170&26=172&27=179&28=182&33=185&34=188&35=192&41=198&42=200&46=206&48=208&49=210&51=213&54=219&56=228&57=236&58=244&62=252&64=255&70=258&72=262&74=266&75=268&76=270&77=272&78=274&85=278&86=284&87=290&92=292&93=301&97=313&98=315&100=318&105=324&106=327&107=329&108=335'
+debug_info = '1=19&2=22&3=37&8=46&9=51&10=67&11=73&17=109&18=148&19=150&20=154&23=156&24=159&25=167&26=169&27=176&28=179&33=182&34=185&35=189&41=195&42=197&46=203&48=205&49=207&51=210&54=216&56=225&57=233&58=241&62=249&64=252&70=255&72=259&74=263&75=265&76=267&77=269&78=271&85=275&86=281&87=287&92=289&93=298&97=310&98=312&100=315&105=321&106=324&107=326&108=332'
