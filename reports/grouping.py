@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import itertools
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import TypeVar
 
 from auditor.models import CheckResult, Finding, Severity, Status
@@ -33,6 +35,8 @@ _ENDPOINT = re.compile(r"(?:tcp|udp)/\d+")
 # How the pages name a finding's waiver state ("none" is an open finding).
 _FINDING_STATE = {"none": "open", "waived": "waived", "expired": "expired"}
 _OTHER_STATUSES = (Status.ERROR, Status.SKIPPED, Status.NOT_ASSESSABLE)
+# Attribute getters run in C: a 100,000-finding run reads these once per finding per page.
+_TARGET, _RESOURCE, _SEVERITY = attrgetter("target"), attrgetter("resource"), attrgetter("severity")
 Key = TypeVar("Key", bound=Hashable)
 
 
@@ -103,7 +107,7 @@ class FixGroup:
     @functools.cached_property
     def resources(self) -> tuple[str, ...]:
         """The distinct affected resources, in member order."""
-        return tuple(dict.fromkeys(f.resource for f in self.findings))
+        return tuple(dict.fromkeys(map(_RESOURCE, self.findings)))
 
     @property
     def area(self) -> str:
@@ -115,7 +119,8 @@ class FixGroup:
         """(severity, count) of the members, worst first, only severities present."""
         if self.findings[0].severity is self.findings[-1].severity:  # members are worst first: one severity
             return ((self.severity, self.count),)
-        return tuple(Counter(member.severity.value for member in self.findings).items())  # in member order
+        return tuple((severity.value, len(list(members)))  # members are worst first: one run per severity
+                     for severity, members in itertools.groupby(self.findings, key=_SEVERITY))
 
     def order(self) -> tuple[int, int, int, str, str, str]:
         """Worst first, then the fix shared by most hosts, then most findings; the key breaks any tie."""
@@ -124,7 +129,7 @@ class FixGroup:
 
     def subset(self, members: Sequence[Finding]) -> FixGroup:
         """This fix for some of its members only (``members`` in member order, so still worst first)."""
-        targets = self.targets if len(self.targets) == 1 else tuple(dict.fromkeys(f.target for f in members))
+        targets = self.targets if len(self.targets) == 1 else tuple(dict.fromkeys(map(_TARGET, members)))
         return dataclasses.replace(self, severity=members[0].severity.value, findings=tuple(members), targets=targets)
 
 
@@ -172,7 +177,7 @@ def _group(key: tuple[str, str, str], members: list[Finding], titles: Mapping[st
         remediation=first.remediation,
         severity=first.severity.value,
         findings=tuple(ordered),
-        targets=tuple(dict.fromkeys(f.target for f in ordered)),
+        targets=tuple(dict.fromkeys(map(_TARGET, ordered))),
         owners=owners,
     )
 

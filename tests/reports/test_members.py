@@ -5,7 +5,8 @@ from __future__ import annotations
 from markupsafe import escape
 
 from auditor.models import Finding, Severity, Waiver
-from auditor.reports.members import escape_all, member_rows
+from auditor.reports.grouping import group_findings
+from auditor.reports.members import escape_all, fix_group, member_rows
 
 HOSTILE = '"><script>alert(1)</script>'
 
@@ -39,3 +40,15 @@ def test_escaping_values_together_is_escaping_each_even_around_a_nul() -> None:
     values = [HOSTILE, "a\x00b<", "", "&'", "plain"]
     assert escape_all(values) == [str(escape(value)) for value in values]
     assert escape_all(values[2:]) == ["", "&amp;&#39;", "plain"]
+
+
+def test_a_fix_escapes_its_title_fix_and_hosts_and_counts_what_it_does_not_list() -> None:
+    findings = [Finding("tls.ciphers", f"web{n}{HOSTILE}", f"tcp/443:c{n}", Severity.HIGH, "weak", ("PRV-4",),
+                        f"fix{HOSTILE}") for n in range(12)]
+    group = group_findings(findings, {"tls.ciphers": f"title{HOSTILE}"})[0]
+    html = fix_group(group, {f.target: f"host-web{n}-0123456789ab.html" for n, f in enumerate(findings)}, 5)
+    assert "<script" not in html and '"><script' not in html
+    escaped = "&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"
+    assert f"<strong>title{escaped}</strong>" in html and f"Fix:</span> fix{escaped}</p>" in html
+    assert f'<a href="host-web0-0123456789ab.html">web0{escaped}</a>' in html and "12 hosts" in html
+    assert " and 2 more." in html and html.count("<li ") == 5 and "7 more: each is on its host" in html
