@@ -51,7 +51,6 @@ def finding_view(finding: Finding, check_titles: Mapping[str, str] | None = None
     waiver = finding.waiver
     return FindingView(
         owner=(owners or {}).get(finding.target, ""),
-        fingerprint=finding.fingerprint,
         severity=finding.severity.value,
         target=finding.target,
         check_id=finding.check_id,
