@@ -247,7 +247,7 @@ def outcome(snapshot: Snapshot) -> Outcome:
 def unmapped_findings(snapshot: Snapshot) -> tuple[FindingView, ...]:
     """Findings naming no measure of the snapshot's catalogue: no phase page would show them."""
     known = snapshot.catalogue.measures.keys()
-    unmapped = (f for f in snapshot.findings if not known & set(f.measures))
+    unmapped = (f for f in snapshot.findings if known.isdisjoint(f.measures))
     return finding_views(unmapped, check_titles(snapshot), target_owners(snapshot))
 
 
