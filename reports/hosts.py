@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from auditor.models import Finding, Severity, Status
-from auditor.reports.grouping import FixGroup, ReasonRow, group_findings, reason_rows
+from auditor.models import Severity, Status
+from auditor.reports.grouping import FixGroup, ReasonRow, reason_rows, select_groups
 from auditor.reports.run_views import passed_checks
-from auditor.reports.site import HostRow, RunSite, host_row, owner_file
+from auditor.reports.site import HostRow, RunSite, owner_file
 from auditor.reports.views import PassedCheckView
 
 # Rows of a "not checked" summary shown; the rest are counted (their results are in the snapshot).
@@ -90,44 +90,45 @@ def _areas(groups: Sequence[FixGroup]) -> tuple[AreaView, ...]:
     return tuple(sorted(areas, key=lambda a: (-Severity(a.severity).rank, -a.count, a.name)))
 
 
-def host_changes(site: RunSite, name: str, findings: Sequence[Finding]) -> HostChanges | None:
-    """New and resolved findings of one host since the previous run (None without a previous run)."""
+def host_changes(site: RunSite, name: str, groups: Sequence[FixGroup]) -> HostChanges | None:
+    """New and resolved findings of one host since the previous run (None without a previous run).
+
+    ``groups`` are the host's open findings, grouped by the fix.
+    """
     previous = site.previous
     if previous is None:
         return None
     before = site.previous_open_by_target.get(name, frozenset())
-    now = [f for f in findings if not f.waived]
-    now_prints = {f.fingerprint for f in now}
-    new = group_findings((f for f in now if f.fingerprint not in before), site.titles, site.owners)
-    return HostChanges(previous.started_at, len(before), len(now), new, len(before - now_prints))
+    now_prints = {f.fingerprint for group in groups for f in group.findings}
+    new = select_groups(groups, lambda finding: finding.fingerprint not in before)
+    open_now = sum(group.count for group in groups)
+    return HostChanges(previous.started_at, len(before), open_now, new, len(before - now_prints))
 
 
 def host_view(site: RunSite, name: str) -> HostView:
     """The page of one target."""
-    findings = site.findings_by_target.get(name, ())
     results = site.results_by_target.get(name, ())
     target = site.targets.get(name)
     reasons = reason_rows(results, site.titles)
-    groups = group_findings((f for f in findings if not f.waived), site.titles, site.owners)
+    groups = site.host_groups.get((name, False), ())
     hidden = groups[MAX_HOST_GROUPS:]
     return HostView(
-        row=host_row(site, name),
+        row=site.host_row_of[name],
         role=(target.role or "") if target else "",
         tags=target.tags if target else (),
         areas=_areas(groups[:MAX_HOST_GROUPS]),
         more_groups=len(hidden),
         more_findings=sum(group.count for group in hidden),
-        waived=group_findings((f for f in findings if f.waived), site.titles, site.owners)[:MAX_HOST_GROUPS],
+        waived=site.host_groups.get((name, True), ())[:MAX_HOST_GROUPS],
         passed=passed_checks((r for r in results if r.status is Status.PASS), site.titles),
         not_checked=reasons[:MAX_REASONS_SHOWN],
         not_checked_total=sum(row.count for row in reasons),
-        changes=host_changes(site, name, findings),
+        changes=host_changes(site, name, groups),
     )
 
 
 def owner_view(site: RunSite, owner: str) -> OwnerView:
     """The page of one owner: its hosts (worst first) and the open fixes across them."""
     hosts = tuple(row for row in site.host_rows if row.owner == owner)
-    findings = (f for row in hosts for f in site.findings_by_target.get(row.name, ()) if not f.waived)
-    groups = group_findings(findings, site.titles, site.owners)
+    groups = site.owner_groups.get(owner, ())
     return OwnerView(owner, owner_file(owner), hosts, groups[:MAX_OWNER_GROUPS], len(groups))

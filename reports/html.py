@@ -6,7 +6,7 @@ records; this module only hands them to the templates of the one autoescaping en
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,10 +32,13 @@ from auditor.store.model import Snapshot
 if TYPE_CHECKING:  # the comparison loads with the change report, not with every run's pages
     from auditor.store.diff import SnapshotDiff
 
+# A page's HTML: whole, or in chunks as ``Template.generate`` makes them (written to the file as
+# they come, so not even one large host page is held in memory as one string).
+PageText = str | Iterable[str]
 # A set of pages: (file name, HTML) pairs, produced one at a time so that a run of thousands of
-# hosts never holds more than one rendered page. Adding a page to every run's report is one
-# such function in PAGES (and its link in ``site.NAV_PAGES`` if every page should link to it).
-PageSet = Callable[[RunSite], Iterator[tuple[str, str]]]
+# hosts never holds more than one page. Adding a page to every run's report is one such function
+# in PAGES (and its link in ``site.NAV_PAGES`` if every page should link to it).
+PageSet = Callable[[RunSite], Iterator[tuple[str, PageText]]]
 # Unmapped findings and error reasons listed on the overview; the rest are counted.
 MAX_UNMAPPED_SHOWN = 50
 MAX_REASONS_SHOWN = 50
@@ -48,13 +51,13 @@ def _common(site: RunSite, current: str, title: str) -> dict[str, Any]:
             "host_files": site.host_files, "severities": SEVERITIES}
 
 
-def index_page(site: RunSite) -> Iterator[tuple[str, str]]:
+def index_page(site: RunSite) -> Iterator[tuple[str, PageText]]:
     """The overview: verdict, blocking findings by name, top risks, worst hosts, changes, coverage."""
     summary = site.snapshot.summary
     counts = {severity.value: count for severity, count in summary.findings.items()}
     unmapped = unmapped_findings(site.snapshot)
     errors = reason_rows((r for r in site.snapshot.results if r.status is Status.ERROR), site.titles)
-    yield INDEX_FILE, template("index.html.j2").render(
+    yield INDEX_FILE, template("index.html.j2").generate(
         **_common(site, INDEX_FILE, "Overview"),
         phases=site.phases,
         outcome=outcome(site.snapshot),
@@ -72,10 +75,10 @@ def index_page(site: RunSite) -> Iterator[tuple[str, str]]:
     )
 
 
-def summary_page(site: RunSite) -> Iterator[tuple[str, str]]:
+def summary_page(site: RunSite) -> Iterator[tuple[str, PageText]]:
     """The executive summary: two printed pages at most, for the institution's leadership."""
     summary = site.snapshot.summary
-    yield SUMMARY_FILE, template("summary.html.j2").render(
+    yield SUMMARY_FILE, template("summary.html.j2").generate(
         **_common(site, SUMMARY_FILE, "Executive summary"),
         phases=site.phases,
         outcome=outcome(site.snapshot),
@@ -88,24 +91,22 @@ def summary_page(site: RunSite) -> Iterator[tuple[str, str]]:
     )
 
 
-def phase_pages(site: RunSite) -> Iterator[tuple[str, str]]:
+def phase_pages(site: RunSite) -> Iterator[tuple[str, PageText]]:
     """One page per toolkit phase, every measure of the phase with its fixes."""
     for phase in site.phases:
         yield phase.href, render_phase(site, phase)
 
 
-def render_phase(site: RunSite, phase: PhaseView) -> str:
+def render_phase(site: RunSite, phase: PhaseView) -> Iterator[str]:
     """One phase page; its filter counts every finding of the phase, shown or not."""
-    ids = {m.id for m in phase.measures}
-    findings = [f for f in site.snapshot.findings if ids.intersection(f.measures)]
-    return template("phase.html.j2").render(
+    return template("phase.html.j2").generate(
         **_common(site, phase.href, phase.title),
         phase=phase,
-        **filter_context(findings, site.owners),
+        **filter_context(site.findings_by_phase.get(phase.id, ()), site.owners),
     )
 
 
-def hosts_page(site: RunSite) -> Iterator[tuple[str, str]]:
+def hosts_page(site: RunSite) -> Iterator[tuple[str, PageText]]:
     """Every target, worst first, HOSTS_PER_PAGE to a page (``hosts.html``, ``hosts-2.html``, ...); then the owners."""
     rows = site.host_rows
     count = max(1, -(-len(rows) // HOSTS_PER_PAGE))
@@ -113,25 +114,25 @@ def hosts_page(site: RunSite) -> Iterator[tuple[str, str]]:
     owners = tuple((owner, owner_file(owner), len(mine), sum(row.open_findings for row in mine))
                    for owner in site.owner_names for mine in [[row for row in rows if row.owner == owner]])
     for index, name in enumerate(files):
-        yield name, template("hosts.html.j2").render(
+        yield name, template("hosts.html.j2").generate(
             **{**_common(site, name, "Hosts"), "nav": site.navigation(HOSTS_FILE)},
             rows=rows[index * HOSTS_PER_PAGE:(index + 1) * HOSTS_PER_PAGE], first=index * HOSTS_PER_PAGE + 1,
             hosts_total=len(rows), pages=files, current=name, statuses=STATUSES, owners=owners if index == 0 else ())
 
 
-def host_pages(site: RunSite) -> Iterator[tuple[str, str]]:
+def host_pages(site: RunSite) -> Iterator[tuple[str, PageText]]:
     """One page per target, built and written one at a time."""
     for name in site.target_names:
         view = host_view(site, name)
-        yield view.row.file, template("host.html.j2").render(
+        yield view.row.file, template("host.html.j2").generate(
             **_common(site, view.row.file, name), host=view, statuses=STATUSES)
 
 
-def owner_pages(site: RunSite) -> Iterator[tuple[str, str]]:
+def owner_pages(site: RunSite) -> Iterator[tuple[str, PageText]]:
     """One page per owner: its hosts and the fixes across them."""
     for owner in site.owner_names:
         view = owner_view(site, owner)
-        yield view.file, template("owner.html.j2").render(**_common(site, view.file, owner), owner=view)
+        yield view.file, template("owner.html.j2").generate(**_common(site, view.file, owner), owner=view)
 
 
 def keys_page(site: RunSite) -> Iterator[tuple[str, str]]:

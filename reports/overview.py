@@ -10,9 +10,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from auditor.models import Finding
-from auditor.reports.grouping import FixGroup, group_findings
-from auditor.reports.run_views import phase_views
+from auditor.reports.grouping import FixGroup, select_groups
 from auditor.reports.site import HostRow, RunSite, severity_counts
+from auditor.store.model import Snapshot
 
 MAX_BLOCKING_SHOWN = 20
 MAX_TOP_RISKS = 10
@@ -74,28 +74,35 @@ def run_changes(site: RunSite) -> RunChanges | None:
     now = site.open_findings
     before_prints = {f.fingerprint for f in before}
     now_prints = {f.fingerprint for f in now}
-    new = [f for f in now if f.fingerprint not in before_prints]
-    old_phases = {phase.id: phase for phase in phase_views(previous)}
+    new = select_groups(site.open_groups, lambda finding: finding.fingerprint not in before_prints)
+    old_phases = measures_with_findings(previous)
     trends = tuple(
-        PhaseTrend(phase.title, old_phases[phase.id].with_findings if phase.id in old_phases else 0,
-                   phase.with_findings, len(phase.measures))
+        PhaseTrend(phase.title, old_phases.get(phase.id, 0), phase.with_findings, len(phase.measures))
         for phase in site.phases
     )
     return RunChanges(
         previous_run=previous.started_at,
         open_before=severity_counts(before),
         open_now=severity_counts(now),
-        new_total=len(new),
+        new_total=sum(group.count for group in new),
         resolved_total=len(before_prints - now_prints),
-        new_groups=group_findings(new, site.titles, site.owners)[:MAX_NEW_SHOWN],
+        new_groups=new[:MAX_NEW_SHOWN],
         phases=trends,
     )
 
 
+def measures_with_findings(snapshot: Snapshot) -> dict[str, int]:
+    """Phase id -> how many of its measures have open findings (``PhaseView.with_findings``, without the views)."""
+    measures = {measure_id for f in _open(snapshot.findings) for measure_id in f.measures}
+    catalogue = snapshot.catalogue
+    return {phase.id: sum(1 for m in catalogue.in_phase(phase.id) if m.id in measures) for phase in catalogue.phases}
+
+
 def overview(site: RunSite) -> Overview:
     """The worst of the run."""
-    blocking = group_findings(site.blocking_findings, site.titles, site.owners)
-    risks = group_findings(site.open_findings, site.titles, site.owners)
+    fail_on = site.snapshot.profile.fail_on.rank
+    blocking = select_groups(site.open_groups, lambda finding: finding.severity.rank >= fail_on)
+    risks = site.open_groups
     return Overview(
         blocking=blocking[:MAX_BLOCKING_SHOWN],
         blocking_total=sum(group.count for group in blocking),

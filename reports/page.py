@@ -24,6 +24,7 @@ from markupsafe import Markup
 
 from auditor import resources
 from auditor.models import Finding, Severity
+from auditor.reports.members import fix_group
 
 SEVERITIES = tuple(severity.value for severity in sorted(Severity, reverse=True))  # critical first
 
@@ -87,7 +88,7 @@ def _environment(loader: BaseLoader) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.globals.update(csp=content_security_policy(None), script=None, filters=None)
+    env.globals.update(csp=content_security_policy(None), script=None, filters=None, fix_group=fix_group)
     return env
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from auditor.config.attestations import Attestation
 from auditor.config.catalogue import PHASE_ID, Measure
 from auditor.models import CheckResult, ExitCode, Finding, Status
-from auditor.reports.grouping import FixGroup, finding_views, group_findings, pairs, reason_rows
+from auditor.reports.grouping import FixGroup, finding_views, group_findings, pairs, reason_rows, split_groups
 from auditor.reports.views import (
     STATUS_CLASS,
     STATUS_EVIDENCED,
@@ -111,36 +111,36 @@ def measure_status(open_findings: int, passed: int, current: int, overdue: int) 
 
 @dataclass(frozen=True)
 class _ByMeasure:
-    """A snapshot's findings and results grouped by measure id, with what every measure view needs."""
+    """A snapshot's fixes and results by measure id, with what every measure view needs."""
 
-    findings: Mapping[str, list[Finding]]
+    groups: Mapping[tuple[str, bool], tuple[FixGroup, ...]]  # (measure id, waived) -> its fixes
     results: Mapping[str, list[CheckResult]]
-    owners: Mapping[str, str]
     titles: Mapping[str, str]
     attestations: tuple[Attestation, ...]
     as_of: dt.date
 
     @classmethod
-    def of(cls, snapshot: Snapshot) -> _ByMeasure:
-        findings: dict[str, list[Finding]] = defaultdict(list)
+    def of(cls, snapshot: Snapshot, groups: Sequence[FixGroup]) -> _ByMeasure:
         results: dict[str, list[CheckResult]] = defaultdict(list)
-        for finding in snapshot.findings:
-            for measure_id in finding.measures:
-                findings[measure_id].append(finding)
         for result in snapshot.results:
             for measure_id in result.measures:
                 results[measure_id].append(result)
-        return cls(findings, results, target_owners(snapshot), check_titles(snapshot), snapshot.attestations,
+        return cls(split_groups(groups, _measure_keys), results, check_titles(snapshot), snapshot.attestations,
                    run_date(snapshot))
+
+
+def _measure_keys(finding: Finding) -> set[tuple[str, bool]]:
+    """(measure id, waived) for each distinct measure of a finding: its place on the phase pages."""
+    waived = finding.waived
+    return {(measure_id, waived) for measure_id in finding.measures}
 
 
 def measure_view(measure: Measure, grouped: _ByMeasure) -> MeasureView:
     """Everything the snapshot says about one measure."""
-    titles, owners = grouped.titles, grouped.owners
-    findings = grouped.findings.get(measure.id, [])
+    titles = grouped.titles
     results = grouped.results.get(measure.id, [])
-    open_groups = group_findings((f for f in findings if not f.waived), titles, owners)
-    waived_groups = group_findings((f for f in findings if f.waived), titles, owners)
+    open_groups = grouped.groups.get((measure.id, False), ())
+    waived_groups = grouped.groups.get((measure.id, True), ())
     open_total = sum(group.count for group in open_groups)
     passed = passed_checks((r for r in results if r.status is Status.PASS), titles)
     attestations = tuple(attestation_view(a, grouped.as_of) for a in grouped.attestations if a.measure == measure.id)
@@ -181,9 +181,14 @@ def _count_by_check(groups: Sequence[FixGroup]) -> tuple[tuple[str, int], ...]:
     return tuple(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
 
-def phase_views(snapshot: Snapshot) -> tuple[PhaseView, ...]:
-    """Every phase of the snapshot's catalogue with every one of its measures, in catalogue order."""
-    grouped = _ByMeasure.of(snapshot)
+def phase_views(snapshot: Snapshot, groups: Sequence[FixGroup] | None = None) -> tuple[PhaseView, ...]:
+    """Every phase of the snapshot's catalogue with every one of its measures, in catalogue order.
+
+    ``groups`` are the snapshot's findings grouped by the fix, when the caller has them already.
+    """
+    if groups is None:
+        groups = group_findings(snapshot.findings, check_titles(snapshot), target_owners(snapshot))
+    grouped = _ByMeasure.of(snapshot, groups)
     catalogue = snapshot.catalogue
     return tuple(
         PhaseView(
@@ -242,7 +247,7 @@ def outcome(snapshot: Snapshot) -> Outcome:
 def unmapped_findings(snapshot: Snapshot) -> tuple[FindingView, ...]:
     """Findings naming no measure of the snapshot's catalogue: no phase page would show them."""
     known = snapshot.catalogue.measures.keys()
-    unmapped = (f for f in snapshot.findings if not known & set(f.measures))
+    unmapped = (f for f in snapshot.findings if known.isdisjoint(f.measures))
     return finding_views(unmapped, check_titles(snapshot), target_owners(snapshot))
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from auditor.models import CheckResult, Finding, Severity, Status, Target
+from auditor.reports.grouping import FixGroup, group_findings, select_groups, split_groups
 from auditor.reports.run_views import INDEX_FILE, check_titles, header, phase_views, target_owners
 from auditor.reports.views import Header, NavLink, PhaseView
 from auditor.store.model import Snapshot
@@ -93,7 +94,29 @@ class RunSite:
     @functools.cached_property
     def phases(self) -> tuple[PhaseView, ...]:
         """Every phase with its measures (built once: several pages show them)."""
-        return phase_views(self.snapshot)
+        return phase_views(self.snapshot, self.fix_groups)
+
+    @functools.cached_property
+    def fix_groups(self) -> tuple[FixGroup, ...]:
+        """Every finding, open and waived, grouped by the fix once: each page's fixes are split from these."""
+        return group_findings(self.snapshot.findings, self.titles, self.owners)
+
+    @functools.cached_property
+    def open_groups(self) -> tuple[FixGroup, ...]:
+        """The open findings (no current waiver), grouped by the fix."""
+        return select_groups(self.fix_groups, lambda finding: not finding.waived)
+
+    @functools.cached_property
+    def host_groups(self) -> Mapping[tuple[str, bool], tuple[FixGroup, ...]]:
+        """(target, waived) -> that target's open or waived findings, grouped by the fix."""
+        return split_groups(self.fix_groups, lambda finding: ((finding.target, finding.waived),))
+
+    @functools.cached_property
+    def owner_groups(self) -> Mapping[str, tuple[FixGroup, ...]]:
+        """Owner -> the open findings of its targets, grouped by the fix."""
+        owners = self.owners
+        return split_groups(self.open_groups,
+                            lambda finding: (owners[finding.target],) if finding.target in owners else ())
 
     @functools.cached_property
     def header(self) -> Header:
@@ -137,6 +160,16 @@ class RunSite:
         return grouped
 
     @functools.cached_property
+    def findings_by_phase(self) -> Mapping[str, Sequence[Finding]]:
+        """Every finding, by the phases of its measures (once per phase), in one pass over the run."""
+        phase_of = {measure.id: phase.id for phase in self.phases for measure in phase.measures}
+        grouped: dict[str, list[Finding]] = defaultdict(list)
+        for finding in self.snapshot.findings:
+            for phase_id in {phase_of[m] for m in finding.measures if m in phase_of}:
+                grouped[phase_id].append(finding)
+        return grouped
+
+    @functools.cached_property
     def previous_open_by_target(self) -> Mapping[str, frozenset[str]]:
         """Fingerprints of the previous run's open findings, by target (empty without a previous run)."""
         grouped: dict[str, set[str]] = defaultdict(set)
@@ -163,16 +196,15 @@ class RunSite:
         """Findings no current waiver hides."""
         return [f for f in self.snapshot.findings if not f.waived]
 
-    @property
-    def blocking_findings(self) -> list[Finding]:
-        """Open findings at or above the profile's ``fail_on``."""
-        fail_on = self.snapshot.profile.fail_on
-        return [f for f in self.open_findings if f.severity >= fail_on]
-
     @functools.cached_property
     def host_rows(self) -> tuple[HostRow, ...]:
         """Every target of the run, worst first."""
-        return tuple(sorted((host_row(self, name) for name in self.target_names), key=HostRow.worst_first))
+        return tuple(sorted(self.host_row_of.values(), key=HostRow.worst_first))
+
+    @functools.cached_property
+    def host_row_of(self) -> Mapping[str, HostRow]:
+        """Target name -> its counts (made once: the hosts list and the host's own page show them)."""
+        return {name: host_row(self, name) for name in self.target_names}
 
     @functools.cached_property
     def overview(self) -> Overview:

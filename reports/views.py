@@ -71,7 +71,6 @@ class FindingView:
     waiver_expires: str
     waiver_justification: str
     owner: str = ""  # the target's owner (lab, team), for the owner filter
-    fingerprint: str = ""  # a finding listed under two measures of a page is counted once
 
 
 @dataclass(frozen=True)

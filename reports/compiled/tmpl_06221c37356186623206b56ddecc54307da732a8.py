@@ -8,20 +8,17 @@ def root(context, missing=missing):
     cond_expr_undefined = Undefined
     if 0: yield None
     parent_template = None
-    l_0_fix_group = l_0_host_table = missing
+    l_0_host_table = missing
     pass
     parent_template = environment.get_template('run.html.j2', 'owner.html.j2')
     for name, parent_block in parent_template.blocks.items():
         context.blocks.setdefault(name, []).append(parent_block)
     included_template = environment.get_template('macros.html.j2', 'owner.html.j2')._get_default_module(context)
-    l_0_fix_group = getattr(included_template, 'fix_group', missing)
-    if l_0_fix_group is missing:
-        l_0_fix_group = undefined(f"the template {included_template.__name__!r} (imported on line 2 in 'owner.html.j2') does not export the requested name 'fix_group'", name='fix_group')
     l_0_host_table = getattr(included_template, 'host_table', missing)
     if l_0_host_table is missing:
         l_0_host_table = undefined(f"the template {included_template.__name__!r} (imported on line 2 in 'owner.html.j2') does not export the requested name 'host_table'", name='host_table')
-    context.vars.update({'fix_group': l_0_fix_group, 'host_table': l_0_host_table})
-    context.exported_vars.difference_update(('fix_group', 'host_table'))
+    context.vars['host_table'] = l_0_host_table
+    context.exported_vars.discard('host_table')
     yield from parent_template.root_render_func(context)
 
 def block_content(context, missing=missing):
@@ -73,4 +70,4 @@ def block_content(context, missing=missing):
         yield ' are on the host pages.</p>\n'
 
 blocks = {'content': block_content}
-debug_info = '1=13&2=16&3=27&4=45&5=47&7=49&8=56&9=67&10=70'
+debug_info = '1=13&2=16&3=24&4=42&5=44&7=46&8=53&9=64&10=67'

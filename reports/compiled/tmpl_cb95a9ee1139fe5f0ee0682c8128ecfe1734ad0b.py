@@ -8,7 +8,7 @@ def root(context, missing=missing):
     cond_expr_undefined = Undefined
     if 0: yield None
     parent_template = None
-    l_0_severity = l_0_finding = l_0_fix_group = l_0_host_table = l_0_reason_table = l_0_risk_table = missing
+    l_0_severity = l_0_finding = l_0_host_table = l_0_reason_table = l_0_risk_table = missing
     try:
         t_1 = environment.filters['length']
     except KeyError:
@@ -26,17 +26,14 @@ def root(context, missing=missing):
     l_0_finding = getattr(included_template, 'finding', missing)
     if l_0_finding is missing:
         l_0_finding = undefined(f"the template {included_template.__name__!r} (imported on line 2 in 'index.html.j2') does not export the requested name 'finding'", name='finding')
-    l_0_fix_group = getattr(included_template, 'fix_group', missing)
-    if l_0_fix_group is missing:
-        l_0_fix_group = undefined(f"the template {included_template.__name__!r} (imported on line 2 in 'index.html.j2') does not export the requested name 'fix_group'", name='fix_group')
     l_0_host_table = getattr(included_template, 'host_table', missing)
     if l_0_host_table is missing:
         l_0_host_table = undefined(f"the template {included_template.__name__!r} (imported on line 2 in 'index.html.j2') does not export the requested name 'host_table'", name='host_table')
     l_0_reason_table = getattr(included_template, 'reason_table', missing)
     if l_0_reason_table is missing:
         l_0_reason_table = undefined(f"the template {included_template.__name__!r} (imported on line 2 in 'index.html.j2') does not export the requested name 'reason_table'", name='reason_table')
-    context.vars.update({'severity': l_0_severity, 'finding': l_0_finding, 'fix_group': l_0_fix_group, 'host_table': l_0_host_table, 'reason_table': l_0_reason_table})
-    context.exported_vars.difference_update(('severity', 'finding', 'fix_group', 'host_table', 'reason_table'))
+    context.vars.update({'severity': l_0_severity, 'finding': l_0_finding, 'host_table': l_0_host_table, 'reason_table': l_0_reason_table})
+    context.exported_vars.difference_update(('severity', 'finding', 'host_table', 'reason_table'))
     def macro(l_1_groups):
         t_2 = []
         if l_1_groups is missing:
@@ -347,4 +344,4 @@ def block_content(context, missing=missing):
         l_1_f = l_1_finding = missing
 
 blocks = {'content': block_content}
-debug_info = '1=19&2=22&3=40&8=49&9=54&10=70&11=76&17=112&18=152&19=154&20=158&23=160&24=163&25=171&26=173&27=180&28=183&33=186&34=189&35=193&41=199&42=201&46=207&48=209&49=211&51=214&54=220&56=229&57=237&58=245&62=253&64=256&70=259&72=263&74=267&75=269&76=271&77=273&78=275&85=279&86=285&87=291&92=293&93=302&97=314&99=320&100=322&102=325&107=331&108=334&109=336&110=342'
+debug_info = '1=19&2=22&3=37&8=46&9=51&10=67&11=73&17=109&18=149&19=151&20=155&23=157&24=160&25=168&26=170&27=177&28=180&33=183&34=186&35=190&41=196&42=198&46=204&48=206&49=208&51=211&54=217&56=226&57=234&58=242&62=250&64=253&70=256&72=260&74=264&75=266&76=268&77=270&78=272&85=276&86=282&87=288&92=290&93=299&97=311&99=317&100=319&102=322&107=328&108=331&109=333&110=339'

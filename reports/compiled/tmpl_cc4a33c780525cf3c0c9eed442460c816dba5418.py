@@ -8,7 +8,7 @@ def root(context, missing=missing):
     cond_expr_undefined = Undefined
     if 0: yield None
     parent_template = None
-    l_0_filter_bar = l_0_fix_group = l_0_kv = l_0_reason_table = l_0_result_status = missing
+    l_0_filter_bar = l_0_kv = l_0_reason_table = l_0_result_status = missing
     pass
     parent_template = environment.get_template('run.html.j2', 'phase.html.j2')
     for name, parent_block in parent_template.blocks.items():
@@ -17,9 +17,6 @@ def root(context, missing=missing):
     l_0_filter_bar = getattr(included_template, 'filter_bar', missing)
     if l_0_filter_bar is missing:
         l_0_filter_bar = undefined(f"the template {included_template.__name__!r} (imported on line 2 in 'phase.html.j2') does not export the requested name 'filter_bar'", name='filter_bar')
-    l_0_fix_group = getattr(included_template, 'fix_group', missing)
-    if l_0_fix_group is missing:
-        l_0_fix_group = undefined(f"the template {included_template.__name__!r} (imported on line 2 in 'phase.html.j2') does not export the requested name 'fix_group'", name='fix_group')
     l_0_kv = getattr(included_template, 'kv', missing)
     if l_0_kv is missing:
         l_0_kv = undefined(f"the template {included_template.__name__!r} (imported on line 2 in 'phase.html.j2') does not export the requested name 'kv'", name='kv')
@@ -29,8 +26,8 @@ def root(context, missing=missing):
     l_0_result_status = getattr(included_template, 'result_status', missing)
     if l_0_result_status is missing:
         l_0_result_status = undefined(f"the template {included_template.__name__!r} (imported on line 2 in 'phase.html.j2') does not export the requested name 'result_status'", name='result_status')
-    context.vars.update({'filter_bar': l_0_filter_bar, 'fix_group': l_0_fix_group, 'kv': l_0_kv, 'reason_table': l_0_reason_table, 'result_status': l_0_result_status})
-    context.exported_vars.difference_update(('filter_bar', 'fix_group', 'kv', 'reason_table', 'result_status'))
+    context.vars.update({'filter_bar': l_0_filter_bar, 'kv': l_0_kv, 'reason_table': l_0_reason_table, 'result_status': l_0_result_status})
+    context.exported_vars.difference_update(('filter_bar', 'kv', 'reason_table', 'result_status'))
     yield from parent_template.root_render_func(context)
 
 def block_content(context, missing=missing):
@@ -304,4 +301,4 @@ def block_content(context, missing=missing):
     l_1_loop = l_1_m = l_1_reason_table = missing
 
 blocks = {'content': block_content}
-debug_info = '1=13&2=16&3=36&4=66&5=71&6=73&8=85&9=89&13=102&14=107&15=109&16=117&18=119&19=126&20=133&23=140&24=143&25=154&26=161&27=164&28=171&33=184&34=187&35=189&36=196&37=199&41=202&42=205&43=207&45=212&47=218&48=224&50=235&57=244&58=247&59=249&62=252&63=255&64=257&66=261&68=263&69=265&70=267&71=276&72=279&74=292&80=300'
+debug_info = '1=13&2=16&3=33&4=63&5=68&6=70&8=82&9=86&13=99&14=104&15=106&16=114&18=116&19=123&20=130&23=137&24=140&25=151&26=158&27=161&28=168&33=181&34=184&35=186&36=193&37=196&41=199&42=202&43=204&45=209&47=215&48=221&50=232&57=241&58=244&59=246&62=249&63=252&64=254&66=258&68=260&69=262&70=264&71=273&72=276&74=289&80=297'

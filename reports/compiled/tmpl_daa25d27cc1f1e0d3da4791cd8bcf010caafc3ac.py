@@ -8,7 +8,7 @@ def root(context, missing=missing):
     cond_expr_undefined = Undefined
     if 0: yield None
     parent_template = None
-    l_0_severity = l_0_fix_group = l_0_kv = l_0_reason_table = l_0_result_status = missing
+    l_0_severity = l_0_kv = l_0_reason_table = l_0_result_status = missing
     pass
     parent_template = environment.get_template('run.html.j2', 'host.html.j2')
     for name, parent_block in parent_template.blocks.items():
@@ -17,9 +17,6 @@ def root(context, missing=missing):
     l_0_severity = getattr(included_template, 'severity', missing)
     if l_0_severity is missing:
         l_0_severity = undefined(f"the template {included_template.__name__!r} (imported on line 2 in 'host.html.j2') does not export the requested name 'severity'", name='severity')
-    l_0_fix_group = getattr(included_template, 'fix_group', missing)
-    if l_0_fix_group is missing:
-        l_0_fix_group = undefined(f"the template {included_template.__name__!r} (imported on line 2 in 'host.html.j2') does not export the requested name 'fix_group'", name='fix_group')
     l_0_kv = getattr(included_template, 'kv', missing)
     if l_0_kv is missing:
         l_0_kv = undefined(f"the template {included_template.__name__!r} (imported on line 2 in 'host.html.j2') does not export the requested name 'kv'", name='kv')
@@ -29,8 +26,8 @@ def root(context, missing=missing):
     l_0_result_status = getattr(included_template, 'result_status', missing)
     if l_0_result_status is missing:
         l_0_result_status = undefined(f"the template {included_template.__name__!r} (imported on line 2 in 'host.html.j2') does not export the requested name 'result_status'", name='result_status')
-    context.vars.update({'severity': l_0_severity, 'fix_group': l_0_fix_group, 'kv': l_0_kv, 'reason_table': l_0_reason_table, 'result_status': l_0_result_status})
-    context.exported_vars.difference_update(('severity', 'fix_group', 'kv', 'reason_table', 'result_status'))
+    context.vars.update({'severity': l_0_severity, 'kv': l_0_kv, 'reason_table': l_0_reason_table, 'result_status': l_0_result_status})
+    context.exported_vars.difference_update(('severity', 'kv', 'reason_table', 'result_status'))
     yield from parent_template.root_render_func(context)
 
 def block_content(context, missing=missing):
@@ -264,4 +261,4 @@ def block_content(context, missing=missing):
         yield '<p class="muted">No check passed on this host.</p>\n'
 
 blocks = {'content': block_content}
-debug_info = '1=13&2=16&3=36&4=62&6=65&7=67&8=73&9=84&10=89&15=95&16=112&20=130&21=132&23=135&24=145&25=148&30=162&31=165&32=170&33=172&34=188&39=200&40=203&44=208&45=211&46=213&49=220&50=222&52=225&57=231&58=233&59=236&61=238&62=243'
+debug_info = '1=13&2=16&3=33&4=59&6=62&7=64&8=70&9=81&10=86&15=92&16=109&20=127&21=129&23=132&24=142&25=145&30=159&31=162&32=167&33=169&34=185&39=197&40=200&44=205&45=208&46=210&49=217&50=219&52=222&57=228&58=230&59=233&61=235&62=240'

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from auditor.models import CheckResult, Finding, Severity, Status
-from auditor.reports.grouping import endpoint, group_findings, reason_rows
+from auditor.reports.grouping import FixGroup, endpoint, group_findings, reason_rows, select_groups, split_groups
 from auditor.reports.site import host_file, owner_file, page_name
 
 FIX = "Set ssl_ciphers to the Mozilla intermediate list."
@@ -83,3 +83,22 @@ def test_page_names_are_safe_unique_and_stable() -> None:
     assert len(set(names)) == len(names)
     assert host_file("web-01") == host_file("web-01") == page_name("host", "web-01")
     assert host_file("lab") != owner_file("lab") and owner_file("lab").startswith("owner-lab-")
+
+
+def test_splitting_the_runs_groups_is_grouping_each_subset() -> None:
+    findings = [tls(f"h{n % 7}", f"tcp/{443 + n % 3}:cipher/C{n % 11}", Severity(("low", "high", "critical")[n % 3]),
+                    remediation=("x", "y")[n % 5 == 0]) for n in range(400)]
+    findings = list({f.fingerprint: f for f in findings}.values())
+
+    def shape(groups: tuple[FixGroup, ...]) -> list[tuple[object, ...]]:
+        return [(g.key, g.severity, g.findings, g.targets, g.severities, len(g.resources)) for g in groups]
+
+    whole = group_findings(findings, {})
+    by_host = split_groups(whole, lambda f: (f.target,))
+    assert sorted(by_host) == sorted({f.target for f in findings})
+    for host, groups in by_host.items():
+        assert shape(groups) == shape(group_findings([f for f in findings if f.target == host], {}))
+    severe = select_groups(whole, lambda f: f.severity >= Severity.HIGH)
+    assert shape(severe) == shape(group_findings([f for f in findings if f.severity >= Severity.HIGH], {}))
+    twice = split_groups(whole, lambda f: ("all", f.target))  # a finding under several keys
+    assert shape(twice["all"]) == shape(whole)
