@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,8 @@ from auditor.progress import progress_printer
 from auditor.registry import Registry, default_registry
 from auditor.runner import Runner
 from auditor.snapshots import build_snapshot
+from auditor.store.model import Snapshot
+from auditor.store.spool import FactSpool
 
 
 @dataclass(frozen=True)
@@ -83,7 +86,11 @@ def cmd_run(args: argparse.Namespace) -> int:
                     progress=None if args.quiet else progress_printer(), catalogue=inputs.catalogue)
 
     def audit(out: Path) -> int:
-        snapshot = build_snapshot(runner.run([*targets, SITE]))
+        # Facts leave memory as each target finishes: spooled in the output folder, removed at the end.
+        with contextlib.closing(FactSpool(out)) as spool:
+            return finish(out, build_snapshot(runner.run([*targets, SITE], spool)))
+
+    def finish(out: Path, snapshot: Snapshot) -> int:
         if signing_key is not None:
             from auditor.store.signing import sign_snapshot
 

@@ -9,19 +9,23 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from auditor.errors import SnapshotError
 from auditor.fileio import read_input, write_atomic
 from auditor.store.decode import decode_snapshot
-from auditor.store.model import CheckMeta, FactRecord, Rejudged, Snapshot, Summary
-from auditor.store.validation import READABLE_VERSIONS, SCHEMA_VERSION, validate
+from auditor.store.model import CheckMeta, Rejudged, Snapshot, Summary
+from auditor.store.spool import raw_record
+from auditor.store.validation import READABLE_VERSIONS, SCHEMA_VERSION, validate, validate_target_facts
 
 
-def snapshot_to_json(snapshot: Snapshot) -> dict[str, Any]:
-    """The JSON document of ``snapshot`` (current schema version, summary derived)."""
+def snapshot_to_json(snapshot: Snapshot, *, with_facts: bool = True) -> dict[str, Any]:
+    """The JSON document of ``snapshot`` (current schema version, summary derived).
+
+    ``with_facts=False`` leaves ``facts`` empty: the snapshot writer streams them target by target.
+    """
     document: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": snapshot.tool.name, "version": snapshot.tool.version},
@@ -36,8 +40,8 @@ def snapshot_to_json(snapshot: Snapshot) -> dict[str, Any]:
         ],
         "results": [result.to_dict() for result in snapshot.results],
         "findings": [finding.to_dict() for finding in snapshot.findings],
-        "facts": {target: {name: _fact(record) for name, record in facts.items()}
-                  for target, facts in snapshot.facts.items()},
+        "facts": {target: {name: raw_record(record) for name, record in facts.items()}
+                  for target, facts in snapshot.facts.items()} if with_facts else {},
         "attestations": [attestation.to_dict() for attestation in snapshot.attestations],
     }
     if snapshot.rejudged is not None:
@@ -83,18 +87,6 @@ def _check(meta: CheckMeta) -> dict[str, Any]:
     return data
 
 
-def _fact(record: FactRecord) -> dict[str, Any]:
-    # Collected facts carry a value (and, when typed, a version); missing ones say why.
-    data: dict[str, Any] = {"status": record.status}
-    if record.version is not None:
-        data["version"] = record.version
-    if record.ok or record.value is not None:
-        data["value"] = record.value
-    if not record.ok or record.reason:
-        data["reason"] = record.reason
-    return data
-
-
 def _rejudged(rejudged: Rejudged) -> dict[str, Any]:
     return {
         "from_started_at": rejudged.from_started_at,
@@ -126,11 +118,41 @@ def snapshot_from_json(document: Mapping[str, Any], name: str = "snapshot") -> S
 
 
 def write_snapshot(snapshot: Snapshot, path: str | Path) -> None:
-    """Write atomically, after checking the document against the schema (a bug must not ship)."""
-    document = snapshot_to_json(snapshot)
-    validate(document, str(path))
+    """Write atomically, checking the document against the schema (a bug must not ship).
+
+    The facts are streamed one target at a time (a spooled snapshot keeps them on disk), so
+    writing a fleet's snapshot never holds every target's facts in memory at once.
+    """
+    write_atomic(path, itertools.chain(document_chunks(snapshot, str(path)), ["\n"]))
+
+
+def document_chunks(snapshot: Snapshot, name: str) -> Iterator[str]:
+    """The snapshot document (indented), validated as it goes: the rest first, each target's facts as written."""
+    document = snapshot_to_json(snapshot, with_facts=False)
+    validate(document, name)
     encoder = json.JSONEncoder(indent=1, ensure_ascii=False)
-    write_atomic(path, itertools.chain(encoder.iterencode(document), ["\n"]))
+    yield "{"
+    for position, (key, value) in enumerate(document.items()):
+        yield ("," if position else "") + "\n " + json.dumps(key) + ": "
+        chunks = _facts_chunks(snapshot, name, encoder) if key == "facts" else encoder.iterencode(value)
+        # One level deeper than the encoder places it: JSON strings escape newlines, so every
+        # newline in a chunk is structure.
+        for chunk in chunks:
+            yield chunk.replace("\n", "\n ")
+    yield "\n}"
+
+
+def _facts_chunks(snapshot: Snapshot, name: str, encoder: json.JSONEncoder) -> Iterator[str]:
+    if not snapshot.facts:
+        yield "{}"
+        return
+    for position, (target, facts) in enumerate(snapshot.facts.items()):
+        raw = {fact: raw_record(record) for fact, record in facts.items()}
+        validate_target_facts(raw, name, target)
+        yield ("{" if not position else ",") + "\n " + json.dumps(target, ensure_ascii=False) + ": "
+        for chunk in encoder.iterencode(raw):
+            yield chunk.replace("\n", "\n ")
+    yield "\n}"
 
 
 def read_document(path: str | Path) -> dict[str, Any]:

@@ -107,6 +107,25 @@ def validate(document: Mapping[str, Any], name: str, version: int = SCHEMA_VERSI
         raise SnapshotError(name, f"does not match the snapshot schema at {where}: {exc.message}") from None
 
 
+@functools.cache
+def _target_facts_validator() -> Callable[[Any], Any]:
+    # One target's facts, from the same schema file: the snapshot writer checks them one
+    # target at a time as it streams them, never the whole fleet's facts at once.
+    subschema = inlined_schema(SCHEMA_VERSION)["properties"]["facts"]["additionalProperties"]
+    validator: Callable[[Any], Any] = fastjsonschema.compile(subschema)
+    return validator
+
+
+def validate_target_facts(facts: Mapping[str, Any], name: str, target: str) -> None:
+    """Raise SnapshotError unless ``facts`` (one target's) match the current schema's facts member."""
+    try:
+        _target_facts_validator()(facts)
+    except fastjsonschema.JsonSchemaValueException as exc:
+        where = "/".join(str(part) for part in exc.path[1:])
+        raise SnapshotError(name, f"does not match the snapshot schema at facts/{target}/{where}: "
+                                  f"{exc.message}") from None
+
+
 def _write_generated() -> None:
     """Regenerate the shipped validator modules (run after changing the schema)."""
     for version, module in GENERATED.items():
