@@ -98,6 +98,7 @@ class Target:
     ports: tuple[int, ...] = ()
     tags: tuple[str, ...] = ()
     ssh: SSHAccess | None = None  # inventory ``ssh:`` settings of an ``ssh`` target
+    segment: str | None = None  # network segment whose workers audit it (inventory ``segment:``)
 
     @property
     def has_host_access(self) -> bool:
@@ -116,6 +117,8 @@ class Target:
             data["tags"] = list(self.tags)
         if self.ssh is not None:
             data["ssh"] = self.ssh.to_dict()
+        if self.segment is not None:
+            data["segment"] = self.segment
         return data
 
 

@@ -85,10 +85,23 @@ def cmd_run(args: argparse.Namespace) -> int:
     runner = Runner(inputs.registry, inputs.profile, attestations=inputs.attestations, opener=inputs.opener,
                     progress=None if args.quiet else progress_printer(), catalogue=inputs.catalogue)
 
+    fleet = None
+    if args.broker:  # checked before anything is touched, as every other input
+        from auditor.cli.fleet import coordinator
+
+        fleet = coordinator(args, runner.context)
+
     def audit(out: Path) -> int:
         # Facts leave memory as each target finishes: spooled in the output folder, removed at the end.
         with contextlib.closing(FactSpool(out)) as spool:
-            return finish(out, build_snapshot(runner.run([*targets, SITE], spool)))
+            if fleet is None:
+                return finish(out, build_snapshot(runner.run([*targets, SITE], spool)))
+            from auditor.cli.fleet import print_problems
+
+            # The site (attestations) is judged here; every host by a worker of its segment.
+            snapshot = fleet.run(targets, build_snapshot(runner.run([SITE])), spool)
+            print_problems(fleet)
+            return finish(out, snapshot)
 
     def finish(out: Path, snapshot: Snapshot) -> int:
         if signing_key is not None:

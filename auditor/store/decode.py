@@ -43,7 +43,7 @@ def decode_snapshot(document: Mapping[str, Any], name: str) -> Snapshot:
         checks={check_id: _check(meta) for check_id, meta in document["checks"].items()},
         started_at=document["started_at"],
         finished_at=document["finished_at"],
-        targets=tuple(TargetRecord(_target(item), item.get("duration_s")) for item in document["targets"]),
+        targets=tuple(TargetRecord(decode_target(item), item.get("duration_s")) for item in document["targets"]),
         results=tuple(_result(item, by_fingerprint, name, f"results/{index}")
                       for index, item in enumerate(document["results"])),
         findings=findings,
@@ -106,7 +106,8 @@ def _check(data: Mapping[str, Any]) -> CheckMeta:
     )
 
 
-def _target(data: Mapping[str, Any]) -> Target:
+def decode_target(data: Mapping[str, Any]) -> Target:
+    """A target from its JSON form (``Target.to_dict``)."""
     ssh = data.get("ssh")
     return Target(
         name=data["name"],
@@ -119,6 +120,7 @@ def _target(data: Mapping[str, Any]) -> Target:
         ports=tuple(data.get("ports", ())),
         tags=tuple(data.get("tags", ())),
         ssh=SSHAccess(ssh.get("key"), ssh.get("sudo", False), ssh.get("known_hosts")) if ssh is not None else None,
+        segment=data.get("segment"),
     )
 
 

@@ -1,0 +1,70 @@
+"""``auditor worker`` and the distributed side of ``auditor run --broker``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from auditor.errors import InputError
+
+if TYPE_CHECKING:  # Celery loads only for distributed runs and workers
+    from auditor.distributed.app import BrokerSettings
+    from auditor.distributed.coordinator import Coordinator, Progress
+    from auditor.runner import RunContext
+
+
+def broker_settings(args: argparse.Namespace) -> BrokerSettings:
+    """The broker ``args`` name; BrokerError (exit 3, password never shown) when malformed."""
+    from auditor.distributed.app import BrokerSettings
+
+    if args.broker_ca and not Path(args.broker_ca).is_file():
+        raise InputError("--broker-ca", f"{args.broker_ca}: file not found")
+    return BrokerSettings(args.broker, visibility_timeout=args.visibility_timeout, ca_file=args.broker_ca)
+
+
+def coordinator(args: argparse.Namespace, context: RunContext) -> Coordinator:
+    """The coordinator of ``run --broker``, with every option checked before anything is sent."""
+    from auditor.distributed.coordinator import Coordinator, DistributedOptions, profile_ref
+
+    if not args.worker_keys:
+        raise InputError("--broker", "needs --worker-keys DIR: shards are accepted only from enrolled workers")
+    if args.shard_size < 1:
+        raise InputError("--shard-size", "must be at least 1")
+    if args.shard_time_limit <= 0 or args.worker_deadline <= 0:
+        raise InputError("--shard-time-limit/--worker-deadline", "must be more than 0 seconds")
+    options = DistributedOptions(broker_settings(args), Path(args.worker_keys), shard_size=args.shard_size,
+                                 shard_time_limit=args.shard_time_limit, worker_deadline=args.worker_deadline)
+    return Coordinator(context, options, profile_ref(args.profile),
+                       on_progress=None if args.quiet else _print_progress)
+
+
+def _print_progress(progress: Progress) -> None:
+    print(f"shards {progress.shards_done}/{progress.shards}, targets {progress.targets_done}/{progress.targets}",
+          file=sys.stderr, flush=True)
+
+
+def print_problems(coordinator: Coordinator) -> None:
+    """Every rejected or lost shard, one line each, on stderr."""
+    for problem in coordinator.problems:
+        print(f"auditor: {problem.reason}", file=sys.stderr)
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    """``auditor worker``: serve one segment's queue until stopped."""
+    from auditor.distributed.app import make_app
+    from auditor.distributed.worker import WorkerIdentity, audit_shard, node_name, serve
+    from auditor.inventory.segments import segment_name_error
+    from auditor.store.signing import load_private_key
+
+    problem = segment_name_error(args.segment)
+    if problem:
+        raise InputError("--segment", problem)
+    if args.concurrency < 1:
+        raise InputError("--concurrency", "must be at least 1")
+    broker = broker_settings(args)
+    identity = WorkerIdentity(args.segment, node_name(args.segment), load_private_key(args.key))
+    print(f"worker {identity.node}: segment {args.segment}, broker {broker.shown}", file=sys.stderr, flush=True)
+    serve(identity, make_app(broker, audit_shard), args.concurrency)
+    return 0
