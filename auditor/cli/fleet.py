@@ -34,6 +34,11 @@ def coordinator(args: argparse.Namespace, context: RunContext) -> Coordinator:
         raise InputError("--shard-size", "must be at least 1")
     if args.shard_time_limit <= 0 or args.worker_deadline <= 0:
         raise InputError("--shard-time-limit/--worker-deadline", "must be more than 0 seconds")
+    if args.shard_time_limit >= args.visibility_timeout:
+        # Celery's rule: a shard still running when its visibility timeout ends is delivered
+        # again, to be audited twice, over and over.
+        raise InputError("--shard-time-limit",
+                         f"must be less than --visibility-timeout ({args.visibility_timeout:g} s)")
     options = DistributedOptions(broker_settings(args), Path(args.worker_keys), shard_size=args.shard_size,
                                  shard_time_limit=args.shard_time_limit, worker_deadline=args.worker_deadline)
     return Coordinator(context, options, profile_ref(args.profile),

@@ -128,7 +128,8 @@ class Coordinator:
             done = Progress(done.shards_done + 1, done.shards, done.targets_done + len(shard.request.targets),
                             done.targets)
             self._report(done)
-        merged = dataclasses.replace(merge_snapshots(partials), facts=spool)
+        # The profile as the coordinator read it (a worker's copy has a temporary path).
+        merged = dataclasses.replace(merge_snapshots(partials), facts=spool, profile=local.profile)
         return self._in_inventory_order(merged, [*targets, *(r.target for r in local.targets)], errors)
 
     def _report(self, progress: Progress) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import socket
 import tempfile
 from collections.abc import Mapping
@@ -45,8 +46,6 @@ _IDENTITY: list[WorkerIdentity] = []
 
 def node_name(segment: str) -> str:
     """The worker's Celery node name: unique per process on a machine."""
-    import os
-
     return f"auditor-{segment}-{os.getpid()}@{socket.gethostname()}"
 
 
@@ -84,4 +83,6 @@ def serve(identity: WorkerIdentity, app: Any, concurrency: int) -> None:
     from auditor.distributed.app import run_worker
 
     _IDENTITY[:] = [identity]
+    # Celery logs each task's return value at INFO: a whole partial snapshot per shard.
+    logging.getLogger("celery.app.trace").setLevel(logging.WARNING)
     run_worker(app, identity.segment, concurrency, identity.node)
