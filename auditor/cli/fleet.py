@@ -58,7 +58,7 @@ def print_problems(coordinator: Coordinator) -> None:
 
 def cmd_worker(args: argparse.Namespace) -> int:
     """``auditor worker``: serve one segment's queue until stopped."""
-    from auditor.distributed.app import make_app
+    from auditor.distributed.app import check_connection, make_app
     from auditor.distributed.worker import WorkerIdentity, audit_shard, node_name, serve
     from auditor.inventory.segments import segment_name_error
     from auditor.store.signing import load_private_key
@@ -70,6 +70,8 @@ def cmd_worker(args: argparse.Namespace) -> int:
         raise InputError("--concurrency", "must be at least 1")
     broker = broker_settings(args)
     identity = WorkerIdentity(args.segment, node_name(args.segment), load_private_key(args.key))
+    app = make_app(broker, audit_shard)
+    check_connection(app, broker)  # a wrong URL or password: exit 3 now; later outages Celery rides out
     print(f"worker {identity.node}: segment {args.segment}, broker {broker.shown}", file=sys.stderr, flush=True)
-    serve(identity, make_app(broker, audit_shard), args.concurrency)
+    serve(identity, app, args.concurrency)
     return 0

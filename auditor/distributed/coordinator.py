@@ -100,13 +100,13 @@ class Coordinator:
         self.on_progress = on_progress
         self.problems: list[ShardProblem] = []
         self.app = make_app(options.broker)
+        check_connection(self.app, options.broker)  # before anything is audited or written
 
     def run(self, targets: Sequence[Target], local: Snapshot, spool: FactSpool) -> Snapshot:
         """Audit ``targets`` on the workers; merge their partial snapshots with ``local`` (the site's).
 
         Accepted facts go to ``spool`` as each shard arrives; the merged snapshot reads them there.
         """
-        check_connection(self.app, self.options.broker)
         shards = cut_shards(uuid.uuid4().hex, self.profile, targets, self.options.shard_size)
         sent = {request.shard: _Sent(request, send_shard(self.app, request.to_json(), request.segment,
                                                          self.options.shard_time_limit))
