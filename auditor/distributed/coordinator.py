@@ -122,7 +122,10 @@ class Coordinator:
                 errors += [(target, outcome) for target in shard.request.targets]
                 self.problems.append(ShardProblem(shard.request.shard, shard.request.segment, outcome))
             else:
-                partials.append((shard.request.shard, dataclasses.replace(outcome, facts={})))
+                # Facts go to disk; the catalogue and check texts are the coordinator's own (the
+                # profile matched), so a thousand shards do not hold a thousand copies.
+                partials.append((shard.request.shard, dataclasses.replace(
+                    outcome, facts={}, catalogue=local.catalogue, checks=local.checks)))
                 for name, record in outcome.facts.items():
                     spool.add(name, {fact: raw_record(value) for fact, value in record.items()})
             done = Progress(done.shards_done + 1, done.shards, done.targets_done + len(shard.request.targets),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -18,13 +18,14 @@ from auditor.fileio import read_input, write_atomic
 from auditor.store.decode import decode_snapshot
 from auditor.store.model import CheckMeta, Rejudged, Snapshot, Summary
 from auditor.store.spool import raw_record
-from auditor.store.validation import READABLE_VERSIONS, SCHEMA_VERSION, validate, validate_target_facts
+from auditor.store.validation import READABLE_VERSIONS, SCHEMA_VERSION, validate, validate_item
 
 
-def snapshot_to_json(snapshot: Snapshot, *, with_facts: bool = True) -> dict[str, Any]:
+def snapshot_to_json(snapshot: Snapshot, *, with_facts: bool = True, with_items: bool = True) -> dict[str, Any]:
     """The JSON document of ``snapshot`` (current schema version, summary derived).
 
-    ``with_facts=False`` leaves ``facts`` empty: the snapshot writer streams them target by target.
+    ``with_facts=False`` leaves ``facts`` empty and ``with_items=False`` the results and
+    findings: the snapshot writer streams them one at a time.
     """
     document: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
@@ -38,8 +39,8 @@ def snapshot_to_json(snapshot: Snapshot, *, with_facts: bool = True) -> dict[str
             {**record.target.to_dict(), **({} if record.duration_s is None else {"duration_s": record.duration_s})}
             for record in snapshot.targets
         ],
-        "results": [result.to_dict() for result in snapshot.results],
-        "findings": [finding.to_dict() for finding in snapshot.findings],
+        "results": [result.to_dict() for result in snapshot.results] if with_items else [],
+        "findings": [finding.to_dict() for finding in snapshot.findings] if with_items else [],
         "facts": {target: {name: raw_record(record) for name, record in facts.items()}
                   for target, facts in snapshot.facts.items()} if with_facts else {},
         "attestations": [attestation.to_dict() for attestation in snapshot.attestations],
@@ -120,21 +121,26 @@ def snapshot_from_json(document: Mapping[str, Any], name: str = "snapshot") -> S
 def write_snapshot(snapshot: Snapshot, path: str | Path) -> None:
     """Write atomically, checking the document against the schema (a bug must not ship).
 
-    The facts are streamed one target at a time (a spooled snapshot keeps them on disk), so
-    writing a fleet's snapshot never holds every target's facts in memory at once.
+    Results, findings and facts are encoded and checked one at a time as they are written (a
+    spooled snapshot keeps its facts on disk), so writing a fleet's snapshot never holds the
+    whole document in memory.
     """
     write_atomic(path, itertools.chain(document_chunks(snapshot, str(path)), ["\n"]))
 
 
 def document_chunks(snapshot: Snapshot, name: str) -> Iterator[str]:
-    """The snapshot document (indented), validated as it goes: the rest first, each target's facts as written."""
-    document = snapshot_to_json(snapshot, with_facts=False)
+    """The snapshot document (indented), validated as it goes: the rest first, then each item as written."""
+    document = snapshot_to_json(snapshot, with_facts=False, with_items=False)
     validate(document, name)
-    encoder = json.JSONEncoder(indent=1, ensure_ascii=False)
+    streamed: dict[str, Callable[[], Iterator[str]]] = {
+        "results": lambda: _items(name, "results", (result.to_dict() for result in snapshot.results)),
+        "findings": lambda: _items(name, "findings", (finding.to_dict() for finding in snapshot.findings)),
+        "facts": lambda: _facts_chunks(snapshot, name),
+    }
     yield "{"
     for position, (key, value) in enumerate(document.items()):
         yield ("," if position else "") + "\n " + json.dumps(key) + ": "
-        chunks = _facts_chunks(snapshot, name, encoder) if key == "facts" else encoder.iterencode(value)
+        chunks = streamed[key]() if key in streamed else _ENCODER.iterencode(value)
         # One level deeper than the encoder places it: JSON strings escape newlines, so every
         # newline in a chunk is structure.
         for chunk in chunks:
@@ -142,17 +148,27 @@ def document_chunks(snapshot: Snapshot, name: str) -> Iterator[str]:
     yield "\n}"
 
 
-def _facts_chunks(snapshot: Snapshot, name: str, encoder: json.JSONEncoder) -> Iterator[str]:
-    if not snapshot.facts:
-        yield "{}"
-        return
-    for position, (target, facts) in enumerate(snapshot.facts.items()):
+_ENCODER = json.JSONEncoder(indent=1, ensure_ascii=False)
+
+
+def _items(name: str, member: str, items: Iterable[dict[str, Any]]) -> Iterator[str]:
+    """A top-level array, each item checked against its schema and encoded alone."""
+    separator = "[\n "
+    for index, item in enumerate(items):
+        validate_item(member, item, name, index)
+        yield separator + _ENCODER.encode(item).replace("\n", "\n ")
+        separator = ",\n "
+    yield "[]" if separator.startswith("[") else "\n]"
+
+
+def _facts_chunks(snapshot: Snapshot, name: str) -> Iterator[str]:
+    separator = "{\n "
+    for target, facts in snapshot.facts.items():
         raw = {fact: raw_record(record) for fact, record in facts.items()}
-        validate_target_facts(raw, name, target)
-        yield ("{" if not position else ",") + "\n " + json.dumps(target, ensure_ascii=False) + ": "
-        for chunk in encoder.iterencode(raw):
-            yield chunk.replace("\n", "\n ")
-    yield "\n}"
+        validate_item("facts", raw, name, target)
+        yield separator + json.dumps(target, ensure_ascii=False) + ": " + _ENCODER.encode(raw).replace("\n", "\n ")
+        separator = ",\n "
+    yield "{}" if separator.startswith("{") else "\n}"
 
 
 def read_document(path: str | Path) -> dict[str, Any]:

@@ -107,23 +107,28 @@ def validate(document: Mapping[str, Any], name: str, version: int = SCHEMA_VERSI
         raise SnapshotError(name, f"does not match the snapshot schema at {where}: {exc.message}") from None
 
 
+# The members a fleet-sized snapshot streams, checked one item at a time against the same schema
+# file: results and findings are arrays of items, facts an object of targets.
+_ITEM_SCHEMAS = {"results": ("items",), "findings": ("items",), "facts": ("additionalProperties",)}
+
+
 @functools.cache
-def _target_facts_validator() -> Callable[[Any], Any]:
-    # One target's facts, from the same schema file: the snapshot writer checks them one
-    # target at a time as it streams them, never the whole fleet's facts at once.
-    subschema = inlined_schema(SCHEMA_VERSION)["properties"]["facts"]["additionalProperties"]
+def _item_validator(member: str) -> Callable[[Any], Any]:
+    subschema: Any = inlined_schema(SCHEMA_VERSION)["properties"][member]
+    for key in _ITEM_SCHEMAS[member]:
+        subschema = subschema[key]
     validator: Callable[[Any], Any] = fastjsonschema.compile(subschema)
     return validator
 
 
-def validate_target_facts(facts: Mapping[str, Any], name: str, target: str) -> None:
-    """Raise SnapshotError unless ``facts`` (one target's) match the current schema's facts member."""
+def validate_item(member: str, item: Any, name: str, where: int | str) -> None:
+    """Raise SnapshotError unless ``item`` (``member``'s item at ``where``) matches the current schema."""
     try:
-        _target_facts_validator()(facts)
+        _item_validator(member)(item)
     except fastjsonschema.JsonSchemaValueException as exc:
-        where = "/".join(str(part) for part in exc.path[1:])
-        raise SnapshotError(name, f"does not match the snapshot schema at facts/{target}/{where}: "
-                                  f"{exc.message}") from None
+        inner = "/".join(str(part) for part in exc.path[1:])
+        place = "/".join(str(part) for part in (member, where, inner) if part != "")
+        raise SnapshotError(name, f"does not match the snapshot schema at {place}: {exc.message}") from None
 
 
 def _write_generated() -> None:
