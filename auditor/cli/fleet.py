@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,12 +17,21 @@ if TYPE_CHECKING:  # Celery loads only for distributed runs and workers
 
 
 def broker_settings(args: argparse.Namespace) -> BrokerSettings:
-    """The broker ``args`` name; BrokerError (exit 3, password never shown) when malformed."""
+    """The broker ``args`` name; BrokerError (exit 3, password never shown) when malformed.
+
+    ``--broker env:NAME`` reads the URL from the environment variable NAME: a password on a
+    command line is visible to every local user (``ps``) and would sit in unit files.
+    """
     from auditor.distributed.app import BrokerSettings
 
+    url = args.broker
+    if url.startswith("env:"):
+        url = os.environ.get(url[4:], "")
+        if not url:
+            raise InputError("--broker", f"the environment variable {args.broker[4:]} is not set")
     if args.broker_ca and not Path(args.broker_ca).is_file():
         raise InputError("--broker-ca", f"{args.broker_ca}: file not found")
-    return BrokerSettings(args.broker, visibility_timeout=args.visibility_timeout, ca_file=args.broker_ca)
+    return BrokerSettings(url, visibility_timeout=args.visibility_timeout, ca_file=args.broker_ca)
 
 
 def coordinator(args: argparse.Namespace, context: RunContext) -> Coordinator:

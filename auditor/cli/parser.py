@@ -43,8 +43,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("-q", "--quiet", action="store_true", help="print only errors")
     _format_argument(run)
     fleet = run.add_argument_group("distributed run (workers inside the segments)")
-    fleet.add_argument("--broker", metavar="URL", help="redis:// or rediss:// broker: send the targets to the workers "
-                                                      "of their segments instead of auditing them here")
+    fleet.add_argument("--broker", metavar="URL", help="redis:// or rediss:// broker (or env:NAME, read from that "
+                                                      "environment variable): send the targets to the workers of "
+                                                      "their segments instead of auditing them here")
     fleet.add_argument("--worker-keys", metavar="DIR", help="with --broker: enrolled worker public keys (*.pub); "
                                                            "shards signed by any other key are rejected")
     fleet.add_argument("--shard-size", type=int, default=50, metavar="N", help="targets per shard (default: 50)")
@@ -56,7 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
     _broker_arguments(fleet)
 
     worker = commands.add_parser("worker", help="run a worker for one network segment (connects out to the broker)")
-    worker.add_argument("--broker", metavar="URL", required=True, help="redis:// or rediss:// broker URL")
+    worker.add_argument("--broker", metavar="URL", required=True,
+                        help="redis:// or rediss:// broker URL, or env:NAME to read it from that environment variable "
+                             "(keeps the password out of process listings)")
     worker.add_argument("--segment", metavar="NAME", required=True, help="the segment (queue) this worker serves")
     worker.add_argument("--key", metavar="KEY", required=True,
                         help="this worker's Ed25519 private key (auditor keygen), enrolled on the coordinator")

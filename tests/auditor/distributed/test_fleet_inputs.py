@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import configparser
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -36,10 +38,12 @@ def test_redacted_hides_only_the_password():
 
 def test_run_and_worker_refuse_bad_brokers_with_exit_3_before_touching_anything(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("AUDITOR_TEST_UNSET", raising=False)
     (tmp_path / "keys").mkdir()
     subprocess.run([sys.executable, "-m", "auditor", "keygen", str(tmp_path / "keys" / "w")], check=True,
                    capture_output=True)
     unreachable = f"redis://:hunter2@127.0.0.1:{free_port()}/0"
+    monkeypatch.setenv("AUDITOR_TEST_BROKER", unreachable)
     cases = [
         (["run", "local", "--broker", unreachable, "--worker-keys", "keys", "--out", "out"], "cannot connect to redis://:***@"),
         (["run", "local", "--broker", "http://h/", "--worker-keys", "keys", "--out", "out"], "is not redis:// or rediss://"),
@@ -49,6 +53,9 @@ def test_run_and_worker_refuse_bad_brokers_with_exit_3_before_touching_anything(
          "must be less than --visibility-timeout"),
         (["worker", "--broker", unreachable, "--segment", "seg-a", "--key", "keys/w.key"], "cannot connect to redis://:***@"),
         (["worker", "--broker", unreachable, "--segment", "seg a", "--key", "keys/w.key"], "--segment: 'seg a' is not a segment name"),
+        (["worker", "--broker", "env:AUDITOR_TEST_BROKER", "--segment", "a", "--key", "keys/w.key"], "cannot connect to redis://:***@"),
+        (["worker", "--broker", "env:AUDITOR_TEST_UNSET", "--segment", "a", "--key", "keys/w.key"],
+         "--broker: the environment variable AUDITOR_TEST_UNSET is not set"),
     ]
     for argv in cases:  # in this process: the CLI's own error handling, as `auditor` runs it
         code = main([*argv[0], "--quiet"] if argv[0][0] == "run" else argv[0])
@@ -99,3 +106,19 @@ def test_the_spool_keeps_facts_on_disk_and_reads_them_back(tmp_path):
         spool.add("h1", {})
     spool.close()
     assert not list(tmp_path.iterdir())
+
+
+def test_the_worker_unit_is_hardened_and_keeps_the_broker_password_out_of_the_command_line():
+    unit = Path(__file__).parents[3] / "deploy" / "systemd" / "rifi-auditor-worker@.service"
+    parser = configparser.ConfigParser(interpolation=None, strict=False)
+    parser.optionxform = str  # systemd keys are case-sensitive
+    parser.read_string(unit.read_text())
+    service = parser["Service"]
+    command = service["ExecStart"].split()
+    assert command[1:4] == ["-m", "auditor", "worker"]
+    assert command[command.index("--broker") + 1] == "env:AUDITOR_BROKER_URL"
+    assert command[command.index("--segment") + 1] == "%i"
+    for key, value in {"NoNewPrivileges": "yes", "PrivateTmp": "yes", "ProtectSystem": "strict",
+                       "ProtectHome": "read-only", "UMask": "0027", "KillSignal": "SIGTERM"}.items():
+        assert service[key] == value, key
+    assert service["User"] != "root" and "EnvironmentFile" in service
