@@ -81,8 +81,31 @@ def write_inputs(work: Path, hosts: list[str]) -> tuple[Path, Path]:
     return inventory, profile
 
 
-def run_measured(argv: list[str], cwd: Path) -> tuple[float, int, float]:
-    """Wall time, exit code and peak RSS (MB) of one process (its own, not its children's)."""
+def cpu_seconds(pid: int, children: bool = True) -> float:
+    """User + system CPU seconds of ``pid`` (and of its children it has waited for)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    ticks = sum(int(value) for value in fields[11:15 if children else 13])  # utime stime cutime cstime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def tree_cpu(pid: int) -> float:
+    """CPU seconds of ``pid`` and its live descendants (a worker and its pool processes)."""
+    total, pending = 0.0, [pid]
+    while pending:
+        current = pending.pop()
+        total += cpu_seconds(current)
+        try:
+            pending += [int(c) for c in Path(f"/proc/{current}/task/{current}/children").read_text().split()]
+        except OSError:
+            continue
+    return total
+
+
+def run_measured(argv: list[str], cwd: Path) -> tuple[float, int, float, float]:
+    """Wall time, exit code, peak RSS (MB) and CPU seconds of one process (its own, not its children's)."""
     started = time.perf_counter()
     process = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     assert process.stderr is not None
@@ -92,7 +115,7 @@ def run_measured(argv: list[str], cwd: Path) -> tuple[float, int, float]:
     elapsed = time.perf_counter() - started
     if process.returncode not in (0, 1):
         print(error.decode(errors="replace")[-2000:], file=sys.stderr)
-    return elapsed, process.returncode, usage.ru_maxrss / 1024
+    return elapsed, process.returncode, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
 def peak_of_tree(pid: int) -> float:
@@ -130,6 +153,11 @@ def start_workers(work: Path, count: int) -> list[subprocess.Popen]:
     return workers
 
 
+def targets_cpu(daemons: list[subprocess.Popen]) -> float:
+    """CPU seconds the targets' sshd and nginx (with their finished connection processes) used so far."""
+    return sum(tree_cpu(daemon.pid) for daemon in daemons[:2])
+
+
 def stop(processes: list[subprocess.Popen], group: bool = False) -> None:
     for process in processes:
         if process.poll() is None:
@@ -148,10 +176,12 @@ def wait_for(address: str, port: int, deadline: float) -> None:
     raise RuntimeError(f"{address}:{port} did not come up")
 
 
-def row(label: str, count: int, elapsed: float, code: int, peak: float, worker_peak: float | None = None) -> None:
+def row(label: str, count: int, measured: tuple[float, int, float, float], targets_cpu: float,
+        worker_peak: float | None = None, workers_cpu: float = 0.0) -> None:
+    elapsed, code, peak, cpu = measured
     workers = f"{worker_peak:>10.0f}" if worker_peak is not None else f"{'-':>10}"
-    print(f"{label:<12} {count:>6} {elapsed:>8.1f} {count / elapsed * 60:>10.0f} {peak:>8.0f} {workers}  {code}",
-          flush=True)
+    print(f"{label:<12} {count:>6} {elapsed:>8.1f} {count / elapsed * 60:>10.0f} {peak:>8.0f} {workers} "
+          f"{cpu + workers_cpu:>9.0f} {targets_cpu:>9.0f}  {code}", flush=True)
 
 
 def bench(args: argparse.Namespace) -> None:
@@ -166,25 +196,31 @@ def bench(args: argparse.Namespace) -> None:
             deadline = time.monotonic() + 20
             for port in (SSH_PORT, TLS_PORT, REDIS_PORT):
                 wait_for("127.0.0.1", port, deadline)
-            print(f"{'mode':<12} {'hosts':>6} {'wall s':>8} {'hosts/min':>10} {'peak MB':>8} {'worker MB':>10}  exit",
-                  flush=True)
+            # CPU: the auditor's processes, and the targets' sshd and nginx (the same two cores).
+            print(f"{'mode':<12} {'hosts':>6} {'wall s':>8} {'hosts/min':>10} {'peak MB':>8} {'worker MB':>10} "
+                  f"{'audit cpu':>9} {'sshd+tls':>9}  exit", flush=True)
             for count in args.hosts:
                 inventory, profile = write_inputs(work, addresses(count))
                 base = [*AUDITOR, "run", "--inventory", str(inventory), "--profile", str(profile), "--quiet"]
                 if not args.no_local:
                     shutil.rmtree(work / "out", ignore_errors=True)
-                    row("local", count, *run_measured([*base, "--out", str(work / "out")], work))
+                    before = targets_cpu(daemons)
+                    measured = run_measured([*base, "--out", str(work / "out")], work)
+                    row("local", count, measured, targets_cpu(daemons) - before)
                 for workers in args.workers:
                     shutil.rmtree(work / "out", ignore_errors=True)
                     started = start_workers(work, workers)
+                    before, workers_before = targets_cpu(daemons), sum(tree_cpu(p.pid) for p in started)
                     try:
-                        elapsed, code, peak = run_measured(
+                        measured = run_measured(
                             [*base, "--out", str(work / "out"), "--broker", f"redis://127.0.0.1:{REDIS_PORT}/0",
                              "--worker-keys", str(work / "enrolled"), "--shard-size", str(args.shard_size)], work)
                         worker_peak = max(peak_of_tree(process.pid) for process in started)
+                        workers_cpu = sum(tree_cpu(process.pid) for process in started) - workers_before
                     finally:
                         stop(started, group=True)
-                    row(f"{workers} worker{'s' if workers > 1 else ''}", count, elapsed, code, peak, worker_peak)
+                    row(f"{workers} worker{'s' if workers > 1 else ''}", count, measured, targets_cpu(daemons) - before,
+                        worker_peak, workers_cpu)
         finally:
             stop(daemons)
 

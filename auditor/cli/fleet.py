@@ -12,7 +12,7 @@ from auditor.errors import InputError
 
 if TYPE_CHECKING:  # Celery loads only for distributed runs and workers
     from auditor.distributed.app import BrokerSettings
-    from auditor.distributed.coordinator import Coordinator, Progress
+    from auditor.distributed.coordinator import Coordinator, ShardProgress
     from auditor.runner import RunContext
 
 
@@ -55,7 +55,7 @@ def coordinator(args: argparse.Namespace, context: RunContext) -> Coordinator:
                        on_progress=None if args.quiet else _print_progress)
 
 
-def _print_progress(progress: Progress) -> None:
+def _print_progress(progress: ShardProgress) -> None:
     print(f"shards {progress.shards_done}/{progress.shards}, targets {progress.targets_done}/{progress.targets}",
           file=sys.stderr, flush=True)
 

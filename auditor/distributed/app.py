@@ -159,7 +159,12 @@ def shard_state(handle: Any) -> ShardState:
 
 
 def forget(handle: Any) -> None:
-    """Drop a shard's stored result, and stop it if still queued (the run no longer waits for it)."""
+    """Drop a shard's stored result once read: the broker need not keep a snapshot for days."""
+    handle.forget()
+
+
+def abandon(handle: Any) -> None:
+    """Stop a shard the run no longer waits for (if a worker takes it later, it is discarded) and forget it."""
     handle.revoke()
     handle.forget()
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from auditor.distributed.app import BrokerSettings, check_connection, forget, make_app, send_shard, shard_state
+from auditor.distributed.app import BrokerSettings, abandon, check_connection, forget, make_app, send_shard, shard_state
 from auditor.distributed.shards import ProfileRef, ShardError, ShardReply, ShardRequest, cut_shards
 from auditor.errors import InputError
 from auditor.models import CheckResult, Status, Target
@@ -53,7 +53,7 @@ class ShardProblem:
 
 
 @dataclass(frozen=True)
-class Progress:
+class ShardProgress:
     """Shards and targets done so far, for the coordinator's progress line."""
 
     shards_done: int
@@ -91,7 +91,7 @@ class Coordinator:
     """One distributed run: sends the shards, waits for them within their deadlines, merges them."""
 
     def __init__(self, context: RunContext, options: DistributedOptions, profile: ProfileRef,
-                 on_progress: Callable[[Progress], None] | None = None):
+                 on_progress: Callable[[ShardProgress], None] | None = None):
         """``context``: what the run judges with (for the error results of lost shards)."""
         self.context = context
         self.options = options
@@ -115,7 +115,7 @@ class Coordinator:
         for name, record in local.facts.items():
             spool.add(name, {fact: raw_record(value) for fact, value in record.items()})
         errors: list[tuple[Target, str]] = []
-        done = Progress(0, len(shards), 0, len(targets))
+        done = ShardProgress(0, len(shards), 0, len(targets))
         self._report(done)
         for shard, outcome in self._outcomes(sent):
             if isinstance(outcome, str):
@@ -128,14 +128,14 @@ class Coordinator:
                     outcome, facts={}, catalogue=local.catalogue, checks=local.checks)))
                 for name, record in outcome.facts.items():
                     spool.add(name, {fact: raw_record(value) for fact, value in record.items()})
-            done = Progress(done.shards_done + 1, done.shards, done.targets_done + len(shard.request.targets),
+            done = ShardProgress(done.shards_done + 1, done.shards, done.targets_done + len(shard.request.targets),
                             done.targets)
             self._report(done)
         # The profile as the coordinator read it (a worker's copy has a temporary path).
         merged = dataclasses.replace(merge_snapshots(partials), facts=spool, profile=local.profile)
         return self._in_inventory_order(merged, [*targets, *(r.target for r in local.targets)], errors)
 
-    def _report(self, progress: Progress) -> None:
+    def _report(self, progress: ShardProgress) -> None:
         if self.on_progress is not None:
             self.on_progress(progress)
 
@@ -152,14 +152,16 @@ class Coordinator:
                 if state.value is not None:
                     activity[segment] = now
                     del sent[key]
+                    forget(shard.handle)
                     yield shard, self._accept(shard.request, state.value)
                 elif state.state in ("FAILURE", "REVOKED"):
                     activity[segment] = now
                     del sent[key]
+                    forget(shard.handle)
                     yield shard, self._failure_reason(shard.request, state.error, state.timed_out)
                 elif (lost := self._lost(shard, sent.values(), activity[segment], now)) is not None:
                     del sent[key]
-                    forget(shard.handle)
+                    abandon(shard.handle)
                     yield shard, lost
             if sent:
                 time.sleep(self.options.poll_interval)
