@@ -65,7 +65,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
             ports = (target.port,) if target.port else target.ports
             port = f":{','.join(map(str, ports))}" if ports else ""
             user = f" user={target.user}" if target.user else ""
-            context = "".join(f" {key}={value}" for key, value in (("role", target.role), ("owner", target.owner))
+            context = "".join(f" {key}={value}" for key, value in (("role", target.role), ("owner", target.owner),
+                                                                      ("segment", target.segment))
                               if value)
             print(f"{target.name}\t{target.kind.value}\t{where}{port}{user}{context}")
     return 0

@@ -226,3 +226,35 @@ def test_the_app_refuses_pickle_in_code():
     assert app.conf.task_serializer == app.conf.result_serializer == "json"
     with pytest.raises(ContentDisallowed):
         loads(pickle.dumps({"a": 1}), "application/x-python-serialize", "binary")
+
+
+def test_a_tls_broker_with_a_password_and_a_private_ca(fleet):
+    from testkit.tls_lab import Pki
+
+    pki = Pki(fleet.work / "pki")
+    chain, key = pki.leaf("broker", "localhost")
+    port = free_port()
+    redis = subprocess.Popen(["redis-server", "--port", "0", "--tls-port", str(port), "--bind", "127.0.0.1",
+                              "--tls-cert-file", str(chain), "--tls-key-file", str(key), "--tls-ca-cert-file",
+                              str(pki.root_file), "--tls-auth-clients", "no", "--requirepass", PASSWORD, "--save", "",
+                              "--appendonly", "no", "--dir", str(fleet.work)], stdout=subprocess.DEVNULL)
+    broker = f"rediss://:{PASSWORD}@localhost:{port}/0"
+    inventory = fleet.inventory("tls.yaml", [("t0", "seg-t", fleet.ssh_port)])
+    worker = start_worker(broker, "seg-t", fleet.work / "worker-a.key", fleet.work, "--broker-ca", str(pki.root_file))
+    try:
+        worker.wait_ready()
+        common = [*AUDITOR, "run", "--inventory", str(inventory), "--profile", "profile.yaml", "--broker", broker,
+                  "--worker-keys", str(fleet.enrolled)]
+        # Without the private CA the broker's certificate is not trusted: refused, exit 3.
+        untrusted = subprocess.run([*common, "--out", "untrusted"], cwd=fleet.work, capture_output=True, text=True,
+                                   timeout=60)
+        completed = subprocess.run([*common, "--out", "tls", "--broker-ca", str(pki.root_file)], cwd=fleet.work,
+                                   capture_output=True, text=True, timeout=60)
+    finally:
+        worker.stop()
+        redis.terminate()
+        redis.wait(timeout=10)
+    assert untrusted.returncode == 3 and "cannot connect to rediss://:***@localhost" in untrusted.stderr
+    assert completed.returncode == 1, completed.stderr
+    assert outcome(fleet.work / "tls")[2] == ["site", "t0"]
+    assert_no_password(untrusted.stderr, completed.stdout, completed.stderr, worker.log, folder=fleet.work / "tls")
