@@ -99,8 +99,10 @@ def cmd_run(args: argparse.Namespace) -> int:
                 return finish(out, build_snapshot(runner.run([*targets, SITE], spool)))
             from auditor.cli.fleet import print_problems
 
-            # The site (attestations) is judged here; every host by a worker of its segment.
-            snapshot = fleet.run(targets, build_snapshot(runner.run([SITE])), spool)
+            # The site (attestations) and this machine ('local') are judged here; every other
+            # target by a worker of its segment.
+            here = [target for target in targets if target.kind is TargetKind.LOCAL]
+            snapshot = fleet.run(targets, build_snapshot(runner.run([*here, SITE])), spool)
             print_problems(fleet)
             return finish(out, snapshot)
 

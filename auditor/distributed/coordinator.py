@@ -80,6 +80,11 @@ def profile_ref(path: str) -> ProfileRef:
     return ProfileRef(file.name, file.read_text(encoding="utf-8"))
 
 
+def position_of(targets: Sequence[Target]) -> dict[str, int]:
+    """Target name -> its place in ``targets``."""
+    return {target.name: index for index, target in enumerate(targets)}
+
+
 @dataclass
 class _Sent:
     request: ShardRequest
@@ -103,11 +108,14 @@ class Coordinator:
         check_connection(self.app, options.broker)  # before anything is audited or written
 
     def run(self, targets: Sequence[Target], local: Snapshot, spool: FactSpool) -> Snapshot:
-        """Audit ``targets`` on the workers; merge their partial snapshots with ``local`` (the site's).
+        """Audit ``targets`` on the workers, except those ``local`` holds (audited here: the site,
+        this machine); merge the partial snapshots into one, in the order a local run writes.
 
         Accepted facts go to ``spool`` as each shard arrives; the merged snapshot reads them there.
         """
-        shards = cut_shards(uuid.uuid4().hex, self.profile, targets, self.options.shard_size)
+        here = {record.name for record in local.targets}
+        remote = [target for target in targets if target.name not in here]
+        shards = cut_shards(uuid.uuid4().hex, self.profile, remote, self.options.shard_size)
         sent = {request.shard: _Sent(request, send_shard(self.app, request.to_json(), request.segment,
                                                          self.options.shard_time_limit))
                 for request in shards}
@@ -115,7 +123,7 @@ class Coordinator:
         for name, record in local.facts.items():
             spool.add(name, {fact: raw_record(value) for fact, value in record.items()})
         errors: list[tuple[Target, str]] = []
-        done = ShardProgress(0, len(shards), 0, len(targets))
+        done = ShardProgress(0, len(shards), 0, len(remote))
         self._report(done)
         for shard, outcome in self._outcomes(sent):
             if isinstance(outcome, str):
@@ -133,7 +141,9 @@ class Coordinator:
             self._report(done)
         # The profile as the coordinator read it (a worker's copy has a temporary path).
         merged = dataclasses.replace(merge_snapshots(partials), facts=spool, profile=local.profile)
-        return self._in_inventory_order(merged, [*targets, *(r.target for r in local.targets)], errors)
+        inventory = position_of(targets)
+        order = [*targets, *(record.target for record in local.targets if record.name not in inventory)]
+        return self._in_inventory_order(merged, order, errors)
 
     def _report(self, progress: ShardProgress) -> None:
         if self.on_progress is not None:
@@ -214,7 +224,7 @@ class Coordinator:
     def _in_inventory_order(self, merged: Snapshot, order: Sequence[Target],
                             errors: Sequence[tuple[Target, str]]) -> Snapshot:
         """The merged snapshot with lost targets as errors, everything in the order a local run writes."""
-        position = {target.name: index for index, target in enumerate(order)}
+        position = position_of(order)
         results = [*merged.results, *(result for target, reason in errors for result in self._errors(target, reason))]
         records = [*merged.targets, *(TargetRecord(target) for target, _ in errors)]
         return dataclasses.replace(

@@ -108,12 +108,14 @@ def assert_no_password(*texts: str, folder: Path | None = None) -> None:
 def test_two_segments_give_the_snapshot_of_a_local_run(fleet):
     hosts = [(f"{s}{n}", f"seg-{s}", fleet.ssh_port) for s in "ab" for n in range(3)]
     inventory = fleet.inventory("two.yaml", hosts)
+    with inventory.open("a") as extra:  # this machine: the coordinator's own, never sent to a worker
+        extra.write("  - {name: here, local: true, segment: seg-a}\n")
     distributed = fleet.run("distributed", inventory, "--shard-size", "2")
     local = fleet.run("local", inventory, broker=False)
     assert distributed.returncode == local.returncode == 1, distributed.stderr
     results, fingerprints, targets = outcome(fleet.work / "distributed")
     assert (results, fingerprints, targets) == outcome(fleet.work / "local")
-    assert len(fingerprints) == len(set(fingerprints)) > 0 and "site" in targets
+    assert len(fingerprints) == len(set(fingerprints)) > 0 and {"site", "here"} <= set(targets)
     assert "shards 4/4, targets 6/6" in distributed.stderr  # progress counts shards and targets
     # Each worker saw only its own segment's hosts.
     for segment, worker in fleet.workers.items():
