@@ -6,6 +6,8 @@ schema cannot say: that fingerprints match their findings and results name real 
 
 from __future__ import annotations
 
+import functools
+import sys
 from collections.abc import Mapping
 from typing import Any
 
@@ -127,13 +129,13 @@ def decode_target(data: Mapping[str, Any]) -> Target:
 def _finding(data: Mapping[str, Any], name: str, place: str) -> Finding:
     waiver = data.get("waiver")
     finding = Finding(
-        check_id=data["check_id"],
-        target=data["target"],
+        check_id=sys.intern(data["check_id"]),
+        target=sys.intern(data["target"]),
         resource=data["resource"],
         severity=_SEVERITY[data["severity"]],
         message=data["message"],
-        measures=tuple(data["measures"]),
-        remediation=data["remediation"],
+        measures=_measures(data["measures"]),
+        remediation=sys.intern(data["remediation"]),
         evidence=dict(data["evidence"]),
         waiver=_waiver(waiver) if waiver is not None else None,
         waiver_expired=data.get("waiver_expired", False),
@@ -144,6 +146,16 @@ def _finding(data: Mapping[str, Any], name: str, place: str) -> Finding:
     return finding
 
 
+@functools.lru_cache(maxsize=1024)
+def _measure_tuple(measures: tuple[str, ...]) -> tuple[str, ...]:
+    return measures
+
+
+def _measures(measures: list[str]) -> tuple[str, ...]:
+    """One shared tuple per measure list: a fleet's 100,000s of findings name a few dozen lists."""
+    return _measure_tuple(tuple(measures))
+
+
 def _result(data: Mapping[str, Any], findings: Mapping[str, Finding], name: str, place: str) -> CheckResult:
     own = []
     for index, fingerprint in enumerate(data["findings"]):
@@ -151,10 +163,10 @@ def _result(data: Mapping[str, Any], findings: Mapping[str, Finding], name: str,
             raise SnapshotError(name, f"at {place}/findings/{index}: no finding has fingerprint {fingerprint}")
         own.append(findings[fingerprint])
     return CheckResult(
-        check_id=data["check_id"],
-        target=data["target"],
+        check_id=sys.intern(data["check_id"]),
+        target=sys.intern(data["target"]),
         status=_STATUS[data["status"]],
-        measures=tuple(data["measures"]),
+        measures=_measures(data["measures"]),
         reason=data["reason"],
         findings=tuple(own),
         details=dict(data["details"]),
