@@ -199,7 +199,7 @@ class FactCache:
         env = CollectEnv(
             target=self.target,
             host=self._open_host() if collector.needs_host else None,
-            options=self.profile.collectors.get(name, {}),
+            options=self.profile.collector_options(collector),
             timeout=self.profile.timeouts["command"],
             connect_timeout=self.profile.timeouts["connect"],
             limiter=self.limiter,

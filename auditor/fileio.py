@@ -31,14 +31,16 @@ def _current_umask() -> int:
 UMASK = _current_umask()  # read once: os.umask can only be read by setting it
 
 
-def write_atomic(path: str | Path, text: str | Iterable[str]) -> None:
+def write_atomic(path: str | Path, text: str | Iterable[str], durable: bool = True) -> None:
     """Write ``text`` (a string or string chunks) to ``path`` via a temporary file and a rename.
 
     Chunks let a large document (a fleet snapshot) go to disk without first becoming one string.
     The file gets the mode a plain ``open()`` would give it (0666 less the umask), so a
     restrictive umask keeps an institution's posture data private. A path that exists and is
     not a regular file (``/dev/stdout``, a named pipe) is written in place: renaming over it
-    would replace the device with a file.
+    would replace the device with a file. ``durable=False`` skips the fsync for files that can
+    be made again from a durable one (report pages, from the snapshot): readers still never see a
+    half-written file, and a fleet's thousand pages do not wait for the disk a thousand times.
     """
     path = Path(path)
     if path.exists() and not path.is_file():
@@ -50,8 +52,9 @@ def write_atomic(path: str | Path, text: str | Iterable[str]) -> None:
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             _write(stream, text)
-            stream.flush()
-            os.fsync(stream.fileno())
+            if durable:
+                stream.flush()
+                os.fsync(stream.fileno())
         os.chmod(temporary, 0o666 & ~UMASK)
         os.replace(temporary, path)
     except BaseException:

@@ -3,68 +3,128 @@
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from importlib.metadata import entry_points
 from types import ModuleType
-from typing import Any
+from typing import Any, TypeVar
 
+from auditor.area_index import AreaIndex, entry_of, load_index
 from auditor.check import Check, Collector
+from auditor.checks import AREAS
+from auditor.checks import load_area as builtin_area
 from auditor.config.yamlfile import MapReader
 from auditor.errors import PluginError
 
 ENTRY_POINT_GROUP = "auditor.checks"
 
 
-@dataclass(frozen=True)
-class Registry:
-    """All known checks by id and collectors by name."""
+Validator = Callable[[MapReader], dict[str, Any]]
+V = TypeVar("V")
 
-    checks: dict[str, type[Check]]
-    collectors: dict[str, Collector]
-    policies: dict[str, Callable[[MapReader], dict[str, Any]]]  # policy kind -> validator
+
+class _Table(Mapping[str, V]):
+    """Registered parts of one kind by key; a built-in area's part is imported on first lookup.
+
+    Keys, membership and iteration come from the area index without importing anything; reading a
+    value (``table[key]``, ``.values()``, ``.items()``) imports the area that owns it.
+    """
+
+    def __init__(self, kind: str, owners: dict[str, str], load: Callable[[str], None]):
+        self.kind = kind
+        self.owners = owners  # key -> built-in area not imported yet
+        self.values_: dict[str, V] = {}
+        self._load = load
+
+    def add(self, key: str, value: V, module: ModuleType, area: str | None) -> None:
+        if key in self.values_ or (key in self.owners and self.owners[key] != area):
+            raise PluginError(f"{self.kind} '{key}' registered twice ({module.__name__})")
+        self.values_[key] = value
+        self.owners.pop(key, None)
+
+    def __getitem__(self, key: str) -> V:
+        if key not in self.values_ and key in self.owners:
+            self._load(self.owners[key])
+        return self.values_[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.values_ or key in self.owners
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted({*self.values_, *self.owners}))
+
+    def __len__(self) -> int:
+        return len({*self.values_, *self.owners})
+
+
+class Registry:
+    """All known checks by id, collectors by name and policy kinds (validators) by kind.
+
+    Modules given are registered at once; built-in areas listed in ``index`` are imported the
+    first time one of their parts is read, so a run selecting one area imports only that one.
+    """
+
+    def __init__(self, modules: Iterable[ModuleType] = (), index: AreaIndex | None = None):
+        self._index = index
+        self.checks: _Table[type[Check]] = _Table("check id", index.owners("checks") if index else {}, self._load)
+        self.collectors: _Table[Collector] = _Table(
+            "collector", index.owners("collectors") if index else {}, self._load)
+        self.policies: _Table[Validator] = _Table("policy kind", index.owners("policies") if index else {},
+                                                  self._load)
+        modules = list(modules)
+        for module in modules:
+            self._register(module, area=None)
+        self._validate([check for module in modules for check in getattr(module, "CHECKS", ())])
 
     def matching(self, pattern: str) -> list[type[Check]]:
         """Checks selected by an exact id, a glob such as ``ssh.*``, or ``tag:NAME``."""
         if pattern.startswith("tag:"):
-            tag = pattern[4:]
-            return [check for check in self.checks.values() if tag in check.tags]
-        return [check for check_id, check in self.checks.items() if fnmatch.fnmatchcase(check_id, pattern)]
+            return [self.checks[check_id] for check_id, tags in self._tags().items() if pattern[4:] in tags]
+        return [self.checks[check_id] for check_id in self.checks if fnmatch.fnmatchcase(check_id, pattern)]
 
+    def _tags(self) -> dict[str, tuple[str, ...]]:
+        known = {check_id: tuple(check.tags) for check_id, check in self.checks.values_.items()}
+        if self._index is not None:
+            for entry in self._index.areas.values():
+                known.update({check_id: tags for check_id, tags in entry.checks.items()
+                              if check_id in self.checks.owners})
+        return dict(sorted(known.items()))
 
-def build_registry(modules: Iterable[ModuleType]) -> Registry:
-    """Collect ``CHECKS``, ``COLLECTORS`` and ``POLICIES`` from check modules; duplicates are a bug."""
-    checks: dict[str, type[Check]] = {}
-    collectors: dict[str, Collector] = {}
-    policies: dict[str, Callable[[MapReader], dict[str, Any]]] = {}
-    for module in modules:
+    def _load(self, area: str) -> None:
+        module = builtin_area(area)
+        if self._index is not None and entry_of(module) != self._index.areas[area]:
+            raise PluginError(f"the area index does not match area '{area}': "
+                              "regenerate it with `python -m auditor.area_index`")
+        self._register(module, area=area)
+        self._validate(list(getattr(module, "CHECKS", ())))
+
+    def _register(self, module: ModuleType, area: str | None) -> None:
         for kind, validator in getattr(module, "POLICIES", {}).items():
-            if kind in policies:
-                raise PluginError(f"policy kind '{kind}' registered twice ({module.__name__})")
-            policies[kind] = validator
+            self.policies.add(kind, validator, module, area)
         for check in getattr(module, "CHECKS", ()):
-            if check.id in checks:
-                raise PluginError(f"check id '{check.id}' registered twice ({module.__name__})")
-            checks[check.id] = check
+            self.checks.add(check.id, check, module, area)
         for collector in getattr(module, "COLLECTORS", ()):
             produces = getattr(collector, "produces", None)
             if produces is None:
                 raise PluginError(f"collector '{collector.name}' declares no facts class ({module.__name__})")
             if produces.name != collector.name:
                 raise PluginError(f"collector '{collector.name}' produces '{produces.name}' facts")
-            if collector.name in collectors:
-                raise PluginError(f"collector '{collector.name}' registered twice ({module.__name__})")
-            collectors[collector.name] = collector
-    for check in checks.values():
-        names = [kind.name for kind in check.facts]
-        missing = [name for name in names if name not in collectors and name not in SEEDED_FACTS]
-        if missing:
-            raise PluginError(f"check '{check.id}' needs unknown facts: {', '.join(missing)}")
-    for check in checks.values():
-        unknown = [kind for kind in check.policies if kind not in policies]
-        if unknown:
-            raise PluginError(f"check '{check.id}' reads unregistered policy kinds: {', '.join(unknown)}")
-    return Registry(checks=dict(sorted(checks.items())), collectors=collectors, policies=policies)
+            self.collectors.add(collector.name, collector, module, area)
+
+    def _validate(self, checks: list[type[Check]]) -> None:
+        """Every check's facts have a collector and its policy kinds a validator (by key: no imports)."""
+        for check in checks:
+            missing = [kind.name for kind in check.facts
+                       if kind.name not in self.collectors and kind.name not in SEEDED_FACTS]
+            if missing:
+                raise PluginError(f"check '{check.id}' needs unknown facts: {', '.join(missing)}")
+            unknown = [kind for kind in check.policies if kind not in self.policies]
+            if unknown:
+                raise PluginError(f"check '{check.id}' reads unregistered policy kinds: {', '.join(unknown)}")
+
+
+def build_registry(modules: Iterable[ModuleType]) -> Registry:
+    """A registry of exactly these modules, all imported now; duplicates are a bug."""
+    return Registry(modules)
 
 
 # Facts supplied by the audit itself rather than collected from a target: the attestations
@@ -79,9 +139,9 @@ def default_registry() -> Registry:
     """The built-in checks plus every installed plugin module (loaded once)."""
     global _default
     if _default is None:
-        from auditor import checks as builtin
-
-        _default = build_registry([*builtin.MODULES, *_plugins()])
+        index = load_index()
+        areas = [] if index is not None else [builtin_area(name) for name in AREAS]
+        _default = Registry([*areas, *_plugins()], index)
     return _default
 
 

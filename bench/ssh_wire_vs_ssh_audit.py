@@ -49,14 +49,21 @@ RSA_ALGORITHMS = ("rsa-sha2-512", "rsa-sha2-256", "ssh-rsa")
 # Our finding resources name a category; ssh-audit's JSON sections do too.
 OUR_CATEGORIES = ("kex", "hostkey", "cipher", "mac", "compression", "gex")
 SSH_AUDIT_SECTIONS = ("kex", "key", "enc", "mac")
+# What ssh-audit judges, and nothing else: the wire checks under ssh-audit's ratings (the
+# `strict` algorithm policy) with strict's wire options, written out rather than inherited from
+# `strict`, whose other areas' policies a user auditing SSH alone would not load either.
 PROFILE = """name: bench-wire
-extends: strict
 select: ["ssh-wire.*"]
+fail_on: medium
+policies:
+  ssh-algorithms: strict
 collectors:
   discovery:
     enabled: false   # ssh-audit is told the port; so is the wire audit
   ssh_wire:
     ports: []
+    host_key_types: all
+    gex_probe: true
 """
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from auditor.reports.run_views import finding_view, finding_views
+from auditor.reports.grouping import finding_view, finding_views
 from auditor.reports.views import ChangeView, DiffSection, MetaRow
 from auditor.store.diff import SnapshotDiff
 

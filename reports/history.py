@@ -1,7 +1,9 @@
 """The history page: per-phase posture over time, findings opened and closed, links to each run.
 
 Scores are never an opaque index: each is "measures evidenced / measures in the phase" (the
-same definition as the run report's coverage) and both numbers are shown.
+same definition as the run report's coverage) and both numbers are shown. Few measures are
+ever fully evidenced, so that line alone stays flat while findings are being closed: two more
+charts show what moves, open findings by severity and measures with open findings per phase.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from auditor import __version__
-from auditor.reports.page import template
+from auditor.reports.page import SEVERITIES, template
 from auditor.reports.run_views import INDEX_FILE, phase_views
 from auditor.store.diff import SnapshotDiff, compare
 from auditor.store.history import HistoryEntry
@@ -21,6 +23,8 @@ from auditor.store.model import Snapshot
 CHART_WIDTH, CHART_HEIGHT, CHART_MARGIN = 640, 220, 32
 # Distinct, print-safe colours with dash patterns, so the lines differ without colour too.
 PHASE_STYLES = (("#0b4f8a", ""), ("#a40e26", "6 3"), ("#1a7f37", "2 3"), ("#7d4e00", "8 3 2 3"))
+SEVERITY_STYLES = {"critical": ("#82071e", ""), "high": ("#a40e26", "6 3"), "medium": ("#7d4e00", "2 3"),
+                   "low": ("#0b4f8a", "8 3 2 3"), "info": ("#59636e", "1 4")}
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,7 @@ class Score:
     phase: str
     evidenced: int
     total: int
+    with_findings: int = 0  # measures of the phase with open findings
 
     @property
     def ratio(self) -> float:
@@ -51,6 +56,7 @@ class RunRow:
     report: str  # relative link to the run's index.html, "" when it has none
     signature: str
     rejudged: str = ""  # the re-judging note of a re-judged snapshot
+    open_findings: tuple[int, ...] = ()  # per severity, critical first
 
 
 @dataclass(frozen=True)
@@ -73,15 +79,25 @@ class BrokenRow:
 
 @dataclass(frozen=True)
 class Chart:
-    """The SVG chart's geometry."""
+    """One SVG line chart: its title, the value at its top edge, and its lines (one per phase or severity)."""
 
+    id: str
+    title: str
+    top_label: str
+    lines: tuple[ChartLine, ...]
     width: int = CHART_WIDTH
     height: int = CHART_HEIGHT
     margin: int = CHART_MARGIN
 
 
 def _scores(snapshot: Snapshot) -> tuple[Score, ...]:
-    return tuple(Score(view.title, view.evidenced, len(view.measures)) for view in phase_views(snapshot))
+    return tuple(Score(view.title, view.evidenced, len(view.measures), view.with_findings)
+                 for view in phase_views(snapshot))
+
+
+def _open_by_severity(snapshot: Snapshot) -> tuple[int, ...]:
+    counts = {severity.value: count for severity, count in snapshot.summary.findings.items()}
+    return tuple(counts[severity] for severity in SEVERITIES)
 
 
 def _report_link(entry: HistoryEntry, page: Path) -> str:
@@ -109,26 +125,55 @@ def run_rows(entries: Sequence[HistoryEntry], page: Path) -> tuple[RunRow, ...]:
             report=_report_link(entry, page),
             signature=entry.signature,
             rejudged=snapshot.rejudged_note,
+            open_findings=_open_by_severity(snapshot),
         ))
         previous = snapshot
     return tuple(rows)
 
 
+def _points(values: Sequence[float]) -> str:
+    """Polyline points: x spreads the runs, y is the value's share of the chart's height (0-1)."""
+    span = max(len(values) - 1, 1)
+    plot_w, plot_h = CHART_WIDTH - 2 * CHART_MARGIN, CHART_HEIGHT - 2 * CHART_MARGIN
+    return " ".join(f"{CHART_MARGIN + plot_w * i / span:.1f},{CHART_MARGIN + plot_h * (1 - value):.1f}"
+                    for i, value in enumerate(values))
+
+
 def chart_lines(rows: Sequence[RunRow]) -> tuple[ChartLine, ...]:
-    """Polyline points per phase: x spreads the runs, y is the share evidenced (0-100 %)."""
+    """Per phase, the share of measures evidenced (0-100 %) in each run."""
     if not rows:
         return ()
-    span = max(len(rows) - 1, 1)
-    plot_w, plot_h = CHART_WIDTH - 2 * CHART_MARGIN, CHART_HEIGHT - 2 * CHART_MARGIN
-    lines = []
-    for index, score in enumerate(rows[0].scores):
-        colour, dash = PHASE_STYLES[index % len(PHASE_STYLES)]
-        points = " ".join(
-            f"{CHART_MARGIN + plot_w * i / span:.1f},{CHART_MARGIN + plot_h * (1 - row.scores[index].ratio):.1f}"
-            for i, row in enumerate(rows)
-        )
-        lines.append(ChartLine(score.phase, points, colour, dash))
-    return tuple(lines)
+    return tuple(ChartLine(score.phase, _points([row.scores[index].ratio for row in rows]),
+                           *PHASE_STYLES[index % len(PHASE_STYLES)])
+                 for index, score in enumerate(rows[0].scores))
+
+
+def findings_lines(rows: Sequence[RunRow]) -> tuple[tuple[ChartLine, ...], int]:
+    """Per severity, open findings in each run, scaled to the largest count; and that count."""
+    top = max((count for row in rows for count in row.open_findings), default=0)
+    lines = tuple(ChartLine(severity, _points([row.open_findings[index] / (top or 1) for row in rows]),
+                            *SEVERITY_STYLES[severity])
+                  for index, severity in enumerate(SEVERITIES))
+    return (lines if rows else ()), top
+
+
+def with_findings_lines(rows: Sequence[RunRow]) -> tuple[ChartLine, ...]:
+    """Per phase, the share of its measures with open findings in each run (0-100 %)."""
+    if not rows:
+        return ()
+    return tuple(ChartLine(score.phase, _points([row.scores[index].with_findings / (row.scores[index].total or 1)
+                                                 for row in rows]), *PHASE_STYLES[index % len(PHASE_STYLES)])
+                 for index, score in enumerate(rows[0].scores))
+
+
+def charts(rows: Sequence[RunRow]) -> tuple[Chart, ...]:
+    """The three trend charts: evidenced measures, open findings by severity, measures with findings."""
+    severity_lines, top = findings_lines(rows)
+    return (
+        Chart("evidenced", "Share of measures evidenced per phase", "100%", chart_lines(rows)),
+        Chart("open-findings", "Open findings by severity", str(top), severity_lines),
+        Chart("with-findings", "Share of measures with open findings per phase", "100%", with_findings_lines(rows)),
+    )
 
 
 def render_history_html(entries: Sequence[HistoryEntry], page: Path) -> str:
@@ -137,8 +182,8 @@ def render_history_html(entries: Sequence[HistoryEntry], page: Path) -> str:
     return template("history.html.j2").render(
         page_title="Audit history",
         rows=rows,
-        lines=chart_lines(rows),
+        charts=charts(rows),
+        severities=SEVERITIES,
         broken=tuple(BrokenRow(str(e.path), e.problem) for e in entries if not e.usable),
-        chart=Chart(),
         generator_version=__version__,
     )

@@ -1,83 +1,156 @@
-"""Self-contained HTML reports: an overview, one page per toolkit phase, and the change report.
+"""Self-contained HTML reports: overview, executive summary, phase, host and owner pages; the change report.
 
-Views are built in ``run_views`` and ``diff_views`` as small frozen records; this module
-only hands them to the templates of the one autoescaping environment (``page``).
+Views are built in ``run_views``, ``overview``, ``hosts`` and ``diff_views`` as small frozen
+records; this module only hands them to the templates of the one autoescaping environment (``page``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from auditor import __version__
 from auditor.fileio import write_atomic
+from auditor.models import Status
+from auditor.reports.grouping import reason_rows
+from auditor.reports.hosts import host_view, owner_view
 from auditor.reports.page import SEVERITIES, filter_context, template
 from auditor.reports.run_views import (
     INDEX_FILE,
     STATUSES,
     coverage,
-    error_results,
-    header,
-    navigation,
     outcome,
-    phase_views,
     run_date,
-    target_rows,
     unmapped_findings,
 )
+from auditor.reports.site import HOSTS_FILE, HOSTS_PER_PAGE, SUMMARY_FILE, RunSite, hosts_file, owner_file
 from auditor.reports.views import PhaseView
 from auditor.store.model import Snapshot
 
 if TYPE_CHECKING:  # the comparison loads with the change report, not with every run's pages
     from auditor.store.diff import SnapshotDiff
 
+# A set of pages: (file name, HTML) pairs, produced one at a time so that a run of thousands of
+# hosts never holds more than one rendered page. Adding a page to every run's report is one
+# such function in PAGES (and its link in ``site.NAV_PAGES`` if every page should link to it).
+PageSet = Callable[[RunSite], Iterator[tuple[str, str]]]
+# Unmapped findings and error reasons listed on the overview; the rest are counted.
+MAX_UNMAPPED_SHOWN = 50
+MAX_REASONS_SHOWN = 50
 
-def render_index(snapshot: Snapshot, phases: Sequence[PhaseView]) -> str:
-    """The overview page."""
-    summary = snapshot.summary
+
+def _common(site: RunSite, current: str, title: str) -> dict[str, Any]:
+    """What every page of a run's report shows: the run header, the navigation, the run date."""
+    return {"header": site.header, "nav": site.navigation(current), "page_title": title,
+            "as_of": run_date(site.snapshot).isoformat(), "generator_version": __version__,
+            "host_files": site.host_files, "severities": SEVERITIES}
+
+
+def index_page(site: RunSite) -> Iterator[tuple[str, str]]:
+    """The overview: verdict, blocking findings by name, top risks, worst hosts, changes, coverage."""
+    summary = site.snapshot.summary
     counts = {severity.value: count for severity, count in summary.findings.items()}
-    return template("index.html.j2").render(
-        header=header(snapshot),
-        nav=navigation(phases, INDEX_FILE),
-        page_title="Overview",
-        phases=phases,
-        outcome=outcome(snapshot),
+    unmapped = unmapped_findings(site.snapshot)
+    errors = reason_rows((r for r in site.snapshot.results if r.status is Status.ERROR), site.titles)
+    yield INDEX_FILE, template("index.html.j2").render(
+        **_common(site, INDEX_FILE, "Overview"),
+        phases=site.phases,
+        outcome=outcome(site.snapshot),
+        overview=site.overview,
         severity_counts=tuple((severity, counts[severity]) for severity in SEVERITIES),
         waived=summary.waived,
         expired_waivers=summary.expired_waivers,
-        coverage=coverage(phases),
-        statuses=STATUSES,
-        targets=target_rows(snapshot),
-        errors=error_results(snapshot),
-        unmapped=unmapped_findings(snapshot),
-        as_of=run_date(snapshot).isoformat(),
-        generator_version=__version__,
+        coverage=coverage(site.phases),
+        hosts_total=len(site.target_names),
+        errors=errors[:MAX_REASONS_SHOWN],
+        errors_total=summary.errors,
+        unmapped=unmapped[:MAX_UNMAPPED_SHOWN],
+        unmapped_total=len(unmapped),
     )
 
 
-def render_phase(snapshot: Snapshot, phases: Sequence[PhaseView], phase: PhaseView) -> str:
-    """One phase page listing every measure of the phase."""
+def summary_page(site: RunSite) -> Iterator[tuple[str, str]]:
+    """The executive summary: two printed pages at most, for the institution's leadership."""
+    summary = site.snapshot.summary
+    yield SUMMARY_FILE, template("summary.html.j2").render(
+        **_common(site, SUMMARY_FILE, "Executive summary"),
+        phases=site.phases,
+        outcome=outcome(site.snapshot),
+        overview=site.overview,
+        coverage=coverage(site.phases),
+        hosts_total=len(site.target_names),
+        severity_counts=tuple((severity.value, summary.findings[severity]) for severity in sorted(summary.findings,
+                                                                                                reverse=True)),
+        waived=summary.waived,
+    )
+
+
+def phase_pages(site: RunSite) -> Iterator[tuple[str, str]]:
+    """One page per toolkit phase, every measure of the phase with its fixes."""
+    for phase in site.phases:
+        yield phase.href, render_phase(site, phase)
+
+
+def render_phase(site: RunSite, phase: PhaseView) -> str:
+    """One phase page; its filter counts every finding of the phase, shown or not."""
+    ids = {m.id for m in phase.measures}
+    findings = [f for f in site.snapshot.findings if ids.intersection(f.measures)]
     return template("phase.html.j2").render(
-        header=header(snapshot),
-        nav=navigation(phases, phase.href),
-        page_title=phase.title,
+        **_common(site, phase.href, phase.title),
         phase=phase,
-        as_of=run_date(snapshot).isoformat(),
-        generator_version=__version__,
-        **filter_context(f for m in phase.measures for f in (*m.open_findings, *m.waived_findings)),
+        **filter_context(findings, site.owners),
     )
 
 
-def write_run_reports(snapshot: Snapshot, out_dir: Path) -> list[Path]:
-    """Write index.html and one page per catalogue phase into ``out_dir``; return the paths written."""
+def hosts_page(site: RunSite) -> Iterator[tuple[str, str]]:
+    """Every target, worst first, HOSTS_PER_PAGE to a page (``hosts.html``, ``hosts-2.html``, ...); then the owners."""
+    rows = site.host_rows
+    count = max(1, -(-len(rows) // HOSTS_PER_PAGE))
+    files = tuple(hosts_file(number) for number in range(1, count + 1))
+    owners = tuple((owner, owner_file(owner), len(mine), sum(row.open_findings for row in mine))
+                   for owner in site.owner_names for mine in [[row for row in rows if row.owner == owner]])
+    for index, name in enumerate(files):
+        yield name, template("hosts.html.j2").render(
+            **{**_common(site, name, "Hosts"), "nav": site.navigation(HOSTS_FILE)},
+            rows=rows[index * HOSTS_PER_PAGE:(index + 1) * HOSTS_PER_PAGE], first=index * HOSTS_PER_PAGE + 1,
+            hosts_total=len(rows), pages=files, current=name, statuses=STATUSES, owners=owners if index == 0 else ())
+
+
+def host_pages(site: RunSite) -> Iterator[tuple[str, str]]:
+    """One page per target, built and written one at a time."""
+    for name in site.target_names:
+        view = host_view(site, name)
+        yield view.row.file, template("host.html.j2").render(
+            **_common(site, view.row.file, name), host=view, statuses=STATUSES)
+
+
+def owner_pages(site: RunSite) -> Iterator[tuple[str, str]]:
+    """One page per owner: its hosts and the fixes across them."""
+    for owner in site.owner_names:
+        view = owner_view(site, owner)
+        yield view.file, template("owner.html.j2").render(**_common(site, view.file, owner), owner=view)
+
+
+PAGES: tuple[PageSet, ...] = (index_page, summary_page, phase_pages, hosts_page, host_pages, owner_pages)
+
+
+def write_run_reports(snapshot: Snapshot, out_dir: Path, previous: Snapshot | None = None) -> list[Path]:
+    """Write every page of ``PAGES`` into ``out_dir``, one at a time; return the paths written.
+
+    ``previous`` is the run before this one (from ``--history``): the overview, the executive
+    summary and the host pages then say what changed since.
+    """
     out_dir = Path(out_dir)
-    phases = phase_views(snapshot)
-    pages = [(out_dir / INDEX_FILE, render_index(snapshot, phases))]
-    pages.extend((out_dir / phase.href, render_phase(snapshot, phases, phase)) for phase in phases)
-    for path, text in pages:
-        write_atomic(path, text)
-    return [path for path, _ in pages]
+    site = RunSite(snapshot, previous)
+    written: dict[str, Path] = {}
+    for pages in PAGES:
+        for name, text in pages(site):
+            if name in written:  # two pages under one name would silently lose one
+                raise ValueError(f"two report pages named {name}")
+            written[name] = out_dir / name
+            write_atomic(written[name], text, durable=False)  # pages are remade from the snapshot
+    return list(written.values())
 
 
 def render_diff_html(diff: SnapshotDiff) -> str:

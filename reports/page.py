@@ -12,7 +12,8 @@ import hashlib
 import json
 import shutil
 import sys
-from collections.abc import Iterable
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,8 +23,7 @@ from jinja2 import BaseLoader, Environment, FileSystemLoader, ModuleLoader, Stri
 from markupsafe import Markup
 
 from auditor import resources
-from auditor.models import Severity
-from auditor.reports.views import FindingView
+from auditor.models import Finding, Severity
 
 SEVERITIES = tuple(severity.value for severity in sorted(Severity, reverse=True))  # critical first
 
@@ -118,21 +118,53 @@ def template(name: str) -> Template:
 
 
 @dataclass(frozen=True)
+class FilterChoice:
+    """One target or owner of a findings filter, with how many findings it has per severity.
+
+    The counts make the filter count what the run has, not only what the page lists.
+    """
+
+    value: str
+    counts: str  # findings per severity, critical first, comma-separated (a data attribute)
+    owner: str = ""  # a target's owner: target and owner filters combine through it
+
+
+@dataclass(frozen=True)
 class Filters:
-    """The choices of a page's findings filter."""
+    """The choices of a page's findings filter and the counts behind them."""
 
     severities: tuple[str, ...]
-    targets: tuple[str, ...]
-    owners: tuple[str, ...]
+    targets: tuple[FilterChoice, ...]
+    owners: tuple[FilterChoice, ...]
+    counts: str  # every finding of the page's scope per severity, critical first
+    total: int
 
 
-def filter_context(findings: Iterable[FindingView]) -> dict[str, Any]:
-    """Template variables for a page with the findings filter: its choices, the script, the CSP."""
-    findings = list(findings)
+def _counts(by_severity: Counter[str]) -> str:
+    return ",".join(str(by_severity[severity]) for severity in SEVERITIES)
+
+
+def filter_context(findings: Iterable[Finding], owners: Mapping[str, str]) -> dict[str, Any]:
+    """Template variables for a page with the findings filter: its choices and counts, the script, the CSP.
+
+    ``findings`` are every finding in the page's scope (open and waived), listed in full or not.
+    """
+    per_target: dict[str, Counter[str]] = defaultdict(Counter)
+    per_owner: dict[str, Counter[str]] = defaultdict(Counter)
+    every: Counter[str] = Counter()
+    for finding in findings:
+        severity, owner = finding.severity.value, owners.get(finding.target, "")
+        per_target[finding.target][severity] += 1
+        every[severity] += 1
+        if owner:
+            per_owner[owner][severity] += 1
     script = filter_script()
     return {
-        "filters": Filters(SEVERITIES, tuple(sorted({f.target for f in findings})),
-                           tuple(sorted({f.owner for f in findings if f.owner}))),
+        "filters": Filters(
+            SEVERITIES,
+            tuple(FilterChoice(t, _counts(per_target[t]), owners.get(t, "")) for t in sorted(per_target)),
+            tuple(FilterChoice(o, _counts(per_owner[o])) for o in sorted(per_owner)),
+            _counts(every), sum(every.values())),
         "script": Markup(script),  # our own static file, never data  # noqa: S704
         "csp": content_security_policy(script),
     }

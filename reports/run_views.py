@@ -6,6 +6,7 @@ findings and attestations); they never consult the registry or the network.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from auditor.config.attestations import Attestation
 from auditor.config.catalogue import PHASE_ID, Measure
 from auditor.models import CheckResult, ExitCode, Finding, Status
+from auditor.reports.grouping import FixGroup, finding_views, group_findings, pairs, reason_rows
 from auditor.reports.views import (
     STATUS_CLASS,
     STATUS_EVIDENCED,
@@ -25,57 +27,23 @@ from auditor.reports.views import (
     FindingView,
     Header,
     MeasureView,
-    NavLink,
     Outcome,
     PassedCheckView,
     PhaseView,
     ResultView,
-    TargetRow,
 )
-from auditor.store.model import Snapshot, sorted_findings, waiver_state
+from auditor.store.model import Snapshot
 
 INDEX_FILE = "index.html"
-# Per measure, the most severe findings are shown in full; the rest are counted by check and
-# are in findings.csv and the snapshot. A page of 100,000 findings helps nobody and takes
-# minutes to render.
-MAX_FINDINGS_SHOWN = 200
+# Per measure, the most severe fixes are shown (each with its count and members); the rest are
+# counted by check and are on their host pages, in findings.csv and the snapshot. A page of
+# 100,000 findings helps nobody and takes minutes to render.
+MAX_GROUPS_SHOWN = 40
+# Targets listed per passed check and "not checked" reasons per measure; the rest are counted.
+MAX_PASSES_SHOWN = 20
+MAX_REASONS_SHOWN = 30
 
 STATUSES = tuple(status.value for status in Status)
-_OTHER_STATUSES = (Status.ERROR, Status.SKIPPED, Status.NOT_ASSESSABLE)
-# How the pages name a finding's waiver state ("none" is an open finding).
-_FINDING_STATE = {"none": "open", "waived": "waived", "expired": "expired"}
-
-
-def _pairs(mapping: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
-    return tuple((str(key), str(value)) for key, value in mapping.items())
-
-
-def finding_view(finding: Finding, check_titles: Mapping[str, str] | None = None,
-                 owners: Mapping[str, str] | None = None) -> FindingView:
-    """The display form of one finding; state "open", "waived" or "expired" (expired counts as open)."""
-    waiver = finding.waiver
-    return FindingView(
-        owner=(owners or {}).get(finding.target, ""),
-        severity=finding.severity.value,
-        target=finding.target,
-        check_id=finding.check_id,
-        check_title=(check_titles or {}).get(finding.check_id, ""),
-        resource=finding.resource,
-        message=finding.message,
-        evidence=_pairs(finding.evidence),
-        remediation=finding.remediation,
-        measures=finding.measures,
-        state=_FINDING_STATE[waiver_state(finding)],
-        waiver_owner=waiver.owner if waiver else "",
-        waiver_expires=waiver.expires if waiver else "",
-        waiver_justification=waiver.justification if waiver else "",
-    )
-
-
-def finding_views(findings: Iterable[Finding], titles: Mapping[str, str] | None = None,
-                  owners: Mapping[str, str] | None = None) -> tuple[FindingView, ...]:
-    """Display forms, in the one finding order (most severe first)."""
-    return tuple(finding_view(finding, titles, owners) for finding in sorted_findings(findings))
 
 
 def target_owners(snapshot: Snapshot) -> dict[str, str]:
@@ -95,7 +63,7 @@ def _result_view(result: CheckResult, titles: Mapping[str, str]) -> ResultView:
         target=result.target,
         status=result.status.value,
         reason=result.reason,
-        details=_pairs(result.details),
+        details=pairs(result.details),
     )
 
 
@@ -119,7 +87,8 @@ def attestation_view(attestation: Attestation, as_of: dt.date) -> AttestationVie
     )
 
 
-def _passed_checks(results: Iterable[CheckResult], titles: Mapping[str, str]) -> tuple[PassedCheckView, ...]:
+def passed_checks(results: Iterable[CheckResult], titles: Mapping[str, str]) -> tuple[PassedCheckView, ...]:
+    """Passing results by check, each with its targets in name order."""
     by_check: dict[str, list[ResultView]] = {}
     for result in results:
         by_check.setdefault(result.check_id, []).append(_result_view(result, titles))
@@ -127,11 +96,6 @@ def _passed_checks(results: Iterable[CheckResult], titles: Mapping[str, str]) ->
         PassedCheckView(check_id, titles.get(check_id, check_id), tuple(sorted(views, key=lambda v: v.target)))
         for check_id, views in sorted(by_check.items())
     )
-
-
-def _is_other(result: CheckResult) -> bool:
-    """Results that neither pass nor carry findings: errors, skips, not-assessable (and a bare fail)."""
-    return result.status in _OTHER_STATUSES or (result.status is Status.FAIL and not result.findings)
 
 
 def measure_status(open_findings: int, passed: int, current: int, overdue: int) -> str:
@@ -175,14 +139,14 @@ def measure_view(measure: Measure, grouped: _ByMeasure) -> MeasureView:
     titles, owners = grouped.titles, grouped.owners
     findings = grouped.findings.get(measure.id, [])
     results = grouped.results.get(measure.id, [])
-    open_raw = sorted_findings(f for f in findings if not f.waived)
-    waived_raw = sorted_findings(f for f in findings if f.waived)
-    passed = _passed_checks((r for r in results if r.status is Status.PASS), titles)
-    others = tuple(sorted((_result_view(r, titles) for r in results if _is_other(r)),
-                          key=lambda v: (v.status, v.check_id, v.target)))
+    open_groups = group_findings((f for f in findings if not f.waived), titles, owners)
+    waived_groups = group_findings((f for f in findings if f.waived), titles, owners)
+    open_total = sum(group.count for group in open_groups)
+    passed = passed_checks((r for r in results if r.status is Status.PASS), titles)
     attestations = tuple(attestation_view(a, grouped.as_of) for a in grouped.attestations if a.measure == measure.id)
     overdue = sum(1 for a in attestations if a.overdue)
-    status = measure_status(len(open_raw), len(passed), len(attestations) - overdue, overdue)
+    status = measure_status(open_total, len(passed), len(attestations) - overdue, overdue)
+    reasons = reason_rows(results, titles)
     return MeasureView(
         id=measure.id,
         title=measure.title,
@@ -193,19 +157,27 @@ def measure_view(measure: Measure, grouped: _ByMeasure) -> MeasureView:
         cis_v8=measure.cis_v8,
         status=status,
         status_class=STATUS_CLASS[status],
-        open_findings=finding_views(open_raw[:MAX_FINDINGS_SHOWN], titles, owners),
-        waived_findings=finding_views(waived_raw[:MAX_FINDINGS_SHOWN], titles, owners),
-        passed=passed,
-        other_results=others,
+        open_groups=open_groups[:MAX_GROUPS_SHOWN],
+        waived_groups=waived_groups[:MAX_GROUPS_SHOWN],
+        passed=tuple(_capped(check) for check in passed),
+        not_checked=reasons[:MAX_REASONS_SHOWN],
+        not_checked_total=sum(row.count for row in reasons),
         attestations=attestations,
-        open_total=len(open_raw),
-        open_more=_count_by_check(open_raw[MAX_FINDINGS_SHOWN:], titles),
-        waived_total=len(waived_raw),
+        open_total=open_total,
+        open_more=_count_by_check(open_groups[MAX_GROUPS_SHOWN:]),
+        waived_total=sum(group.count for group in waived_groups),
     )
 
 
-def _count_by_check(findings: Sequence[Finding], titles: Mapping[str, str]) -> tuple[tuple[str, int], ...]:
-    counts = Counter(titles.get(f.check_id) or f.check_id for f in findings)
+def _capped(check: PassedCheckView) -> PassedCheckView:
+    """A passed check with its first targets listed and the others counted (host pages list them all)."""
+    return dataclasses.replace(check, results=check.results[:MAX_PASSES_SHOWN], total=len(check.results))
+
+
+def _count_by_check(groups: Sequence[FixGroup]) -> tuple[tuple[str, int], ...]:
+    counts: Counter[str] = Counter()
+    for group in groups:
+        counts[group.check_title] += group.count
     return tuple(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
 
@@ -250,13 +222,6 @@ def header(snapshot: Snapshot) -> Header:
     )
 
 
-def navigation(phases: Sequence[PhaseView], current: str) -> tuple[NavLink, ...]:
-    """Links to the overview and every phase page; ``current`` is the file being rendered."""
-    links = [NavLink(INDEX_FILE, "Overview", current == INDEX_FILE)]
-    links.extend(NavLink(phase.href, phase.title, current == phase.href) for phase in phases)
-    return tuple(links)
-
-
 def outcome(snapshot: Snapshot) -> Outcome:
     """The exit code and what it means, from the snapshot summary."""
     summary = snapshot.summary
@@ -272,34 +237,6 @@ def outcome(snapshot: Snapshot) -> Outcome:
         verdict = f"No open findings at or above the profile's threshold ({fail_on})."
         css = "v-ok"
     return Outcome(int(summary.exit_code), summary.blocking, fail_on, verdict, css)
-
-
-def target_rows(snapshot: Snapshot) -> tuple[TargetRow, ...]:
-    """Per-target result counts, including targets that only appear in results."""
-    known = {record.name: record.target for record in snapshot.targets}
-    names = list(known) + sorted({r.target for r in snapshot.results} - known.keys())
-    open_counts = Counter(f.target for f in snapshot.findings if not f.waived)
-    statuses: dict[str, Counter[Status]] = defaultdict(Counter)
-    for result in snapshot.results:
-        statuses[result.target][result.status] += 1
-    rows = []
-    for name in names:
-        target = known.get(name)
-        rows.append(TargetRow(
-            name=name,
-            kind=target.kind.value if target else "",
-            address=(target.address or "") if target else "",
-            counts=tuple(statuses[name][status] for status in Status),
-            open_findings=open_counts.get(name, 0),
-        ))
-    return tuple(rows)
-
-
-def error_results(snapshot: Snapshot) -> tuple[ResultView, ...]:
-    """Every check result that ended in error, by target then check."""
-    titles = check_titles(snapshot)
-    errors = (r for r in snapshot.results if r.status is Status.ERROR)
-    return tuple(sorted((_result_view(r, titles) for r in errors), key=lambda v: (v.target, v.check_id)))
 
 
 def unmapped_findings(snapshot: Snapshot) -> tuple[FindingView, ...]:

@@ -6,7 +6,10 @@ Builders from a snapshot are in ``auditor.reports.run_views`` and ``auditor.repo
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # records built from these live in grouping, which imports this module
+    from auditor.reports.grouping import FixGroup, ReasonRow
 
 # A measure's status, worst first; the second item is the CSS class of its badge.
 STATUS_FINDINGS = "findings"
@@ -68,6 +71,7 @@ class FindingView:
     waiver_expires: str
     waiver_justification: str
     owner: str = ""  # the target's owner (lab, team), for the owner filter
+    fingerprint: str = ""  # a finding listed under two measures of a page is counted once
 
 
 @dataclass(frozen=True)
@@ -88,7 +92,13 @@ class PassedCheckView:
 
     check_id: str
     check_title: str
-    results: tuple[ResultView, ...]
+    results: tuple[ResultView, ...]  # the first targets' results (a phase page lists at most a few)
+    total: int = 0  # targets it passed on, when more than ``results`` (0: ``results`` is complete)
+
+    @property
+    def more(self) -> int:
+        """Targets it passed on that are not listed."""
+        return max(self.total - len(self.results), 0)
 
 
 @dataclass(frozen=True)
@@ -118,19 +128,25 @@ class MeasureView:
     cis_v8: tuple[str, ...]
     status: str
     status_class: str
-    open_findings: tuple[FindingView, ...]  # the most severe, at most MAX_FINDINGS_SHOWN
-    waived_findings: tuple[FindingView, ...]
+    open_groups: tuple[FixGroup, ...]  # the most severe fixes, at most MAX_GROUPS_SHOWN
+    waived_groups: tuple[FixGroup, ...]
     passed: tuple[PassedCheckView, ...]
-    other_results: tuple[ResultView, ...]
+    not_checked: tuple[ReasonRow, ...]  # errors, skips, not-assessable: one row per status and reason
     attestations: tuple[AttestationView, ...]
     open_total: int = 0
     open_more: tuple[tuple[str, int], ...] = ()  # (check title, count) of open findings not shown
     waived_total: int = 0
+    not_checked_total: int = 0
+
+    @property
+    def open_shown(self) -> int:
+        """Open findings in the fixes shown."""
+        return sum(group.count for group in self.open_groups)
 
     @property
     def nothing_recorded(self) -> bool:
         """True when no finding, check result or attestation mentions this measure."""
-        return not (self.open_findings or self.waived_findings or self.passed or self.other_results
+        return not (self.open_groups or self.waived_groups or self.passed or self.not_checked
                     or self.attestations)
 
 
@@ -167,17 +183,6 @@ class PhaseView:
     def not_evidenced(self) -> int:
         """Measures nothing evidences."""
         return self.count(STATUS_NOT_EVIDENCED)
-
-
-@dataclass(frozen=True)
-class TargetRow:
-    """Per-target counts of result statuses and open findings."""
-
-    name: str
-    kind: str
-    address: str
-    counts: tuple[int, ...]  # in STATUSES order
-    open_findings: int
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,15 @@ CASES = {
     "profile with a list as a key": (
         {"p.yaml": "name: p\n? [1, 2]\n: x\n"},
         ["run", "local", "--profile", "p.yaml"], "p.yaml:2: invalid YAML: a list or a mapping cannot be a key"),
+    "profile web-exposure probe with a POST": (
+        {"p.yaml": "name: p\nextends: baseline\npolicies: {web-exposure: web.yaml}\n",
+         "web.yaml": "policy: lab\nprobes:\n  - id: lab-portal\n    title: t\n    kind: application\n"
+                     "    method: POST\n    paths: [/api]\n    match: {status: [200]}\n    severity: high\n"
+                     "    measures: [PRV-3]\n    remediation: r\n"},
+        ["run", "local", "--profile", "p.yaml"], "web.yaml:6: probes[0].method: 'POST' is not one of: GET, HEAD"),
+    "discovery ports neither a list nor all": (
+        {"p.yaml": "name: p\nextends: baseline\ncollectors:\n  discovery: {extra_ports: [70000]}\n"},
+        ["run", "local", "--profile", "p.yaml"], "p.yaml:4: collectors.discovery.extra_ports: '70000' is not within"),
     # kind: attestations
     "attestation with an impossible date": (
         {"a.yaml": "attestations:\n  - {measure: AWR-1, statement: s, by: b, date: 2026-02-30,"

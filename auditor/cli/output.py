@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
+import threading
 from pathlib import Path
 from typing import TextIO
 
@@ -15,18 +17,42 @@ SNAPSHOT_NAME = "snapshot.json"
 HISTORY_PAGE = "history.html"
 
 
-def write_outputs(snapshot: Snapshot, out: Path) -> None:
+# The page and format writers, loaded only when outputs are written.
+_WRITER_MODULES = ("auditor.reports.html", "auditor.reports.machine")
+
+
+def preload_writers() -> None:
+    """Import the writers in the background while the audit waits on the network.
+
+    A short audit spends a tenth of a second importing Jinja and the reporters after it is done;
+    started with the audit, that import fills time otherwise spent waiting for answers. A failure
+    here is ignored: ``write_reports`` imports the same modules and raises the same error.
+    """
+    def load() -> None:
+        for name in _WRITER_MODULES:
+            try:
+                importlib.import_module(name)
+            except Exception:  # reported by write_reports' own import, in the main thread
+                return
+
+    threading.Thread(target=load, name="preload-writers", daemon=True).start()
+
+
+def write_outputs(snapshot: Snapshot, out: Path, previous: Snapshot | None = None) -> None:
     """The snapshot, the HTML reports and the machine-readable outputs of one run."""
     write_snapshot(snapshot, out / SNAPSHOT_NAME)
-    write_reports(snapshot, out)
+    write_reports(snapshot, out, previous)
 
 
-def write_reports(snapshot: Snapshot, out: Path) -> None:
-    """The HTML pages and the machine-readable outputs (CSV, JUnit, SARIF) of a snapshot."""
+def write_reports(snapshot: Snapshot, out: Path, previous: Snapshot | None = None) -> None:
+    """The HTML pages and the machine-readable outputs (CSV, JUnit, SARIF) of a snapshot.
+
+    ``previous`` (the run before, from a history) makes the pages say what changed since.
+    """
     from auditor.reports.html import write_run_reports  # the reporters load only when pages are written
     from auditor.reports.machine import machine_outputs
 
-    write_run_reports(snapshot, out)
+    write_run_reports(snapshot, out, previous)
     for name, text in machine_outputs(snapshot):
         write_atomic(out / name, text)
 

@@ -7,8 +7,16 @@ import contextlib
 import functools
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from auditor.cli.output import HISTORY_PAGE, print_format, print_summary, summary_stream, write_outputs
+from auditor.cli.output import (
+    HISTORY_PAGE,
+    preload_writers,
+    print_format,
+    print_summary,
+    summary_stream,
+    write_outputs,
+)
 from auditor.collection import HostOpener, open_host
 from auditor.config.attestations import Attestation, load_attestations
 from auditor.config.catalogue import Catalogue, load_catalogue
@@ -24,8 +32,10 @@ from auditor.progress import progress_printer
 from auditor.registry import Registry, default_registry
 from auditor.runner import Runner
 from auditor.snapshots import build_snapshot
-from auditor.store.model import Snapshot
 from auditor.store.spool import FactSpool
+
+if TYPE_CHECKING:
+    from auditor.store.model import Snapshot
 
 
 @dataclass(frozen=True)
@@ -92,11 +102,12 @@ def cmd_run(args: argparse.Namespace) -> int:
 
         fleet = coordinator(args, runner.context)
 
-    def audit(out: Path) -> int:
+    def audit(out: Path, history: Path | None = None) -> int:
+        preload_writers()
         # Facts leave memory as each target finishes: spooled in the output folder, removed at the end.
         with contextlib.closing(FactSpool(out)) as spool:
             if fleet is None:
-                return finish(out, build_snapshot(runner.run([*targets, SITE], spool)))
+                return finish(out, history, build_snapshot(runner.run([*targets, SITE], spool)))
             from auditor.cli.fleet import print_problems
 
             # The site (attestations) and this machine ('local') are judged here; every other
@@ -104,14 +115,14 @@ def cmd_run(args: argparse.Namespace) -> int:
             here = [target for target in targets if target.kind is TargetKind.LOCAL]
             snapshot = fleet.run(targets, build_snapshot(runner.run([*here, SITE])), spool)
             print_problems(fleet)
-            return finish(out, snapshot)
+            return finish(out, history, snapshot)
 
-    def finish(out: Path, snapshot: Snapshot) -> int:
+    def finish(out: Path, history: Path | None, snapshot: Snapshot) -> int:
         if signing_key is not None:
             from auditor.store.signing import sign_snapshot
 
             snapshot = sign_snapshot(snapshot, signing_key)
-        write_outputs(snapshot, out)
+        write_outputs(snapshot, out, _previous_run(history))
         print_format(snapshot, args.stdout_format)
         print_summary(snapshot, out, args.quiet, file=summary_stream(args.stdout_format))
         return int(snapshot.summary.exit_code)
@@ -120,9 +131,18 @@ def cmd_run(args: argparse.Namespace) -> int:
         return audit(claim_output_dir(Path(args.out or f"audit-{utc_stamp()}")))
     history = Path(args.history)
     with run_lock(history):
-        code = audit(new_run_dir(history))
+        code = audit(new_run_dir(history), history)
         _refresh_history(history, args.keep)
     return code
+
+
+def _previous_run(history: Path | None) -> Snapshot | None:
+    """The run before this one in the history, read once the audit is done (not held during it)."""
+    if history is None:
+        return None
+    from auditor.store.history import latest_snapshot  # the reports say what changed since the last run
+
+    return latest_snapshot(history)
 
 
 def _opener(args: argparse.Namespace, targets: list[Target], ssh_config: SSHConfigFile,

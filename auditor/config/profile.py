@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from auditor import resources
-from auditor.check import Check
+from auditor.check import Check, Collector
 from auditor.config.policies import load_policy
 from auditor.config.yamlfile import MapReader, load_yaml
 from auditor.errors import ProfileError
@@ -50,7 +50,7 @@ class Profile:
     selected: tuple[str, ...]  # check ids, sorted
     options: Mapping[str, Mapping[str, Any]]  # check id -> complete options (defaults applied)
     severity: Mapping[str, Severity]  # check id -> effective severity
-    collectors: Mapping[str, Mapping[str, Any]]  # collector name -> options
+    collectors: Mapping[str, Mapping[str, Any]]  # collector name -> options the chain sets
     policies: Mapping[str, Any]  # kind -> loaded policy data
     waivers: tuple[Waiver, ...]
     attestations: str | None
@@ -67,6 +67,10 @@ class Profile:
             ):
                 return waiver
         return None
+
+    def collector_options(self, collector: Collector) -> dict[str, Any]:
+        """The options ``collector`` runs with: its defaults, overridden by what the chain sets."""
+        return {**collector.options, **self.collectors.get(collector.name, {})}
 
     def to_dict(self) -> dict[str, Any]:
         """What a snapshot records of the profile: enough to tell two runs' profiles apart."""
@@ -301,10 +305,9 @@ def _merge(layers: list[_Layer], registry: Registry) -> Profile:
         severity={
             check_id: severity.get(check_id, registry.checks[check_id].severity) for check_id in selected
         },
-        collectors={
-            name: {**collector.options, **collectors.get(name, {})}
-            for name, collector in registry.collectors.items()
-        },
+        # Only what the chain sets: a collector's own defaults apply when it runs, so a profile
+        # does not import every area to learn options of collectors it never uses.
+        collectors=collectors,
         policies=_with_required_policies(policies, selected, registry, named.path),
         waivers=tuple(waivers),
         attestations=scalars.get("attestations"),

@@ -47,6 +47,20 @@ def load_history(directory: Path, key: Ed25519PublicKey | None = None) -> list[H
     return usable + [entry for entry in entries if not entry.usable]
 
 
+def latest_snapshot(directory: Path) -> Snapshot | None:
+    """The newest readable snapshot under ``directory`` (by file time, as ``prune`` ages runs).
+
+    What a new run's reports compare with. Only the newest are read, not the whole history:
+    a history keeps months of fleet snapshots.
+    """
+    for path in sorted(snapshot_files(directory), key=lambda p: p.stat().st_mtime, reverse=True):
+        try:
+            return load_snapshot(path)
+        except InputError:
+            continue  # a broken run is listed on the history page; the one before it still compares
+    return None
+
+
 def _started_at(entry: HistoryEntry) -> str:
     return entry.snapshot.started_at if entry.snapshot is not None else ""
 

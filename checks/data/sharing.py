@@ -287,24 +287,32 @@ class WebListing(Check):
             for problem in server.problems[:_MAX_PROBLEMS]:
                 ctx.incomplete(f"{problem.file}:{problem.line}: {problem.message}")
         repositories = declared_repositories(facts)
-        findings = []
-        for repo in repositories:
-            for exposure in exposures(web, repo.path):
-                findings += self._finding(repo, exposure, ctx)
-        return findings
+        found = [(repo, exposure) for repo in repositories if repo.classification != "public"  # may be listed
+                 for exposure in exposures(web, repo.path)]
+        return [self._finding(repo, exposure, resource, ctx) for (repo, exposure), resource in _resources(found)]
 
-    def _finding(self, repo: Repository, exposure: Exposure, ctx: CheckContext) -> list[Finding]:
+    def _finding(self, repo: Repository, exposure: Exposure, resource: str, ctx: CheckContext) -> Finding:
         listing = exposure.kind == "listing"
-        if repo.classification == "public":
-            return []  # published data may be listed and served
         severity = by_class(ctx.severity, repo.classification)
         if not listing or exposure.restricted:
             severity = lower(severity, 1)
         what = "lists" if listing else "serves files of"
-        return [ctx.finding(
-            f"web:{exposure.server}:{exposure.url}:repo:{repo.name}",
+        return ctx.finding(
+            resource,
             f"{exposure.server} {what} {exposure.part} of repository {label(repo)} at URL {exposure.url}",
             evidence={"repository": repo.name, "directory": exposure.directory, "source": exposure.source,
                       "listing_set_at": exposure.listing_source or "(inherited default)",
                       "access_limited_by_address": exposure.restricted, "expected": "not served"},
-            severity=severity)]
+            severity=severity)
+
+
+def _resources(found: list[tuple[Repository, Exposure]]) -> list[tuple[tuple[Repository, Exposure], str]]:
+    """``web:SERVER:URL:repo:NAME`` per exposure, qualified (``@SITE``, else ``@DIRECTORY``) where
+    several exposures share it (one URL in several server blocks), so every fingerprint is unique."""
+    plain = [f"web:{exposure.server}:{exposure.url}:repo:{repo.name}" for repo, exposure in found]
+    named = [resource if plain.count(resource) == 1 else f"{resource}@{exposure.qualifier()}"
+             for resource, (_, exposure) in zip(plain, found, strict=True)]
+    # Still shared (the same block reached twice): the configuration line tells them apart.
+    unique = [resource if named.count(resource) == 1 else f"{resource}@{exposure.source}"
+              for resource, (_, exposure) in zip(named, found, strict=True)]
+    return list(zip(found, unique, strict=True))

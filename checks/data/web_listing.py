@@ -33,13 +33,18 @@ class Exposure:
     source: str  # file:line of the location, root or Directory section
     listing_source: str  # file:line that decided the listing ("" when inherited)
     restricted: bool  # access limited to some addresses
+    site: str = ""  # the nginx server block's names (or listen address); "" for Apache
+
+    def qualifier(self) -> str:
+        """What tells this exposure from another of the same URL: the server block, else the directory."""
+        return self.site or self.directory
 
 
 def _exposure(server: str, url: str, directory: str, where: str, listing: bool, source: str,
-              listing_source: str = "", restricted: bool = False) -> Exposure:
+              listing_source: str = "", restricted: bool = False, site: str = "") -> Exposure:
     return Exposure(server=server, kind="listing" if listing else "served", url=url, directory=directory,
                     part="a subdirectory" if where == "inside" else "the repository", source=source,
-                    listing_source=listing_source, restricted=restricted)
+                    listing_source=listing_source, restricted=restricted, site=site)
 
 
 def exposures(facts: WebServersFacts, path: str) -> list[Exposure]:
@@ -81,8 +86,9 @@ def _nginx_exposures(locations: tuple[NginxLocation, ...], path: str) -> list[Ex
             url = url.rstrip("/") + "/" + posixpath.relpath(path, directory) + "/"
         if entry.modifier not in (*_REGEX, "=") and _winner(locations, entry, url) is not entry:
             continue  # a more specific location answers that URL; it is judged on its own
+        site = ",".join(entry.server_names) or ",".join(entry.listen) or entry.server_block
         found.append(_exposure(entry.server, url, directory, where, entry.listing, entry.source,
-                               entry.listing_source, entry.restricted))
+                               entry.listing_source, entry.restricted, site))
     return found
 
 
@@ -164,5 +170,6 @@ def _apache_exposures(facts: ApacheConfig, path: str) -> list[Exposure]:
                 continue
             listing, denied, decided = apache_effective(facts, inner_path)
             if listing and not denied:
-                found.append(_exposure("apache", url, inner_path, "inside", True, inner.source, decided))
+                inner_url = root.url.rstrip("/") + "/" + posixpath.relpath(inner_path, directory) + "/"
+                found.append(_exposure("apache", inner_url, inner_path, "inside", True, inner.source, decided))
     return found

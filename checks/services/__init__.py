@@ -1,15 +1,1 @@
 """Exposed services: discovery (nmap), a per-role allowed-service policy, and read-only probes."""
-
-from auditor.checks.services.discovery import DiscoveryCollector
-from auditor.checks.services.judges import ClearText, RiskyService, UnexpectedService
-from auditor.checks.services.judges_inventory import UndeclaredService, UnknownHost
-from auditor.checks.services.judges_probes import DirectoryListing, UnauthenticatedAccess
-from auditor.checks.services.policy import validate_services
-from auditor.checks.services.probes import ProbeCollector
-
-CHECKS = (RiskyService, UnexpectedService, ClearText, UnauthenticatedAccess, DirectoryListing, UnknownHost,
-          UndeclaredService)
-COLLECTORS = (DiscoveryCollector(), ProbeCollector())
-POLICIES = {"services": validate_services}
-
-__all__ = ["CHECKS", "COLLECTORS", "POLICIES"]

@@ -8,9 +8,13 @@ A single-host target's one host carries the target's own address (a name stays a
 collectors find it; ``ip`` is what nmap scanned. A range skips the addresses that the run
 audits as targets of their own, so each host is judged once, under its own name.
 
-The scan is two passes: a fast port scan of the policy's curated port list, then
-``-sV --version-light`` only on open ports whose service nmap could not name (or on all open
-ports with ``version_light: all``). nmap's ``--host-timeout`` bounds each host and keeps the
+The scan is two passes: a fast port scan of the policy's curated port list (widened by the
+``extra_ports`` option, or replaced by ``ports``; ``ports: all`` scans 1-65535), then
+``-sV --version-light`` only on open ports whose service nmap could not name, or named only
+from its port table outside the curated list (or on all open ports with ``version_light: all``).
+A port-table name says what usually listens there; on a port the policy does not curate it is
+a guess about nothing, so probes follow what service detection finds instead (a Jupyter on
+8899 is ``http``, not nmap's ``ospf-lite``). nmap's ``--host-timeout`` bounds each host and keeps the
 others' results; hosts it gave up on are listed in ``scan.timed_out``.
 """
 
@@ -50,6 +54,7 @@ from auditor.errors import CollectError, FactsUnavailable
 from auditor.facts import InventoryFacts
 from auditor.models import Target, TargetKind
 
+ALL_PORTS = list(range(1, 65536))  # ``ports: all``
 # What the version pass may tell us about a port that the first pass could not.
 _VERSION_FIELDS = ("service", "tunnel", "product", "version", "extrainfo", "method", "conf")
 
@@ -63,7 +68,8 @@ class DiscoveryCollector(Collector):
     options = {
         "enabled": True,
         "binary": "nmap",
-        "ports": [],  # [] = the services policy's curated list; ints or "N-M" ranges
+        "ports": [],  # [] = the services policy's curated list; ints or "N-M" ranges; or "all"
+        "extra_ports": [],  # added to the curated list (or to ports): ints or "N-M" ranges
         "scan_type": "auto",  # auto (SYN as root, else connect) | connect | syn
         "version_light": "unknown",  # second pass -sV --version-light on: unknown | all | off
         "skip_ping": False,  # -Pn for ranges too (single hosts are always scanned as up)
@@ -91,7 +97,8 @@ class DiscoveryCollector(Collector):
         values["timing"] = int(timing)
         values["scan_type"] = reader.choice("scan_type", ["auto", "connect", "syn"], values["scan_type"])
         values["version_light"] = reader.choice("version_light", ["unknown", "all", "off"], values["version_light"])
-        values["ports"] = reader.convert("ports", port_numbers, [])
+        values["ports"] = ALL_PORTS if reader.raw("ports", None) == "all" else reader.convert("ports", port_numbers, [])
+        values["extra_ports"] = reader.convert("extra_ports", port_numbers, [])
         return values
 
     def collect(self, env: CollectEnv) -> DiscoveryFacts:
@@ -103,10 +110,11 @@ class DiscoveryCollector(Collector):
             raise FactsUnavailable("this target has no address to scan")
         if options["import_xml"]:
             return imported(env.target, options["import_xml"])
-        ports = set(options["ports"] or services_policy(env.policies)["ports"]) | set(env.target.ports)
+        curated = frozenset(services_policy(env.policies)["ports"])
+        ports = set(options["ports"] or curated) | set(options.get("extra_ports", [])) | set(env.target.ports)
         if env.target.port:
             ports.add(env.target.port)
-        return scan(env.target, options, sorted(ports), _inventory(env))
+        return scan(env.target, options, sorted(ports), _inventory(env), curated)
 
 
 def _inventory(env: CollectEnv) -> tuple[Target, ...]:
@@ -144,8 +152,9 @@ def excluded(target: Target, inventory: Iterable[Target]) -> list[str]:
     return sorted(found, key=ipaddress.ip_address)
 
 
-def scan(target: Target, options: Mapping[str, Any], ports: list[int], inventory: Iterable[Target]) -> DiscoveryFacts:
-    """The two-pass nmap scan of one target."""
+def scan(target: Target, options: Mapping[str, Any], ports: list[int], inventory: Iterable[Target],
+         curated: frozenset[int] = frozenset()) -> DiscoveryFacts:
+    """The two-pass nmap scan of one target; ``curated`` ports may keep nmap's port-table names."""
     started = time.monotonic()
     syn, privileged_flag = scan_type(str(options["scan_type"]), os.geteuid() == 0)
     request = ScanRequest(
@@ -176,7 +185,7 @@ def scan(target: Target, options: Mapping[str, Any], ports: list[int], inventory
     )
     if not run.hosts and run.errors:
         raise CollectError("; ".join(run.errors))
-    hosts, record = _version_pass(request, run.hosts, options, record)
+    hosts, record = _version_pass(request, run.hosts, options, record, curated)
     record = replace(record, elapsed=round(time.monotonic() - started, 3))
     return DiscoveryFacts(hosts=_for_target(target, hosts, run.totals, record.messages), scan=record)
 
@@ -192,12 +201,19 @@ def _timed_out(hosts: Iterable[DiscoveredHost]) -> tuple[str, ...]:
     return tuple(host.address for host in hosts if host.timed_out)
 
 
+def needs_version(entry: DiscoveredPort, mode: str, curated: frozenset[int]) -> bool:
+    """True when the version pass should name ``entry``: unnamed, or only guessed off the curated list."""
+    if mode == "all":
+        return True
+    return not entry.service or (entry.method == "table" and entry.port not in curated)
+
+
 def _version_pass(request: ScanRequest, hosts: tuple[DiscoveredHost, ...], options: Mapping[str, Any],
-                  record: NmapScan) -> tuple[tuple[DiscoveredHost, ...], NmapScan]:
+                  record: NmapScan, curated: frozenset[int]) -> tuple[tuple[DiscoveredHost, ...], NmapScan]:
     """``-sV --version-light`` on the open ports that need it: the hosts with its results, and the record."""
     mode = options["version_light"]
     wanted = {
-        host.address: {entry.port for entry in host.ports if mode == "all" or not entry.service}
+        host.address: {entry.port for entry in host.ports if needs_version(entry, mode, curated)}
         for host in hosts
         if not host.timed_out
     }

@@ -1,4 +1,6 @@
-"""What the read-only probes proved: services usable without credentials, directory listings.
+"""What the read-only probes proved: services usable without credentials.
+
+Directory listings are judged by the web area (``checks/web``), which asks far more than ``/``.
 
 Facts come from the ``probes`` collector (``probes.py``), which asked the open ports that
 discovery found one harmless question each.
@@ -21,7 +23,6 @@ from auditor.checks.services.facts import (
 )
 from auditor.checks.services.judges import TAGS
 from auditor.checks.services.probe_base import ERROR, NOT_ASSESSABLE, OPEN, REACHABLE
-from auditor.checks.services.probes import LISTING_PROBE
 from auditor.checks.services.probes_tcp import WORLD_CLIENTS
 from auditor.checks.services.scanned import ScannedHost, note_scan_gaps, scanned_hosts
 from auditor.errors import NotAssessable
@@ -39,15 +40,15 @@ class _ProbeCheck(Check):
     scope = Scope.DISCOVERY
     tags: ClassVar[tuple[str, ...]] = (*TAGS, "probe")
     policies = ("services",)
-    listing: ClassVar[bool]  # judges the directory-listing probe (True) or the access probes
 
     def judge(self, facts: FactSet, ctx: CheckContext) -> list[Finding]:
         """Findings for open services; probe errors make the result incomplete."""
         discovery = facts.get(DiscoveryFacts)
         note_scan_gaps(discovery, ctx)
         hosts = {host.address: host for host in scanned_hosts(ctx.target, discovery, facts.get(InventoryFacts))}
+        # Snapshots written before the web area may hold the former "/" listing probe: judged there now.
         results = [result for result in facts.get(ProbesFacts).results
-                   if result.address in hosts and (result.probe == LISTING_PROBE) == self.listing]
+                   if result.address in hosts and result.probe != "http-listing"]
         findings: list[Finding] = []
         unassessed = []
         for result in results:
@@ -91,7 +92,6 @@ class UnauthenticatedAccess(_ProbeCheck):
     title = "No service is usable without authentication"
     severity = Severity.HIGH
     measures = ("PRV-3",)
-    listing = False
     remediation = ("Require authentication (Redis requirepass/ACLs, Jupyter tokens, Docker and etcd TLS client "
                    "certificates, Elasticsearch security, rsync 'auth users', no anonymous FTP, NFS exports to named "
                    "clients), and keep the service off networks that do not need it.")
@@ -141,29 +141,3 @@ def _catalogue_severity(ctx: CheckContext, probe: str) -> Severity:
     """The highest severity among the catalogue services that name ``probe``."""
     entries = ctx.policy("services")["services"].values()
     return max((Severity(entry["severity"]) for entry in entries if entry["probe"] == probe), default=Severity.INFO)
-
-
-class DirectoryListing(_ProbeCheck):
-    """Web servers do not list directories (nginx autoindex, Apache Indexes, Python http.server).
-
-    An automatic index turns every file under the web root, including forgotten datasets,
-    backups and exports, into a download link.
-    """
-
-    id = "services.directory-listing"
-    title = "Web servers do not list directories"
-    severity = Severity.MEDIUM
-    measures = ("PRV-5", "PRV-8")
-    tags = (*TAGS, "probe", "web")
-    listing = True
-    remediation = "Turn automatic indexes off ('autoindex off' in nginx, 'Options -Indexes' in Apache)."
-
-    def findings_for(self, result: ProbeResult, host: ScannedHost, ctx: CheckContext) -> list[Finding]:
-        """The finding for a port that answered ``/`` with an automatic index."""
-        if result.status != OPEN:
-            return []
-        evidence = result.texts()
-        return [ctx.finding(host.resource(result.port, f"/http:{evidence['path']}"),
-                            f"{host.where(result.port)} lists the directory {evidence['path']} "
-                            f"({evidence['entries']} entries)",
-                            evidence={**evidence, "expected": "no automatic index"})]

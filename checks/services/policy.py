@@ -132,7 +132,7 @@ def validate_services(root: MapReader) -> dict[str, Any]:
 
 def _service_entry(entry: MapReader, categories: Any) -> dict[str, Any]:
     entry.reject_unknown({"title", "category", "severity", "ports", "names", "products", "clear_text",
-                          "measures", "probe", "reason"})
+                          "measures", "probe", "reason", "http"})
     if entry.string("category") not in categories:
         entry.fail("category", f"unknown category (defined: {', '.join(categories)})")
     measures = entry.strings("measures", ["PRV-7"])
@@ -150,6 +150,8 @@ def _service_entry(entry: MapReader, categories: Any) -> dict[str, Any]:
         "clear_text": entry.boolean("clear_text", False),
         "measures": measures,
         "probe": entry.choice("probe", list(SERVICE_PROBES), None),
+        # Speaks HTTP: the web exposure probes run on it even where nmap only guessed its name.
+        "http": entry.boolean("http", False),
     }
 
 

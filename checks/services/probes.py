@@ -1,9 +1,11 @@
 """The ``probes`` collector: safe, read-only probes on the open ports discovery found.
 
-Which probe runs where comes from the ``services`` policy (a catalogue service names its
-probe, e.g. ``redis``) plus a directory-listing probe on every HTTP port. Probes run a few at
-a time, each holding one of the host's connection slots, each within its own deadline; a probe
-that meets garbage or silence ends in ``error`` with the reason and the others go on.
+Which probe runs where comes from the ``services`` policy: a catalogue service names its
+probe (e.g. ``redis``), and a port is that service by what nmap's service detection found
+(product, probed name) wherever the port is; web content is the web area's (``checks/web``).
+Probes run a few at a time, each holding one of the host's connection slots, each within its
+own deadline; a probe that meets garbage or silence ends in ``error`` with the reason and the
+others go on.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from auditor.check import CollectEnv, Collector
 from auditor.checks.services import probes_http, probes_tcp
 from auditor.checks.services.facts import DiscoveredPort, DiscoveryFacts, ProbeResult, ProbesFacts
 from auditor.checks.services.options import positive_number
-from auditor.checks.services.policy import identify, is_http, is_tls, services_policy
+from auditor.checks.services.policy import identify, is_tls, services_policy
 from auditor.checks.services.probe_base import ERROR, Outcome, ProbeError, ProbeTarget, ProbeTools, failure_reason
 from auditor.config.yamlfile import MapReader
 from auditor.errors import FactsUnavailable
@@ -27,7 +29,6 @@ from auditor.net.connections import Deadline
 
 log = logging.getLogger(__name__)
 
-LISTING_PROBE = "http-listing"
 PROBES: dict[str, Callable[[ProbeTarget], Outcome]] = {
     "docker": probes_http.probe_docker,
     "elasticsearch": probes_http.probe_elasticsearch,
@@ -38,7 +39,6 @@ PROBES: dict[str, Callable[[ProbeTarget], Outcome]] = {
     "nfs": probes_tcp.probe_nfs,
     "redis": probes_tcp.probe_redis,
     "rsync": probes_tcp.probe_rsync,
-    LISTING_PROBE: probes_http.probe_http_listing,
 }
 # One NFS export list per host, whichever of its NFS ports (2049, 111) was found.
 _ONCE_PER_HOST = frozenset({"nfs"})
@@ -55,22 +55,17 @@ class Job:
 
 
 def plan(discovery: DiscoveryFacts, policy: Mapping[str, Any]) -> list[Job]:
-    """Every probe that fits an open port: the catalogue's probe, and the listing probe on HTTP."""
+    """Every probe that fits an open port: the probe of the catalogue service it was identified as."""
     jobs: list[Job] = []
     for host in discovery.hosts:
         seen: set[str] = set()
         for port in host.ports:
-            names = []
             entry = identify(policy, port).entry
-            if entry is not None and entry["probe"]:
-                names.append(entry["probe"])
-            if is_http(port):
-                names.append(LISTING_PROBE)
-            for name in names:
-                if name in _ONCE_PER_HOST and name in seen:
-                    continue
-                seen.add(name)
-                jobs.append(Job(name, host.address, host.ip or host.address, port))
+            name = entry["probe"] if entry is not None else None
+            if not name or (name in _ONCE_PER_HOST and name in seen):
+                continue
+            seen.add(name)
+            jobs.append(Job(name, host.address, host.ip or host.address, port))
     return jobs
 
 

@@ -2,7 +2,8 @@
 
 What each sends: a single ``GET`` (HTTP/1.0, ``Connection: close``, no credentials):
 Jupyter ``/api/status`` (then ``/api/kernels``), Docker Engine ``/version``,
-Elasticsearch/OpenSearch ``/``, etcd ``/version``, and ``/`` for directory listings.
+Elasticsearch/OpenSearch ``/``, etcd ``/version``. The web area (``checks/web``) sends its
+catalogue's requests through ``http_request`` (GET or HEAD only).
 HTTP/1.0 keeps replies simple (no chunked encoding); redirects are not followed.
 A plain request that fails on a TLS port is retried once over TLS.
 """
@@ -32,8 +33,6 @@ from auditor.checks.services.probe_base import (
 _HEAD_BYTES = 16 * 1024
 _BODY_BYTES = 64 * 1024
 _STATUS_LINE = re.compile(rb"^HTTP/1\.[01] (\d{3})")
-_LISTING_TITLE = re.compile(r"<(title|h1)>\s*((Index of|Directory listing for|Listing of) [^<]{0,200})", re.IGNORECASE)
-_LINK = re.compile(r"<a\s[^>]*href=\"(?!\.\./|\?|/\"|#)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -43,6 +42,7 @@ class HttpReply:
     status: int
     headers: dict[str, str]
     body: bytes
+    tls: bool = False  # how it was fetched (a plain request may have been retried over TLS)
 
     def json(self) -> Any:
         """The body as JSON, or None when it is not JSON."""
@@ -52,15 +52,16 @@ class HttpReply:
             return None
 
 
-def http_get(target: ProbeTarget, path: str) -> HttpReply:
-    """GET ``path``; over TLS when the port is TLS-wrapped, retried over TLS when plain HTTP fails."""
+def http_get(target: ProbeTarget, path: str, method: str = "GET", limit: int = _BODY_BYTES) -> HttpReply:
+    """GET (or HEAD) ``path``, at most ``limit`` body bytes; over TLS when the port is TLS-wrapped,
+    retried over TLS when plain HTTP fails (``reply.tls`` says which answered)."""
     try:
-        return _get(target, path, target.tls)
+        return http_request(target, path, target.tls, method, limit)
     except (ProbeError, ConnectionError, ValueError) as first:
         if target.tls:
             raise
         try:
-            return _get(target, path, True)
+            return http_request(target, path, True, method, limit)
         except ssl.SSLError as exc:
             if _tls_client_certificate_required(exc):
                 raise
@@ -69,9 +70,14 @@ def http_get(target: ProbeTarget, path: str) -> HttpReply:
             raise first from None
 
 
-def _get(target: ProbeTarget, path: str, tls: bool) -> HttpReply:
+def http_request(target: ProbeTarget, path: str, tls: bool, method: str = "GET",
+                 limit: int = _BODY_BYTES) -> HttpReply:
+    """One HTTP/1.0 ``method`` (GET or HEAD only) of ``path``, plain or over TLS, body bounded by ``limit``."""
+    if method not in ("GET", "HEAD") or not path.startswith("/") or any(c in path for c in " \r\n"):
+        raise ValueError(f"refusing to send {method} {path!r}: read-only GET/HEAD of a path only")
     host = f"[{target.address}]" if ":" in target.address else target.address
-    request = (f"GET {path} HTTP/1.0\r\nHost: {host}:{target.port}\r\nUser-Agent: rifi-auditor (read-only probe)\r\n"
+    request = (f"{method} {path} HTTP/1.0\r\nHost: {host}:{target.port}\r\n"
+               "User-Agent: rifi-auditor (read-only probe)\r\n"
                "Accept: application/json, text/html;q=0.9, */*;q=0.5\r\nConnection: close\r\n\r\n")
     with open_stream(target, tls) as stream:
         send(stream, request.encode("ascii"))
@@ -85,11 +91,11 @@ def _get(target: ProbeTarget, path: str, tls: bool) -> HttpReply:
             if name:
                 headers[name.strip().lower()] = value.strip()
         length = headers.get("content-length", "")
-        limit = min(int(length), _BODY_BYTES) if length.isdigit() else _BODY_BYTES
-        body = stream.read_to_end(limit)
+        limit = 0 if method == "HEAD" else min(int(length), limit) if length.isdigit() else limit
+        body = stream.read_to_end(limit) if limit else b""
         if plain_on_tls_port(int(match.group(1)), body):
             raise ProbeError("plain HTTP sent to a TLS port")
-    return HttpReply(int(match.group(1)), headers, body)
+    return HttpReply(int(match.group(1)), headers, body, tls)
 
 
 def plain_on_tls_port(status: int, body: bytes) -> bool:
@@ -156,15 +162,3 @@ def probe_elasticsearch(target: ProbeTarget) -> Outcome:
 def probe_etcd(target: ProbeTarget) -> Outcome:
     """etcd ``/version`` without a client certificate (keys are readable too unless RBAC is on)."""
     return _json_api(target, "/version", ("etcdserver", "etcdcluster"), "etcd", REACHABLE)
-
-
-def probe_http_listing(target: ProbeTarget) -> Outcome:
-    """``GET /`` answered with an automatic directory index (nginx autoindex, Apache, Python)."""
-    reply = http_get(target, "/")
-    text = reply.body.decode("utf-8", errors="replace")
-    match = _LISTING_TITLE.search(text)
-    if reply.status == 200 and match:
-        entries = len(_LINK.findall(text))
-        more = "+" if len(reply.body) >= _BODY_BYTES else ""
-        return Outcome(OPEN, "", {"path": "/", "title": printable(match.group(2), 80), "entries": f"{entries}{more}"})
-    return Outcome(ABSENT, f"no directory listing at / (HTTP {reply.status})", {"path": "/"})

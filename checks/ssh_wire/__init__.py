@@ -1,6 +1,1 @@
 """SSH seen from the network: what any SSH server offers on the wire, and drift from its configuration."""
-
-from auditor.checks.ssh_wire import drift, judges
-
-CHECKS = (*judges.CHECKS, *drift.CHECKS)
-COLLECTORS = judges.COLLECTORS

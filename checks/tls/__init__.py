@@ -7,12 +7,3 @@ and ``suites``; ``certificates`` and ``http`` read what came back. ``facts`` are
 records that cross from the collector to ``judges``; ``grade`` is the SSL Labs-style score and
 ``policy`` validates the ``tls`` policy kind.
 """
-
-from auditor.checks.tls.collector import TlsCollector
-from auditor.checks.tls.judges import CHECKS
-from auditor.checks.tls.policy import validate_tls
-
-COLLECTORS = (TlsCollector(),)
-POLICIES = {"tls": validate_tls}
-
-__all__ = ["CHECKS", "COLLECTORS", "POLICIES"]

@@ -44,6 +44,12 @@ def block_header(context, missing=missing):
         @internalcode
         def t_1(*unused):
             raise TemplateRuntimeError("No filter named 'join' found.")
+    try:
+        t_2 = environment.filters['length']
+    except KeyError:
+        @internalcode
+        def t_2(*unused):
+            raise TemplateRuntimeError("No filter named 'length' found.")
     pass
     yield '  <p class="tool">'
     yield escape(environment.getattr((undefined(name='header') if l_0_header is missing else l_0_header), 'tool'))
@@ -70,7 +76,12 @@ def block_header(context, missing=missing):
     yield '</dd>\n    <dt>Targets</dt><dd>'
     if environment.getattr((undefined(name='header') if l_0_header is missing else l_0_header), 'targets'):
         pass
-        yield escape(t_1(context.eval_ctx, environment.getattr((undefined(name='header') if l_0_header is missing else l_0_header), 'targets'), ', '))
+        yield escape(t_1(context.eval_ctx, environment.getattr((undefined(name='header') if l_0_header is missing else l_0_header), 'targets')[:10], ', '))
+        if (t_2(environment.getattr((undefined(name='header') if l_0_header is missing else l_0_header), 'targets')) > 10):
+            pass
+            yield ' and '
+            yield escape((t_2(environment.getattr((undefined(name='header') if l_0_header is missing else l_0_header), 'targets')) - 10))
+            yield ' more (<a href="hosts.html">all hosts</a>)'
     else:
         pass
         yield 'none'
@@ -107,4 +118,4 @@ def block_nav(context, missing=missing):
     yield '    </ul>\n  </div>\n</nav>\n'
 
 blocks = {'doc_title': block_doc_title, 'header': block_header, 'nav': block_nav}
-debug_info = '1=12&2=17&3=32&4=49&5=55&7=57&8=63&9=67&10=71&12=78&13=81&16=84&20=94&21=98'
+debug_info = '1=12&2=17&3=32&4=55&5=61&7=63&8=69&9=73&10=77&12=89&13=92&16=95&20=105&21=109'

@@ -54,7 +54,7 @@ def block_header(context, missing=missing):
         yield ', '
         yield escape(t_1((undefined(name='broken') if l_0_broken is missing else l_0_broken)))
         yield ' snapshot(s) could not be used'
-    yield '.\n  Score per phase = measures evidenced (a passing check or a current attestation, and no open finding) / measures in the phase.</p>\n'
+    yield '.\n  Score per phase = measures evidenced (a passing check or a current attestation, and no open finding) / measures in the phase;\n  in brackets, measures with open findings.</p>\n'
 
 def block_content(context, missing=missing):
     resolve = context.resolve_or_missing
@@ -65,13 +65,19 @@ def block_content(context, missing=missing):
     _block_vars = {}
     l_0_broken = resolve('broken')
     l_0_rows = resolve('rows')
-    l_0_chart = resolve('chart')
-    l_0_lines = resolve('lines')
+    l_0_charts = resolve('charts')
+    l_0_severities = resolve('severities')
     try:
-        t_2 = environment.tests['none']
+        t_2 = environment.filters['join']
     except KeyError:
         @internalcode
         def t_2(*unused):
+            raise TemplateRuntimeError("No filter named 'join' found.")
+    try:
+        t_3 = environment.tests['none']
+    except KeyError:
+        @internalcode
+        def t_3(*unused):
             raise TemplateRuntimeError("No test named 'none' found.")
     pass
     if (undefined(name='broken') if l_0_broken is missing else l_0_broken):
@@ -90,67 +96,86 @@ def block_content(context, missing=missing):
     yield '\n<h2>Posture per phase</h2>\n'
     if (undefined(name='rows') if l_0_rows is missing else l_0_rows):
         pass
-        yield '<svg class="chart" role="img" aria-label="Share of measures evidenced per phase, per run"\n     viewBox="0 0 '
-        yield escape(environment.getattr((undefined(name='chart') if l_0_chart is missing else l_0_chart), 'width'))
-        yield ' '
-        yield escape(environment.getattr((undefined(name='chart') if l_0_chart is missing else l_0_chart), 'height'))
-        yield '" width="100%" style="max-width: '
-        yield escape(environment.getattr((undefined(name='chart') if l_0_chart is missing else l_0_chart), 'width'))
-        yield 'px">\n  <rect x="'
-        yield escape(environment.getattr((undefined(name='chart') if l_0_chart is missing else l_0_chart), 'margin'))
-        yield '" y="'
-        yield escape(environment.getattr((undefined(name='chart') if l_0_chart is missing else l_0_chart), 'margin'))
-        yield '" width="'
-        yield escape((environment.getattr((undefined(name='chart') if l_0_chart is missing else l_0_chart), 'width') - (2 * environment.getattr((undefined(name='chart') if l_0_chart is missing else l_0_chart), 'margin'))))
-        yield '"\n        height="'
-        yield escape((environment.getattr((undefined(name='chart') if l_0_chart is missing else l_0_chart), 'height') - (2 * environment.getattr((undefined(name='chart') if l_0_chart is missing else l_0_chart), 'margin'))))
-        yield '" fill="none" stroke="#d1d9e0"/>\n  <text x="4" y="'
-        yield escape((environment.getattr((undefined(name='chart') if l_0_chart is missing else l_0_chart), 'margin') + 4))
-        yield '" font-size="11" fill="#59636e">100%</text>\n  <text x="12" y="'
-        yield escape(((environment.getattr((undefined(name='chart') if l_0_chart is missing else l_0_chart), 'height') - environment.getattr((undefined(name='chart') if l_0_chart is missing else l_0_chart), 'margin')) + 4))
-        yield '" font-size="11" fill="#59636e">0%</text>\n'
-        for l_1_line in (undefined(name='lines') if l_0_lines is missing else l_0_lines):
+        for l_1_chart in (undefined(name='charts') if l_0_charts is missing else l_0_charts):
             _loop_vars = {}
             pass
-            yield '  <polyline points="'
-            yield escape(environment.getattr(l_1_line, 'points'))
-            yield '" fill="none" stroke="'
-            yield escape(environment.getattr(l_1_line, 'colour'))
-            yield '" stroke-width="2"\n'
-            if environment.getattr(l_1_line, 'dash'):
+            yield '<h3 id="chart-'
+            yield escape(environment.getattr(l_1_chart, 'id'))
+            yield '">'
+            yield escape(environment.getattr(l_1_chart, 'title'))
+            yield '</h3>\n<svg class="chart" role="img" aria-label="'
+            yield escape(environment.getattr(l_1_chart, 'title'))
+            yield ', per run"\n     viewBox="0 0 '
+            yield escape(environment.getattr(l_1_chart, 'width'))
+            yield ' '
+            yield escape(environment.getattr(l_1_chart, 'height'))
+            yield '" width="100%" style="max-width: '
+            yield escape(environment.getattr(l_1_chart, 'width'))
+            yield 'px">\n  <rect x="'
+            yield escape(environment.getattr(l_1_chart, 'margin'))
+            yield '" y="'
+            yield escape(environment.getattr(l_1_chart, 'margin'))
+            yield '" width="'
+            yield escape((environment.getattr(l_1_chart, 'width') - (2 * environment.getattr(l_1_chart, 'margin'))))
+            yield '"\n        height="'
+            yield escape((environment.getattr(l_1_chart, 'height') - (2 * environment.getattr(l_1_chart, 'margin'))))
+            yield '" fill="none" stroke="#d1d9e0"/>\n  <text x="4" y="'
+            yield escape((environment.getattr(l_1_chart, 'margin') + 4))
+            yield '" font-size="11" fill="#59636e">'
+            yield escape(environment.getattr(l_1_chart, 'top_label'))
+            yield '</text>\n  <text x="12" y="'
+            yield escape(((environment.getattr(l_1_chart, 'height') - environment.getattr(l_1_chart, 'margin')) + 4))
+            yield '" font-size="11" fill="#59636e">0'
+            if context.call(environment.getattr(environment.getattr(l_1_chart, 'top_label'), 'endswith'), '%', _loop_vars=_loop_vars):
                 pass
-                yield 'stroke-dasharray="'
-                yield escape(environment.getattr(l_1_line, 'dash'))
-                yield '"'
-            yield '><title>'
-            yield escape(environment.getattr(l_1_line, 'title'))
-            yield '</title></polyline>\n'
-        l_1_line = missing
-        yield '</svg>\n<p class="legend">\n'
-        for l_1_line in (undefined(name='lines') if l_0_lines is missing else l_0_lines):
-            _loop_vars = {}
-            pass
-            yield '  <span><svg width="28" height="8" aria-hidden="true"><line x1="0" y1="4" x2="28" y2="4" stroke="'
-            yield escape(environment.getattr(l_1_line, 'colour'))
-            yield '" stroke-width="2" '
-            if environment.getattr(l_1_line, 'dash'):
+                yield '%'
+            yield '</text>\n'
+            for l_2_line in environment.getattr(l_1_chart, 'lines'):
+                _loop_vars = {}
                 pass
-                yield 'stroke-dasharray="'
-                yield escape(environment.getattr(l_1_line, 'dash'))
-                yield '"'
-            yield '/></svg> '
-            yield escape(environment.getattr(l_1_line, 'title'))
-            yield '</span>\n'
-        l_1_line = missing
-        yield '</p>\n\n<h2>Runs</h2>\n<div class="table-wrap">\n<table>\n  <thead><tr>\n    <th>Run</th><th>Profile</th><th>Targets</th>\n'
+                yield '  <polyline points="'
+                yield escape(environment.getattr(l_2_line, 'points'))
+                yield '" fill="none" stroke="'
+                yield escape(environment.getattr(l_2_line, 'colour'))
+                yield '" stroke-width="2"\n'
+                if environment.getattr(l_2_line, 'dash'):
+                    pass
+                    yield 'stroke-dasharray="'
+                    yield escape(environment.getattr(l_2_line, 'dash'))
+                    yield '"'
+                yield '><title>'
+                yield escape(environment.getattr(l_2_line, 'title'))
+                yield '</title></polyline>\n'
+            l_2_line = missing
+            yield '</svg>\n<p class="legend">\n'
+            for l_2_line in environment.getattr(l_1_chart, 'lines'):
+                _loop_vars = {}
+                pass
+                yield '  <span><svg width="28" height="8" aria-hidden="true"><line x1="0" y1="4" x2="28" y2="4" stroke="'
+                yield escape(environment.getattr(l_2_line, 'colour'))
+                yield '" stroke-width="2" '
+                if environment.getattr(l_2_line, 'dash'):
+                    pass
+                    yield 'stroke-dasharray="'
+                    yield escape(environment.getattr(l_2_line, 'dash'))
+                    yield '"'
+                yield '/></svg> '
+                yield escape(environment.getattr(l_2_line, 'title'))
+                yield '</span>\n'
+            l_2_line = missing
+            yield '</p>\n'
+        l_1_chart = missing
+        yield '\n<h2>Runs</h2>\n<div class="table-wrap">\n<table>\n  <thead><tr>\n    <th>Run</th><th>Profile</th><th>Targets</th>\n'
         for l_1_score in environment.getattr(environment.getitem((undefined(name='rows') if l_0_rows is missing else l_0_rows), 0), 'scores'):
             _loop_vars = {}
             pass
             yield '<th>'
             yield escape(environment.getattr(l_1_score, 'phase'))
-            yield '</th>'
+            yield '<br><span class="muted">evidenced (with findings)</span></th>'
         l_1_score = missing
-        yield '    <th>Opened</th><th>Closed</th><th>Signature</th><th>Report</th>\n  </tr></thead>\n  <tbody>\n'
+        yield '    <th>Open '
+        yield escape(t_2(context.eval_ctx, (undefined(name='severities') if l_0_severities is missing else l_0_severities), ' · '))
+        yield '</th>\n    <th>Opened</th><th>Closed</th><th>Signature</th><th>Report</th>\n  </tr></thead>\n  <tbody>\n'
         for l_1_row in (undefined(name='rows') if l_0_rows is missing else l_0_rows):
             _loop_vars = {}
             pass
@@ -176,12 +201,16 @@ def block_content(context, missing=missing):
                 yield escape(environment.getattr(l_2_score, 'evidenced'))
                 yield ' / '
                 yield escape(environment.getattr(l_2_score, 'total'))
-                yield '</td>'
+                yield ' ('
+                yield escape(environment.getattr(l_2_score, 'with_findings'))
+                yield ')</td>'
             l_2_score = missing
             yield '      <td class="num">'
-            yield escape(('–' if t_2(environment.getattr(l_1_row, 'opened')) else environment.getattr(l_1_row, 'opened')))
+            yield escape(t_2(context.eval_ctx, environment.getattr(l_1_row, 'open_findings'), ' · '))
             yield '</td>\n      <td class="num">'
-            yield escape(('–' if t_2(environment.getattr(l_1_row, 'closed')) else environment.getattr(l_1_row, 'closed')))
+            yield escape(('–' if t_3(environment.getattr(l_1_row, 'opened')) else environment.getattr(l_1_row, 'opened')))
+            yield '</td>\n      <td class="num">'
+            yield escape(('–' if t_3(environment.getattr(l_1_row, 'closed')) else environment.getattr(l_1_row, 'closed')))
             yield '</td>\n      <td>'
             yield escape(environment.getattr(l_1_row, 'signature'))
             yield '</td>\n      <td>'
@@ -201,4 +230,4 @@ def block_content(context, missing=missing):
         yield '<p>No usable snapshot in this directory.</p>\n'
 
 blocks = {'doc_title': block_doc_title, 'header': block_header, 'content': block_content}
-debug_info = '1=12&2=17&3=27&4=46&5=48&6=50&9=59&10=77&14=80&20=91&22=94&23=100&24=106&25=108&26=110&27=112&28=116&29=120&33=130&34=134&43=146&47=154&49=158&50=168&51=170&52=172&53=182&54=184&55=186&56=188'
+debug_info = '1=12&2=17&3=27&4=46&5=48&6=50&10=59&11=83&15=86&21=97&22=99&23=103&24=107&25=109&26=115&27=121&28=123&29=127&30=133&31=137&32=141&36=151&37=155&47=169&48=177&52=179&54=183&55=193&56=195&57=197&58=209&59=211&60=213&61=215&62=217'

@@ -8,7 +8,13 @@ def root(context, missing=missing):
     cond_expr_undefined = Undefined
     if 0: yield None
     parent_template = None
-    l_0_severity = l_0_finding = missing
+    l_0_severity = l_0_finding = l_0_fix_group = l_0_host_table = l_0_reason_table = l_0_risk_table = missing
+    try:
+        t_1 = environment.filters['length']
+    except KeyError:
+        @internalcode
+        def t_1(*unused):
+            raise TemplateRuntimeError("No filter named 'length' found.")
     pass
     parent_template = environment.get_template('run.html.j2', 'index.html.j2')
     for name, parent_block in parent_template.blocks.items():
@@ -20,8 +26,87 @@ def root(context, missing=missing):
     l_0_finding = getattr(included_template, 'finding', missing)
     if l_0_finding is missing:
         l_0_finding = undefined(f"the template {included_template.__name__!r} (imported on line 2 in 'index.html.j2') does not export the requested name 'finding'", name='finding')
-    context.vars.update({'severity': l_0_severity, 'finding': l_0_finding})
-    context.exported_vars.difference_update(('severity', 'finding'))
+    l_0_fix_group = getattr(included_template, 'fix_group', missing)
+    if l_0_fix_group is missing:
+        l_0_fix_group = undefined(f"the template {included_template.__name__!r} (imported on line 2 in 'index.html.j2') does not export the requested name 'fix_group'", name='fix_group')
+    l_0_host_table = getattr(included_template, 'host_table', missing)
+    if l_0_host_table is missing:
+        l_0_host_table = undefined(f"the template {included_template.__name__!r} (imported on line 2 in 'index.html.j2') does not export the requested name 'host_table'", name='host_table')
+    l_0_reason_table = getattr(included_template, 'reason_table', missing)
+    if l_0_reason_table is missing:
+        l_0_reason_table = undefined(f"the template {included_template.__name__!r} (imported on line 2 in 'index.html.j2') does not export the requested name 'reason_table'", name='reason_table')
+    context.vars.update({'severity': l_0_severity, 'finding': l_0_finding, 'fix_group': l_0_fix_group, 'host_table': l_0_host_table, 'reason_table': l_0_reason_table})
+    context.exported_vars.difference_update(('severity', 'finding', 'fix_group', 'host_table', 'reason_table'))
+    def macro(l_1_groups):
+        t_2 = []
+        if l_1_groups is missing:
+            l_1_groups = undefined("parameter 'groups' was not provided", name='groups')
+        pass
+        t_2.append(
+            '<div class="table-wrap">\n<table class="risks">\n  <thead><tr><th>Severity</th><th>Fix</th><th class="num">Findings</th><th class="num">Hosts</th><th>Where</th></tr></thead>\n  <tbody>\n',
+        )
+        l_2_loop = missing
+        for l_2_g, l_2_loop in LoopContext(l_1_groups, undefined):
+            _loop_vars = {}
+            pass
+            t_2.extend((
+                '    <tr><td>',
+                escape(context.call((undefined(name='severity') if l_0_severity is missing else l_0_severity), environment.getattr(l_2_g, 'severity'), _loop_vars=_loop_vars)),
+                '</td><td>',
+                escape(environment.getattr(l_2_g, 'check_title')),
+                ' <code class="muted">',
+                escape(environment.getattr(l_2_g, 'check_id')),
+                '</code>',
+            ))
+            if environment.getattr(l_2_g, 'remediation'):
+                pass
+                t_2.extend((
+                    '<br><span class="muted">',
+                    escape(environment.getattr(l_2_g, 'remediation')),
+                    '</span>',
+                ))
+            t_2.extend((
+                '</td>\n      <td class="num">',
+                escape(environment.getattr(l_2_g, 'count')),
+                '</td><td class="num">',
+                escape(t_1(environment.getattr(l_2_g, 'targets'))),
+                '</td>\n      <td>',
+            ))
+            l_3_loop = missing
+            for l_3_t, l_3_loop in LoopContext(environment.getattr(l_2_g, 'targets')[:5], undefined):
+                l_3_host_files = resolve('host_files')
+                _loop_vars = {}
+                pass
+                t_2.extend((
+                    '<a href="',
+                    escape(environment.getitem((undefined(name='host_files') if l_3_host_files is missing else l_3_host_files), l_3_t)),
+                    '">',
+                    escape(l_3_t),
+                    '</a>',
+                ))
+                if (not environment.getattr(l_3_loop, 'last')):
+                    pass
+                    t_2.append(
+                        ', ',
+                    )
+            l_3_loop = l_3_t = l_3_host_files = missing
+            if (t_1(environment.getattr(l_2_g, 'targets')) > 5):
+                pass
+                t_2.extend((
+                    ' and ',
+                    escape((t_1(environment.getattr(l_2_g, 'targets')) - 5)),
+                    ' more',
+                ))
+            t_2.append(
+                '</td></tr>\n',
+            )
+        l_2_loop = l_2_g = missing
+        t_2.append(
+            '  </tbody>\n</table>\n</div>\n',
+        )
+        return concat(t_2)
+    context.exported_vars.add('risk_table')
+    context.vars['risk_table'] = l_0_risk_table = Macro(environment, macro, 'risk_table', ('groups',), False, False, False, context.eval_ctx.autoescape)
     yield from parent_template.root_render_func(context)
 
 def block_content(context, missing=missing):
@@ -32,16 +117,29 @@ def block_content(context, missing=missing):
     if 0: yield None
     _block_vars = {}
     l_0_outcome = resolve('outcome')
+    l_0_overview = resolve('overview')
+    l_0_risk_table = resolve('risk_table')
+    l_0_host_table = resolve('host_table')
+    l_0_severities = resolve('severities')
+    l_0_hosts_total = resolve('hosts_total')
+    l_0_c = resolve('c')
     l_0_phases = resolve('phases')
     l_0_coverage = resolve('coverage')
     l_0_as_of = resolve('as_of')
     l_0_severity_counts = resolve('severity_counts')
     l_0_waived = resolve('waived')
     l_0_expired_waivers = resolve('expired_waivers')
-    l_0_statuses = resolve('statuses')
-    l_0_targets = resolve('targets')
+    l_0_errors_total = resolve('errors_total')
     l_0_errors = resolve('errors')
+    l_0_reason_table = resolve('reason_table')
     l_0_unmapped = resolve('unmapped')
+    l_0_unmapped_total = resolve('unmapped_total')
+    try:
+        t_3 = environment.filters['format']
+    except KeyError:
+        @internalcode
+        def t_3(*unused):
+            raise TemplateRuntimeError("No filter named 'format' found.")
     try:
         t_1 = environment.filters['length']
     except KeyError:
@@ -57,7 +155,106 @@ def block_content(context, missing=missing):
     yield escape(environment.getattr((undefined(name='outcome') if l_0_outcome is missing else l_0_outcome), 'verdict'))
     yield '\n  <span class="muted">Blocking findings: '
     yield escape(environment.getattr((undefined(name='outcome') if l_0_outcome is missing else l_0_outcome), 'blocking'))
-    yield '.</span>\n</div>\n\n<h2>Toolkit phases</h2>\n<div class="cards">\n'
+    yield '.</span>\n</div>\n\n'
+    if environment.getattr((undefined(name='overview') if l_0_overview is missing else l_0_overview), 'blocking'):
+        pass
+        yield '<h2 id="blocking">Blocking findings ('
+        yield escape(environment.getattr((undefined(name='overview') if l_0_overview is missing else l_0_overview), 'blocking_total'))
+        yield ' in '
+        yield escape(environment.getattr((undefined(name='overview') if l_0_overview is missing else l_0_overview), 'blocking_fixes'))
+        yield ' fix'
+        if (environment.getattr((undefined(name='overview') if l_0_overview is missing else l_0_overview), 'blocking_fixes') != 1):
+            pass
+            yield 'es'
+        yield ")</h2>\n<p>Open findings at or above the profile's threshold ("
+        yield escape(environment.getattr((undefined(name='outcome') if l_0_outcome is missing else l_0_outcome), 'fail_on'))
+        yield '), worst first, grouped by the change that fixes them.</p>\n'
+        for l_1_g in environment.getattr((undefined(name='overview') if l_0_overview is missing else l_0_overview), 'blocking'):
+            l_1_fix_group = resolve('fix_group')
+            l_1_host_files = resolve('host_files')
+            _loop_vars = {}
+            pass
+            yield escape(context.call((undefined(name='fix_group') if l_1_fix_group is missing else l_1_fix_group), l_1_g, (undefined(name='host_files') if l_1_host_files is missing else l_1_host_files), 10, _loop_vars=_loop_vars))
+        l_1_g = l_1_fix_group = l_1_host_files = missing
+        if (environment.getattr((undefined(name='overview') if l_0_overview is missing else l_0_overview), 'blocking_fixes') > t_1(environment.getattr((undefined(name='overview') if l_0_overview is missing else l_0_overview), 'blocking'))):
+            pass
+            yield '<p class="flag">'
+            yield escape((environment.getattr((undefined(name='overview') if l_0_overview is missing else l_0_overview), 'blocking_fixes') - t_1(environment.getattr((undefined(name='overview') if l_0_overview is missing else l_0_overview), 'blocking'))))
+            yield ' more blocking fixes are on the phase and host pages.</p>\n'
+    yield '\n<h2 id="top-risks">Top risks</h2>\n'
+    if environment.getattr((undefined(name='overview') if l_0_overview is missing else l_0_overview), 'top_risks'):
+        pass
+        yield '<p>The '
+        yield escape(t_1(environment.getattr((undefined(name='overview') if l_0_overview is missing else l_0_overview), 'top_risks')))
+        yield ' worst of '
+        yield escape(environment.getattr((undefined(name='overview') if l_0_overview is missing else l_0_overview), 'risk_fixes'))
+        yield ' open fixes: by severity, then by how many hosts share them.</p>\n'
+        yield escape(context.call((undefined(name='risk_table') if l_0_risk_table is missing else l_0_risk_table), environment.getattr((undefined(name='overview') if l_0_overview is missing else l_0_overview), 'top_risks'), _block_vars=_block_vars))
+        yield '\n'
+    else:
+        pass
+        yield '<p>No open findings.</p>\n'
+    yield '\n<h2 id="worst-hosts">Hosts with the most severe open findings</h2>\n'
+    if environment.getattr((undefined(name='overview') if l_0_overview is missing else l_0_overview), 'worst_hosts'):
+        pass
+        yield escape(context.call((undefined(name='host_table') if l_0_host_table is missing else l_0_host_table), environment.getattr((undefined(name='overview') if l_0_overview is missing else l_0_overview), 'worst_hosts'), (undefined(name='severities') if l_0_severities is missing else l_0_severities), _block_vars=_block_vars))
+        yield '\n'
+    else:
+        pass
+        yield '<p>No host has open findings.</p>\n'
+    yield '<p><a href="hosts.html">All '
+    yield escape((undefined(name='hosts_total') if l_0_hosts_total is missing else l_0_hosts_total))
+    yield ' hosts and their owners</a>, each with its own page.</p>\n\n'
+    if environment.getattr((undefined(name='overview') if l_0_overview is missing else l_0_overview), 'changes'):
+        pass
+        l_0_c = environment.getattr((undefined(name='overview') if l_0_overview is missing else l_0_overview), 'changes')
+        _block_vars['c'] = l_0_c
+        yield '<h2 id="changes">Since the previous run</h2>\n<p>Compared with the run of '
+        yield escape(environment.getattr((undefined(name='c') if l_0_c is missing else l_0_c), 'previous_run'))
+        yield ': <strong>'
+        yield escape(environment.getattr((undefined(name='c') if l_0_c is missing else l_0_c), 'new_total'))
+        yield '</strong> new open findings, <strong>'
+        yield escape(environment.getattr((undefined(name='c') if l_0_c is missing else l_0_c), 'resolved_total'))
+        yield '</strong> resolved.</p>\n<div class="table-wrap">\n<table class="changes">\n  <thead><tr><th>Open findings</th>'
+        for l_1_s in (undefined(name='severities') if l_0_severities is missing else l_0_severities):
+            l_1_severity = resolve('severity')
+            _loop_vars = {}
+            pass
+            yield '<th class="num">'
+            yield escape(context.call((undefined(name='severity') if l_1_severity is missing else l_1_severity), l_1_s, _loop_vars=_loop_vars))
+            yield '</th>'
+        l_1_s = l_1_severity = missing
+        yield '</tr></thead>\n  <tbody>\n    <tr><td>previous run</td>'
+        for (l_1_b, l_1_n, l_1_d) in environment.getattr((undefined(name='c') if l_0_c is missing else l_0_c), 'severity_rows'):
+            _loop_vars = {}
+            pass
+            yield '<td class="num">'
+            yield escape(l_1_b)
+            yield '</td>'
+        l_1_b = l_1_n = l_1_d = missing
+        yield '</tr>\n    <tr><td>this run</td>'
+        for (l_1_b, l_1_n, l_1_d) in environment.getattr((undefined(name='c') if l_0_c is missing else l_0_c), 'severity_rows'):
+            _loop_vars = {}
+            pass
+            yield '<td class="num">'
+            yield escape(l_1_n)
+            yield '</td>'
+        l_1_b = l_1_n = l_1_d = missing
+        yield '</tr>\n    <tr><td>change</td>'
+        for (l_1_b, l_1_n, l_1_d) in environment.getattr((undefined(name='c') if l_0_c is missing else l_0_c), 'severity_rows'):
+            _loop_vars = {}
+            pass
+            yield '<td class="num">'
+            yield escape(t_3('%+d', l_1_d))
+            yield '</td>'
+        l_1_b = l_1_n = l_1_d = missing
+        yield '</tr>\n  </tbody>\n</table>\n</div>\n'
+        if environment.getattr((undefined(name='c') if l_0_c is missing else l_0_c), 'new_groups'):
+            pass
+            yield '<h3>Worst new fixes</h3>\n'
+            yield escape(context.call((undefined(name='risk_table') if l_0_risk_table is missing else l_0_risk_table), environment.getattr((undefined(name='c') if l_0_c is missing else l_0_c), 'new_groups'), _block_vars=_block_vars))
+            yield '\n'
+    yield '\n<h2>Toolkit phases</h2>\n<div class="cards">\n'
     for l_1_phase in (undefined(name='phases') if l_0_phases is missing else l_0_phases):
         _loop_vars = {}
         pass
@@ -91,7 +288,7 @@ def block_content(context, missing=missing):
     yield escape(environment.getattr((undefined(name='coverage') if l_0_coverage is missing else l_0_coverage), 'percent'))
     yield '%"></span></div>\n<p class="muted">Attestations are judged as of the run date, '
     yield escape((undefined(name='as_of') if l_0_as_of is missing else l_0_as_of))
-    yield '.</p>\n\n<h2>Open findings by severity</h2>\n<div class="table-wrap">\n<table>\n  <thead><tr>'
+    yield '.</p>\n\n<h2>Open findings by severity</h2>\n<div class="table-wrap">\n<table id="severity-counts">\n  <thead><tr>'
     for (l_1_sev, l_1_count) in (undefined(name='severity_counts') if l_0_severity_counts is missing else l_0_severity_counts):
         l_1_severity = resolve('severity')
         _loop_vars = {}
@@ -112,67 +309,14 @@ def block_content(context, missing=missing):
     yield escape((undefined(name='waived') if l_0_waived is missing else l_0_waived))
     yield '</td><td class="num">'
     yield escape((undefined(name='expired_waivers') if l_0_expired_waivers is missing else l_0_expired_waivers))
-    yield '</td></tr></tbody>\n</table>\n</div>\n\n<h2>Targets</h2>\n<div class="table-wrap">\n<table>\n  <thead>\n    <tr><th>Target</th><th>Kind</th>'
-    for l_1_status in (undefined(name='statuses') if l_0_statuses is missing else l_0_statuses):
-        _loop_vars = {}
-        pass
-        yield '<th class="num">'
-        yield escape(l_1_status)
-        yield '</th>'
-    l_1_status = missing
-    yield '<th class="num">open findings</th></tr>\n  </thead>\n  <tbody>\n'
-    t_2 = 1
-    for l_1_row in (undefined(name='targets') if l_0_targets is missing else l_0_targets):
-        _loop_vars = {}
-        pass
-        yield '    <tr>\n      <td><strong>'
-        yield escape(environment.getattr(l_1_row, 'name'))
-        yield '</strong>'
-        if (environment.getattr(l_1_row, 'address') and (environment.getattr(l_1_row, 'address') != environment.getattr(l_1_row, 'name'))):
-            pass
-            yield ' <span class="muted mono">'
-            yield escape(environment.getattr(l_1_row, 'address'))
-            yield '</span>'
-        yield '</td>\n      <td>'
-        yield escape(environment.getattr(l_1_row, 'kind'))
-        yield '</td>\n'
-        for l_2_count in environment.getattr(l_1_row, 'counts'):
-            _loop_vars = {}
-            pass
-            yield '<td class="num">'
-            yield escape(l_2_count)
-            yield '</td>'
-        l_2_count = missing
-        yield '      <td class="num">'
-        yield escape(environment.getattr(l_1_row, 'open_findings'))
-        yield '</td>\n    </tr>\n'
-        t_2 = 0
-    l_1_row = missing
-    if t_2:
-        pass
-        yield '    <tr><td colspan="'
-        yield escape((t_1((undefined(name='statuses') if l_0_statuses is missing else l_0_statuses)) + 3))
-        yield '">No targets were audited.</td></tr>\n'
-    yield '  </tbody>\n</table>\n</div>\n\n<h2 id="errors">Errors ('
-    yield escape(t_1((undefined(name='errors') if l_0_errors is missing else l_0_errors)))
+    yield '</td></tr></tbody>\n</table>\n</div>\n\n<h2 id="errors">Errors ('
+    yield escape((undefined(name='errors_total') if l_0_errors_total is missing else l_0_errors_total))
     yield ')</h2>\n'
     if (undefined(name='errors') if l_0_errors is missing else l_0_errors):
         pass
-        yield '<p>These checks did not complete. The audit is incomplete: their absence of findings proves nothing.</p>\n<div class="table-wrap">\n<table>\n  <thead><tr><th>Check</th><th>Target</th><th>Reason</th></tr></thead>\n  <tbody>\n'
-        for l_1_e in (undefined(name='errors') if l_0_errors is missing else l_0_errors):
-            _loop_vars = {}
-            pass
-            yield '    <tr><td>'
-            yield escape(environment.getattr(l_1_e, 'check_title'))
-            yield ' <code class="muted">'
-            yield escape(environment.getattr(l_1_e, 'check_id'))
-            yield '</code></td><td>'
-            yield escape(environment.getattr(l_1_e, 'target'))
-            yield '</td><td>'
-            yield escape(environment.getattr(l_1_e, 'reason'))
-            yield '</td></tr>\n'
-        l_1_e = missing
-        yield '  </tbody>\n</table>\n</div>\n'
+        yield '<p>These checks did not complete. The audit is incomplete: their absence of findings proves nothing.</p>\n'
+        yield escape(context.call((undefined(name='reason_table') if l_0_reason_table is missing else l_0_reason_table), (undefined(name='errors') if l_0_errors is missing else l_0_errors), (undefined(name='errors_total') if l_0_errors_total is missing else l_0_errors_total), _block_vars=_block_vars))
+        yield '\n'
     else:
         pass
         yield '<p>No check ended in error.</p>\n'
@@ -180,8 +324,14 @@ def block_content(context, missing=missing):
     if (undefined(name='unmapped') if l_0_unmapped is missing else l_0_unmapped):
         pass
         yield '<h2 id="unmapped">Findings not mapped to a catalogue measure ('
-        yield escape(t_1((undefined(name='unmapped') if l_0_unmapped is missing else l_0_unmapped)))
-        yield ')</h2>\n<p>These findings name no measure of this catalogue, so no phase page lists them.</p>\n'
+        yield escape((undefined(name='unmapped_total') if l_0_unmapped_total is missing else l_0_unmapped_total))
+        yield ')</h2>\n<p>These findings name no measure of this catalogue, so no phase page lists them.'
+        if ((undefined(name='unmapped_total') if l_0_unmapped_total is missing else l_0_unmapped_total) > t_1((undefined(name='unmapped') if l_0_unmapped is missing else l_0_unmapped))):
+            pass
+            yield ' The '
+            yield escape(t_1((undefined(name='unmapped') if l_0_unmapped is missing else l_0_unmapped)))
+            yield ' most severe are shown; all are on their host pages.'
+        yield '</p>\n'
         for l_1_f in (undefined(name='unmapped') if l_0_unmapped is missing else l_0_unmapped):
             l_1_finding = resolve('finding')
             _loop_vars = {}
@@ -190,4 +340,4 @@ def block_content(context, missing=missing):
         l_1_f = l_1_finding = missing
 
 blocks = {'content': block_content}
-debug_info = '1=13&2=16&3=27&4=53&5=55&6=59&11=61&13=65&15=69&16=71&17=73&18=75&19=77&26=81&27=87&28=93&33=95&34=104&42=116&45=125&47=129&48=137&49=139&50=147&53=154&59=157&60=159&66=162&67=166&76=180&77=183&79=185'
+debug_info = '1=19&2=22&3=40&8=49&9=54&10=70&11=76&17=112&18=151&19=153&20=157&23=159&24=162&25=170&26=172&27=179&28=182&33=185&34=188&35=192&41=198&42=200&46=206&48=208&49=210&51=213&54=219&56=228&57=236&58=244&62=252&64=255&70=258&72=262&74=266&75=268&76=270&77=272&78=274&85=278&86=284&87=290&92=292&93=301&97=313&98=315&100=318&105=324&106=327&107=329&108=335'

@@ -8,7 +8,7 @@ def root(context, missing=missing):
     cond_expr_undefined = Undefined
     if 0: yield None
     parent_template = None
-    l_0_filter_bar = l_0_finding = l_0_kv = l_0_result_status = missing
+    l_0_filter_bar = l_0_fix_group = l_0_kv = l_0_reason_table = l_0_result_status = missing
     pass
     parent_template = environment.get_template('run.html.j2', 'phase.html.j2')
     for name, parent_block in parent_template.blocks.items():
@@ -17,17 +17,20 @@ def root(context, missing=missing):
     l_0_filter_bar = getattr(included_template, 'filter_bar', missing)
     if l_0_filter_bar is missing:
         l_0_filter_bar = undefined(f"the template {included_template.__name__!r} (imported on line 2 in 'phase.html.j2') does not export the requested name 'filter_bar'", name='filter_bar')
-    l_0_finding = getattr(included_template, 'finding', missing)
-    if l_0_finding is missing:
-        l_0_finding = undefined(f"the template {included_template.__name__!r} (imported on line 2 in 'phase.html.j2') does not export the requested name 'finding'", name='finding')
+    l_0_fix_group = getattr(included_template, 'fix_group', missing)
+    if l_0_fix_group is missing:
+        l_0_fix_group = undefined(f"the template {included_template.__name__!r} (imported on line 2 in 'phase.html.j2') does not export the requested name 'fix_group'", name='fix_group')
     l_0_kv = getattr(included_template, 'kv', missing)
     if l_0_kv is missing:
         l_0_kv = undefined(f"the template {included_template.__name__!r} (imported on line 2 in 'phase.html.j2') does not export the requested name 'kv'", name='kv')
+    l_0_reason_table = getattr(included_template, 'reason_table', missing)
+    if l_0_reason_table is missing:
+        l_0_reason_table = undefined(f"the template {included_template.__name__!r} (imported on line 2 in 'phase.html.j2') does not export the requested name 'reason_table'", name='reason_table')
     l_0_result_status = getattr(included_template, 'result_status', missing)
     if l_0_result_status is missing:
         l_0_result_status = undefined(f"the template {included_template.__name__!r} (imported on line 2 in 'phase.html.j2') does not export the requested name 'result_status'", name='result_status')
-    context.vars.update({'filter_bar': l_0_filter_bar, 'finding': l_0_finding, 'kv': l_0_kv, 'result_status': l_0_result_status})
-    context.exported_vars.difference_update(('filter_bar', 'finding', 'kv', 'result_status'))
+    context.vars.update({'filter_bar': l_0_filter_bar, 'fix_group': l_0_fix_group, 'kv': l_0_kv, 'reason_table': l_0_reason_table, 'result_status': l_0_result_status})
+    context.exported_vars.difference_update(('filter_bar', 'fix_group', 'kv', 'reason_table', 'result_status'))
     yield from parent_template.root_render_func(context)
 
 def block_content(context, missing=missing):
@@ -53,6 +56,12 @@ def block_content(context, missing=missing):
         @internalcode
         def t_2(*unused):
             raise TemplateRuntimeError("No filter named 'length' found.")
+    try:
+        t_3 = environment.filters['sum']
+    except KeyError:
+        @internalcode
+        def t_3(*unused):
+            raise TemplateRuntimeError("No filter named 'sum' found.")
     pass
     if environment.getattr((undefined(name='phase') if l_0_phase is missing else l_0_phase), 'summary'):
         pass
@@ -91,6 +100,7 @@ def block_content(context, missing=missing):
     yield '</ul>\n\n'
     l_1_loop = missing
     for l_1_m, l_1_loop in LoopContext(environment.getattr((undefined(name='phase') if l_0_phase is missing else l_0_phase), 'measures'), undefined):
+        l_1_reason_table = resolve('reason_table')
         _loop_vars = {}
         pass
         yield '<section class="measure" id="measure-'
@@ -127,24 +137,36 @@ def block_content(context, missing=missing):
             pass
             yield '<span class="muted">none</span>'
         yield '</dd>\n  </dl>\n\n'
-        if environment.getattr(l_1_m, 'open_findings'):
+        if environment.getattr(l_1_m, 'open_groups'):
             pass
             yield '  <h3>Open findings ('
             yield escape(environment.getattr(l_1_m, 'open_total'))
-            yield ')</h3>\n'
-            for l_2_f in environment.getattr(l_1_m, 'open_findings'):
-                l_2_finding = resolve('finding')
+            yield ') in '
+            yield escape(t_2(environment.getattr(l_1_m, 'open_groups')))
+            if environment.getattr(l_1_m, 'open_more'):
+                pass
+                yield '+'
+            yield ' fix'
+            if (t_2(environment.getattr(l_1_m, 'open_groups')) != 1):
+                pass
+                yield 'es'
+            yield '</h3>\n'
+            for l_2_g in environment.getattr(l_1_m, 'open_groups'):
+                l_2_fix_group = resolve('fix_group')
+                l_2_host_files = resolve('host_files')
                 _loop_vars = {}
                 pass
-                yield escape(context.call((undefined(name='finding') if l_2_finding is missing else l_2_finding), l_2_f, _loop_vars=_loop_vars))
-            l_2_f = l_2_finding = missing
+                yield escape(context.call((undefined(name='fix_group') if l_2_fix_group is missing else l_2_fix_group), l_2_g, (undefined(name='host_files') if l_2_host_files is missing else l_2_host_files), 100, _loop_vars=_loop_vars))
+            l_2_g = l_2_fix_group = l_2_host_files = missing
             if environment.getattr(l_1_m, 'open_more'):
                 pass
                 yield '  <p class="flag">The '
-                yield escape(t_2(environment.getattr(l_1_m, 'open_findings')))
-                yield ' most severe are shown; '
-                yield escape((environment.getattr(l_1_m, 'open_total') - t_2(environment.getattr(l_1_m, 'open_findings'))))
-                yield ' more:\n'
+                yield escape(t_2(environment.getattr(l_1_m, 'open_groups')))
+                yield ' most severe fixes are shown ('
+                yield escape(environment.getattr(l_1_m, 'open_shown'))
+                yield ' findings); '
+                yield escape((environment.getattr(l_1_m, 'open_total') - environment.getattr(l_1_m, 'open_shown')))
+                yield ' more findings:\n'
                 l_2_loop = missing
                 for (l_2_title, l_2_count), l_2_loop in LoopContext(environment.getattr(l_1_m, 'open_more'), undefined):
                     _loop_vars = {}
@@ -157,30 +179,31 @@ def block_content(context, missing=missing):
                         pass
                         yield ', '
                 l_2_loop = l_2_title = l_2_count = missing
-                yield '.\n    Every finding is in <code>findings.csv</code> and <code>snapshot.json</code>.</p>\n'
+                yield '.\n    Each is on its host\'s page (see <a href="hosts.html">Hosts</a>) and in <code>findings.csv</code>.</p>\n'
         yield '\n'
-        if environment.getattr(l_1_m, 'waived_findings'):
+        if environment.getattr(l_1_m, 'waived_groups'):
             pass
             yield '  <h3>Waived findings ('
             yield escape(environment.getattr(l_1_m, 'waived_total'))
             yield ')</h3>\n'
-            for l_2_f in environment.getattr(l_1_m, 'waived_findings'):
-                l_2_finding = resolve('finding')
+            for l_2_g in environment.getattr(l_1_m, 'waived_groups'):
+                l_2_fix_group = resolve('fix_group')
+                l_2_host_files = resolve('host_files')
                 _loop_vars = {}
                 pass
-                yield escape(context.call((undefined(name='finding') if l_2_finding is missing else l_2_finding), l_2_f, _loop_vars=_loop_vars))
-            l_2_f = l_2_finding = missing
-            if (environment.getattr(l_1_m, 'waived_total') > t_2(environment.getattr(l_1_m, 'waived_findings'))):
+                yield escape(context.call((undefined(name='fix_group') if l_2_fix_group is missing else l_2_fix_group), l_2_g, (undefined(name='host_files') if l_2_host_files is missing else l_2_host_files), _loop_vars=_loop_vars))
+            l_2_g = l_2_fix_group = l_2_host_files = missing
+            if (environment.getattr(l_1_m, 'waived_total') > t_3(environment, environment.getattr(l_1_m, 'waived_groups'), attribute='count')):
                 pass
                 yield '  <p class="muted">The first '
-                yield escape(t_2(environment.getattr(l_1_m, 'waived_findings')))
-                yield ' are shown; all are in <code>findings.csv</code>.</p>\n'
+                yield escape(t_2(environment.getattr(l_1_m, 'waived_groups')))
+                yield ' fixes are shown; all waived findings are in <code>findings.csv</code>.</p>\n'
         yield '\n'
         if environment.getattr(l_1_m, 'passed'):
             pass
-            yield '  <h3>Passed checks ('
+            yield '  <details class="passed"><summary>Passed checks ('
             yield escape(t_2(environment.getattr(l_1_m, 'passed')))
-            yield ')</h3>\n'
+            yield ')</summary>\n'
             for l_2_p in environment.getattr(l_1_m, 'passed'):
                 l_2_result_status = resolve('result_status')
                 _loop_vars = {}
@@ -193,44 +216,38 @@ def block_content(context, missing=missing):
                 yield escape(environment.getattr(l_2_p, 'check_id'))
                 yield '</code></span></div>\n    <ul class="plain">\n'
                 for l_3_r in environment.getattr(l_2_p, 'results'):
+                    l_3_host_files = resolve('host_files')
                     l_3_kv = resolve('kv')
                     _loop_vars = {}
                     pass
-                    yield '      <li><strong>'
+                    yield '      <li><a href="'
+                    yield escape(environment.getitem((undefined(name='host_files') if l_3_host_files is missing else l_3_host_files), environment.getattr(l_3_r, 'target')))
+                    yield '">'
                     yield escape(environment.getattr(l_3_r, 'target'))
-                    yield '</strong>'
+                    yield '</a>'
                     if environment.getattr(l_3_r, 'reason'):
                         pass
                         yield ': '
                         yield escape(environment.getattr(l_3_r, 'reason'))
                     yield escape(context.call((undefined(name='kv') if l_3_kv is missing else l_3_kv), environment.getattr(l_3_r, 'details'), _loop_vars=_loop_vars))
                     yield '</li>\n'
-                l_3_r = l_3_kv = missing
+                l_3_r = l_3_host_files = l_3_kv = missing
+                if environment.getattr(l_2_p, 'more'):
+                    pass
+                    yield '<li class="muted">and '
+                    yield escape(environment.getattr(l_2_p, 'more'))
+                    yield " more targets (each host's page lists its passed checks)</li>"
                 yield '    </ul>\n  </div>\n'
             l_2_p = l_2_result_status = missing
+            yield '  </details>\n'
         yield '\n'
-        if environment.getattr(l_1_m, 'other_results'):
+        if environment.getattr(l_1_m, 'not_checked'):
             pass
             yield '  <h3>Not checked ('
-            yield escape(t_2(environment.getattr(l_1_m, 'other_results')))
-            yield ')</h3>\n  <div class="table-wrap">\n  <table>\n    <thead><tr><th>Status</th><th>Check</th><th>Target</th><th>Reason</th></tr></thead>\n    <tbody>\n'
-            for l_2_r in environment.getattr(l_1_m, 'other_results'):
-                l_2_result_status = resolve('result_status')
-                _loop_vars = {}
-                pass
-                yield '      <tr><td>'
-                yield escape(context.call((undefined(name='result_status') if l_2_result_status is missing else l_2_result_status), environment.getattr(l_2_r, 'status'), _loop_vars=_loop_vars))
-                yield '</td><td>'
-                yield escape(environment.getattr(l_2_r, 'check_title'))
-                yield ' <code class="muted">'
-                yield escape(environment.getattr(l_2_r, 'check_id'))
-                yield '</code></td><td>'
-                yield escape(environment.getattr(l_2_r, 'target'))
-                yield '</td><td>'
-                yield escape(environment.getattr(l_2_r, 'reason'))
-                yield '</td></tr>\n'
-            l_2_r = l_2_result_status = missing
-            yield '    </tbody>\n  </table>\n  </div>\n'
+            yield escape(environment.getattr(l_1_m, 'not_checked_total'))
+            yield ')</h3>\n  '
+            yield escape(context.call((undefined(name='reason_table') if l_1_reason_table is missing else l_1_reason_table), environment.getattr(l_1_m, 'not_checked'), environment.getattr(l_1_m, 'not_checked_total'), _loop_vars=_loop_vars))
+            yield '\n'
         yield '\n'
         if environment.getattr(l_1_m, 'attestations'):
             pass
@@ -284,7 +301,7 @@ def block_content(context, missing=missing):
             pass
             yield '  <p class="muted">No check and no attestation evidences this measure in this run.</p>\n'
         yield '</section>\n'
-    l_1_loop = l_1_m = missing
+    l_1_loop = l_1_m = l_1_reason_table = missing
 
 blocks = {'content': block_content}
-debug_info = '1=13&2=16&3=33&4=57&5=62&6=64&8=76&9=80&13=93&14=97&15=99&16=107&18=109&19=116&20=123&23=130&24=133&25=135&26=141&27=144&28=149&33=162&34=165&35=167&36=173&37=176&41=179&42=182&43=184&45=189&47=195&48=200&55=212&56=215&61=217&62=222&69=235&70=238&71=240&73=244&75=246&76=248&77=250&78=259&79=262&81=275&87=283'
+debug_info = '1=13&2=16&3=36&4=66&5=71&6=73&8=85&9=89&13=102&14=107&15=109&16=117&18=119&19=126&20=133&23=140&24=143&25=154&26=161&27=164&28=171&33=184&34=187&35=189&36=196&37=199&41=202&42=205&43=207&45=212&47=218&48=224&50=235&57=244&58=247&59=249&62=252&63=255&64=257&66=261&68=263&69=265&70=267&71=276&72=279&74=292&80=300'

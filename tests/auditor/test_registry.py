@@ -1,6 +1,9 @@
 """The registry: check modules bring checks, collectors and policy kinds; clashes are bugs."""
 
+import json
 import os
+import re
+import shutil
 import subprocess
 import sys
 import types
@@ -8,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from auditor.registry import build_registry, default_registry
+from auditor import area_index
+from auditor.registry import Registry, build_registry, default_registry
 
 
 def module(name, **attributes):
@@ -20,7 +24,7 @@ def module(name, **attributes):
 
 def test_built_in_policy_kinds_are_registered_by_their_check_modules():
     assert set(default_registry().policies) == {"ssh-algorithms", "services", "tls", "host-os-lifecycle",
-                                              "host-sysctl"}
+                                              "host-sysctl", "web-exposure"}
 
 
 def test_a_policy_kind_registered_twice_is_refused():
@@ -59,3 +63,57 @@ def test_a_bad_plugin_is_a_one_line_error(tmp_path, source, message):
                                cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(tmp_path)}, timeout=60)
     assert completed.returncode == 3
     assert completed.stderr.strip().splitlines() == [f"auditor: error: {message}"]
+
+
+def test_the_shipped_area_index_is_built_from_the_areas_as_they_are():
+    # Stale, it would be ignored (every area imported): correct but slow. Regenerate with
+    # `python -m auditor.area_index`.
+    shipped = json.loads((area_index.areas_dir() / area_index.INDEX_FILE).read_text())
+    assert shipped == json.loads(json.dumps(area_index.build_index()))
+    assert area_index.load_index() is not None
+
+
+def test_in_a_source_checkout_an_index_built_from_other_sources_is_not_used(tmp_path, monkeypatch):
+    copy = tmp_path / "checks"
+    shutil.copytree(area_index.areas_dir(), copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(area_index, "areas_dir", lambda: copy)
+    judges = copy / "ssh_wire" / "judges.py"
+    judges.write_text(judges.read_text() + "\n# edited without regenerating the index\n")
+    assert area_index.load_index() is not None  # installed: index and sources ship together
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'checkout'\n")
+    assert area_index.load_index() is None  # a checkout: the edit makes the index stale
+
+
+def test_an_area_that_does_not_match_its_index_entry_is_a_one_line_error():
+    index = area_index.load_index()
+    entry = index.areas["attestation"]
+    moved = area_index.AreaEntry(checks={"attestation.renamed": ("attestation",)}, collectors=entry.collectors,
+                                 policies=entry.policies)
+    registry = Registry(index=area_index.AreaIndex(areas={**index.areas, "attestation": moved}))
+    with pytest.raises(ValueError, match=re.escape("regenerate it with `python -m auditor.area_index`")):
+        registry.checks["attestation.renamed"]
+
+
+def test_selecting_one_area_imports_only_that_area_and_what_it_uses():
+    probe = ("import sys\n"
+             "from auditor.registry import default_registry\n"
+             "registry = default_registry()\n"
+             "assert len(registry.checks) > 100, len(registry.checks)\n"
+             "selected = registry.matching('ssh-wire.*')\n"
+             "print(len(selected), len(registry.matching('tag:data-tree')))\n"
+             "print(sorted(m for m in sys.modules if m.endswith('.area')))\n")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True)
+    counts, areas = out.stdout.splitlines()
+    assert int(counts.split()[0]) >= 10
+    # Tags come from the index, but matching loads the areas whose checks it returns.
+    assert areas == str(["auditor.checks.data.area", "auditor.checks.ssh_wire.area"])
+
+
+def test_the_lazy_registry_holds_what_importing_every_area_holds():
+    from auditor.checks import AREAS, load_area
+
+    eager = build_registry([load_area(name) for name in AREAS])
+    lazy = default_registry()
+    assert list(lazy.checks) == list(eager.checks)
+    assert set(lazy.collectors) == set(eager.collectors)
+    assert [check.tags for check in lazy.checks.values()] == [check.tags for check in eager.checks.values()]

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 from pathlib import Path
 from typing import Any
 
 from auditor.reports.history import render_history_html
 from auditor.reports.html import write_run_reports
 from auditor.store.codec import snapshot_to_json
-from auditor.store.history import load_history
+from auditor.store.history import latest_snapshot, load_history
 from auditor.store.model import Snapshot
 from auditor.store.signing import (
     generate_keypair,
@@ -50,11 +51,37 @@ def test_history_orders_runs_counts_changes_and_lists_broken_ones(tmp_path: Path
     assert "c-broken/snapshot.json</code>: not valid JSON" in html
     assert 'href="a-first/index.html"' in html and "<polyline" in html
     rows = html.split("<tbody>")[1]
-    second = rows.split("<tr>")[2]
-    cells = [cell.split("</td>")[0] for cell in second.split('<td class="num">')[1:]]
-    # targets; awareness, prevention (PRV-3 now passes), response (RSP-1 now fails), recovery;
-    # one finding opened (log level) and one closed (password authentication)
-    assert cells == ["2", "0 / 5", "1 / 10", "0 / 4", "0 / 4", "1", "1"]  # the kit declares two targets
+
+    def cells(index: int) -> list[str]:
+        row = rows.split("<tr>")[index]
+        return [cell.split("</td>")[0] for cell in row.split('<td class="num">')[1:]]
+
+    # targets; per phase evidenced / measures (measures with open findings): awareness, prevention
+    # (PRV-3 fails, then passes), response (RSP-1 passes, then fails), recovery; open findings
+    # critical · high · medium · low · info; one finding opened (log level), one closed (password)
+    assert cells(1)[:6] == ["2", "0 / 5 (0)", "0 / 10 (1)", "1 / 4 (0)", "0 / 4 (0)", "0 · 1 · 0 · 0 · 0"]
+    assert cells(2) == ["2", "0 / 5 (0)", "1 / 10 (0)", "0 / 4 (1)", "0 / 4 (0)", "0 · 0 · 1 · 0 · 0", "1", "1"]
+
+
+def test_history_charts_move_when_findings_close_although_no_measure_is_fully_evidenced(tmp_path: Path) -> None:
+    hosts = ("web01", "web02", "web03")
+    found = [finding("ssh.password-authentication", host, "sshd:PasswordAuthentication", "high") for host in hosts]
+    for day, still_open in (("01", found), ("02", found[:1])):  # two of three hosts fixed
+        results = [result("ssh.password-authentication", f["target"], "fail", [f]) for f in still_open]
+        snapshot = make_snapshot(results, still_open, targets=hosts)
+        write_run(tmp_path, day, dataclasses.replace(snapshot, started_at=f"2026-01-{day}T00:00:00+00:00"))
+    html = render_history_html(load_history(tmp_path), tmp_path / "history.html")
+
+    def points(chart: str, line: str) -> list[float]:
+        section = html[html.index(f'id="chart-{chart}"'):]
+        polyline = section[:section.index(f"<title>{line}</title>")].rsplit("<polyline", 1)[1]
+        return [float(pair.split(",")[1]) for pair in polyline.split('points="')[1].split('"')[0].split()]
+
+    evidenced = points("evidenced", "Prevention")
+    assert evidenced[0] == evidenced[1]  # nothing fully evidenced either time: this line cannot move
+    high = points("open-findings", "high")
+    assert high[1] > high[0]  # 3 -> 1 open high findings: the line goes down (SVG y grows downwards)
+    assert points("open-findings", "critical")[0] == points("open-findings", "critical")[1]
 
 
 def test_a_snapshot_signed_with_another_key_is_left_out_loudly(tmp_path: Path) -> None:
@@ -70,3 +97,14 @@ def test_a_snapshot_signed_with_another_key_is_left_out_loudly(tmp_path: Path) -
     html = render_history_html(entries, runs / "history.html")
     assert "forged/snapshot.json</code>: signature: signed by key SHA256:" in html
     assert "verified" in html
+
+
+def test_a_new_run_compares_with_the_newest_readable_snapshot(tmp_path: Path) -> None:
+    assert latest_snapshot(tmp_path) is None
+    for day in ("01", "02", "03"):
+        write_run(tmp_path, day, run(f"2026-01-{day}T00:00:00+00:00", [], {"ssh.log-level": "pass"}))
+    (tmp_path / "03" / "snapshot.json").write_text("{")  # the newest is broken
+    for age, day in enumerate(("03", "02", "01")):
+        os.utime(tmp_path / day / "snapshot.json", (1_700_000_000 - age, 1_700_000_000 - age))
+    newest = latest_snapshot(tmp_path)
+    assert newest is not None and newest.started_at == "2026-01-02T00:00:00+00:00"

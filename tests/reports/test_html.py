@@ -14,6 +14,7 @@ from markupsafe import escape
 from auditor.reports.history import render_history_html
 from auditor.reports.html import render_diff_html, write_run_reports
 from auditor.reports.page import content_security_policy, filter_script
+from auditor.reports.site import host_file
 from auditor.store.codec import snapshot_to_json
 from auditor.store.diff import compare, render_text
 from auditor.store.history import load_history
@@ -92,7 +93,7 @@ def assert_self_contained(html: str, data_urls: frozenset[str] = frozenset()) ->
         assert tag != "img", f"image tag rendered: {attrs}"
         assert "src" not in attrs, f"{tag} loads {attrs['src']}"
         href = attrs.get("href") or ""
-        assert not href or href.startswith(("#", "https://")) or re.fullmatch(r"[a-z]+\.html", href), href
+        assert not href or href.startswith(("#", "https://")) or re.fullmatch(r"[a-z0-9-]+\.html", href), href
     for url in re.findall(r"https?://[^\s\"'<>&]*", html):
         assert url in data_urls, f"URL {url!r} does not come from the data"
     assert "@import" not in html and "url(" not in html
@@ -117,7 +118,8 @@ def measure_section(html: str, measure_id: str) -> str:
 def test_writes_index_and_one_page_per_phase(snapshot: Snapshot, tmp_path: Path) -> None:
     paths = write_run_reports(snapshot, tmp_path / "out")
     assert [path.name for path in paths] == [
-        "index.html", "awareness.html", "prevention.html", "response.html", "recovery.html"]
+        "index.html", "summary.html", "awareness.html", "prevention.html", "response.html", "recovery.html",
+        "hosts.html", host_file("web1"), host_file("db1")]
     assert all(path.parent == tmp_path / "out" and path.is_file() for path in paths)
     assert not [p for p in (tmp_path / "out").iterdir() if p.name.endswith(".tmp")]
 
@@ -207,13 +209,16 @@ def test_index_overview(snapshot: Snapshot, tmp_path: Path) -> None:
 def test_index_counts(snapshot: Snapshot, tmp_path: Path) -> None:
     index = write(snapshot, tmp_path)["index.html"]
     # severity table: critical 1, high 0 (waived), medium 1 (expired waiver), low 1, info 0; waived 1; expired 1
-    row = must(re.search(r"<tbody><tr>(.*?)</tr></tbody>", index, re.S)).group(1)
+    table = index[index.index('<table id="severity-counts">'):]
+    row = must(re.search(r"<tbody><tr>(.*?)</tr></tbody>", table, re.S)).group(1)
     assert re.findall(r'<td class="num">(\d+)</td>', row) == ["1", "0", "1", "1", "0", "1", "1"]
     # coverage: AWR-1 (attestation) and RSP-1 (pass) only
     assert f"<strong>2 of {len(snapshot.catalogue.measures)}</strong>" in index
-    # per-target: db1 has pass 1, fail 2, error 1, skipped 1, not-assessable 1
-    db1 = must(re.search(r"<strong>db1</strong>.*?</tr>", index, re.S)).group(0)
-    assert re.findall(r'<td class="num">(\d+)</td>', db1) == ["1", "2", "1", "1", "1", "1"]
+    # per-target (hosts page): db1 has open low 1 (its high is waived); pass 1, fail 2, error 1, skipped 1,
+    # not-assessable 1; 1 open finding
+    hosts = write(snapshot, tmp_path / "again")["hosts.html"]
+    db1 = must(re.search(r"<strong>db1</strong>.*?</tr>", hosts, re.S)).group(0)
+    assert re.findall(r'<td class="num">(\d+)</td>', db1) == ["0", "0", "0", "1", "0", "1", "2", "1", "1", "1", "1"]
 
 
 def test_clean_run_says_so(tmp_path: Path) -> None:
@@ -287,7 +292,7 @@ REJUDGED_TEXT = (f"Re-judged on 2025-03-02T08:00:00+00:00 under profile universi
 def test_every_page_of_a_rejudged_snapshot_says_so(snapshot: Snapshot, tmp_path: Path) -> None:
     rejudged = dataclasses.replace(snapshot, rejudged=REJUDGED_FROM)
     pages = write(rejudged, tmp_path)
-    assert len(pages) == 5
+    assert len(pages) == 9
     for html in pages.values():
         assert REJUDGED_TEXT in " ".join(" ".join(parse(html).text).split())
         assert "<script>alert" not in html  # the remembered profile name is data too

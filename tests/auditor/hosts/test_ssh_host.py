@@ -98,7 +98,8 @@ def test_streamed_output_status_stderr_timeout_and_early_exit(host):
     with host.stream(["yes"], timeout=10) as output:
         for _ in output:
             break  # the block ends early: the remote command is hung up on
-    with host.stream(["yes"], timeout=0.5) as output:
+    # Long enough for the remote command to start on a busy machine, short enough to be a timeout.
+    with host.stream(["yes"], timeout=3) as output:
         assert sum(len(chunk) for chunk in output) > 0
     assert output.timed_out is True  # a command that never stops talking still ends at its timeout
     with pytest.raises(CollectError, match="no-such-program: command not found"), \

@@ -325,6 +325,37 @@ def test_web_listing_and_serving():
     assert "lists the repository" in found["web:nginx:/pub/:repo:pub"].message
 
 
+def test_web_listing_findings_keep_distinct_fingerprints_across_server_blocks_and_sections():
+    """One repository behind three nginx server blocks and inside Apache sections: each its own fingerprint
+    (before, the server blocks shared one, and the sections another with the repository's URL)."""
+    check = REGISTRY.checks["data.web-listing"]
+    location = {"server": "nginx", "server_names": [], "modifier": "", "alias": None, "denied": False,
+                "restricted": False, "static": True, "listing_source": "", "url": "/", "root": "/srv/www",
+                "listing": True}
+    web = {"nginx": {"present": True, "files": ["nginx.conf"], "problems": [], "locations": [
+        {**location, "server_block": "nginx.conf:5", "listen": ["80"], "source": "nginx.conf:5"},
+        {**location, "server_block": "nginx.conf:20", "listen": ["443 ssl"], "source": "nginx.conf:20"},
+        {**location, "server_block": "nginx.conf:40", "listen": ["8080"], "server_names": ["data.example.org"],
+         "source": "nginx.conf:40"}]},
+        "apache": [{"roots": [{"url": "/", "path": "/srv/www", "source": "apache2.conf:3"}], "directories": [
+            {"path": "/srv/www/repo/a", "regex": False, "options": [{"args": ["+Indexes"], "source": "apache2.conf:9"}],
+             "require": None, "source": "apache2.conf:8"},
+            {"path": "/srv/www/repo/b", "regex": False, "options": [{"args": ["+Indexes"], "source": "apache2.conf:13"}],
+             "require": None, "source": "apache2.conf:12"}], "global_options": [], "files": ["apache2.conf"],
+            "problems": []}]}
+    repositories = declared(repo("raw"))
+    repositories["repositories"][0]["path"] = "/srv/www/repo"
+    ctx = CheckContext(check=check, target=LOCAL, options=BASELINE.options[check.id],
+                       severity=BASELINE.severity[check.id], today=TODAY)
+    facts = [decode(kind, {"web_servers": web, "repositories": repositories}[kind.name]) for kind in check.facts]
+    findings = check().judge(fact_set(*facts), ctx)
+    assert sorted(f.resource for f in findings) == [
+        "web:apache:/repo/a/:repo:raw", "web:apache:/repo/b/:repo:raw", "web:apache:/repo:repo:raw",
+        "web:nginx:/repo/:repo:raw@443 ssl", "web:nginx:/repo/:repo:raw@80",
+        "web:nginx:/repo/:repo:raw@data.example.org"]
+    assert len({f.fingerprint for f in findings}) == len(findings)
+
+
 def test_web_listing_is_skipped_without_web_servers():
     with pytest.raises(CheckSkipped, match="neither nginx nor Apache"):
         judge("data.web-listing", {"web_servers": {"nginx": {"present": False}, "apache": []},

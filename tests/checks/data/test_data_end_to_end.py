@@ -123,6 +123,8 @@ def test_every_kind_of_violation_is_in_the_snapshot(audit, data_accounts):
     }
     for check_id, wanted in expected.items():
         assert resources(snapshot, check_id) == wanted, check_id
+    fingerprints = [f["fingerprint"] for f in snapshot["findings"]]
+    assert len(set(fingerprints)) == len(fingerprints)  # diff matches findings by fingerprint
 
 
 def test_findings_aggregate_with_counts_and_escaped_samples(audit):

@@ -120,14 +120,14 @@ def test_profile_resolves_rules_relative_to_itself_and_loads_them(tmp_path):
     profile = write(tmp_path / "conf", "name: p\nextends: baseline\ncollectors:\n  repositories:\n    rules: data-rules.yaml\n"
                                        "    samples: 3\n    acls: false\n", "profile.yaml")
     loaded = load_profile(str(profile), default_registry())
-    options = loaded.collectors["repositories"]
+    options = loaded.collector_options(default_registry().collectors["repositories"])
     assert options["rules"].path == str(tmp_path / "conf" / "data-rules.yaml")
     assert options["samples"] == 3 and options["acls"] is False and options["max_files"] == 5_000_000
 
 
 def test_example_profile_loads():
     loaded = load_profile(str(EXAMPLE_PROFILE), default_registry())
-    assert loaded.collectors["repositories"]["rules"].path == str(EXAMPLE_RULES)
+    assert loaded.collector_options(default_registry().collectors["repositories"])["rules"].path == str(EXAMPLE_RULES)
 
 
 def test_profile_errors_for_missing_or_broken_rules(tmp_path):

@@ -47,3 +47,22 @@ def test_discovered_ports_are_those_of_the_targets_own_address() -> None:
     other = CollectEnv(target=Target(name="o", kind=TargetKind.NETWORK, address="127.0.0.2"), host=None,
                        options={}, timeout=5, fact=found)
     assert discovered_ports(other, wants_ssh) == [2201]
+
+
+def test_a_profile_widens_discovery_and_table_guesses_off_the_curated_list_get_service_detection(tmp_path) -> None:
+    from auditor.checks.services.discovery import ALL_PORTS, needs_version
+    from auditor.config.profile import load_profile
+    from auditor.registry import default_registry
+
+    profile = tmp_path / "wide.yaml"
+    profile.write_text("name: wide\nextends: baseline\ncollectors:\n  discovery: {extra_ports: [6380, '8000-8100']}\n")
+    options = load_profile(str(profile), default_registry()).collector_options(default_registry().collectors["discovery"])
+    assert options["extra_ports"] == [6380, *range(8000, 8101)] and options["ports"] == []
+    profile.write_text("name: wide\nextends: baseline\ncollectors:\n  discovery: {ports: all}\n")
+    assert load_profile(str(profile), default_registry()).collector_options(default_registry().collectors["discovery"])["ports"] == ALL_PORTS
+    curated = frozenset({22, 8888})
+    assert needs_version(DiscoveredPort(8899, service="ospf-lite", method="table"), "unknown", curated)
+    assert not needs_version(DiscoveredPort(8888, service="sun-answerbook", method="table"), "unknown", curated)
+    assert needs_version(DiscoveredPort(40000), "unknown", curated)
+    assert not needs_version(DiscoveredPort(8899, service="http", method="probed"), "unknown", curated)
+    assert needs_version(DiscoveredPort(22, service="ssh", method="table"), "all", curated)

@@ -17,7 +17,6 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -157,28 +156,6 @@ def test_credentials_demanded_or_another_service_are_not_findings(http_peer: Htt
     assert kernels.status == "open" and kernels.evidence == {"path": "/api/kernels", "kernels": "1"}
 
 
-def test_python_directory_listing_is_found(tmp_path: Path) -> None:
-    (tmp_path / "dataset.csv").write_text("a,b\n")
-    (tmp_path / "notes").mkdir()
-
-    class Quiet(SimpleHTTPRequestHandler):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, directory=str(tmp_path), **kwargs)
-
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer((HOST, 0), Quiet)
-    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
-    try:
-        result = run("http-listing", server.server_address[1], "http")
-    finally:
-        server.shutdown()
-        server.server_close()
-    assert result.status == "open"
-    assert result.evidence == {"path": "/", "title": "Directory listing for /", "entries": "2"}
-
-
 def test_plain_http_that_fails_is_retried_over_tls(http_peer: HttpPeer, tmp_path: Path) -> None:
     subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
                     "-subj", "/CN=lab.invalid", "-days", "2", "-keyout", str(tmp_path / "key.pem"),
@@ -235,21 +212,19 @@ def test_the_collector_plans_from_discovery_and_one_bad_service_spoils_nothing(
         tcp_peer: TcpPeer, http_peer: HttpPeer) -> None:
     silent = tcp_peer(lambda sock, stop: stop.wait(10))
     docker = http_peer({"/version": (200, DOCKER_VERSION)})
-    listing = http_peer({"/": (200, "<html><head><title>Index of /</title></head><body><a href=\"../\">../</a>"
-                                    "<a href=\"data.tar\">data.tar</a></body></html>")})
+    website = http_peer({"/": (200, "<html><head><title>Index of /</title></head><body></body></html>")})
     discovery = DiscoveryFacts(hosts=(DiscoveredHost(address="lab-host", ip=HOST, ports=(
         DiscoveredPort(silent, service="redis", method="probed"),
         DiscoveredPort(docker, service="docker", method="probed"),
-        DiscoveredPort(listing, service="http", method="table"),
+        DiscoveredPort(website, service="http", method="table"),  # web content: the web area's
         DiscoveredPort(40000),
     )),))
     env = CollectEnv(target=Target("lab-host", TargetKind.NETWORK, "lab-host"), host=None,
                      options={**ProbeCollector.options, "timeout": 0.5}, timeout=5, fact=lambda name: discovery)
     results = {(r.probe, r.port): r for r in ProbeCollector().collect(env).results}
-    assert set(results) == {("redis", silent), ("docker", docker), ("http-listing", listing)}
+    assert set(results) == {("redis", silent), ("docker", docker)}
     assert results[("redis", silent)].status == "error"
     assert results[("docker", docker)].status == "open" and results[("docker", docker)].address == "lab-host"
-    assert results[("http-listing", listing)].texts()["entries"] == "1"
 
 
 def test_bodies_are_read_to_the_close_or_the_limit() -> None:

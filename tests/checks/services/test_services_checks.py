@@ -167,18 +167,6 @@ def test_probes_that_cannot_run_here_are_not_assessable_when_nothing_else_was_ju
         judge("services.unauthenticated-access", DATA, scanned, results)
 
 
-def test_directory_listing() -> None:
-    scanned = discovery(("web01.example.org", [tcp(80, "http"), tcp(443, "https")]))
-    results = probes(
-        probe("http-listing", "web01.example.org", 80, "open", {"path": "/", "title": "Index of /", "entries": "2"}),
-        probe("http-listing", "web01.example.org", 443, "absent", {"path": "/"},
-              "no directory listing at / (HTTP 403)"),
-        probe("redis", "web01.example.org", 6379, "open", {"reply": "+PONG"}),  # not this check's
-    )
-    findings, _ = judge("services.directory-listing", WEB, scanned, results)
-    assert [(f.resource, f.measures) for f in findings] == [("tcp/80/http:/", ("PRV-5", "PRV-8"))]
-
-
 def test_scan_gaps_make_every_verdict_incomplete() -> None:
     facts = discovery(("127.77.200.1", [tcp(6379, "redis")]), errors=["version detection: nmap failed"],
                       timed_out=["127.77.200.4"])

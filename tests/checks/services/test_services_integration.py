@@ -31,7 +31,7 @@ from auditor.facts import facts_from_json, facts_to_json
 from auditor.models import Target, TargetKind
 from auditor.registry import default_registry
 from auditor.runner import Runner
-from testkit.services_lab import NGINX, NMAP, REDIS, RSYNC, Daemon, Lab, lab_subnet
+from testkit.services_lab import NGINX, NMAP, REDIS, RSYNC, Daemon, Lab, lab_subnet, pick_port
 
 pytestmark = pytest.mark.integration
 FIXTURES = testkit.FIXTURES / "nmap"
@@ -88,17 +88,6 @@ def test_rsync_anonymous_module_lists_files_and_the_other_asks_a_password(lab: L
     assert (private.name, private.access) == ("private", "protected")
     recorded = ProbesFacts(results=(result,))
     assert facts_from_json(ProbesFacts, facts_to_json(recorded)) == recorded
-
-
-def test_nginx_listing_over_http_and_https_and_none_without_autoindex(lab: Lab) -> None:
-    need(("nginx", NGINX))
-    net = lab_subnet()
-    listing = probe("http-listing", lab.nginx(net + "1"), "http")
-    assert listing.status == "open"
-    assert listing.evidence == {"path": "/", "title": "Index of /", "entries": "2"}
-    assert probe("http-listing", lab.nginx(net + "2", tls=True), "http", "ssl").status == "open"
-    closed = probe("http-listing", lab.nginx(net + "3", autoindex=False), "http")
-    assert (closed.status, closed.reason) == ("absent", "no directory listing at / (HTTP 403)")
 
 
 def test_discovery_scans_a_range_and_names_unknown_ports_in_a_second_pass(lab: Lab) -> None:
@@ -230,3 +219,27 @@ def test_auditor_run_on_a_range_with_inventory_and_roles(lab: Lab, tmp_path: Pat
                  "services.directory-listing"):
         assert text in prevention
     assert "services.unknown-host" in (out / "awareness.html").read_text()
+
+
+def test_a_widened_port_list_finds_redis_and_jupyter_off_their_ports_and_probes_follow_the_service(
+        lab: Lab) -> None:
+    need(("nmap", NMAP), ("redis-server", REDIS))
+    from auditor.checks.services.probes import plan
+    from auditor.checks.web.collector import web_ports
+    from testkit.web_answers import JUPYTER_NO_TOKEN, ResearchUi
+
+    address = lab_subnet() + "1"
+    redis = lab.redis(address, pick_port(address, 6380))  # no name in nmap's port table
+    jupyter = ResearchUi(JUPYTER_NO_TOKEN, address, pick_port(address, 8899))  # nmap's table says ospf-lite
+    try:
+        host = Target(name=address, kind=TargetKind.NETWORK, address=address)
+        curated = discover(host)
+        assert {p.port for h in curated.hosts for p in h.ports} & {redis.port, jupyter.port} == set()
+        widened = discover(host, extra_ports=[redis.port, jupyter.port])
+    finally:
+        jupyter.stop()
+    found = {p.port: p for h in widened.hosts for p in h.ports}
+    assert (found[redis.port].service, found[redis.port].method) == ("redis", "probed")
+    assert (found[jupyter.port].service, found[jupyter.port].method) == ("http", "probed")
+    assert [(job.probe, job.port.port) for job in plan(widened, POLICY["services"])] == [("redis", redis.port)]
+    assert [(job.port.port, job.sniff) for job in web_ports(widened, POLICY["services"])] == [(jupyter.port, False)]

@@ -7,7 +7,7 @@ import pytest
 
 from auditor.checks.services.facts import DiscoveredPort
 from auditor.checks.services.policy import SERVICE_PROBES, allowed, identify, role_rules
-from auditor.checks.services.probes import LISTING_PROBE, PROBES
+from auditor.checks.services.probes import PROBES
 from auditor.config.catalogue import load_catalogue
 from auditor.config.policies import load_policy
 from auditor.config.profile import load_profile
@@ -32,7 +32,7 @@ def test_catalogue_measures_exist_and_probes_are_known() -> None:
     for name, entry in POLICY["services"].items():
         assert set(entry["measures"]) <= measures, name
         assert entry["probe"] in (None, *SERVICE_PROBES), name
-    assert set(SERVICE_PROBES) | {LISTING_PROBE} == set(PROBES)
+    assert set(SERVICE_PROBES) == set(PROBES)  # listings are the web area's (checks/web)
 
 
 def test_baseline_selects_the_services_policy() -> None:
@@ -114,7 +114,7 @@ def test_discovery_options_are_validated_in_the_profile(tmp_path: Path) -> None:
     good = tmp_path / "good.yaml"
     good.write_text("name: g\nextends: baseline\ncollectors:\n"
                     "  discovery: {ports: [22, \"8000-8002\"], scan_type: connect}\n")
-    assert load_profile(str(good), registry).collectors["discovery"]["ports"] == [22, 8000, 8001, 8002]
+    assert load_profile(str(good), registry).collector_options(registry.collectors["discovery"])["ports"] == [22, 8000, 8001, 8002]
     for option, message in (("scan_type: stealth", "'stealth' is not one of"), ("timing: 9", "must be 0-5"),
                             ("ports: [0]", "not within"), ("version_light: yes", "expected a string")):
         bad = tmp_path / "bad.yaml"
@@ -152,5 +152,5 @@ def test_collector_options_are_checked_when_the_profile_loads(tmp_path: Path, co
 def test_probe_options_are_typed_in_the_profile(tmp_path: Path) -> None:
     good = tmp_path / "good.yaml"
     good.write_text("name: g\nextends: baseline\ncollectors:\n  probes: {timeout: 2, workers: 8, max_modules: 5}\n")
-    options = load_profile(str(good), default_registry()).collectors["probes"]
+    options = load_profile(str(good), default_registry()).collector_options(default_registry().collectors["probes"])
     assert (options["timeout"], options["workers"], options["max_modules"]) == (2.0, 8, 5)

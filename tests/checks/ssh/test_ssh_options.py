@@ -78,6 +78,6 @@ def test_a_valid_match_context_loads(tmp_path: Path) -> None:
     path = tmp_path / "p.yaml"
     path.write_text("name: p\nextends: baseline\ncollectors:\n  sshd:\n    match_contexts:\n"
                     "      - {user: backup, addr: 192.0.2.7, lport: 2222, groups: [staff]}\n")
-    contexts = load_profile(str(path), REGISTRY).collectors["sshd"]["match_contexts"]
+    contexts = load_profile(str(path), REGISTRY).collector_options(REGISTRY.collectors["sshd"])["match_contexts"]
     assert [context.to_sshd_arg() for context in contexts] == ["user=backup,addr=192.0.2.7,lport=2222"]
     assert contexts[0].lport == 2222 and contexts[0].groups == ("staff",)

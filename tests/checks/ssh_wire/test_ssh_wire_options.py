@@ -25,15 +25,15 @@ def profile_with(tmp_path: Path, collector_yaml: str) -> Profile:
 
 
 def test_defaults_and_the_strict_profile() -> None:
-    assert load_profile("baseline", REGISTRY).collectors["ssh_wire"] == {
+    assert load_profile("baseline", REGISTRY).collector_options(REGISTRY.collectors["ssh_wire"]) == {
         "ports": [22], "host_key_types": "preferred", "gex_probe": False}
-    strict = load_profile("strict", REGISTRY).collectors["ssh_wire"]
+    strict = load_profile("strict", REGISTRY).collector_options(REGISTRY.collectors["ssh_wire"])
     assert (strict["host_key_types"], strict["gex_probe"]) == ("all", True)
 
 
 def test_options_are_typed(tmp_path: Path) -> None:
     loaded = profile_with(tmp_path, "    ports: [22, '2200-2201']\n    host_key_types: all\n")
-    assert loaded.collectors["ssh_wire"]["ports"] == [22, 2200, 2201]
+    assert loaded.collector_options(default_registry().collectors["ssh_wire"])["ports"] == [22, 2200, 2201]
 
 
 @pytest.mark.parametrize("yaml, message", [

@@ -41,7 +41,7 @@ def test_collector_options(tmp_path: Path) -> None:
     profile.write_text("name: p\nextends: baseline\ncollectors:\n  tls:\n    ports: [443, 8443-8445]\n"
                        "    ca_bundle: ca/lab-root.pem\n    sni: {web01: www.example.test}\n"
                        "    per_endpoint_connections: 1\n")
-    options = load_profile(str(profile), REGISTRY).collectors["tls"]
+    options = load_profile(str(profile), REGISTRY).collector_options(REGISTRY.collectors["tls"])
     assert options["ports"] == [443, 8443, 8444, 8445]
     assert options["ca_bundle"] == str(tmp_path / "ca" / "lab-root.pem")
     assert options["sni"] == {"web01": "www.example.test"} and options["per_endpoint_connections"] == 1

@@ -1,4 +1,4 @@
-"""Real daemons on loopback for the services tests and benchmark: redis, rsync --daemon, nginx.
+"""Real daemons on loopback for the services and web tests and benchmark: redis, rsync --daemon, nginx.
 
 Each daemon gets its configuration in a directory of its own, listens on one 127.x.y.z
 address and a port chosen here (the standard port where it is free on that address, else a
@@ -14,6 +14,7 @@ import shutil
 import socket
 import subprocess
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -142,12 +143,19 @@ class Lab:
 
     def nginx(self, address: str, port: int | None = None, *, autoindex: bool = True, tls: bool = False) -> Daemon:
         """nginx serving a directory of files, with ``autoindex on`` (a listing) or off."""
+        files = {"dataset-2026.tar": "not really a tarball\n", "notes.txt": "lab notes\n"}
+        return self.nginx_site(address, files, f"autoindex {'on' if autoindex else 'off'};", port=port, tls=tls)
+
+    def nginx_site(self, address: str, files: Mapping[str, str], server: str, *, port: int | None = None,
+                   tls: bool = False) -> Daemon:
+        """nginx serving ``files`` (relative path -> text) from its web root, ``server`` added to its server block."""
         workdir = self._dir("nginx")
         port = port or pick_port(address, 443 if tls else 80)
         www = workdir / "www"
         www.mkdir()
-        (www / "dataset-2026.tar").write_text("not really a tarball\n")
-        (www / "notes.txt").write_text("lab notes\n")
+        for relative, text in files.items():
+            (www / relative).parent.mkdir(parents=True, exist_ok=True)
+            (www / relative).write_text(text)
         temps = ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
         for temp in temps:
             (workdir / temp).mkdir()
@@ -168,7 +176,7 @@ class Lab:
             "events { worker_connections 64; }\n"
             "http {\n access_log off;\n"
             + "".join(f" {temp}_temp_path {workdir}/{temp};\n" for temp in temps)
-            + f" server {{\n  listen {listen};\n  root {www};\n  autoindex {'on' if autoindex else 'off'};\n"
+            + f" server {{\n  listen {listen};\n  root {www};\n  {server}\n"
             f"  {tls_lines} }}\n}}\n"
         )
         argv = [NGINX or "nginx", "-c", str(config), "-p", str(workdir), "-g", "daemon off;"]
