@@ -42,10 +42,10 @@ class Fleet:
                                              f"segment: {segment}}}\n" for host, segment, port in hosts))
         return path
 
-    def run(self, out: str, inventory: Path, *extra: str, broker: bool = True,
+    def run(self, out: str, inventory: Path, *extra: str, broker: bool = True, profile: str = "profile.yaml",
             timeout: float = 120) -> subprocess.CompletedProcess[str]:
         fleet = ["--broker", self.broker, "--worker-keys", str(self.enrolled)] if broker else []
-        return subprocess.run([*AUDITOR, "run", "--inventory", str(inventory), "--profile", "profile.yaml",
+        return subprocess.run([*AUDITOR, "run", "--inventory", str(inventory), "--profile", profile,
                                "--out", out, *fleet, *extra], cwd=self.work, capture_output=True, text=True,
                               timeout=timeout)
 
@@ -159,6 +159,10 @@ def test_a_worker_killed_mid_shard_is_replaced_and_every_target_is_audited_once(
 
 
 def test_forged_slow_and_orphaned_shards_become_errors_and_the_run_completes(fleet):
+    # The tarpit holds its shard for a minute (30 s timeouts, one retry): far past the 15 s limit,
+    # which the shards of real sshd targets stay well within even on a busy machine.
+    (fleet.work / "patient.yaml").write_text(
+        (fleet.work / "profile.yaml").read_text().replace("connect: 3, command: 3", "connect: 30, command: 30"))
     tarpit = Tarpit()
     hosts = [("ok0", "seg-a", fleet.ssh_port), ("forged0", "seg-rogue", fleet.ssh_port),
              ("slow0", "seg-slow", tarpit.port), ("lost0", "seg-none", fleet.ssh_port)]
@@ -169,16 +173,17 @@ def test_forged_slow_and_orphaned_shards_become_errors_and_the_run_completes(fle
         rogue.wait_ready()
         slow.wait_ready()
         started = time.monotonic()
-        completed = fleet.run("faults", inventory, "--shard-time-limit", "3", "--worker-deadline", "4")
+        completed = fleet.run("faults", inventory, "--shard-time-limit", "15", "--worker-deadline", "4",
+                              profile="patient.yaml")
         elapsed = time.monotonic() - started
     finally:
         rogue.stop()
         slow.stop()
         tarpit.close()
     assert completed.returncode == 2, completed.stderr
-    assert elapsed < 40
+    assert elapsed < 60  # the 15 s limit, not the tarpit's minute
     assert "shard seg-rogue/0000 rejected: signed by a key not enrolled (SHA256:" in completed.stderr
-    assert "shard seg-slow/0000 exceeded its time limit of 3 s" in completed.stderr
+    assert "shard seg-slow/0000 exceeded its time limit of 15 s" in completed.stderr
     assert "no worker for segment seg-none (no shard taken within 4 s)" in completed.stderr
     document = json.loads((fleet.work / "faults" / "snapshot.json").read_text())
     reasons = {r["target"]: r["reason"] for r in document["results"] if r["status"] == "error"}
