@@ -80,6 +80,12 @@ def profile_ref(path: str) -> ProfileRef:
     return ProfileRef(file.name, file.read_text(encoding="utf-8"))
 
 
+def _spool_facts(spool: FactSpool, snapshot: Snapshot) -> None:
+    """Move a partial snapshot's facts to disk: the merged snapshot reads them from the spool."""
+    for name, record in snapshot.facts.items():
+        spool.add(name, {fact: raw_record(value) for fact, value in record.items()})
+
+
 def position_of(targets: Sequence[Target]) -> dict[str, int]:
     """Target name -> its place in ``targets``."""
     return {target.name: index for index, target in enumerate(targets)}
@@ -120,8 +126,7 @@ class Coordinator:
                                                          self.options.shard_time_limit))
                 for request in shards}
         partials: list[tuple[str, Snapshot]] = [("coordinator", local)]
-        for name, record in local.facts.items():
-            spool.add(name, {fact: raw_record(value) for fact, value in record.items()})
+        _spool_facts(spool, local)
         errors: list[tuple[Target, str]] = []
         done = ShardProgress(0, len(shards), 0, len(remote))
         self._report(done)
@@ -130,14 +135,13 @@ class Coordinator:
                 errors += [(target, outcome) for target in shard.request.targets]
                 self.problems.append(ShardProblem(shard.request.shard, shard.request.segment, outcome))
             else:
-                # Facts go to disk; the catalogue and check texts are the coordinator's own (the
-                # profile matched), so a thousand shards do not hold a thousand copies.
+                _spool_facts(spool, outcome)
+                # The catalogue and check texts are the coordinator's own (the profile matched),
+                # so a thousand shards do not hold a thousand copies.
                 partials.append((shard.request.shard, dataclasses.replace(
                     outcome, facts={}, catalogue=local.catalogue, checks=local.checks)))
-                for name, record in outcome.facts.items():
-                    spool.add(name, {fact: raw_record(value) for fact, value in record.items()})
-            done = ShardProgress(done.shards_done + 1, done.shards, done.targets_done + len(shard.request.targets),
-                            done.targets)
+            done = dataclasses.replace(done, shards_done=done.shards_done + 1,
+                                       targets_done=done.targets_done + len(shard.request.targets))
             self._report(done)
         # The profile as the coordinator read it (a worker's copy has a temporary path).
         merged = dataclasses.replace(merge_snapshots(partials), facts=spool, profile=local.profile)
