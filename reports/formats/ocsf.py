@@ -145,11 +145,13 @@ def ocsf_events(snapshot: Snapshot) -> Iterator[dict[str, Any]]:
         yield compliance_finding(snapshot, result)
 
 
-def findings_ocsf(snapshot: Snapshot) -> Iterator[str]:
-    """findings.ocsf.json: a JSON array of OCSF events (ASCII-escaped), in chunks.
+def findings_ocsf(snapshot: Snapshot) -> str:
+    """findings.ocsf.json: a JSON array of OCSF events (ASCII-escaped)."""
+    return "".join(ocsf_chunks(snapshot))
 
-    One event at a time: a fleet's events as one document took more memory than the audit.
-    """
+
+def ocsf_chunks(snapshot: Snapshot) -> Iterator[str]:
+    """``findings_ocsf`` one event at a time: a fleet's events as one document took more memory than the audit."""
     separator = "[\n "
     for event in ocsf_events(snapshot):
         yield separator + json.dumps(event, indent=1, ensure_ascii=True).replace("\n", "\n ")
