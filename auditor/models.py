@@ -101,6 +101,7 @@ class Target:
     ports: tuple[int, ...] = ()
     tags: tuple[str, ...] = ()
     ssh: SSHAccess | None = None  # inventory ``ssh:`` settings of an ``ssh`` target
+    aliases: tuple[str, ...] = ()  # inventory ``aliases:``: other host names clients use for it (TLS names)
     segment: str | None = None  # network segment whose workers audit it (inventory ``segment:``)
 
     @property
@@ -120,6 +121,8 @@ class Target:
             data["tags"] = list(self.tags)
         if self.ssh is not None:
             data["ssh"] = self.ssh.to_dict()
+        if self.aliases:
+            data["aliases"] = list(self.aliases)
         if self.segment is not None:
             data["segment"] = self.segment
         return data

@@ -128,8 +128,9 @@ def build_registry(modules: Iterable[ModuleType]) -> Registry:
 
 
 # Facts supplied by the audit itself rather than collected from a target: the attestations
-# (site target) and the inventory of every target in the run (for drift checks).
-SEEDED_FACTS = frozenset({"attestations", "inventory"})
+# (site target), the inventory of every target in the run (for drift checks) and the previous
+# run's facts of the target (for checks of what changed, see auditor.previous).
+SEEDED_FACTS = frozenset({"attestations", "inventory", "previous_run"})
 
 
 _default: Registry | None = None

@@ -26,6 +26,7 @@ from auditor.errors import CollectError, NotAssessable
 from auditor.facts import Facts, InventoryFacts
 from auditor.models import CheckResult, Finding, Status, Target, TargetKind
 from auditor.net.connections import HostLimiter
+from auditor.previous import PreviousRun, PreviousRunFacts
 from auditor.progress import Progress
 from auditor.registry import Registry
 from auditor.store.spool import FactSpool
@@ -86,10 +87,10 @@ class Runner:
                  attestations: Sequence[Attestation] = (), today: dt.date | None = None,
                  progress: Progress | None = None,
                  stored_facts: Mapping[str, Mapping[str, StoredFact]] | None = None,
-                 catalogue: Catalogue | None = None):
+                 catalogue: Catalogue | None = None, previous: PreviousRun | None = None):
         """``stored_facts`` (target name → collector name → recorded facts) re-judges an earlier
         run: checks read what it recorded and nothing is collected. ``catalogue`` defaults to
-        the shipped measure catalogue."""
+        the shipped measure catalogue. ``previous`` is the run that checks of change compare with."""
         self.context = RunContext(registry, profile, catalogue or load_catalogue(), tuple(attestations))
         self.registry = registry
         self.stored_facts = stored_facts
@@ -101,6 +102,7 @@ class Runner:
         self.checks = [registry.checks[check_id] for check_id in profile.selected]
         self.limiter = HostLimiter(int(profile.concurrency["per_host"]))
         self.inventory = InventoryFacts()
+        self.previous = previous
         self.spool: FactSpool | None = None
 
     def run(self, targets: Sequence[Target], spool: FactSpool | None = None) -> AuditRun:
@@ -140,6 +142,7 @@ class Runner:
         seeded: dict[str, Facts] = {InventoryFacts.name: self.inventory}
         if target.kind is TargetKind.SITE:
             seeded[AttestationFacts.name] = self.attestations
+        seeded[PreviousRunFacts.name] = self.previous.for_target(target.name) if self.previous else PreviousRunFacts()
         stored = None if self.stored_facts is None else self.stored_facts.get(target.name, {})
         deadline = audit.started + self.profile.timeouts["target"]
         cache = FactCache(target, self.registry, self.profile, self.opener, self.limiter, seeded, stored,

@@ -41,6 +41,8 @@ COVERED = {
     "KRNL-5820": "host.sysctl (fs.suid_dumpable)",
     "LOGG-2130": "host.persistent-logs",
     "LOGG-2154": "host.remote-logging",
+    "LOGG-2138": "host.kernel-logging",  # klogd: kernel messages read by some logger
+    "FINT-4350": "host.setid-new (partial: set-id programs only, against the previous run)",
     "LOGG-2190": "host.deleted-libraries",
     "ACCT-9628": "host.auditd",
     "ACCT-9630": "host.auditd",

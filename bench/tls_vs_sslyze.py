@@ -1,26 +1,35 @@
 """Benchmark: the auditor's TLS audit against sslyze, on the same local endpoints, in one run.
 
 Starts TLS sites on 127.0.0.1 (tests/lib/testkit/tls_lab.py: nginx and openssl s_server with a
-private CA made for this run), then audits all of them
+private CA made for this run, one s_server honouring client-initiated renegotiation) and
+tests/lib/testkit/tls_replay.py servers answering as Heartbleed-, CCS- and ROBOT-vulnerable
+ones would, then audits all of them
   (a) with the auditor: Runner, profile baseline restricted to ``tls.*`` (collector and checks), and
-  (b) with sslyze (pip install '.[bench]'): the scan commands its Mozilla checker needs,
-with the same SNI and the same private CA, and prints the wall time of each, the ratio, and per
-endpoint whether both reach the same Mozilla-intermediate verdict with the same deviations.
-Both judge against the same guideline: Mozilla 6.0 intermediate, taken from
-profiles/policies/tls-mozilla-intermediate.yaml and handed to sslyze's own checker.
+  (b) with sslyze, in its own virtual environment (it pins its own cryptography), as a
+      subprocess running bench/sslyze_worker.py: the scan commands its Mozilla checker needs on
+      the real sites, its four vulnerability commands on the replay servers,
+with the same SNI, the same private CA and the same connection budget (2 per host, the
+auditor's concurrency.per_host), and prints the wall time of each (sslyze's measured
+inside the worker, without its interpreter start), the ratio, per endpoint whether both reach
+the same Mozilla-intermediate verdict with the same deviations, and whether both give the same
+Heartbleed, CCS injection, ROBOT and client-renegotiation verdicts. Both judge against the same
+guideline: Mozilla 6.0 intermediate, from profiles/policies/tls-mozilla-intermediate.yaml.
 
 Goal: the same verdicts and deviations, in half of sslyze's time or less.
-Run: .venv/bin/python bench/tls_vs_sslyze.py [--rounds N]
+Setup: python3 -m venv /tmp/sslyze-venv && /tmp/sslyze-venv/bin/pip install sslyze
+Run: .venv/bin/python bench/tls_vs_sslyze.py [--rounds N] [--sslyze-python PATH]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
-import warnings
 from pathlib import Path
 from typing import Any
 
@@ -31,24 +40,8 @@ from auditor.config.profile import load_profile
 from auditor.inventory.targets import parse_target
 from auditor.registry import default_registry
 from auditor.runner import Runner
-from testkit.tls_lab import NAME, Pki, TlsLab, TlsSite, new_key
-
-try:
-    from sslyze import (
-        CertificateInfoExtraArgument,
-        ScanCommandsExtraArguments,
-        Scanner,
-        ServerNetworkLocation,
-        ServerScanRequest,
-    )
-    from sslyze.mozilla_tls_profile.tls_config_checker import (
-        SCAN_COMMANDS_NEEDED_BY_MOZILLA_CHECKER,
-        ServerNotCompliantWithTlsConfiguration,
-        TlsConfigurationAsJson,
-        check_server_against_tls_configuration,
-    )
-except ImportError:  # pragma: no cover - the bench extra is not installed
-    sys.exit("sslyze is not installed: pip install '.[bench]'")
+from testkit.tls_lab import MOZILLA_INTERMEDIATE_CIPHERS, NAME, Pki, TlsLab, TlsSite, new_key
+from testkit.tls_replay import ReplayServer
 
 ADDRESS = "127.0.0.1"
 POLICY = load_policy("tls", "mozilla-intermediate")
@@ -60,7 +53,11 @@ _CATEGORIES = {"trust": "certificate_path_validation", "key-type": "certificate_
                "signature": "certificate_signatures", "dh-params": "dh_param_size",
                "secure-renegotiation": "tls_vulnerability_renegotiation", "compression": "tls_vulnerability_compression",
                "extended-master-secret": "tls_vulnerability_extended_master_secret",
-               "fallback-scsv": "tls_vulnerability_fallback_scsv"}
+               "fallback-scsv": "tls_vulnerability_fallback_scsv", "vuln/heartbleed": "tls_vulnerability_heartbleed",
+               "vuln/ccs-injection": "tls_vulnerability_ccs_injection"}
+WORKER = Path(__file__).resolve().parent / "sslyze_worker.py"
+DEFAULT_SSLYZE_PYTHON = os.environ.get("SSLYZE_PYTHON", "/tmp/sslyze-venv/bin/python")
+VULNS = ("heartbleed", "ccs_injection", "robot", "client_renegotiation")
 KNOWN_GAPS = {"tls_curves": "sslyze enumerates elliptic curves only; the auditor also sees TLS 1.3 finite-field groups"}
 
 
@@ -76,13 +73,23 @@ def start_sites(lab: TlsLab, pki: Pki) -> dict[str, int]:
                                                         ciphers="ECDHE+AESGCM:DHE+AESGCM:AES128-SHA",
                                                         dhparam=pki.dhparam())).port,
         "tls13-only": lab.s_server(ADDRESS, *pki.leaf("tls13"), "-tls1_3").port,
+        # Mozilla's suites only: s_server serves one connection at a time, and sslyze's parallel
+        # enumeration then misses suites (ECDHE-ECDSA-AES128-SHA, seen accepted by s_client).
+        "client-reneg": lab.s_server(ADDRESS, *pki.leaf("reneg"), "-tls1_2", "-client_renegotiation",
+                                     "-cipher", MOZILLA_INTERMEDIATE_CIPHERS).port,
     }
+
+
+def start_replays() -> dict[str, ReplayServer]:
+    """Servers answering as vulnerable ones would (only the vulnerability probes are compared there)."""
+    return {mode: ReplayServer(mode).start() for mode in ("heartbleed", "ccs", "robot-strong")}
 
 
 # --- the auditor -------------------------------------------------------------------------------
 
 
-def run_auditor(ports: dict[str, int], pki: Pki, directory: Path) -> tuple[float, dict[str, dict[str, set[str]]]]:
+def run_auditor(ports: dict[str, int], pki: Pki, directory: Path
+                ) -> tuple[float, dict[str, dict[str, set[str]]], dict[str, dict[str, str]]]:
     profile_path = directory / "bench-profile.yaml"
     profile_path.write_text(
         "name: bench\nextends: baseline\nselect: ['tls.*']\ncollectors:\n  discovery: {enabled: false}\n"
@@ -95,7 +102,22 @@ def run_auditor(ports: dict[str, int], pki: Pki, directory: Path) -> tuple[float
     elapsed = time.monotonic() - started
     deviations = {name: our_deviations([f for f in run.findings if f.target == f"{ADDRESS}:{port}"])
                   for name, port in ports.items()}
-    return elapsed, deviations
+    vulns = {name: our_vulns(run, f"{ADDRESS}:{port}") for name, port in ports.items()}
+    return elapsed, deviations, vulns
+
+
+def our_vulns(run: Any, target: str) -> dict[str, str]:
+    """Each probe's verdict: vulnerable (robot: strong/weak), not vulnerable, or the check's status."""
+    verdicts = {}
+    for name in VULNS:
+        check_id = "tls." + name.replace("_", "-")
+        result = next(r for r in run.results if r.check_id == check_id and r.target == target)
+        if result.findings:
+            oracle = result.findings[0].evidence.get("oracle")
+            verdicts[name] = f"vulnerable ({oracle})" if oracle else "vulnerable"
+        else:
+            verdicts[name] = "not vulnerable" if result.status.value in ("pass", "skipped") else result.status.value
+    return verdicts
 
 
 def our_deviations(findings: list[Any]) -> dict[str, set[str]]:
@@ -115,6 +137,10 @@ def our_deviations(findings: list[Any]) -> dict[str, set[str]]:
             result.setdefault("rsa_key_size" if "RSA" in finding.evidence.get("observed", "") else "certificate_curves", set()).add("")
         elif kind == "cert" and item in _CATEGORIES:
             result.setdefault(_CATEGORIES[item], set()).add("")
+        elif aspect in _CATEGORIES:
+            result.setdefault(_CATEGORIES[aspect], set()).add("")
+        elif aspect == "vuln/robot" and finding.evidence.get("oracle") == "strong":  # the checker flags strong only
+            result.setdefault("tls_vulnerability_robot", set()).add("")
         elif kind in _CATEGORIES and not item:
             result.setdefault(_CATEGORIES[kind], set()).add("")
     return result
@@ -123,55 +149,37 @@ def our_deviations(findings: list[Any]) -> dict[str, set[str]]:
 # --- sslyze ------------------------------------------------------------------------------------
 
 
-def sslyze_configuration() -> TlsConfigurationAsJson:
-    """Mozilla 6.0 intermediate as sslyze's checker reads it, from our policy data."""
-    curves = {"x25519": "X25519", "x448": "X448"}
-    return TlsConfigurationAsJson(
-        certificate_curves=set(POLICY["certificate_curves"]), certificate_signatures=set(POLICY["certificate_signatures"]),
-        certificate_types=set(POLICY["certificate_types"]), ciphersuites=set(POLICY["ciphersuites"]),
-        ciphers={"caddy": set(), "go": set(), "iana": set(POLICY["ciphers"]), "openssl": set()},
-        dh_param_size=POLICY["dh_param_size"], ecdh_param_size=POLICY["ecdh_param_size"],
-        hsts_min_age=POLICY["hsts_min_age"], maximum_certificate_lifespan=POLICY["maximum_certificate_lifespan"],
-        ocsp_staple=POLICY["ocsp_staple"], recommended_certificate_lifespan=POLICY["recommended_certificate_lifespan"],
-        rsa_key_size=POLICY["rsa_key_size"], server_preferred_order=POLICY["server_preferred_order"],
-        tls_curves={curves.get(name, name) for name in POLICY["groups"]},
-        tls_versions={_SSLYZE_VERSIONS.get(name, name) for name in POLICY["protocols"]})
+def run_sslyze(python: str, ports: dict[str, int], replays: dict[str, int], pki: Pki, timeout: int = 900
+               ) -> tuple[float, dict[str, dict[str, set[str]]], dict[str, dict[str, str]], dict[str, str]]:
+    """sslyze in its own interpreter: its scan time, deviations, vulnerability verdicts and errors."""
+    request = {"address": ADDRESS, "name": NAME, "ca_file": str(pki.root_file), "policy": POLICY,
+               "full": ports, "vulns_only": replays}
+    try:
+        process = subprocess.run([python, str(WORKER)], input=json.dumps(request), capture_output=True, text=True,
+                                 timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        labels = [*ports, *replays]
+        return (float(timeout), {label: {} for label in labels}, {label: dict.fromkeys(VULNS, "error") for label in labels},
+                dict.fromkeys(labels, f"no answer from sslyze within {timeout} s"))
+    if process.returncode != 0:
+        raise RuntimeError(f"sslyze worker failed: {process.stderr.strip()[-500:]}")
+    answer = json.loads(process.stdout)
+    endpoints = answer["endpoints"]
+    deviations = {label: {category: set(items) for category, items in entry["issues"].items()}
+                  for label, entry in endpoints.items()}
+    vulns = {label: {name: _their_verdict(name, entry["vulns"].get(name)) for name in VULNS}
+             for label, entry in endpoints.items()}
+    return answer["seconds"], deviations, vulns, {label: entry["error"] for label, entry in endpoints.items()}
 
 
-def run_sslyze(ports: dict[str, int], pki: Pki) -> tuple[float, dict[str, dict[str, set[str]]]]:
-    extra = ScanCommandsExtraArguments(certificate_info=CertificateInfoExtraArgument(custom_ca_file=pki.root_file))
-    requests = [ServerScanRequest(server_location=ServerNetworkLocation(hostname=NAME, port=port, ip_address=ADDRESS),
-                                  scan_commands=SCAN_COMMANDS_NEEDED_BY_MOZILLA_CHECKER, scan_commands_extra_arguments=extra)
-                for port in ports.values()]
-    configuration = sslyze_configuration()
-    started = time.monotonic()
-    scanner = Scanner()
-    scanner.queue_scans(requests)
-    verdicts = {}
-    for result in scanner.get_results():
-        try:
-            check_server_against_tls_configuration(result, configuration)
-            issues: dict[str, str] = {}
-        except ServerNotCompliantWithTlsConfiguration as exc:
-            issues = exc.issues
-        verdicts[result.server_location.port] = sslyze_deviations(result, issues)
-    elapsed = time.monotonic() - started
-    return elapsed, {name: verdicts[port] for name, port in ports.items()}
-
-
-def sslyze_deviations(result: Any, issues: dict[str, str]) -> dict[str, set[str]]:
-    """sslyze's categories, with the items behind the list-valued ones read from its scan result."""
-    scan = result.scan_result
-    accepted = {version: [s.cipher_suite.name for s in getattr(scan, field).result.accepted_cipher_suites]
-                for version, field in _VERSION_FIELDS.items() if getattr(scan, field).result.is_tls_version_supported}
-    curves = {curve.name.lower() for curve in scan.elliptic_curves.result.supported_curves or []}
-    items = {
-        "tls_versions": set(accepted) - {_SSLYZE_VERSIONS.get(v, v) for v in POLICY["protocols"]},
-        "ciphers": {s for v, suites in accepted.items() if v != "TLSv1.3" for s in suites} - set(POLICY["ciphers"]),
-        "ciphersuites": set(accepted.get("TLSv1.3", [])) - set(POLICY["ciphersuites"]),
-        "tls_curves": curves - {name.lower() for name in POLICY["groups"]},
-    }
-    return {category: items.get(category, {""}) for category in issues}
+def _their_verdict(name: str, value: Any) -> str:
+    if value is None:
+        return "error"
+    if name == "robot":
+        return {"VULNERABLE_STRONG_ORACLE": "vulnerable (strong)", "VULNERABLE_WEAK_ORACLE": "vulnerable (weak)",
+                "NOT_VULNERABLE_NO_ORACLE": "not vulnerable", "NOT_VULNERABLE_RSA_NOT_SUPPORTED": "not vulnerable",
+                }.get(value, "inconsistent")
+    return "vulnerable" if value else "not vulnerable"
 
 
 # --- report ------------------------------------------------------------------------------------
@@ -196,38 +204,67 @@ def compare(ours: dict[str, set[str]], theirs: dict[str, set[str]]) -> tuple[boo
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3, help="runs of each tool (the median time is reported)")
-    rounds = parser.parse_args().rounds
-    warnings.simplefilter("ignore")  # sslyze's trust stores trigger cryptography deprecation warnings
+    parser.add_argument("--sslyze-python", default=DEFAULT_SSLYZE_PYTHON,
+                        help="the Python of sslyze's own virtual environment (default: $SSLYZE_PYTHON or "
+                             "/tmp/sslyze-venv/bin/python)")
+    args = parser.parse_args()
+    if not Path(args.sslyze_python).exists():
+        print(f"sslyze is not installed at {args.sslyze_python}: python3 -m venv /tmp/sslyze-venv && "
+              "/tmp/sslyze-venv/bin/pip install sslyze (no comparison made)")
+        return 2
     with tempfile.TemporaryDirectory(prefix="tls-bench-") as tmp:
         directory = Path(tmp)
         pki = Pki(directory / "pki")
         lab = TlsLab(directory / "daemons")
+        replays: dict[str, ReplayServer] = {}
         try:
             ports = start_sites(lab, pki)
+            replays = start_replays()
+            replay_ports = {name: server.port for name, server in replays.items()}
             ours_times, theirs_times = [], []
-            for _ in range(rounds):
-                ours_time, ours = run_auditor(ports, pki, directory)
-                theirs_time, theirs = run_sslyze(ports, pki)
+            for _ in range(args.rounds):  # timed: the real sites, with every check and probe on both sides
+                ours_time, ours, our_vulns_seen = run_auditor(ports, pki, directory)
+                theirs_time, theirs, their_vulns, errors = run_sslyze(args.sslyze_python, ports, {}, pki)
                 ours_times.append(ours_time)
                 theirs_times.append(theirs_time)
+            # Not timed: the replay servers answer only what the probes ask, so only the verdicts count.
+            _, _, replay_vulns = run_auditor(replay_ports, pki, directory)
+            _, _, their_replay_vulns, replay_errors = run_sslyze(args.sslyze_python, {}, replay_ports, pki, timeout=60)
+            our_vulns_seen.update(replay_vulns)
+            their_vulns.update(their_replay_vulns)
+            errors.update(replay_errors)
         finally:
+            for server in replays.values():
+                server.stop()
             lab.stop()
     ours_median, theirs_median = statistics.median(ours_times), statistics.median(theirs_times)
-    print(f"{len(ports)} endpoints on {ADDRESS}, Mozilla intermediate 6.0, median of {rounds} rounds")
+    print(f"{len(ports)} TLS sites and {len(replay_ports)} vulnerable replay servers on {ADDRESS}, "
+          f"Mozilla intermediate 6.0, median of {args.rounds} rounds")
     print(f"  auditor (tls.* checks, collector + judging): {ours_median:6.2f} s")
-    print(f"  sslyze (Mozilla checker scan commands):      {theirs_median:6.2f} s")
+    print(f"  sslyze (Mozilla checker + vulnerability commands, in its own venv): {theirs_median:6.2f} s")
     print(f"  time ratio auditor/sslyze: {ours_median / theirs_median:.2f} (goal: 0.50 or less)")
-    agreed = 0
+    agreed = total = 0
     for name in ports:
         same, notes = compare(ours[name], theirs[name])
-        agreed += same
+        if errors.get(name):
+            same, notes = False, [*notes, f"sslyze error: {errors[name]}"]
+        agreed, total = agreed + same, total + 1
         verdict = "compliant" if not ours[name] else f"{sum(len(v) for v in ours[name].values())} deviations"
         print(f"  {name:22} auditor: {verdict:16} sslyze: {'compliant' if not theirs[name] else ', '.join(sorted(theirs[name]))}")
         print(f"  {'':22} same verdict and deviations: {'yes' if same else 'NO'}")
         for note in notes:
             print(f"  {'':24}- {note}")
-    print(f"  agreement: {agreed}/{len(ports)} endpoints")
-    return 0 if agreed == len(ports) else 1
+    print("  vulnerability probes (heartbleed / ccs_injection / robot / client_renegotiation; replay servers not timed):")
+    for name in [*ports, *replay_ports]:
+        mine, other = our_vulns_seen[name], their_vulns[name]
+        same = mine == other
+        agreed, total = agreed + same, total + 1
+        print(f"  {name:22} auditor: {' / '.join(mine[v] for v in VULNS)}")
+        print(f"  {'':22} sslyze:  {' / '.join(other[v] for v in VULNS)}"
+              + (f" (sslyze error: {errors[name]})" if errors.get(name) else ""))
+        print(f"  {'':22} same verdicts: {'yes' if same else 'NO'}")
+    print(f"  agreement: {agreed}/{total} comparisons")
+    return 0 if agreed == total else 1
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from auditor.fileio import write_atomic
 from auditor.models import Status
 from auditor.reports.grouping import reason_rows
 from auditor.reports.hosts import host_view, owner_view
+from auditor.reports.keys import KEYS_FILE, has_key_facts, keys_view
 from auditor.reports.page import SEVERITIES, filter_context, template
 from auditor.reports.run_views import (
     INDEX_FILE,
@@ -67,6 +68,7 @@ def index_page(site: RunSite) -> Iterator[tuple[str, str]]:
         errors_total=summary.errors,
         unmapped=unmapped[:MAX_UNMAPPED_SHOWN],
         unmapped_total=len(unmapped),
+        keys_href=KEYS_FILE if has_key_facts(site.snapshot) else None,
     )
 
 
@@ -132,7 +134,15 @@ def owner_pages(site: RunSite) -> Iterator[tuple[str, str]]:
         yield view.file, template("owner.html.j2").render(**_common(site, view.file, owner), owner=view)
 
 
-PAGES: tuple[PageSet, ...] = (index_page, summary_page, phase_pages, hosts_page, host_pages, owner_pages)
+def keys_page(site: RunSite) -> Iterator[tuple[str, str]]:
+    """Which SSH key opens which accounts on which hosts (only where some host's keys were read)."""
+    if has_key_facts(site.snapshot):
+        yield KEYS_FILE, template("keys.html.j2").render(**_common(site, KEYS_FILE, "SSH keys across the fleet"),
+                                                         view=keys_view(site.snapshot))
+
+
+PAGES: tuple[PageSet, ...] = (index_page, summary_page, phase_pages, hosts_page, host_pages, owner_pages,
+                              keys_page)
 
 
 def write_run_reports(snapshot: Snapshot, out_dir: Path, previous: Snapshot | None = None) -> list[Path]:

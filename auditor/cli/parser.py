@@ -40,6 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="write into DIR/<UTC time>/, holding DIR's lock, and refresh DIR/history.html")
     run.add_argument("--keep", type=int, metavar="N", help="with --history: keep only the N newest runs")
     run.add_argument("--sign", metavar="KEY", help="sign the snapshot with this Ed25519 private key")
+    run.add_argument("--previous", metavar="SNAPSHOT.json",
+                     help="the run that checks of change (host.setid-new) compare with "
+                          "(default with --history: DIR's newest usable run; with --sign: signed by that key)")
     run.add_argument("-q", "--quiet", action="store_true", help="print only errors")
     _format_argument(run)
     fleet = run.add_argument_group("distributed run (workers inside the segments)")
@@ -81,6 +84,8 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--profile", metavar="NAME|PATH",
                         help="judge the stored facts again under this profile (writes a new snapshot to DIR)")
     report.add_argument("--sign", metavar="KEY", help="with --profile: sign the new snapshot")
+    report.add_argument("--previous", metavar="SNAPSHOT.json",
+                        help="with --profile: the run that checks of change compare with (signed by --key if given)")
     _format_argument(report)
 
     keygen = commands.add_parser("keygen", help="create an Ed25519 key pair for signing snapshots")

@@ -28,6 +28,7 @@ from auditor.inventory.targets import SITE, load_inventory, parse_target
 from auditor.lock import run_lock
 from auditor.models import Target, TargetKind
 from auditor.outputs import claim_output_dir, new_run_dir, utc_stamp
+from auditor.previous import compared_facts, load_previous, newest_previous
 from auditor.progress import progress_printer
 from auditor.registry import Registry, default_registry
 from auditor.runner import Runner
@@ -93,8 +94,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.keep is not None and (not args.history or args.keep < 1):
         raise InventoryError("--keep", "needs --history and a number of at least 1")
     targets = inputs.targets
+    verify_key = signing_key.public_key() if signing_key is not None else None
+    # Only checks of change need the previous run before the audit, and only the facts they compare.
+    needed = compared_facts(inputs.registry.checks[check_id] for check_id in inputs.profile.selected)
+    previous = load_previous(Path(args.previous), verify_key, needed) if args.previous else None
     runner = Runner(inputs.registry, inputs.profile, attestations=inputs.attestations, opener=inputs.opener,
-                    progress=None if args.quiet else progress_printer(), catalogue=inputs.catalogue)
+                    progress=None if args.quiet else progress_printer(), catalogue=inputs.catalogue,
+                    previous=previous)
 
     fleet = None
     if args.broker:  # checked before anything is touched, as every other input
@@ -131,6 +137,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         return audit(claim_output_dir(Path(args.out or f"audit-{utc_stamp()}")))
     history = Path(args.history)
     with run_lock(history):
+        if previous is None and needed:
+            runner.previous = newest_previous(history, verify_key, needed)
         code = audit(new_run_dir(history), history)
         _refresh_history(history, args.keep)
     return code

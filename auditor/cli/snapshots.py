@@ -16,6 +16,7 @@ from auditor.errors import InventoryError
 from auditor.fileio import write_atomic
 from auditor.lock import run_lock
 from auditor.outputs import claim_output_dir
+from auditor.previous import PreviousRun, load_previous
 from auditor.store.codec import load_snapshot
 from auditor.store.model import NameVersion, Rejudged, Snapshot
 from auditor.store.signing import generate_keypair, load_private_key, load_public_key, load_verified, sign_snapshot
@@ -41,7 +42,10 @@ def cmd_report(args: argparse.Namespace) -> int:
         print(f"Report: {out / 'index.html'}", file=summary_stream(args.stdout_format))
         return 0
     signing_key = load_private_key(args.sign) if args.sign else None
-    rejudged = rejudge(snapshot, args.profile)
+    previous = None
+    if args.previous:
+        previous = load_previous(Path(args.previous), load_public_key(args.key) if args.key else None)
+    rejudged = rejudge(snapshot, args.profile, previous)
     if signing_key is not None:
         rejudged = sign_snapshot(rejudged, signing_key)
     out = claim_output_dir(out)
@@ -51,8 +55,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     return int(rejudged.summary.exit_code)
 
 
-def rejudge(snapshot: Snapshot, profile_name: str) -> Snapshot:
-    """``snapshot``'s facts judged again under ``profile_name``, by this version's checks."""
+def rejudge(snapshot: Snapshot, profile_name: str, previous: PreviousRun | None = None) -> Snapshot:
+    """``snapshot``'s facts judged again under ``profile_name``, by this version's checks
+    (checks of change compare with ``previous``, or are not-assessable without it)."""
     from auditor.config.catalogue import load_catalogue  # the checks load only when judging
     from auditor.config.profile import load_profile
     from auditor.registry import default_registry
@@ -62,7 +67,7 @@ def rejudge(snapshot: Snapshot, profile_name: str) -> Snapshot:
     registry = default_registry()
     profile = load_profile(profile_name, registry)
     runner = Runner(registry, profile, attestations=snapshot.attestations, stored_facts=snapshot.facts,
-                    catalogue=load_catalogue())
+                    catalogue=load_catalogue(), previous=previous)
     run = runner.run([record.target for record in snapshot.targets])
     # The facts come from the run that collected them, even when this snapshot was itself re-judged.
     source = snapshot.rejudged or Rejudged(

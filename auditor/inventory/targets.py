@@ -38,6 +38,15 @@ def valid_address(text: str) -> bool:
     return bool(_HOSTNAME.match(text))
 
 
+def is_address(text: str) -> bool:
+    """True for an IPv4 or IPv6 address (not a host name)."""
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
 def valid_user(text: str) -> bool:
     """True for a POSIX-style user name (never something an ssh client could read as an option)."""
     return bool(_USER.match(text))
@@ -132,9 +141,9 @@ def _with_ssh_config(host: str, port: int | None, user: str | None,
     return port, user
 
 
-_HOST_KEYS = frozenset({"name", "address", "local", "ssh", "ports", "role", "owner", "tags", "groups", "segment"})
+_HOST_KEYS = frozenset({"name", "address", "aliases", "local", "ssh", "ports", "role", "owner", "tags", "groups",
+                        "segment"})
 _GROUP_KEYS = frozenset({"ssh", "ports", "role", "owner", "tags", "segment"})
-
 
 
 def load_inventory(path: str | Path, ssh_config: SSHConfigFile | None = None) -> list[Target]:
@@ -261,8 +270,20 @@ def _inventory_host(item: MapReader, base: Path, ssh_config: SSHConfigFile | Non
         ports=tuple(_ports(item)),
         tags=tuple(item.strings("tags", [])),
         ssh=access,
+        aliases=_aliases(item),
         segment=segment,
     )
+
+
+def _aliases(item: MapReader) -> tuple[str, ...]:
+    """``aliases:``: other host names clients reach the host by (sent as SNI, matched against certificates)."""
+    aliases = item.strings("aliases", [])
+    for alias in aliases:
+        if is_address(alias):
+            item.fail("aliases", f"'{alias}' is an address; aliases are host names")
+        if not valid_address(alias):
+            item.fail("aliases", f"'{alias}' is not a valid host name")
+    return tuple(dict.fromkeys(alias.rstrip(".").lower() for alias in aliases))
 
 
 def _segment(item: MapReader) -> str | None:

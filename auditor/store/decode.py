@@ -122,6 +122,7 @@ def decode_target(data: Mapping[str, Any]) -> Target:
         ports=tuple(data.get("ports", ())),
         tags=tuple(data.get("tags", ())),
         ssh=SSHAccess(ssh.get("key"), ssh.get("sudo", False), ssh.get("known_hosts")) if ssh is not None else None,
+        aliases=tuple(data.get("aliases", ())),
         segment=data.get("segment"),
     )
 

@@ -1,4 +1,4 @@
-"""Parsers of the account databases: passwd, shadow (states only), lastlog and sudoers."""
+"""Parsers of the account databases: passwd, shadow (states only), lastlog, wtmp (last) and sudoers."""
 
 from __future__ import annotations
 
@@ -61,6 +61,44 @@ def parse_lastlog(text: str) -> dict[str, float | None]:
             stamp = dt.datetime.strptime(" ".join(match[1].split()), "%a %b %d %H:%M:%S %z %Y")
             found[name] = stamp.timestamp()
     return found
+
+
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:,\d+)?(?:Z|[+-]\d{2}:?\d{2})?")
+
+
+def parse_last(text: str) -> tuple[dict[str, float], float | None]:
+    """``last -w --time-format iso`` (util-linux, or wtmpdb's ``last``): name -> newest login, and
+    when the records begin (``wtmp begins …`` / ``wtmpdb begins …``; None when not said).
+
+    Only accounts that logged in within the records appear; reboot and shutdown pseudo-entries
+    (tty ``system``) are left out.
+    """
+    logins: dict[str, float] = {}
+    begins: float | None = None
+    for line in text.splitlines():
+        fields = line.split()
+        if len(fields) >= 3 and fields[1] == "begins":
+            begins = _stamp(" ".join(fields[2:]))
+            continue
+        if len(fields) < 3 or fields[1] in ("system", "runlevel"):
+            continue
+        match = _ISO.search(line)
+        stamp = _stamp(match[0]) if match else None
+        if stamp is not None:
+            logins[fields[0]] = max(stamp, logins.get(fields[0], stamp))
+    return logins, begins
+
+
+def _stamp(text: str) -> float | None:
+    """An ISO time (or the C locale's ``Sun Nov  1 00:00:05 2026``, as UTC) as epoch seconds."""
+    try:
+        stamp = dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        try:
+            stamp = dt.datetime.strptime(" ".join(text.split()), "%a %b %d %H:%M:%S %Y")
+        except ValueError:
+            return None
+    return (stamp if stamp.tzinfo else stamp.replace(tzinfo=dt.UTC)).timestamp()
 
 
 def sudoers_lines(text: str) -> list[tuple[int, str]]:

@@ -13,6 +13,7 @@ import datetime as dt
 import re
 import time
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from auditor.check import CollectEnv, Collector
 from auditor.checks.host import accounts_parse, authorized_keys
@@ -45,7 +46,7 @@ class AccountsCollector(Collector):
         entries = [line.split(":") for line in text.splitlines()[:_MAX_ACCOUNTS] if line.count(":") >= 6]
         shadow_text, shadow_error = readable(host, "/etc/shadow")
         shadow = accounts_parse.parse_shadow(shadow_text, today) if shadow_text is not None else {}
-        lastlog, lastlog_error = _lastlog(host, env.timeout)
+        logins = _lastlog(host, env.timeout)
         accounts = []
         for name, pw, uid, gid, _gecos, home, shell, *_ in entries:
             if not (uid.isdigit() and gid.isdigit()):
@@ -58,27 +59,54 @@ class AccountsCollector(Collector):
                 state, expired = "unknown", None
             accounts.append(Account(name=name, uid=int(uid), gid=int(gid), home=home, shell=shell,
                                     shell_allows_login=accounts_parse.shell_allows_login(shell), password=state,
-                                    expired=expired, last_login=lastlog.get(name) if lastlog is not None else None,
-                                    last_login_known=lastlog is not None and name in lastlog))
+                                    expired=expired, last_login=(logins.last or {}).get(name),
+                                    last_login_known=logins.known(name)))
         patterns, command, per_account = _keys_files(host, env, accounts)
         keys, unreadable = _keys(host, accounts, per_account, env.timeout)
         rules, sudo_error = _sudoers(host)
-        return AccountsFacts(accounts=tuple(accounts), shadow_error=shadow_error, lastlog_error=lastlog_error,
+        return AccountsFacts(accounts=tuple(accounts), shadow_error=shadow_error, lastlog_error=logins.error,
+                             logins_source=logins.source, logins_since=logins.since,
                              keys=tuple(keys), keys_files=tuple(patterns), keys_unreadable=tuple(unreadable),
                              keys_command=command, sudo_rules=rules, sudo_error=sudo_error,
                              collected_at=time.time())
 
 
-def _lastlog(host: Host, timeout: float) -> tuple[dict[str, float | None] | None, str]:
+@dataclass(frozen=True)
+class _Logins:
+    """Last logins as one of the login records told them."""
+
+    last: dict[str, float | None] | None  # None: not learned (see error)
+    error: str = ""
+    source: str = ""  # lastlog, lastlog2, last, wtmpdb last
+    since: float | None = None  # wtmp: when its records begin (accounts absent logged in before, or never)
+
+    def known(self, name: str) -> bool:
+        """The records say something about ``name`` (wtmp: absence is knowledge too, from ``since`` on)."""
+        return self.last is not None and (name in self.last or self.since is not None)
+
+
+def _lastlog(host: Host, timeout: float) -> _Logins:
+    """lastlog (or lastlog2); where neither is installed (Debian 13 and newer dropped lastlog),
+    the login records wtmp keeps, through ``last`` (util-linux or wtmpdb) or ``wtmpdb last``."""
     for program in ("lastlog", "lastlog2"):
         path = host.which(program, ("/usr/bin", "/bin"))
         if path is None:
             continue
         result = run(host, [path], timeout, privileged=True)
         if result is not None and result.ok:
-            return accounts_parse.parse_lastlog(result.stdout), ""
-        return None, f"{program} failed: {result.first_error_line() if result else 'could not run'}"
-    return None, "neither lastlog nor lastlog2 is installed: last logins are unknown"
+            return _Logins(accounts_parse.parse_lastlog(result.stdout), source=program)
+        return _Logins(None, f"{program} failed: {result.first_error_line() if result else 'could not run'}")
+    for program, args in (("last", []), ("wtmpdb", ["last"])):
+        path = host.which(program, ("/usr/bin", "/bin"))
+        if path is None:
+            continue
+        result = run(host, [path, *args, "-w", "--time-format", "iso"], timeout, privileged=True)
+        name = " ".join([program, *args])
+        if result is None or not result.ok:
+            return _Logins(None, f"{name} failed: {result.first_error_line() if result else 'could not run'}")
+        logins, since = accounts_parse.parse_last(result.stdout)
+        return _Logins(dict(logins), source=name, since=since)
+    return _Logins(None, "none of lastlog, lastlog2, last or wtmpdb is installed: last logins are unknown")
 
 
 def _target_port(env: CollectEnv, global_ports: list[str]) -> int | None:

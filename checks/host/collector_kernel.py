@@ -1,9 +1,10 @@
 """The ``host_kernel`` collector: host firewalls (nftables, iptables, ufw, firewalld), the kernel
 settings the ``host-sysctl`` policy names, and world-writable and set-id files in system paths
-(one bounded ``find`` walk)."""
+(one bounded ``find`` walk, with the owner, size and SHA-256 of set-id programs)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from auditor.check import CollectEnv, Collector
@@ -15,6 +16,7 @@ from auditor.hosts.base import Host
 
 SYSTEM_PATHS = ["/usr", "/bin", "/sbin", "/lib", "/lib64", "/opt", "/etc", "/boot", "/srv"]
 _MAX_SPECIAL = 5000
+_MAX_HASHED = 256
 
 
 class KernelCollector(Collector):
@@ -102,7 +104,7 @@ def _scan(host: Host, paths: list[str], timeout: float) -> tuple[tuple[SpecialFi
         return None, "none of the scan paths exist", [], ""
     argv = ["find", *present, "-xdev", "(", "-type", "f", "-o", "-type", "d", ")", "(", "-perm", "-4000", "-o",
             "-perm", "-2000", "-o", "(", "-perm", "-0002", "!", "-perm", "-1000", ")", ")",
-            "-printf", r"%m %U %y %p\n"]
+            "-printf", r"%m %U %G %s %y %p\0"]  # NUL-terminated: a file name may hold a newline
     result = run(host, argv, timeout, privileged=True)
     if result is None:
         return None, "find could not run (or did not finish in time)", present, ""
@@ -110,7 +112,22 @@ def _scan(host: Host, paths: list[str], timeout: float) -> tuple[tuple[SpecialFi
     partial = ""
     if result.returncode != 0 and "Permission denied" in result.stderr:
         partial = "some directories could not be read (run as root)"
-    return tuple(files), "", present, partial
+    return tuple(_with_hashes(host, files, timeout)), "", present, partial
+
+
+def _with_hashes(host: Host, files: list[SpecialFile], timeout: float) -> list[SpecialFile]:
+    """The set-id programs with their SHA-256, so a program replaced under the same name shows up.
+
+    Cheap: a few dozen files per system, hashed by one ``sha256sum`` (at most ``_MAX_HASHED``).
+    Without sha256sum, or for files it cannot read, the hash stays empty ("not known").
+    """
+    setid = [item.path for item in files if item.kind == "f" and item.setid][:_MAX_HASHED]
+    sha256sum = host.which("sha256sum", ("/usr/bin", "/bin")) if setid else None
+    if sha256sum is None:
+        return files
+    result = run(host, [sha256sum, "-z", "--", *setid], timeout, privileged=True)
+    hashes = parse.sha256sums(result.stdout) if result is not None else {}
+    return [replace(item, sha256=hashes.get(item.path, "")) if item.path in hashes else item for item in files]
 
 
 def _listening(host: Host, timeout: float) -> tuple[tuple[ListeningSocket, ...] | None, str]:

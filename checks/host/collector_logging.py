@@ -12,7 +12,7 @@ from auditor.hosts.base import Host
 # Process names (ps -o comm, at most 15 characters) of the daemons the checks ask about.
 DAEMONS = frozenset({
     "systemd-journal", "rsyslogd", "syslog-ng", "systemd-journal-upload", "systemd-journa", "auditd",
-    "fail2ban-server", "sshguard", "chronyd", "systemd-timesyn", "ntpd", "ntpsec", "openntpd",
+    "fail2ban-server", "sshguard", "chronyd", "systemd-timesyn", "ntpd", "ntpsec", "openntpd", "klogd",
 })
 UNITS = ["systemd-journald.service", "rsyslog.service", "syslog-ng.service", "systemd-journal-upload.service",
          "auditd.service", "fail2ban.service", "sshguard.service", "chrony.service", "chronyd.service",
@@ -35,7 +35,7 @@ class LoggingCollector(Collector):
         journald = parse.ini_settings(_texts(host, ["/etc/systemd/journald.conf",
                                                     "/usr/lib/systemd/journald.conf.d/*.conf",
                                                     "/etc/systemd/journald.conf.d/*.conf"]), "Journal")
-        syslog, files, forwarding = _syslog(host)
+        syslog, files, forwarding, kernel_inputs = _syslog(host)
         upload = parse.ini_settings(_texts(host, ["/etc/systemd/journal-upload.conf",
                                                   "/etc/systemd/journal-upload.conf.d/*.conf"]), "Upload")
         if upload.get("URL"):
@@ -52,6 +52,7 @@ class LoggingCollector(Collector):
             running=running, processes_listed=bool(ps and ps.ok), units=units, journald=journald,
             journal_dir=exists(host, "/var/log/journal"),
             syslog_daemon=syslog, syslog_files=tuple(files), forwarding=tuple(forwarding),
+            kernel_log_inputs=tuple(kernel_inputs),
             logrotate_days=parse.logrotate_days(logrotate) if logrotate else None,
             audit_rules=rules, audit_rules_source=source, audit_error=audit_error, fail2ban_sshd=jails,
             time_daemon=daemon, time_synchronized=synced, time_detail=detail)
@@ -67,14 +68,16 @@ def _texts(host: Host, patterns: list[str]) -> list[str]:
     return texts
 
 
-def _syslog(host: Host) -> tuple[str, list[str], list[str]]:
+def _syslog(host: Host) -> tuple[str, list[str], list[str], list[str]]:
+    """The syslog daemon installed, the files it writes, where it forwards, its kernel inputs."""
     if host.which("rsyslogd", SBIN) or exists(host, "/etc/rsyslog.conf"):
         text = "\n".join(_texts(host, ["/etc/rsyslog.conf", "/etc/rsyslog.d/*.conf"]))
-        return "rsyslog", parse.rsyslog_files(text), parse.rsyslog_forwarding(text)
+        return ("rsyslog", parse.rsyslog_files(text), parse.rsyslog_forwarding(text),
+                parse.kernel_inputs(text, "rsyslog"))
     if host.which("syslog-ng", SBIN) or exists(host, "/etc/syslog-ng/syslog-ng.conf"):
         text = "\n".join(_texts(host, ["/etc/syslog-ng/syslog-ng.conf", "/etc/syslog-ng/conf.d/*.conf"]))
-        return "syslog-ng", [], parse.syslog_ng_forwarding(text)
-    return "", [], []
+        return "syslog-ng", [], parse.syslog_ng_forwarding(text), parse.kernel_inputs(text, "syslog-ng")
+    return "", [], [], []
 
 
 def _audit_rules(host: Host, timeout: float) -> tuple[tuple[str, ...] | None, str, str]:

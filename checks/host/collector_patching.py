@@ -98,8 +98,12 @@ def _dnf_pending(host: Host, dnf: str, timeout: float) -> tuple[tuple[PendingUpd
     if advisories is None or not advisories.ok:
         why = advisories.first_error_line() if advisories else "dnf could not run"
         return None, f"dnf updateinfo list --security failed: {why}", None
-    merged = packages.merge_dnf(packages.parse_dnf_check_update(listing.stdout),
-                                packages.parse_dnf_updateinfo(advisories.stdout))
+    security = packages.parse_dnf_updateinfo(advisories.stdout)
+    dates: dict[str, str] = {}
+    if security:  # the advisories' dates give the pending fixes an age; without them the age is unknown
+        info = run(host, [dnf, "-q", "-C", "updateinfo", "info", "--security"], max(timeout, 60))
+        dates = packages.parse_dnf_updateinfo_dates(info.stdout) if info is not None and info.ok else {}
+    merged = packages.merge_dnf(packages.parse_dnf_check_update(listing.stdout), security, dates)
     return tuple(merged), "", _newest_mtime(host, "/var/cache/dnf", "*.solv", timeout)
 
 

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from auditor.facts import Facts
+from auditor.facts import Facts, omitted_when_default
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,7 @@ class PendingUpdate:
     origins: tuple[str, ...]  # apt: archives such as bookworm-security; dnf: the repository
     security: bool  # the distribution marks the candidate (or its advisory) as a security fix
     advisory: str = ""  # dnf: the advisory id (RHSA-..., RLSA-..., ALSA-...)
+    published: str = omitted_when_default("")  # dnf: the advisory's date (YYYY-MM-DD); "" when not known
 
 
 @dataclass(frozen=True)
@@ -152,6 +153,9 @@ class AccountsFacts(Facts):
     accounts: tuple[Account, ...]
     shadow_error: str = ""  # why /etc/shadow could not be read ("" when it was)
     lastlog_error: str = ""  # why last logins are unknown ("" when lastlog answered)
+    logins_source: str = omitted_when_default("")  # lastlog | lastlog2 | last | wtmpdb last
+    # wtmp (last): when its records begin; an account absent from them has not logged in since.
+    logins_since: float | None = omitted_when_default()
     keys: tuple[AuthorizedKey, ...] = ()
     keys_files: tuple[str, ...] = ()  # the AuthorizedKeysFile patterns in force (global context)
     keys_unreadable: tuple[str, ...] = ()  # key files that exist but could not be read
@@ -178,6 +182,8 @@ class LoggingFacts(Facts):
     syslog_daemon: str = ""  # rsyslog | syslog-ng | "" (none installed)
     syslog_files: tuple[str, ...] = ()  # files the syslog daemon writes to (rsyslog/syslog-ng config)
     forwarding: tuple[str, ...] = ()  # remote destinations (rsyslog @/@@/omfwd/omrelp, syslog-ng, upload URL)
+    # The syslog daemon's kernel message inputs (imklog, system(), /proc/kmsg); None: an earlier version's facts
+    kernel_log_inputs: tuple[str, ...] | None = omitted_when_default()
     logrotate_days: int | None = None  # default retention logrotate.conf gives (rotate N x period)
     audit_rules: tuple[str, ...] | None = None  # loaded (auditctl -l) or configured rules; None: unreadable
     audit_rules_source: str = ""  # "auditctl -l" or the rules files
@@ -206,6 +212,14 @@ class SpecialFile:
     mode: str  # octal, e.g. "4755"
     uid: int
     kind: str  # f (file) or d (directory)
+    gid: int | None = omitted_when_default()  # None in snapshots of earlier versions
+    size: int | None = omitted_when_default()
+    sha256: str = omitted_when_default("")  # set-id programs only; "" when not known
+
+    @property
+    def setid(self) -> bool:
+        """Set-uid or set-gid."""
+        return bool(int(self.mode, 8) & 0o6000)
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@ people who left (or keys that were lost) still can."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -89,8 +90,11 @@ class DormantAccounts(_AccountsCheck):
 
     Dormant accounts (people who left, projects that ended) are the keys nobody watches.
     Judged for accounts with a login shell and either a password or authorized keys, with a UID
-    of at least ``min_uid`` or any authorized key; last logins from ``lastlog``. An account that
-    never logged in counts when ``include_never`` is true.
+    of at least ``min_uid`` or any authorized key; last logins from ``lastlog`` (or ``lastlog2``),
+    else from the wtmp login records (``last``, ``wtmpdb last``: Debian 13 and newer have no
+    lastlog). An account that never logged in counts when ``include_never`` is true; with wtmp,
+    an account absent from records that began more than ``max_days`` ago counts the same way,
+    and one absent from shorter records is not judged.
     """
 
     id = "host.dormant-accounts"
@@ -106,6 +110,8 @@ class DormantAccounts(_AccountsCheck):
             raise NotAssessable(data.lastlog_error)
         keys = _keys_by_account(data)
         limit = float(ctx.options["max_days"])
+        if data.logins_source:
+            ctx.details["logins_from"] = data.logins_source
         findings = []
         for account in data.accounts:
             has_keys = account.name in keys
@@ -117,7 +123,15 @@ class DormantAccounts(_AccountsCheck):
             if account.last_login is None:
                 if not ctx.options["include_never"] or not account.last_login_known:
                     continue
-                message, days = f"account '{account.name}' can log in but never has", "never"
+                if data.logins_since is not None:  # wtmp: no login within its records, which may be short
+                    span = (data.collected_at - data.logins_since) / 86400
+                    if span <= limit:
+                        continue
+                    since = dt.datetime.fromtimestamp(data.logins_since, dt.UTC).date()
+                    message, days = (f"account '{account.name}' can log in but has not since at least {since} "
+                                     f"(where the login records begin, {span:.0f} days ago)", f"more than {span:.0f}")
+                else:
+                    message, days = f"account '{account.name}' can log in but never has", "never"
             else:
                 age = (data.collected_at - account.last_login) / 86400
                 if age <= limit:

@@ -238,4 +238,54 @@ class TimeSync(Check):
         return []
 
 
-CHECKS = (PersistentLogs, RemoteLogging, AuditdRules, SshBruteForce, TimeSync)
+class KernelLogging(Check):
+    """Kernel messages reach a log: journald reads them (``ReadKMsg``, on by default), rsyslog loads
+    ``imklog``, syslog-ng has a ``system()`` or ``/proc/kmsg`` source, or klogd runs.
+
+    Firewall drops, module loads, OOM kills and segfaults are kernel messages; without a reader
+    they stay in the ring buffer and are overwritten (Lynis LOGG-2138 asks for klogd; a systemd
+    host does not need it). Judged from the running processes; without them, not-assessable.
+    """
+
+    id = "host.kernel-logging"
+    title = "Kernel messages are logged"
+    severity = Severity.MEDIUM
+    measures = ("RSP-1",)
+    facts = (LoggingFacts,)
+    tags = LOG_TAGS
+    remediation = ("Keep systemd-journald's ReadKMsg=yes, or load imklog in rsyslog (module(load=\"imklog\")), "
+                   "or add system() to syslog-ng's sources.")
+
+    def judge(self, facts: FactSet, ctx: CheckContext) -> list[Finding]:
+        logging = facts.get(LoggingFacts)
+        if not logging.processes_listed and not logging.units:
+            raise NotAssessable("the running processes could not be listed")
+        readers = _kernel_readers(logging)
+        if readers:
+            ctx.details["kernel_messages"] = ", ".join(readers)
+            return []
+        if logging.kernel_log_inputs is None and logging.syslog_daemon:
+            raise NotAssessable("the syslog daemon's kernel inputs were not collected (facts of an earlier version)")
+        return [ctx.finding("kernel-messages", "no running logger reads kernel messages", evidence={
+            "running": logging.running or "(none of interest)",
+            "journald_ReadKMsg": logging.journald.get("ReadKMsg", "yes (default)"),
+            "syslog": logging.syslog_daemon or "(none installed)"})]
+
+
+def _kernel_readers(logging: LoggingFacts) -> list[str]:
+    """The running loggers that take kernel messages."""
+    readers = []
+    read_kmsg = logging.journald.get("ReadKMsg", "yes").lower() not in ("no", "false", "0", "off")
+    if read_kmsg and _runs(logging, _JOURNALD, "systemd-journald.service"):
+        readers.append("systemd-journald (ReadKMsg)")
+    inputs = logging.kernel_log_inputs or ()
+    if inputs and _runs(logging, "rsyslogd", "rsyslog.service") and logging.syslog_daemon == "rsyslog":
+        readers.append(f"rsyslog ({', '.join(inputs)})")
+    if inputs and _runs(logging, "syslog-ng", "syslog-ng.service") and logging.syslog_daemon == "syslog-ng":
+        readers.append(f"syslog-ng ({', '.join(inputs)})")
+    if "klogd" in logging.running:
+        readers.append("klogd")
+    return readers
+
+
+CHECKS = (PersistentLogs, RemoteLogging, AuditdRules, SshBruteForce, TimeSync, KernelLogging)

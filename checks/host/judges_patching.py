@@ -13,6 +13,7 @@ from auditor.checks.host.lifecycle import release_entry
 from auditor.checks.host.packages import version_key
 from auditor.errors import NotAssessable
 from auditor.models import Finding, Severity
+from auditor.previous import PreviousRunFacts
 
 PATCH_TAGS = (*TAGS, "patching")
 
@@ -37,8 +38,31 @@ def _pending(patch: PatchFacts, ctx: CheckContext) -> tuple[PendingUpdate, ...]:
     return patch.pending
 
 
+def _age(updates: list[PendingUpdate], previous: PreviousRunFacts, ctx: CheckContext) -> tuple[str, dict[str, str]]:
+    """The oldest pending update's age where known: its advisory's date (dnf), else, for updates
+    the previous run already saw pending with the same candidate, "pending since at least" that
+    run (apt's local metadata carries no publication dates). ("", {}) when not known."""
+    dated = sorted((update.published, update.advisory or update.package) for update in updates if update.published)
+    if dated:
+        published, name = dated[0]
+        days = (ctx.today - dt.date.fromisoformat(published)).days
+        return (f"; the oldest, {name}, was published {published} ({days} days ago)",
+                {"oldest_published": f"{published} ({name})", "oldest_age_days": str(days)})
+    try:
+        before = previous.facts(PatchFacts)
+    except NotAssessable:
+        return "", {}
+    seen = {(update.package, update.candidate) for update in before.pending or ()}
+    carried = sorted(update.package for update in updates if (update.package, update.candidate) in seen)
+    if not carried or not before.collected_at:
+        return "", {}
+    since = dt.datetime.fromtimestamp(before.collected_at, dt.UTC).date()
+    return (f"; {len(carried)} of them pending since at least {since} (the previous run)",
+            {"pending_since_at_least": f"{since} ({_first(carried, 3)})"})
+
+
 class _UpdatesCheck(Check):
-    facts = (PatchFacts,)
+    facts = (PatchFacts, PreviousRunFacts)
     scope = Scope.HOST
     tags = PATCH_TAGS
     security_only: bool
@@ -57,10 +81,11 @@ class _UpdatesCheck(Check):
                                     "refresh them (apt-get update / dnf makecache) to judge")
             return []
         kind = "security update" if self.security_only else "update"
+        age_note, age_evidence = _age(updates, facts.get(PreviousRunFacts), ctx)
         message = (f"{len(names)} {kind}{'s' if len(names) != 1 else ''} pending: "
-                   f"{_first(names, int(ctx.options['list_first']))}")
+                   f"{_first(names, int(ctx.options['list_first']))}{age_note}")
         evidence: dict[str, Any] = {"count": len(names), "packages": _first(names, int(ctx.options["list_first"])),
-                                    "manager": patch.manager}
+                                    "manager": patch.manager, **age_evidence}
         advisories = sorted({update.advisory for update in updates if update.advisory})
         if advisories:
             evidence["advisories"] = _first(advisories, int(ctx.options["list_first"]))

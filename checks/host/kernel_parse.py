@@ -84,13 +84,24 @@ def sysctl_values(text: str) -> dict[str, str]:
 
 
 def special_files(text: str) -> list[SpecialFile]:
-    """``find -printf '%m %U %y %p\\n'`` lines."""
+    """``find -printf '%m %U %G %s %y %p\\0'`` records (NUL-terminated: names may hold newlines)."""
     found = []
-    for line in text.splitlines():
-        parts = line.split(" ", 3)
-        if len(parts) == 4 and parts[1].isdigit():
-            found.append(SpecialFile(path=parts[3], mode=parts[0].rjust(4, "0"), uid=int(parts[1]), kind=parts[2]))
+    for record in text.split("\0"):
+        parts = record.split(" ", 5)
+        if len(parts) == 6 and all(part.isdigit() for part in parts[1:4]) and parts[5]:
+            found.append(SpecialFile(path=parts[5], mode=parts[0].rjust(4, "0"), uid=int(parts[1]), kind=parts[4],
+                                     gid=int(parts[2]), size=int(parts[3])))
     return found
+
+
+def sha256sums(text: str) -> dict[str, str]:
+    """``sha256sum -z`` records (``HASH  PATH\\0``, names unescaped) as path -> hash."""
+    hashes = {}
+    for record in text.split("\0"):
+        digest, sep, path = record.partition("  ")
+        if sep and len(digest) == 64 and all(char in "0123456789abcdef" for char in digest):
+            hashes[path] = digest
+    return hashes
 
 
 def ss_listening(text: str) -> list[ListeningSocket]:

@@ -5,8 +5,9 @@ prints one CSV row per key, host and account:
 
     python -m auditor.checks.host.keymap audit-*/snapshot.json [--key SHA256:...]
 
-The day a laptop is stolen, ``--key`` with its fingerprint lists every door it opens (and
-``host.revoked-access`` in the profile turns those into findings on the next run).
+Every run's report shows the same map as a page, ``keys.html``. The day a laptop is stolen,
+``--key`` with its fingerprint lists every door it opens (and ``host.revoked-access`` in the
+profile turns those into findings on the next run).
 """
 
 from __future__ import annotations

@@ -49,6 +49,22 @@ def rsyslog_files(text: str) -> list[str]:
     return files
 
 
+def kernel_inputs(text: str, daemon: str) -> list[str]:
+    """The syslog configuration's kernel message inputs: rsyslog's ``imklog`` module, syslog-ng's
+    ``system()`` source (it includes /dev/kmsg on Linux) or a ``/proc/kmsg`` file source."""
+    lines = [line.split("#", 1)[0] for line in text.splitlines()]
+    active = "\n".join(lines)
+    if daemon == "rsyslog":
+        found = re.search(r'module\s*\(\s*load\s*=\s*"imklog"|^\s*\$ModLoad\s+imklog', active, re.M)
+        return ["imklog"] if found else []
+    inputs = []
+    if re.search(r"\bsystem\s*\(\s*\)", active):
+        inputs.append("system()")
+    if re.search(r'file\s*\(\s*"/proc/kmsg"', active):
+        inputs.append("/proc/kmsg")
+    return inputs
+
+
 def syslog_ng_forwarding(text: str) -> list[str]:
     """Network destinations of syslog-ng: ``destination d { network("host" ...); }`` (also tcp/udp/syslog)."""
     body = re.sub(r"#.*", "", text)

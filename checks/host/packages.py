@@ -8,6 +8,7 @@ therefore judged as the distribution judges them.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable
 
@@ -117,18 +118,51 @@ def parse_dnf_updateinfo(text: str) -> dict[str, str]:
     return found
 
 
-def merge_dnf(updates: Iterable[PendingUpdate], security: dict[str, str]) -> list[PendingUpdate]:
-    """check-update's list with updateinfo's security advisories marked (security-only packages added)."""
+def parse_dnf_updateinfo_dates(text: str) -> dict[str, str]:
+    """``dnf -q updateinfo info --security``: advisory id -> the date it was issued or last updated.
+
+    Each advisory is a block of ``LABEL : VALUE`` lines (``Update ID``, ``Type``, ``Updated``,
+    ...); continuation lines have an empty label, so text in a description is never a date.
+    """
+    dates: dict[str, str] = {}
+    advisory = ""
+    for line in text.splitlines():
+        label, sep, value = line.partition(" : ")
+        if not sep:
+            continue
+        label = label.strip()
+        if label == "Update ID":
+            advisory = value.strip()
+        elif label == "Updated" and advisory and _is_date(value.strip()[:10]):
+            dates.setdefault(advisory, value.strip()[:10])
+    return dates
+
+
+def _is_date(text: str) -> bool:
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return len(text) == 10
+
+
+def merge_dnf(updates: Iterable[PendingUpdate], security: dict[str, str],
+              dates: dict[str, str] | None = None) -> list[PendingUpdate]:
+    """check-update's list with updateinfo's security advisories (and their dates) marked
+    (security-only packages added)."""
+    dates = dates or {}
     merged = []
     seen = set()
     for update in updates:
         seen.add(update.package)
         advisory = security.get(update.package, "")
         merged.append(PendingUpdate(update.package, update.installed, update.candidate, update.origins,
-                                    security=bool(advisory), advisory=advisory))
+                                    security=bool(advisory), advisory=advisory,
+                                    published=dates.get(advisory, "")))
     for name, advisory in sorted(security.items()):
         if name not in seen:
-            merged.append(PendingUpdate(name, "", "", (), security=True, advisory=advisory))
+            merged.append(PendingUpdate(name, "", "", (), security=True, advisory=advisory,
+                                        published=dates.get(advisory, "")))
     return merged
 
 

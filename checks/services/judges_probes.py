@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from auditor.check import Check, CheckContext, FactSet, Scope
+from auditor.check import Check, CheckContext, CheckSkipped, FactSet, Scope
 from auditor.checks.services.facts import (
     DiscoveryFacts,
     ListedModule,
@@ -49,6 +49,9 @@ class _ProbeCheck(Check):
         # Snapshots written before the web area may hold the former "/" listing probe: judged there now.
         results = [result for result in facts.get(ProbesFacts).results
                    if result.address in hosts and result.probe != "http-listing"]
+        if not results and not ctx.problems:
+            # Nothing to ask is not evidence that nothing answers without credentials.
+            raise CheckSkipped("discovery found no service the read-only probes know how to ask")
         findings: list[Finding] = []
         unassessed = []
         for result in results:

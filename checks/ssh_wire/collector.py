@@ -35,6 +35,7 @@ from auditor.checks.ssh_wire.facts import (
     KexInit,
     PortStatus,
     SshWireFacts,
+    ThrottleProbe,
     WirePort,
 )
 from auditor.checks.ssh_wire.kex import (
@@ -46,6 +47,7 @@ from auditor.checks.ssh_wire.kex import (
     choose,
     exchange,
 )
+from auditor.checks.ssh_wire.throttle import MAX_CONNECTIONS, probe_throttling
 from auditor.config.policies import port_numbers
 from auditor.config.yamlfile import MapReader
 from auditor.errors import CollectError, FactsUnavailable
@@ -64,15 +66,21 @@ class SshWireCollector(Collector):
     name = "ssh_wire"
     produces = SshWireFacts
     needs_host = False
-    options = {"ports": [22], "host_key_types": "preferred", "gex_probe": False}
+    # throttle_probe: connections the throttling probe may hold at once (0: no probe, at most 12).
+    options = {"ports": [22], "host_key_types": "preferred", "gex_probe": False, "throttle_probe": 10}
 
     def parse_options(self, reader: MapReader) -> dict[str, Any]:
-        """``ports`` (numbers and N-M ranges), ``host_key_types`` (preferred | all), ``gex_probe`` (boolean)."""
+        """``ports`` (numbers and N-M ranges), ``host_key_types`` (preferred | all), ``gex_probe`` (boolean),
+        ``throttle_probe`` (0, or 2 to 12 connections)."""
         reader.reject_unknown(frozenset(self.options))
+        throttle = reader.number("throttle_probe", self.options["throttle_probe"], minimum=0)
+        if throttle != int(throttle) or throttle == 1 or throttle > MAX_CONNECTIONS:
+            reader.fail("throttle_probe", f"expected 0 (no probe) or a whole number from 2 to {MAX_CONNECTIONS}")
         return {
             "ports": reader.convert("ports", port_numbers, self.options["ports"]),
             "host_key_types": reader.choice("host_key_types", list(HOST_KEY_MODES), self.options["host_key_types"]),
             "gex_probe": reader.boolean("gex_probe", self.options["gex_probe"]),
+            "throttle_probe": int(throttle),
         }
 
     def collect(self, env: CollectEnv) -> SshWireFacts:
@@ -125,6 +133,7 @@ class PortAudit:
     host_key_notes: list[str] = field(default_factory=list)
     auth: AuthMethods | None = None
     gex: GexNotOffered | GexProbe | None = None
+    throttle: ThrottleProbe | None = None
 
     def failed(self, status: PortStatus, reason: str) -> WirePort:
         """The port's facts, ended by a failure."""
@@ -154,6 +163,7 @@ class PortAudit:
             auth_none_accepted=auth.none_accepted if auth else None,
             auth_error=auth.error if auth else "",
             gex=self.gex,
+            throttle=self.throttle,
         )
 
 
@@ -182,6 +192,11 @@ def audit_port(env: CollectEnv, candidate: PortCandidate) -> WirePort:
         if unread:
             audit.host_key_notes.append(f"not read (host_key_types: preferred): {', '.join(unread)}")
     audit.auth = _auth_methods(env, candidate.port, kexinit, budget)
+    if env.options.get("throttle_probe"):
+        # One limiter slot for the probe: holding several connections at once is what it measures.
+        with env.limiter.slot(env.target.address or ""):
+            audit.throttle = probe_throttling(env.target.address or "", candidate.port,
+                                              env.options["throttle_probe"], env.connect_timeout)
     return audit.to_facts()
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import ClassVar, Literal
 
 from auditor.checks.ssh.algorithms import Category
-from auditor.facts import Facts
+from auditor.facts import Facts, omitted_when_default
 
 
 class PortStatus(enum.Enum):
@@ -80,6 +80,20 @@ class GexProbe:
     error: str = ""
 
 
+@dataclass(frozen=True)
+class ThrottleProbe:
+    """How many unauthenticated connections one client could hold at once (``throttle``).
+
+    ``refused``: True when connection ``held + 1`` was refused (a limit), False when all
+    ``connections`` were held (none below that), None when the probe could not tell (``detail``).
+    """
+
+    connections: int
+    held: int
+    refused: bool | None
+    detail: str
+
+
 @dataclass(frozen=True, kw_only=True)
 class WirePort:
     """One audited port: its identification, offer, host keys and authentication methods."""
@@ -103,6 +117,7 @@ class WirePort:
     auth_none_accepted: bool | None = None
     auth_error: str = ""
     gex: GexNotOffered | GexProbe | None = None  # None unless the profile asked for the probe
+    throttle: ThrottleProbe | None = omitted_when_default(None)  # None: not probed (or older facts)
 
     @property
     def label(self) -> str:

@@ -50,6 +50,8 @@ class _WireCheck(Check):
                 judged.append(port.label)
                 findings += self.judge_port(port, ctx)
         ctx.details["ports"] = ", ".join(judged) or "none"
+        if not judged and not ctx.problems:  # e.g. an SSH-1-only server: no SSH-2 offer was examined
+            raise CheckSkipped("no port with an SSH-2 server to judge")
         return findings
 
     def judge_port(self, port: WirePort, ctx: CheckContext) -> list[Finding]:

@@ -5,5 +5,7 @@ Modules: ``collector`` (which ports, the options) runs ``scan`` per endpoint, wh
 ``handshakes`` (full handshakes and HTTP) over the raw ``wire`` protocol with the IANA ``names``
 and ``suites``; ``certificates`` and ``http`` read what came back. ``facts`` are the typed
 records that cross from the collector to ``judges``; ``grade`` is the SSL Labs-style score and
-``policy`` validates the ``tls`` policy kind.
+``policy`` validates the ``tls`` policy kind. ``vulns`` probes Heartbleed, CCS injection and
+ROBOT over ``records``, and ``renegotiation`` client-initiated renegotiation with the TLS 1.2
+pieces of ``tls12``.
 """

@@ -304,10 +304,45 @@ def validate(chain: list[x509.Certificate], roots: tuple[x509.Certificate, ...],
         verifier = PolicyBuilder().store(Store(list(roots))).time(moment).build_server_verifier(subject)
         verifier.verify(leaf, chain[1:])
     except VerificationError as exc:  # cryptography appends a repr of the certificate: noise in a report
-        return Trust(trusted=False, reason=str(exc).split(" (encountered processing")[0], incomplete=incomplete)
+        reason = ca_fault(chain, roots) or str(exc).split(" (encountered processing")[0]
+        return Trust(trusted=False, reason=reason, incomplete=incomplete)
     except ValueError as exc:  # a certificate cryptography cannot evaluate at all
         return Trust(trusted=False, reason=f"cannot be validated: {exc}", incomplete=incomplete)
     return Trust(trusted=True, reason="", incomplete=False)
+
+
+def ca_fault(chain: list[x509.Certificate], roots: tuple[x509.Certificate, ...]) -> str | None:
+    """Why a CA certificate on the chain's path cannot issue, naming it (None: no CA certificate at fault).
+
+    cryptography only says "Certificate is missing required extension 2.5.29.15"; an
+    administrator needs to know it is, say, the private root that lacks keyUsage.
+    """
+    for cert, anchor in _issuers(chain, roots):
+        where = f"the CA certificate {cert.subject.rfc4514_string()!r}{' (a trust anchor)' if anchor else ''}"
+        constraints = _extension(cert, x509.BasicConstraints)
+        if constraints is None or not constraints.ca:
+            return f"{where} does not say CA:TRUE (basicConstraints), so it cannot issue certificates"
+        usage = _extension(cert, x509.KeyUsage)
+        if usage is None:
+            return f"{where} has no keyUsage extension (RFC 5280 requires keyCertSign on CA certificates)"
+        if not usage.key_cert_sign:
+            return f"{where} has a keyUsage without keyCertSign, so it cannot sign certificates"
+    return None
+
+
+def _issuers(chain: list[x509.Certificate], roots: tuple[x509.Certificate, ...]) -> list[tuple[x509.Certificate, bool]]:
+    """The issuers on the path from the leaf, each with whether it is a trust anchor (stops at a self-issued one)."""
+    path: list[tuple[x509.Certificate, bool]] = []
+    current = chain[0]
+    while current.issuer != current.subject and len(path) < len(chain) + 1:
+        sent = next((cert for cert in chain[1:] if cert.subject == current.issuer), None)
+        anchor = next((root for root in roots if root.subject == current.issuer), None)
+        issuer = anchor if anchor is not None else sent
+        if issuer is None:
+            break
+        path.append((issuer, anchor is not None))
+        current = issuer
+    return path
 
 
 def _issuer_missing(last: x509.Certificate, roots: tuple[x509.Certificate, ...]) -> bool:

@@ -8,7 +8,6 @@ when the profile loads: ports and ranges, SNI as a host name or a mapping, the C
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -21,7 +20,7 @@ from auditor.checks.tls.facts import PROBED, EndpointFacts, PlainHttpFacts, TlsF
 from auditor.config.policies import port_numbers
 from auditor.config.yamlfile import MapReader
 from auditor.errors import CollectError, FactsUnavailable
-from auditor.inventory.targets import valid_address
+from auditor.inventory.targets import is_address, valid_address
 from auditor.models import Target
 
 # Service names nmap gives TLS-wrapped services (besides any service with tunnel="ssl").
@@ -45,17 +44,29 @@ def wants_plain_http(entry: DiscoveredPort) -> bool:
 
 
 def server_name(target: Target, option: str | Mapping[str, str] | None) -> str | None:
-    """The name sent as SNI and matched against certificates: the profile's choice, else a host-name address."""
+    """The name sent as SNI and matched against certificates.
+
+    The profile's choice first; else the inventory's host name when it is fully qualified (an
+    inventory label such as ``web01`` is not a name clients use); else a host-name address; else
+    the first alias. None: an address target with no name, whose certificate is matched with the
+    address itself (IP subjectAltName entries, as browsers do).
+    """
     if isinstance(option, Mapping):
         option = option.get(target.name) or option.get(target.address or "")
     if option:
         return str(option)
-    address = target.address or ""
-    try:
-        ipaddress.ip_address(address)
-        return None
-    except ValueError:
-        return address.rstrip(".") or None
+    name = target.name.rstrip(".")
+    if "." in name and valid_address(name) and not is_address(name):
+        return name
+    for candidate in (target.address or "", *target.aliases):
+        if candidate and not is_address(candidate):
+            return candidate.rstrip(".") or None
+    return None
+
+
+def alias_names(target: Target, sni: str | None) -> tuple[str, ...]:
+    """The inventory's aliases other than the SNI: each is sent as SNI once more and matched too."""
+    return tuple(alias for alias in target.aliases if alias != (sni or "").lower())
 
 
 class TlsCollector(Collector):
@@ -73,6 +84,7 @@ class TlsCollector(Collector):
         "endpoint_timeout": 120,
         "http": True,
         "http_ports": [80],
+        "vulnerabilities": True,  # Heartbleed, CCS injection, ROBOT, client-initiated renegotiation
     }
 
     def parse_options(self, reader: MapReader) -> dict[str, Any]:
@@ -85,6 +97,7 @@ class TlsCollector(Collector):
             values[key] = reader.number(key, values[key], minimum=1)
         values["per_endpoint_connections"] = int(values["per_endpoint_connections"])
         values["http"] = reader.boolean("http", True)
+        values["vulnerabilities"] = reader.boolean("vulnerabilities", True)
         values["sni"] = _sni_option(reader)
         if reader.has("ca_bundle"):
             values["ca_bundle"] = _ca_bundle(reader)
@@ -102,6 +115,7 @@ class TlsCollector(Collector):
             raise FactsUnavailable("the target has no address to connect to")
         options = env.options
         name = server_name(env.target, options["sni"])
+        aliases = alias_names(env.target, name)
         try:
             roots = certs.trust_roots(options["ca_bundle"])
         except (OSError, ValueError) as exc:
@@ -111,7 +125,8 @@ class TlsCollector(Collector):
         def scan(candidate: PortCandidate) -> EndpointFacts:
             endpoint = Endpoint(address, candidate.port, name, env.limiter, options["per_endpoint_connections"],
                                 options["handshake_timeout"], options["endpoint_timeout"])
-            return scan_endpoint(endpoint, roots, origin=candidate.origin, http_extras_wanted=options["http"])
+            return scan_endpoint(endpoint, roots, origin=candidate.origin, http_extras_wanted=options["http"],
+                                 aliases=aliases, vulnerabilities=options["vulnerabilities"])
 
         with ThreadPoolExecutor(max_workers=max(1, min(4, len(candidates))), thread_name_prefix="tls") as pool:
             endpoints = tuple(pool.map(scan, candidates))
@@ -158,11 +173,8 @@ def _sni_option(reader: MapReader) -> str | dict[str, str] | None:
 
 
 def _server_name(reader: MapReader, key: str, value: str) -> str:
-    try:
-        ipaddress.ip_address(value)
+    if is_address(value):
         reader.fail(key, "SNI carries host names only, not addresses")
-    except ValueError:
-        pass
     if not valid_address(value):
         reader.fail(key, f"'{value}' is not a valid host name")
     return value

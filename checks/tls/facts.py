@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
-from auditor.facts import Facts
+from auditor.facts import Facts, omitted_when_default
 
 # Why a port was scanned: named for the target, a profile default, found by discovery, or
 # "probed": discovery found it but could not name its service, so not speaking TLS is no error.
@@ -74,6 +74,30 @@ class KeyExchange:
     ecdhe_curves: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class VulnerabilityProbe:
+    """What one vulnerability probe concluded, and the evidence in words.
+
+    ``not-vulnerable`` always says what was seen (an alert, a refused version, no RSA key
+    exchange); ``inconclusive`` says why nothing could be concluded (a timeout, a refused hello).
+    ``oracle`` is ROBOT's strength: ``strong`` or ``weak`` (None for the other probes).
+    """
+
+    state: Literal["vulnerable", "not-vulnerable", "inconclusive"]
+    detail: str
+    oracle: Literal["strong", "weak"] | None = omitted_when_default(None)
+
+
+@dataclass(frozen=True)
+class VulnerabilityScan:
+    """The probes of the known TLS implementation flaws, each bounded in connections and time."""
+
+    heartbleed: VulnerabilityProbe  # CVE-2014-0160
+    ccs_injection: VulnerabilityProbe  # CVE-2014-0224
+    robot: VulnerabilityProbe  # CVE-2017-13099 and relatives: a Bleichenbacher oracle
+    client_renegotiation: VulnerabilityProbe  # the server honours client-initiated renegotiation (DoS)
+
+
 # --- certificates --------------------------------------------------------------------------------
 
 
@@ -116,6 +140,15 @@ class ChainFacts:
 class UnreadableChain(ChainFacts):
     """A chain of which a certificate did not parse: only the PEMs and the parse error are sure."""
 
+    error: str
+
+
+@dataclass(frozen=True)
+class AliasLeaf:
+    """The leaf an endpoint sent when asked for an inventory alias (SNI), as PEM; None and ``error`` if not fetched."""
+
+    name: str
+    certificate: str | None
     error: str
 
 
@@ -213,6 +246,9 @@ class TlsEndpoint:
     notes: tuple[str, ...]
     connections: int
     seconds: float
+    aliases: tuple[AliasLeaf, ...] = omitted_when_default(())  # one per inventory alias besides the SNI
+    scanned_at: str | None = omitted_when_default(None)  # ISO 8601 UTC: certificate dates are judged then
+    vulnerabilities: VulnerabilityScan | None = omitted_when_default(None)  # None: facts of an older version
 
     def accepted(self) -> dict[str, AcceptedVersion]:
         """The accepted protocol versions, oldest first."""

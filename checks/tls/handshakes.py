@@ -15,6 +15,7 @@ from typing import Literal
 
 from auditor.checks.tls import http
 from auditor.checks.tls.facts import (
+    AliasLeaf,
     HttpsFacts,
     NotHttpFacts,
     PlainHttpAnswer,
@@ -31,12 +32,12 @@ NON_HTTP_PORTS = frozenset({465, 563, 585, 614, 636, 989, 990, 992, 993, 994, 99
 
 
 @contextlib.contextmanager
-def tls_connection(endpoint: Endpoint, deadline: Deadline) -> Iterator[ssl.SSLSocket]:
-    """A completed TLS connection to the endpoint (within both connection limits)."""
+def tls_connection(endpoint: Endpoint, deadline: Deadline, server_name: str | None = None) -> Iterator[ssl.SSLSocket]:
+    """A completed TLS connection to the endpoint (within both connection limits), SNI ``server_name`` if given."""
     with endpoint.slot():
         raw = connect(endpoint.address, endpoint.port, deadline.remaining())
         try:
-            tls = unverified_tls_context().wrap_socket(raw, server_hostname=endpoint.server_name,
+            tls = unverified_tls_context().wrap_socket(raw, server_hostname=server_name or endpoint.server_name,
                                                do_handshake_on_connect=False)
         except (ssl.SSLError, ValueError):
             raw.close()
@@ -87,6 +88,18 @@ def _security_txt(endpoint: Endpoint, host: str) -> SecurityTxtAnswer | RequestF
             return http.security_txt_facts(http.get(tls, host, http.SECURITY_TXT, deadline, body=True))
     except (OSError, ValueError) as exc:
         return RequestFailed(error=str(exc))
+
+
+def alias_leaf(endpoint: Endpoint, name: str) -> AliasLeaf:
+    """The leaf the endpoint sends when asked for ``name`` (one full handshake with that SNI)."""
+    try:
+        with tls_connection(endpoint, Deadline(endpoint.timeout()), name) as tls:
+            leaf = tls.getpeercert(binary_form=True)
+    except (OSError, ValueError) as exc:  # ssl.SSLError and timeouts are OSErrors
+        return AliasLeaf(name=name, certificate=None, error=f"handshake with SNI {name} failed: {exc}")
+    if not leaf:
+        return AliasLeaf(name=name, certificate=None, error=f"no certificate with SNI {name}")
+    return AliasLeaf(name=name, certificate=ssl.DER_cert_to_PEM_cert(leaf), error="")
 
 
 @dataclass(frozen=True)

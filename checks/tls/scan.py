@@ -25,6 +25,7 @@ from auditor.checks.tls.enumeration import (
     scan_version,
 )
 from auditor.checks.tls.facts import (
+    AliasLeaf,
     CertificateSummary,
     ChainFacts,
     EndpointFacts,
@@ -34,10 +35,11 @@ from auditor.checks.tls.facts import (
     TlsEndpoint,
     UnreadableChain,
 )
-from auditor.checks.tls.handshakes import http_extras
+from auditor.checks.tls.handshakes import alias_leaf, http_extras
 from auditor.checks.tls.names import CIPHER_SUITES, TLS13_SUITES, VERSIONS, X25519
 from auditor.checks.tls.probe import Endpoint, Outcome
 from auditor.checks.tls.suites import suite
+from auditor.checks.tls.vulns import scan_vulnerabilities
 from auditor.checks.tls.wire import TLS13, ClientHello, group_offer
 
 
@@ -100,8 +102,13 @@ def _unreachable(outcome: Outcome, origin: str, endpoint: Endpoint, started: flo
 
 
 def scan_endpoint(endpoint: Endpoint, roots: tuple[x509.Certificate, ...], *, origin: str, http_extras_wanted: bool,
-                  now: dt.datetime | None = None) -> EndpointFacts:
-    """Every fact about one endpoint (scanned because of ``origin``); never raises for anything the peer does."""
+                  now: dt.datetime | None = None, aliases: tuple[str, ...] = (),
+                  vulnerabilities: bool = True) -> EndpointFacts:
+    """Every fact about one endpoint (scanned because of ``origin``); never raises for anything the peer does.
+
+    Each of ``aliases`` (inventory names besides the SNI) gets one full handshake with it as SNI;
+    ``vulnerabilities`` runs the probes of ``vulns`` once the versions and suites are known.
+    """
     started = time.monotonic()
     now = now or dt.datetime.now(dt.UTC)
     first = endpoint.send(_universal_hello(endpoint.server_name))
@@ -116,6 +123,8 @@ def scan_endpoint(endpoint: Endpoint, roots: tuple[x509.Certificate, ...], *, or
         full_handshake = any(scan.state == "accepted" for name, scan in scans.items() if name != "SSLv3")
         extras = (pool.submit(http_extras, endpoint, not flight_chains, http_extras_wanted)
                   if full_handshake and (http_extras_wanted or not flight_chains) else None)
+        leaves = [pool.submit(alias_leaf, endpoint, name) if full_handshake else None for name in aliases]
+        probes = pool.submit(scan_vulnerabilities, endpoint, scans) if vulnerabilities else None
         ssl_chain, http_facts, problem = extras.result() if extras else ([], None, "")
         group_scan, fallback_probe = groups.result(), fallback.result()
     features = handshake_features(scans)
@@ -130,7 +139,14 @@ def scan_endpoint(endpoint: Endpoint, roots: tuple[x509.Certificate, ...], *, or
         certificates=tuple(deployment(via, ders, roots, now) for via, ders in chains),
         http=http_facts, notes=(problem,) if problem else (),
         connections=endpoint.attempts, seconds=_elapsed(started),
+        aliases=tuple(leaf.result() if leaf else AliasLeaf(name=name, certificate=None, error=_SSL3_ONLY)
+                      for name, leaf in zip(aliases, leaves, strict=True)),
+        scanned_at=now.isoformat(),
+        vulnerabilities=probes.result() if probes else None,
     )
+
+
+_SSL3_ONLY = "only SSLv3 accepted: no full handshake to ask for the alias"
 
 
 def _elapsed(started: float) -> float:

@@ -39,7 +39,7 @@ _SERVER_HELLO, _CERTIFICATE, _SERVER_KEY_EXCHANGE, _CERTIFICATE_REQUEST = 2, 11,
 _SERVER_HELLO_DONE, _CERTIFICATE_STATUS = 14, 22
 EXT_SERVER_NAME, EXT_STATUS_REQUEST, EXT_GROUPS, EXT_POINT_FORMATS = 0, 5, 10, 11
 EXT_SIGNATURE_ALGORITHMS, EXT_EXTENDED_MASTER_SECRET, EXT_SUPPORTED_VERSIONS = 13, 23, 43
-EXT_PSK_MODES, EXT_KEY_SHARE, EXT_RENEGOTIATION_INFO = 45, 51, 0xFF01
+EXT_PSK_MODES, EXT_KEY_SHARE, EXT_RENEGOTIATION_INFO, EXT_HEARTBEAT = 45, 51, 0xFF01, 15
 
 
 class ProtocolError(ValueError):
@@ -100,6 +100,7 @@ class ClientHello:
     compression: tuple[int, ...] = (0,)
     fallback: bool = False
     key_share: tuple[int, ...] = ()
+    heartbeat: bool = False  # offer RFC 6520 heartbeats (peer_allowed_to_send), for the Heartbleed probe
 
     @property
     def offered_versions(self) -> tuple[int, ...]:
@@ -133,6 +134,8 @@ class ClientHello:
         if self.groups:
             parts.append(_extension(EXT_GROUPS, _vec16(_u16s(self.groups))))
             parts.append(_extension(EXT_POINT_FORMATS, _vec8(b"\x00")))
+        if self.heartbeat:
+            parts.append(_extension(EXT_HEARTBEAT, b"\x01"))
         if self.version >= TLS12:
             parts.append(_extension(EXT_SIGNATURE_ALGORITHMS, _vec16(_u16s(SIGNATURE_ALGORITHMS))))
         legacy = self.version < TLS13 or any(version < TLS13 for version in self.offered_versions)
@@ -185,17 +188,20 @@ class _Cursor(ByteReader):
 class _Messages:
     """Handshake messages reassembled from TLS records; alerts raise ``Alert``."""
 
-    def __init__(self, stream: BoundedStream):
+    def __init__(self, stream: BoundedStream, transcript: list[bytes] | None = None):
         self.stream = stream
         self.buffer = bytearray()
         self.total = 0
         self.first = True
+        self.transcript = transcript
 
     def next(self) -> tuple[int, bytes]:
         while len(self.buffer) < 4 or len(self.buffer) < 4 + int.from_bytes(self.buffer[1:4], "big"):
             self._record()
         size = int.from_bytes(self.buffer[1:4], "big")
         kind, body = self.buffer[0], bytes(self.buffer[4:4 + size])
+        if self.transcript is not None:
+            self.transcript.append(bytes(self.buffer[:4 + size]))
         del self.buffer[:4 + size]
         return kind, body
 
@@ -241,9 +247,12 @@ def _rest_of_sample(stream: BoundedStream, size: int) -> bytes:
     return sample
 
 
-def read_flight(stream: BoundedStream, *, full: bool = True) -> ServerFlight:
-    """The server's answer: ServerHello and, below TLS 1.3 and with ``full``, up to ServerHelloDone."""
-    messages = _Messages(stream)
+def read_flight(stream: BoundedStream, *, full: bool = True, transcript: list[bytes] | None = None) -> ServerFlight:
+    """The server's answer: ServerHello and, below TLS 1.3 and with ``full``, up to ServerHelloDone.
+
+    ``transcript`` receives each handshake message as sent (for a probe that goes on to finish the handshake).
+    """
+    messages = _Messages(stream, transcript)
     kind, body = messages.next()
     if kind != _SERVER_HELLO:
         raise ProtocolError(f"expected a ServerHello, got handshake message {kind}")

@@ -129,6 +129,7 @@ def block_content(context, missing=missing):
     l_0_severity_counts = resolve('severity_counts')
     l_0_waived = resolve('waived')
     l_0_expired_waivers = resolve('expired_waivers')
+    l_0_keys_href = resolve('keys_href')
     l_0_errors_total = resolve('errors_total')
     l_0_errors = resolve('errors')
     l_0_reason_table = resolve('reason_table')
@@ -309,7 +310,13 @@ def block_content(context, missing=missing):
     yield escape((undefined(name='waived') if l_0_waived is missing else l_0_waived))
     yield '</td><td class="num">'
     yield escape((undefined(name='expired_waivers') if l_0_expired_waivers is missing else l_0_expired_waivers))
-    yield '</td></tr></tbody>\n</table>\n</div>\n\n<h2 id="errors">Errors ('
+    yield '</td></tr></tbody>\n</table>\n</div>\n\n'
+    if (undefined(name='keys_href') if l_0_keys_href is missing else l_0_keys_href):
+        pass
+        yield '<p class="keys-link"><a href="'
+        yield escape((undefined(name='keys_href') if l_0_keys_href is missing else l_0_keys_href))
+        yield '">SSH keys across the fleet</a>: which key opens which accounts on which hosts, revoked keys first.</p>'
+    yield '\n<h2 id="errors">Errors ('
     yield escape((undefined(name='errors_total') if l_0_errors_total is missing else l_0_errors_total))
     yield ')</h2>\n'
     if (undefined(name='errors') if l_0_errors is missing else l_0_errors):
@@ -340,4 +347,4 @@ def block_content(context, missing=missing):
         l_1_f = l_1_finding = missing
 
 blocks = {'content': block_content}
-debug_info = '1=19&2=22&3=40&8=49&9=54&10=70&11=76&17=112&18=151&19=153&20=157&23=159&24=162&25=170&26=172&27=179&28=182&33=185&34=188&35=192&41=198&42=200&46=206&48=208&49=210&51=213&54=219&56=228&57=236&58=244&62=252&64=255&70=258&72=262&74=266&75=268&76=270&77=272&78=274&85=278&86=284&87=290&92=292&93=301&97=313&98=315&100=318&105=324&106=327&107=329&108=335'
+debug_info = '1=19&2=22&3=40&8=49&9=54&10=70&11=76&17=112&18=152&19=154&20=158&23=160&24=163&25=171&26=173&27=180&28=183&33=186&34=189&35=193&41=199&42=201&46=207&48=209&49=211&51=214&54=220&56=229&57=237&58=245&62=253&64=256&70=259&72=263&74=267&75=269&76=271&77=273&78=275&85=279&86=285&87=291&92=293&93=302&97=314&99=320&100=322&102=325&107=331&108=334&109=336&110=342'

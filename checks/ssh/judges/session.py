@@ -9,10 +9,12 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from auditor.checks.ssh.facts import BannerText, MissingFile, SshdContext, SshdFacts
+from auditor.check import CheckContext, FactSet
+from auditor.checks.ssh.facts import BannerText, MissingFile, SshdContext, SshdFacts, UnreadableBanner, UnstattableFile
 from auditor.checks.ssh.judges.base import AllowedValue, Problem, SettingCheck, normal, read_limits
 from auditor.config.yamlfile import MapReader
-from auditor.models import Severity
+from auditor.errors import NotAssessable
+from auditor.models import Finding, Severity
 
 
 class PermitUserEnvironment(AllowedValue):
@@ -223,3 +225,17 @@ class Banner(SettingCheck):
         if options["require_contact"] and text is not None and not _CONTACT.search(text):
             return Problem("the banner names no contact (e-mail or web address) for reporting incidents", expected)
         return None
+
+    def judge(self, facts: FactSet, ctx: CheckContext) -> list[Finding]:
+        """As every setting check; a global banner file that could not be examined is no pass."""
+        findings = super().judge(facts, ctx)
+        sshd = facts.get(SshdFacts)
+        banner, named = sshd.banner, self.observed(sshd.global_context)
+        unknown = isinstance(banner, UnstattableFile) or (
+            isinstance(banner, UnreadableBanner) and ctx.options["require_contact"])
+        if unknown and banner.path == named and not any(f.resource == "sshd:Banner" for f in findings):
+            why = f"the banner file {named} could not be examined: {getattr(banner, 'error', '')}".rstrip(": ")
+            if not findings:
+                raise NotAssessable(why)
+            ctx.incomplete(why)
+        return findings

@@ -28,13 +28,20 @@ from auditor.checks.tls.judges.protocols import (
     Protocols,
     SecureRenegotiation,
 )
+from auditor.checks.tls.judges.vulnerabilities import (
+    CcsInjection,
+    ClientRenegotiation,
+    Heartbleed,
+    OcspStapling,
+    Robot,
+)
 from auditor.checks.tls.judges.web import Hsts, HttpRedirect, SecurityTxt
 
 CHECKS = (
     Protocols, CipherSuites, Groups, SecureRenegotiation, ExtendedMasterSecret, Compression, FallbackScsv,
     CertificateTrust, CertificateName, CertificateExpiry, CertificateLifetime, CertificateKey, CertificateSignature,
     CertificateSelfSigned, CertificateCaFlag, CertificateServerAuth, CertificateChain, Hsts, SecurityTxt, HttpRedirect,
-    Grade,
+    Grade, Heartbleed, CcsInjection, Robot, ClientRenegotiation, OcspStapling,
 )
 
 __all__ = ["CHECKS"]

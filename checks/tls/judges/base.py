@@ -8,10 +8,12 @@ service (an SSH banner, plain HTTP) is noted in the result's details.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import ClassVar
 
 from auditor.check import Check, CheckContext, CheckSkipped, FactSet, Scope
 from auditor.checks.tls.facts import PROBED, ForeignEndpoint, SilentEndpoint, TlsEndpoint, TlsFacts
+from auditor.inventory.targets import is_address
 from auditor.models import Finding
 
 TAGS = ("tls",)
@@ -56,6 +58,18 @@ def tls_endpoints(facts: TlsFacts, ctx: CheckContext) -> list[TlsEndpoint]:
         ports = ", ".join(str(endpoint.port) for endpoint in facts.endpoints) or "none"
         raise CheckSkipped(f"no TLS endpoint found (ports tried: {ports})")
     return usable
+
+
+def judged_at(endpoint: TlsEndpoint, ctx: CheckContext) -> dt.datetime:
+    """The moment certificate dates are judged at: the endpoint's scan, else the start of the run's day (UTC)."""
+    if endpoint.scanned_at:
+        return dt.datetime.fromisoformat(endpoint.scanned_at)
+    return dt.datetime.combine(ctx.today, dt.time(), dt.UTC)
+
+
+def name_to_match(facts: TlsFacts, endpoint: TlsEndpoint) -> str | None:
+    """The name the certificate must cover: the SNI sent, else an address target's address (None: no name)."""
+    return endpoint.sni or (facts.address if is_address(facts.address) else None)
 
 
 class TlsCheck(Check):

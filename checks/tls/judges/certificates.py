@@ -6,11 +6,15 @@ judged again under another profile; only the trust verdict is a fact of the coll
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
-from auditor.check import CheckContext
-from auditor.checks.tls.facts import TlsEndpoint
-from auditor.checks.tls.judges.chains import CertCheck, Deployment
+from auditor.check import CheckContext, FactSet
+from auditor.checks.tls.facts import TlsEndpoint, TlsFacts
+from auditor.checks.tls.judges.base import judged_at, name_to_match, resource, tls_endpoints
+from auditor.checks.tls.judges.chains import CertCheck, Deployment, deployments
+from auditor.errors import NotAssessable
+from auditor.inventory.targets import is_address
 from auditor.models import Finding, Severity
 
 if TYPE_CHECKING:  # cryptography loads when a certificate is judged, not with the check registry
@@ -18,45 +22,79 @@ if TYPE_CHECKING:  # cryptography loads when a certificate is judged, not with t
 
 
 class CertificateName(CertCheck):
-    """The certificate covers the name audited (the SNI sent): subjectAltName, RFC 6125 matching."""
+    """The certificate covers the name clients use: subjectAltName, RFC 6125 matching.
+
+    The name is the SNI sent (the profile's ``collectors.tls.sni``, else the inventory's host
+    name, else a host-name address); an address target with no name is matched with the address
+    itself (IP subjectAltName entries, as browsers and sslyze do). Each inventory alias is asked
+    for with its own SNI and must be covered by the certificate served for it. With no name at
+    all there is nothing to compare: ``not-assessable``.
+    """
 
     id = "tls.certificate-name"
     title = "The certificate matches the server name"
     severity = Severity.HIGH
     remediation = (
-        "Issue the certificate for every name clients use (subjectAltName), "
-        "or set collectors.tls.sni to the name users connect to."
+        "Issue the certificate for every name clients use (subjectAltName, including IP entries for "
+        "addresses clients connect to), or set collectors.tls.sni to the name users connect to."
     )
 
-    def endpoint(self, endpoint: TlsEndpoint, ctx: CheckContext) -> list[Finding]:
-        """Nothing to match without a server name (an address target): noted in the details."""
-        if not endpoint.sni:
-            ctx.details[f"tcp/{endpoint.port}"] = (
-                "no server name to match (an address target without collectors.tls.sni)"
-            )
-            return []
-        return super().endpoint(endpoint, ctx)
+    def judge(self, facts: FactSet, ctx: CheckContext) -> list[Finding]:
+        """Findings per endpoint for the SNI (or the address) and each alias."""
+        tls = facts.get(TlsFacts)
+        endpoints = tls_endpoints(tls, ctx)
+        findings = []
+        for endpoint in endpoints:
+            name = name_to_match(tls, endpoint)
+            if name is None:
+                raise NotAssessable(f"no name to match: no SNI was sent and {tls.address} is not an address")
+            ctx.details[f"tcp/{endpoint.port}"] = f"matched {', '.join([name, *(a.name for a in endpoint.aliases)])}"
+            findings += [finding for chain in deployments(endpoint, ctx) for finding in self._match(chain, name, ctx)]
+            findings += self._aliases(endpoint, ctx)
+        return findings
 
-    def certificate(self, chain: Deployment, ctx: CheckContext) -> list[Finding]:
+    @staticmethod
+    def _match(chain: Deployment, name: str, ctx: CheckContext) -> list[Finding]:
         from auditor.checks.tls import certificates as certs  # on use: not with the registry
-        name = chain.endpoint.sni or ""
         if certs.name_matches(chain.leaf, name):
             return []
         dns, ips = certs.subject_names(chain.leaf)
-        return [
-            ctx.finding(
-                chain.resource("name"),
-                f"port {chain.endpoint.port}: the certificate does not cover {name}",
-                evidence=chain.evidence(expected=name, observed=dns + ips or "(no subjectAltName)"),
-            )
-        ]
+        what = "address" if is_address(name) else "name"
+        return [ctx.finding(chain.resource("name"), f"port {chain.endpoint.port}: the certificate does not cover "
+                            f"the {what} {name}",
+                            evidence=chain.evidence(expected=name, observed=dns + ips or "(no subjectAltName)"))]
+
+    @staticmethod
+    def _aliases(endpoint: TlsEndpoint, ctx: CheckContext) -> list[Finding]:
+        from auditor.checks.tls import certificates as certs  # on use: not with the registry
+        findings = []
+        for alias in endpoint.aliases:
+            if alias.certificate is None:
+                ctx.incomplete(f"tcp/{endpoint.port}: alias {alias.name}: {alias.error}")
+                continue
+            try:
+                leaf = certs.parse_pem(alias.certificate)
+            except ValueError as exc:
+                ctx.incomplete(f"tcp/{endpoint.port}: alias {alias.name}: the certificate does not parse: {exc}")
+                continue
+            if certs.name_matches(leaf, alias.name):
+                continue
+            dns, ips = certs.subject_names(leaf)
+            findings.append(ctx.finding(
+                resource(endpoint, f"cert/name/{alias.name}"),
+                f"port {endpoint.port}: the certificate served for the alias {alias.name} does not cover it",
+                evidence={"subject": leaf.subject.rfc4514_string(), "expected": alias.name,
+                          "observed": dns + ips or "(no subjectAltName)"}))
+        return findings
 
 
 class CertificateExpiry(CertCheck):
-    """Certificates are valid today and not about to expire (leaf and intermediates as sent).
+    """Certificates are valid and not about to expire (leaf and intermediates as sent).
 
     Expired or not yet valid: ``high``. Expiring within ``high_days``/``medium_days``/``low_days``
-    days: that severity. Dates are judged against the run's date.
+    days (inclusive, to the second: 29.99 days left is within 30): that severity. Dates are
+    judged at the moment the endpoint was scanned (facts from older versions: the start of the
+    run's day, UTC).
     """
 
     id = "tls.certificate-expiry"
@@ -68,11 +106,12 @@ class CertificateExpiry(CertCheck):
 
     def certificate(self, chain: Deployment, ctx: CheckContext) -> list[Finding]:
         from auditor.checks.tls import certificates as certs  # on use: not with the registry
+        moment = judged_at(chain.endpoint, ctx)
         findings = []
         for index, cert in enumerate(chain.chain):
             if index and certs.self_signed(cert):
                 continue  # a root sent along is ignored by clients
-            problem = self._problem(cert, ctx)
+            problem = self._problem(cert, index, moment, ctx)
             if problem:
                 message, severity = problem
                 findings.append(
@@ -82,30 +121,32 @@ class CertificateExpiry(CertCheck):
                         severity=severity,
                         evidence={
                             "subject": cert.subject.rfc4514_string(),
-                            "not_before": cert.not_valid_before_utc.date(),
-                            "not_after": cert.not_valid_after_utc.date(),
-                            "judged_on": ctx.today,
+                            "not_before": cert.not_valid_before_utc.isoformat(),
+                            "not_after": cert.not_valid_after_utc.isoformat(),
+                            "judged_at": moment.isoformat(),
                         },
                     )
                 )
         return findings
 
     @staticmethod
-    def _problem(cert: x509.Certificate, ctx: CheckContext) -> tuple[str, Severity] | None:
-        from auditor.checks.tls import certificates as certs  # on use: not with the registry
-        what = "an intermediate certificate" if certs.is_ca(cert) else "the certificate"
-        if cert.not_valid_before_utc.date() > ctx.today:
-            return f"{what} is not valid before {cert.not_valid_before_utc.date()}", Severity.HIGH
-        left = (cert.not_valid_after_utc.date() - ctx.today).days
-        if left < 0:
-            return f"{what} expired on {cert.not_valid_after_utc.date()}", Severity.HIGH
+    def _problem(cert: x509.Certificate, index: int, moment: dt.datetime,
+                 ctx: CheckContext) -> tuple[str, Severity] | None:
+        # The leaf is "the certificate" even when it (wrongly) says CA:TRUE; what follows it is an intermediate.
+        what = "the certificate" if index == 0 else f"the intermediate certificate {cert.subject.rfc4514_string()!r}"
+        if moment < cert.not_valid_before_utc:
+            return f"{what} is not valid before {cert.not_valid_before_utc}", Severity.HIGH
+        left = cert.not_valid_after_utc - moment  # notAfter is the last valid second (RFC 5280)
+        if left < dt.timedelta(0):
+            return f"{what} expired on {cert.not_valid_after_utc}", Severity.HIGH
         for key, severity in (
             ("high_days", Severity.HIGH),
             ("medium_days", Severity.MEDIUM),
             ("low_days", Severity.LOW),
         ):
-            if left < ctx.options[key]:
-                return f"{what} expires in {left} days", severity
+            if left <= dt.timedelta(days=ctx.options[key]):
+                days = left.total_seconds() / 86400
+                return f"{what} expires on {cert.not_valid_after_utc} (in {days:.2f} days)", severity
         return None
 
 

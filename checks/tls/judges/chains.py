@@ -76,6 +76,9 @@ class CertCheck(TlsCheck):
         raise NotImplementedError
 
 
+_REASON_CHARS = 240  # the reason quotes certificate subjects: hostile text, kept raw but bounded
+
+
 class CertificateTrust(CertCheck):
     """The chain validates to a trusted root: the system store plus the profile's ``ca_bundle``.
 
@@ -99,7 +102,7 @@ class CertificateTrust(CertCheck):
         return [
             ctx.finding(
                 chain.resource("trust"),
-                f"port {chain.endpoint.port}: the certificate chain is not trusted",
+                f"port {chain.endpoint.port}: the certificate chain is not trusted: {reason[:_REASON_CHARS]}",
                 evidence=chain.evidence(reason=reason),
             )
         ]

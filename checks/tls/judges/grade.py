@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, ClassVar
 
-from auditor.check import CheckContext
-from auditor.checks.tls.facts import ChainFacts, TlsEndpoint, UnreadableChain
+from auditor.check import CheckContext, FactSet
+from auditor.checks.tls.facts import ChainFacts, TlsEndpoint, TlsFacts, UnreadableChain
 from auditor.checks.tls.grade import grade
-from auditor.checks.tls.judges.base import TlsCheck, resource
+from auditor.checks.tls.judges.base import TlsCheck, judged_at, name_to_match, resource, tls_endpoints
 from auditor.config.yamlfile import MapReader
 from auditor.models import Finding, Severity
 
@@ -20,8 +20,8 @@ def _readable(fact: ChainFacts) -> bool:
     return bool(fact.chain) and not (isinstance(fact, UnreadableChain) and fact.error)
 
 
-def trust_issues(endpoint: TlsEndpoint, today: dt.date) -> list[str]:
-    """Problems SSL Labs grades as T: untrusted, expired, self-signed, name mismatch, weak signature."""
+def trust_issues(endpoint: TlsEndpoint, moment: dt.datetime, name: str | None) -> list[str]:
+    """What SSL Labs grades T: untrusted, expired at ``moment``, self-signed, not covering ``name``, weak signature."""
     from auditor.checks.tls import certificates as certs  # on use: not with the registry
     issues: list[str] = []
     for fact in endpoint.certificates:
@@ -30,9 +30,9 @@ def trust_issues(endpoint: TlsEndpoint, today: dt.date) -> list[str]:
         leaf = certs.parse_pem(fact.chain[0])
         checks = (
             ("untrusted", not (fact.trust is not None and fact.trust.trusted)),
-            ("expired", leaf.not_valid_after_utc.date() < today),
+            ("expired", leaf.not_valid_after_utc < moment),
             ("self-signed", certs.self_signed(leaf)),
-            ("name mismatch", bool(endpoint.sni) and not certs.name_matches(leaf, endpoint.sni or "")),
+            ("name mismatch", name is not None and not certs.name_matches(leaf, name)),
             ("SHA-1/MD5 signature", certs.weak_signature(certs.signature_name(leaf))),
         )
         issues += [issue for issue, present in checks if present and issue not in issues]
@@ -60,12 +60,18 @@ class Grade(TlsCheck):
         wanted = reader.raw("min_grade", "")
         return {"min_grade": reader.choice("min_grade", list(GRADES)) if wanted != "" else ""}
 
-    def endpoint(self, endpoint: TlsEndpoint, ctx: CheckContext) -> list[Finding]:
+    def judge(self, facts: FactSet, ctx: CheckContext) -> list[Finding]:
+        """The grade of every endpoint that speaks TLS."""
+        tls = facts.get(TlsFacts)
+        return [finding for endpoint in tls_endpoints(tls, ctx)
+                for finding in self._graded(endpoint, name_to_match(tls, endpoint), ctx)]
+
+    def _graded(self, endpoint: TlsEndpoint, name: str | None, ctx: CheckContext) -> list[Finding]:
         """The grade in the details; a finding when it is below ``min_grade``."""
         from auditor.checks.tls import certificates as certs  # on use: not with the registry
         chains = [fact.chain for fact in endpoint.certificates if _readable(fact)]
         key = certs.key_of(certs.parse_pem(chains[0][0])) if chains else certs.Key("unknown", 0)
-        result = grade(endpoint, key.kind, key.bits, trust_issues(endpoint, ctx.today))
+        result = grade(endpoint, key.kind, key.bits, trust_issues(endpoint, judged_at(endpoint, ctx), name))
         ctx.details[f"tcp/{endpoint.port}"] = str(result)
         wanted = ctx.options["min_grade"]
         if wanted and GRADES.index(result.letter) > GRADES.index(wanted):

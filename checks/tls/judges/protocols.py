@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from auditor.check import CheckContext
-from auditor.checks.tls.facts import TlsEndpoint
-from auditor.checks.tls.judges.base import TlsCheck, resource
+from auditor.check import CheckContext, CheckSkipped, FactSet
+from auditor.checks.tls.facts import TlsEndpoint, TlsFacts
+from auditor.checks.tls.judges.base import TlsCheck, resource, tls_endpoints
 from auditor.checks.tls.names import VERSIONS, group_bits, is_finite_field
 from auditor.checks.tls.suites import suite
+from auditor.errors import NotAssessable
 from auditor.models import Finding, Severity
 
 
@@ -102,6 +103,15 @@ class Groups(TlsCheck):
     remediation = ("Restrict the groups (nginx: ssl_ecdh_curve X25519MLKEM768:X25519:prime256v1:secp384r1;) "
                    "and use 2048-bit DH parameters or none.")
 
+    def judge(self, facts: FactSet, ctx: CheckContext) -> list[Finding]:
+        """Skipped when no endpoint showed a group or a DH prime (no (EC)DHE at all): nothing was compared."""
+        endpoints = tls_endpoints(facts.get(TlsFacts), ctx)
+        if endpoints and not ctx.problems and all(e.groups.via is None and not e.key_exchange.dh_bits
+                                                  for e in endpoints):
+            raise CheckSkipped("no key exchange group to judge: "
+                               + "; ".join(f"tcp/{e.port}: {e.groups.detail}" for e in endpoints))
+        return [finding for endpoint in endpoints for finding in self.endpoint(endpoint, ctx)]
+
     def endpoint(self, endpoint: TlsEndpoint, ctx: CheckContext) -> list[Finding]:
         """One finding per group outside the policy (or too small), and one for small DH primes."""
         policy = ctx.policy("tls")
@@ -128,23 +138,49 @@ class Groups(TlsCheck):
 
 
 class _Feature(TlsCheck):
-    """Base: one handshake property read from TLS 1.2-and-older answers (None: not applicable)."""
+    """Base: one handshake property read from TLS 1.2-and-older answers (None: not applicable).
+
+    An endpoint where the property does not apply is noted in the details; when it applies to
+    none, the check is ``skipped`` with the reason, never a pass. An ``unclear`` answer is no
+    verdict either: ``not-assessable`` (or ``error`` beside endpoints that were judged).
+    """
 
     wanted: ClassVar[bool]
     aspect: ClassVar[str]
     message: ClassVar[str]
 
-    def endpoint(self, endpoint: TlsEndpoint, ctx: CheckContext) -> list[Finding]:
-        """A finding when the property is known and not the wanted one."""
-        value = self.value(endpoint)
-        if value is None or value == self.wanted:
-            return []
-        return [ctx.finding(resource(endpoint, self.aspect), f"port {endpoint.port} {self.message}",
-                            evidence={"expected": self.wanted, "observed": value})]
+    def judge(self, facts: FactSet, ctx: CheckContext) -> list[Finding]:
+        """Findings of the endpoints where the property applies and is known."""
+        findings: list[Finding] = []
+        judged, unclear, absent = 0, [], []
+        for endpoint in tls_endpoints(facts.get(TlsFacts), ctx):
+            value, why = self.value(endpoint), self.why_unknown(endpoint)
+            label = f"tcp/{endpoint.port}"
+            if value is not None:
+                judged += 1
+                if value != self.wanted:
+                    findings.append(ctx.finding(resource(endpoint, self.aspect), f"port {endpoint.port} {self.message}",
+                                                evidence={"expected": self.wanted, "observed": value}))
+            elif why.startswith("unclear"):
+                unclear.append(f"{label}: {why}")
+            else:
+                ctx.details[label] = f"not applicable: {why}"
+                absent.append(f"{label}: {why}")
+        if not judged and not ctx.problems:
+            if unclear:
+                raise NotAssessable("; ".join(unclear))
+            raise CheckSkipped("not applicable: " + "; ".join(absent))
+        for reason in unclear:
+            ctx.incomplete(reason)
+        return findings
 
     def value(self, endpoint: TlsEndpoint) -> bool | None:
         """The observed property."""
         raise NotImplementedError
+
+    def why_unknown(self, endpoint: TlsEndpoint) -> str:
+        """Why the property is None on this endpoint ("unclear: ..." when the probe could not tell)."""
+        return "no protocol version below TLS 1.3 is accepted"
 
 
 class SecureRenegotiation(_Feature):
@@ -205,3 +241,7 @@ class FallbackScsv(_Feature):
     def value(self, endpoint: TlsEndpoint) -> bool | None:
         """Whether the downgraded hello was refused (None: one version only, or unclear)."""
         return endpoint.fallback_scsv.supported
+
+    def why_unknown(self, endpoint: TlsEndpoint) -> str:
+        """The probe's own words: one version only, or unclear."""
+        return endpoint.fallback_scsv.detail

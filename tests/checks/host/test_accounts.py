@@ -5,10 +5,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import shutil
+import subprocess
 
 import pytest
 
-from auditor.checks.host.accounts_parse import nopasswd_all, parse_lastlog, password_state
+from auditor.checks.host.accounts_parse import nopasswd_all, parse_last, parse_lastlog, password_state
 from auditor.checks.host.authorized_keys import fingerprint_of, parse_line
 from auditor.checks.host.collector_accounts import AccountsCollector
 from auditor.checks.host.facts import AccountsFacts
@@ -134,3 +136,38 @@ def test_key_map_command_prints_every_door_a_key_opens(tmp_path, capsys) -> None
     rows = capsys.readouterr().out.splitlines()
     assert rows[0].startswith("fingerprint,type,bits,hosts,target,account")
     assert [row.split(",")[5] for row in rows[1:]] == ["alice", "carol"]
+
+
+def test_wtmp_login_records_where_lastlog_is_gone() -> None:
+    logins, begins = parse_last((MACHINES / "debian12/outputs/last-w-iso.txt").read_text())
+    assert logins == {"alice": dt.datetime(2026, 11, 24, 17, 3, 9, tzinfo=dt.UTC).timestamp(),
+                      "bob": dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.UTC).timestamp(),  # the newest of two
+                      "a-very-long-user-name": dt.datetime(2026, 11, 2, 11, 0, tzinfo=dt.UTC).timestamp()}
+    assert begins == dt.datetime(2026, 11, 1, 0, 0, 5, tzinfo=dt.UTC).timestamp()  # "reboot" is not an account
+    assert parse_last("wtmp begins Sun Nov  1 00:00:05 2026\n")[1] == begins
+    assert parse_last("") == ({}, None)
+
+
+def test_debian13_dormant_accounts_from_wtmpdb() -> None:
+    facts = dataclasses.replace(collect(AccountsCollector(), recorded("debian13")), collected_at=NOW)
+    assert facts.logins_source == "wtmpdb last" and facts.lastlog_error == ""
+    findings, ctx = judge("host.dormant-accounts", facts)
+    assert ctx.details["logins_from"] == "wtmpdb last"
+    by_resource = {finding.resource: finding for finding in findings}
+    assert sorted(by_resource) == ["account:erin", "account:frank"]  # alice logged in a week ago
+    assert by_resource["account:frank"].message == "account 'frank' can log in but has not for 152 days"
+    assert by_resource["account:erin"].message == ("account 'erin' can log in but has not since at least 2026-06-01 "
+                                                  "(where the login records begin, 183 days ago)")
+    assert by_resource["account:erin"].evidence["last_login_days"] == "more than 183"
+    short = dataclasses.replace(facts, logins_since=dt.datetime(2026, 11, 1, tzinfo=dt.UTC).timestamp())
+    assert [f.resource for f in judge("host.dormant-accounts", short)[0]] == ["account:frank"]  # erin: not known
+    assert judge("host.dormant-accounts", facts, options={"include_never": False})[0][0].resource == "account:frank"
+
+
+@pytest.mark.skipif(shutil.which("last") is None, reason="util-linux last is not installed")
+def test_this_machines_last_says_where_its_records_begin() -> None:
+    result = subprocess.run(["last", "-w", "--time-format", "iso"], capture_output=True, text=True, timeout=30,
+                            check=True)
+    logins, begins = parse_last(result.stdout)
+    assert begins is not None and begins <= dt.datetime.now(dt.UTC).timestamp()
+    assert all(stamp >= begins for stamp in logins.values())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from auditor.checks.host import logging_parse as parse
@@ -74,3 +76,34 @@ def test_nothing_seen_is_not_assessable_and_unreadable_audit_rules_too() -> None
     with pytest.raises(NotAssessable, match="run as root"):
         judge("host.auditd", LoggingFacts(running=("auditd",), processes_listed=True, audit_rules=None,
                                           audit_error="audit rules not readable: /etc/audit/audit.rules (run as root)"))
+
+
+def test_kernel_message_inputs_of_the_syslog_daemons() -> None:
+    debian = (MACHINES / "debian12/files/etc/rsyslog.conf").read_text()
+    assert parse.kernel_inputs(debian, "rsyslog") == ["imklog"]
+    assert parse.kernel_inputs('#module(load="imklog")\n$ModLoad imuxsock\n', "rsyslog") == []
+    assert parse.kernel_inputs("$ModLoad imklog\n", "rsyslog") == ["imklog"]
+    assert parse.kernel_inputs("source s_src { system(); internal(); };\n", "syslog-ng") == ["system()"]
+    assert parse.kernel_inputs('source s { file("/proc/kmsg" program_override("kernel")); };\n# system();',
+                               "syslog-ng") == ["/proc/kmsg"]
+
+
+def test_kernel_messages_are_read_by_journald_or_syslog() -> None:
+    for machine in ("debian12", "ubuntu2404", "rocky9"):
+        facts = collect(LoggingCollector(), recorded(machine))
+        found, ctx = judge("host.kernel-logging", facts)
+        assert found == [] and "systemd-journald (ReadKMsg)" in ctx.details["kernel_messages"], machine
+    debian = collect(LoggingCollector(), recorded("debian12"))
+    assert debian.kernel_log_inputs == ("imklog",)
+    no_journal = dataclasses.replace(debian, journald={**debian.journald, "ReadKMsg": "no"})
+    assert judge("host.kernel-logging", no_journal)[1].details["kernel_messages"] == "rsyslog (imklog)"
+    nothing = dataclasses.replace(no_journal, kernel_log_inputs=())
+    (finding,), _ = judge("host.kernel-logging", nothing)
+    assert finding.resource == "kernel-messages" and finding.evidence["journald_ReadKMsg"] == "no"
+    assert judge("host.kernel-logging", dataclasses.replace(nothing, running=(*nothing.running, "klogd")))[0] == []
+    older = dataclasses.replace(nothing, kernel_log_inputs=None)
+    with pytest.raises(NotAssessable, match="earlier version"):
+        judge("host.kernel-logging", older)
+    blind = dataclasses.replace(nothing, processes_listed=False, running=(), units={})
+    with pytest.raises(NotAssessable, match="could not be listed"):
+        judge("host.kernel-logging", blind)

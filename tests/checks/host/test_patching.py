@@ -9,9 +9,17 @@ import pytest
 
 from auditor.checks.host.collector_patching import PatchCollector
 from auditor.checks.host.facts import OsRelease, PatchFacts
-from auditor.checks.host.packages import parse_apt_simulation, parse_deleted_maps, parse_dnf_updateinfo, version_key
+from auditor.checks.host.packages import (
+    parse_apt_simulation,
+    parse_deleted_maps,
+    parse_dnf_updateinfo,
+    parse_dnf_updateinfo_dates,
+    version_key,
+)
 from auditor.errors import NotAssessable
+from auditor.facts import facts_to_json
 from auditor.models import Severity
+from auditor.previous import PreviousRunFacts
 from testkit.hostkit import MACHINES, collect, judge, recorded
 
 
@@ -118,12 +126,21 @@ def test_deleted_libraries_without_root_are_not_a_pass() -> None:
     (OsRelease(id="debian", version_id="10", pretty_name="Debian 10"), dt.date(2026, 12, 1), "baseline",
      Severity.CRITICAL),
     (OsRelease(id="rocky", version_id="9.4", pretty_name="Rocky 9.4"), dt.date(2026, 12, 1), "strict", None),
+    # Canonical: 22.04 standard support ends April 2027 (the table said June until 2026-12-03)
+    (OsRelease(id="ubuntu", version_id="22.04", pretty_name="Ubuntu 22.04"), dt.date(2027, 5, 1), "strict",
+     Severity.HIGH),
+    (OsRelease(id="ubuntu", version_id="25.04", pretty_name="Ubuntu 25.04"), dt.date(2026, 12, 3), "baseline",
+     Severity.CRITICAL),  # an interim release, 9 months, no extended support
+    (OsRelease(id="ubuntu", version_id="26.04", pretty_name="Ubuntu 26.04"), dt.date(2026, 12, 3), "strict", None),
+    (OsRelease(id="rhel", version_id="10.1", pretty_name="RHEL 10.1"), dt.date(2026, 12, 3), "strict", None),
+    (OsRelease(id="almalinux", version_id="10.0", pretty_name="AlmaLinux 10.0"), dt.date(2026, 12, 3), "strict",
+     None),
 ])
 def test_end_of_life_from_the_dated_table(os: OsRelease, today: dt.date, profile: str,
                                           expected: Severity | None) -> None:
     findings, ctx = judge("host.os-end-of-life", PatchFacts(os=os, manager="apt"), profile=profile, today=today)
     assert [f.severity for f in findings] == ([expected] if expected else [])
-    assert "endoflife.date" in ctx.details["table"]
+    assert "endoflife.date" in ctx.details["table"] and "2026-12-03" in ctx.details["table"]
 
 
 def test_release_missing_from_the_table_is_not_assessable() -> None:
@@ -138,3 +155,37 @@ def test_automatic_updates_configured_but_timers_unknown_are_not_a_pass() -> Non
                                                                           timers_inactive=()))
     with pytest.raises(NotAssessable, match="its timers could not be read"):
         judge("host.automatic-updates", unknown)
+
+
+def test_rocky9_pending_security_fixes_have_the_age_of_their_oldest_advisory() -> None:
+    dates = parse_dnf_updateinfo_dates((MACHINES / "rocky9/outputs/dnf-updateinfo-info-security.txt").read_text())
+    assert dates == {"RLSA-2024:6356": "2024-09-05", "RLSA-2024:6186": "2024-09-02"}  # not the description's
+    assert parse_dnf_updateinfo_dates("  Update ID : RLSA-1\n    Updated : 2024-13-45 00:00:00\n") == {}
+    facts = collect(PatchCollector(), recorded("rocky9"))
+    assert {u.package: u.published for u in facts.pending if u.security}["openssl"] == "2024-09-02"
+    (finding,), _ = judge("host.security-updates", facts, today=dt.date(2026, 12, 3))
+    assert finding.message.endswith("; the oldest, RLSA-2024:6186, was published 2024-09-02 (822 days ago)")
+    assert finding.evidence["oldest_age_days"] == "822"
+    (pending,), _ = judge("host.pending-updates", facts, today=dt.date(2026, 12, 3))
+    assert pending.evidence["oldest_published"] == "2024-09-02 (RLSA-2024:6186)"  # tzdata has no advisory date
+
+
+def test_apt_has_no_publication_dates_so_the_previous_run_bounds_the_age() -> None:
+    facts = collect(PatchCollector(), recorded("debian12"))
+    (finding,), _ = judge("host.security-updates", facts)
+    assert "published" not in finding.message and "oldest_age_days" not in finding.evidence  # not known: not claimed
+    assert facts.pending is not None
+    earlier = dataclasses.replace(facts, collected_at=dt.datetime(2026, 11, 20, tzinfo=dt.UTC).timestamp(),
+                                  pending=tuple(u for u in facts.pending if u.package != "libssl3"))
+    previous = PreviousRunFacts(source="the run of 2026-11-20", missing="",
+                                records={"host_packages": {"status": "ok", "version": PatchFacts.version,
+                                                           "value": facts_to_json(earlier)}})
+    (finding,), _ = judge("host.security-updates", facts, previous)
+    assert finding.message.endswith("; 3 of them pending since at least 2026-11-20 (the previous run)")
+    assert finding.evidence["pending_since_at_least"].startswith("2026-11-20 (libgcrypt20, linux-image")
+    newer = dataclasses.replace(earlier, pending=tuple(dataclasses.replace(u, candidate=u.candidate + "~old")
+                                                       for u in earlier.pending or ()))
+    stale = PreviousRunFacts(source="x", missing="", records={"host_packages": {
+        "status": "ok", "version": PatchFacts.version, "value": facts_to_json(newer)}})
+    (finding,), _ = judge("host.security-updates", facts, stale)
+    assert "pending since" not in finding.message  # other candidates then: the same fix was not pending

@@ -167,6 +167,12 @@ def test_probes_that_cannot_run_here_are_not_assessable_when_nothing_else_was_ju
         judge("services.unauthenticated-access", DATA, scanned, results)
 
 
+def test_nothing_to_probe_is_skipped_not_passed() -> None:
+    scanned = discovery(("127.77.200.1", [tcp(22, "ssh")]))
+    with pytest.raises(CheckSkipped, match="no service the read-only probes know how to ask"):
+        judge("services.unauthenticated-access", DATA, scanned, probes())
+
+
 def test_scan_gaps_make_every_verdict_incomplete() -> None:
     facts = discovery(("127.77.200.1", [tcp(6379, "redis")]), errors=["version detection: nmap failed"],
                       timed_out=["127.77.200.4"])

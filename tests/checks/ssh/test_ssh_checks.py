@@ -20,6 +20,7 @@ from auditor.checks.ssh.facts import (
     SshdContext,
     SshdFacts,
     StatFile,
+    UnreadableBanner,
     UnstattableFile,
 )
 from auditor.checks.ssh.judges.base import AllowedValue
@@ -180,6 +181,14 @@ def test_banner_file_problems_and_contact_requirement() -> None:
     no_contact = facts(hardened, banner=banner_text("Authorised use only.\n"))
     assert judge("ssh.banner", no_contact)[0] == []
     assert "names no contact" in judge("ssh.banner", no_contact, "strict")[0][0].message
+    # A banner file that could not be examined is no pass (issue #12: no verdict without evidence).
+    unstattable = facts(hardened, banner=UnstattableFile(path="/etc/issue.net", error="permission denied"))
+    with pytest.raises(NotAssessable, match="could not be examined: permission denied"):
+        judge("ssh.banner", unstattable)
+    unreadable = facts(hardened, banner=UnreadableBanner(**dataclasses.asdict(ISSUE_NET), error="permission denied"))
+    assert judge("ssh.banner", unreadable)[0] == []  # it exists: enough without require_contact
+    with pytest.raises(NotAssessable, match="could not be examined"):
+        judge("ssh.banner", unreadable, "strict")
 
 
 def test_defaulted_values_are_marked_in_evidence() -> None:

@@ -26,7 +26,7 @@ def profile_with(tmp_path: Path, collector_yaml: str) -> Profile:
 
 def test_defaults_and_the_strict_profile() -> None:
     assert load_profile("baseline", REGISTRY).collector_options(REGISTRY.collectors["ssh_wire"]) == {
-        "ports": [22], "host_key_types": "preferred", "gex_probe": False}
+        "ports": [22], "host_key_types": "preferred", "gex_probe": False, "throttle_probe": 10}
     strict = load_profile("strict", REGISTRY).collector_options(REGISTRY.collectors["ssh_wire"])
     assert (strict["host_key_types"], strict["gex_probe"]) == ("all", True)
 

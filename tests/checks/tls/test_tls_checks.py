@@ -23,6 +23,7 @@ from auditor.checks.tls import certificates as certs
 from auditor.checks.tls.facts import TlsFacts
 from auditor.checks.tls.scan import deployment
 from auditor.config.profile import Profile, load_profile
+from auditor.errors import NotAssessable
 from auditor.facts import facts_from_json, facts_to_json
 from auditor.models import Finding, Severity, Target, TargetKind
 from auditor.registry import default_registry
@@ -211,8 +212,8 @@ def test_name_matching_follows_rfc_6125(pem: str, name: str, mismatch: bool) -> 
 
 
 def test_no_server_name_means_no_name_verdict() -> None:
-    findings, ctx = judge("tls.certificate-name", facts(with_pem("good.pem", sni=None)), today=PEM_DAY)
-    assert findings == [] and "no server name" in ctx.details["tcp/443"]
+    with pytest.raises(NotAssessable, match="no name to match"):  # a host-name address, yet no SNI was sent
+        judge("tls.certificate-name", facts(with_pem("good.pem", sni=None)), today=PEM_DAY)
 
 
 def test_markup_and_control_characters_stay_raw_in_facts_and_evidence() -> None:
@@ -250,7 +251,12 @@ def test_handshake_features(check_id: str, key: str, value: object, resource: st
     endpoint[key] = value
     assert list(found(check_id, facts(endpoint))) == [resource]
     endpoint[key] = None if key != "fallback_scsv" else {"supported": None, "detail": "only one version"}
-    assert found(check_id, facts(endpoint)) == {}  # not applicable (TLS 1.3 only, one version)
+    with pytest.raises(CheckSkipped, match="not applicable"):  # TLS 1.3 only, one version: nothing judged
+        judge(check_id, facts(endpoint))
+    if key == "fallback_scsv":  # a probe that could not tell is no verdict at all
+        endpoint[key] = {"supported": None, "detail": "unclear: timeout"}
+        with pytest.raises(NotAssessable, match="unclear: timeout"):
+            judge(check_id, facts(endpoint))
 
 
 def _endpoint(port: int, origin: str, state: str, **extra: Any) -> dict[str, Any]:
@@ -361,6 +367,15 @@ def test_recorded_facts_are_not_modified_by_judging() -> None:
     legacy = facts(recorded("legacy"))
     before = copy.deepcopy(legacy)
     for check_id in TLS_CHECKS:
-        with contextlib.suppress(CheckSkipped):
+        with contextlib.suppress(CheckSkipped, NotAssessable):
             judge(check_id, legacy)
     assert legacy == before
+
+
+def test_groups_with_nothing_to_compare_are_skipped_not_passed() -> None:
+    endpoint = recorded("legacy")
+    endpoint["groups"] = {"groups": [], "via": None, "complete": True,
+                          "detail": "no (EC)DHE suite to enumerate groups with"}
+    endpoint["key_exchange"]["dh_bits"] = []
+    with pytest.raises(CheckSkipped, match="no key exchange group to judge"):
+        judge("tls.groups", facts(endpoint))

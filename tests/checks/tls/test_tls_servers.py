@@ -38,9 +38,12 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     try:
         http_redirect, http_plain = pick_port(ADDRESS), pick_port(ADDRESS)
         legacy_chain, legacy_key = pki.legacy()
+        modern_chain, modern_key = pki.leaf("modern")
         yield {
             "pki": pki,
-            "modern": lab.nginx_tls(ADDRESS, TlsSite(*pki.leaf("modern")), http_port=http_redirect),
+            "modern": lab.nginx_tls(ADDRESS, TlsSite(modern_chain, modern_key,
+                                                     ocsp_response=pki.ocsp_response(modern_chain)),
+                                    http_port=http_redirect),
             "http_redirect": http_redirect,
             "legacy": lab.nginx_tls(ADDRESS, TlsSite(legacy_chain, legacy_key, protocols="TLSv1 TLSv1.1 TLSv1.2",
                                                      ciphers="ALL:@SECLEVEL=0", curves="auto", hsts="",

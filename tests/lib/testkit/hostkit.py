@@ -10,6 +10,7 @@ from auditor.check import CheckContext, CollectEnv, Collector
 from auditor.config.profile import load_profile
 from auditor.facts import Facts, facts_from_json, facts_to_json
 from auditor.models import Finding, Target, TargetKind
+from auditor.previous import PreviousRunFacts
 from auditor.registry import default_registry
 from testkit.recorded_host import RecordedHost
 
@@ -41,6 +42,8 @@ def judge(check_id: str, *facts: Facts, profile: str = "baseline", options: dict
     ctx = CheckContext(check=check, target=target, options={**loaded.options[check_id], **(options or {})},
                        severity=loaded.severity[check_id],
                        policies={kind: loaded.policies[kind] for kind in check.policies}, today=today)
+    if PreviousRunFacts in check.facts and not any(isinstance(item, PreviousRunFacts) for item in facts):
+        facts = (*facts, PreviousRunFacts())  # as a run without a previous snapshot seeds it
     findings = check().judge(testkit.fact_set(*facts), ctx)
     assert len({finding.fingerprint for finding in findings}) == len(findings)
     return findings, ctx

@@ -50,6 +50,7 @@ HARDENED = {
         "PermitRootLogin no",
         "Compression no",
         "DebianBanner no",
+        "PerSourceMaxStartups 4",  # one client cannot hold the unauthenticated slots (DHEat)
     ],
 }
 

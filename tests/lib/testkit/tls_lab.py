@@ -11,6 +11,7 @@ Lab, which picks free loopback ports and waits until they listen.
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,7 @@ from typing import Any
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from cryptography.x509 import ocsp
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from testkit.services_lab import NGINX, OPENSSL, Daemon, Lab, pick_port
@@ -50,11 +52,14 @@ def new_key(kind: str = "ec", bits: int = 2048) -> Any:
 
 
 def issue(common_name: str, key: Any, issuer: Issued | None = None, *, names: tuple[str, ...] = (), ca: bool = False,
-          days: int = 90, start: dt.datetime | None = None,
-          usages: tuple[x509.ObjectIdentifier, ...] = (ExtendedKeyUsageOID.SERVER_AUTH,)) -> Issued:
+          days: float = 90, start: dt.datetime | None = None,
+          usages: tuple[x509.ObjectIdentifier, ...] = (ExtendedKeyUsageOID.SERVER_AUTH,),
+          key_usage: bool = True) -> Issued:
     """A certificate for ``key``, signed by ``issuer`` (self-signed without one), with SHA-256.
 
-    ``usages`` are the leaf's extended key usages; none leaves the extension out.
+    ``names`` that are addresses become IP subjectAltName entries. ``usages`` are the leaf's
+    extended key usages; none leaves the extension out. ``key_usage`` False leaves a CA
+    certificate without keyUsage (RFC 5280 requires it; verifiers refuse such a CA).
     """
     subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
     start = start or NOW - dt.timedelta(days=1)
@@ -63,10 +68,11 @@ def issue(common_name: str, key: Any, issuer: Issued | None = None, *, names: tu
                .serial_number(x509.random_serial_number()).not_valid_before(start)
                .not_valid_after(start + dt.timedelta(days=days))
                .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True))
-    if ca:
+    if ca and key_usage:
         builder = builder.add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True)
-    else:
-        builder = builder.add_extension(x509.SubjectAlternativeName([x509.DNSName(name) for name in names]), critical=False)
+    if not ca:
+        builder = builder.add_extension(x509.SubjectAlternativeName([_general_name(name) for name in names]),
+                                        critical=False)
         if usages:
             builder = builder.add_extension(x509.ExtendedKeyUsage(list(usages)), critical=False)
     builder = builder.add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
@@ -74,6 +80,14 @@ def issue(common_name: str, key: Any, issuer: Issued | None = None, *, names: tu
         builder = builder.add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer.key.public_key()), critical=False)
     return Issued(builder.sign(issuer.key if issuer else key, hashes.SHA256()), key)
+
+
+def _general_name(name: str) -> x509.GeneralName:
+    """An IP subjectAltName entry for an address, a DNS entry for anything else."""
+    try:
+        return x509.IPAddress(ipaddress.ip_address(name))
+    except ValueError:
+        return x509.DNSName(name)
 
 
 def resign_sha1(issued: Issued) -> Issued:
@@ -119,6 +133,17 @@ class Pki:
                         "-out", str(path)], check=True, capture_output=True)
         return path
 
+    def ocsp_response(self, chain: Path) -> Path:
+        """A DER OCSP response, signed by the intermediate, saying the leaf of ``chain`` is good (for stapling)."""
+        leaf = x509.load_pem_x509_certificates(chain.read_bytes())[0]
+        builder = (ocsp.OCSPResponseBuilder()
+                   .add_response(cert=leaf, issuer=self.intermediate.cert, algorithm=hashes.SHA1(),
+                                 cert_status=ocsp.OCSPCertStatus.GOOD, this_update=NOW - dt.timedelta(hours=1),
+                                 next_update=NOW + dt.timedelta(days=3), revocation_time=None, revocation_reason=None)
+                   .responder_id(ocsp.OCSPResponderEncoding.HASH, self.intermediate.cert))
+        response = builder.sign(self.intermediate.key, hashes.SHA256())
+        return self._write(f"{chain.stem}.ocsp", response.public_bytes(serialization.Encoding.DER))
+
     def legacy(self) -> tuple[Path, Path]:
         """RSA 1024, SHA-1, self-signed, expired a year ago, no serverAuth EKU."""
         issued = issue(NAME, new_key("rsa", 1024), names=(NAME,), days=365, start=NOW - dt.timedelta(days=730), usages=())
@@ -137,6 +162,7 @@ class TlsSite:
     hsts: str = "max-age=63072000"
     security_txt: str = "Contact: mailto:cert@example.test\nExpires: 2099-01-01T00:00:00Z\n"
     dhparam: Path | None = None  # finite-field DH parameters, for DHE suites
+    ocsp_response: Path | None = None  # a DER OCSP response to staple (nginx ssl_stapling_file)
 
 
 class TlsLab(Lab):
@@ -160,6 +186,7 @@ class TlsLab(Lab):
             f"  ssl_certificate_key {site.key};\n  ssl_protocols {site.protocols};\n  ssl_ciphers '{site.ciphers}';\n"
             f"  ssl_ecdh_curve {site.curves};\n  ssl_prefer_server_ciphers off;\n"
             + (f"  ssl_dhparam {site.dhparam};\n" if site.dhparam else "")
+            + (f"  ssl_stapling on;\n  ssl_stapling_file {site.ocsp_response};\n" if site.ocsp_response else "")
             + (f"  add_header Strict-Transport-Security \"{site.hsts}\" always;\n" if site.hsts else "")
             + "  location / { default_type text/plain; return 200 \"research portal\\n\"; }\n"
             + (f"  location = /.well-known/security.txt {{ default_type text/plain; return 200 \"{security_txt}\"; }}\n"
