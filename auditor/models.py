@@ -102,6 +102,7 @@ class Target:
     tags: tuple[str, ...] = ()
     ssh: SSHAccess | None = None  # inventory ``ssh:`` settings of an ``ssh`` target
     aliases: tuple[str, ...] = ()  # inventory ``aliases:``: other host names clients use for it (TLS names)
+    segment: str | None = None  # network segment whose workers audit it (inventory ``segment:``)
 
     @property
     def has_host_access(self) -> bool:
@@ -122,6 +123,8 @@ class Target:
             data["ssh"] = self.ssh.to_dict()
         if self.aliases:
             data["aliases"] = list(self.aliases)
+        if self.segment is not None:
+            data["segment"] = self.segment
         return data
 
 

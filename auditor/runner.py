@@ -29,6 +29,7 @@ from auditor.net.connections import HostLimiter
 from auditor.previous import PreviousRun, PreviousRunFacts
 from auditor.progress import Progress
 from auditor.registry import Registry
+from auditor.store.spool import FactSpool
 
 log = logging.getLogger(__name__)
 _NEEDS_HOST_ACCESS = "needs host access: audit as 'local' or ssh://user@host"
@@ -66,6 +67,7 @@ class AuditRun:
     finished_at: dt.datetime
     audits: list[TargetAudit]
     context: RunContext
+    spool: FactSpool | None = None  # the targets' facts, when the run spooled them to disk
 
     @property
     def results(self) -> list[CheckResult]:
@@ -101,10 +103,16 @@ class Runner:
         self.limiter = HostLimiter(int(profile.concurrency["per_host"]))
         self.inventory = InventoryFacts()
         self.previous = previous
+        self.spool: FactSpool | None = None
 
-    def run(self, targets: Sequence[Target]) -> AuditRun:
-        """Audit every target (concurrently) and return all results in target order."""
+    def run(self, targets: Sequence[Target], spool: FactSpool | None = None) -> AuditRun:
+        """Audit every target (concurrently) and return all results in target order.
+
+        With a ``spool``, each target's facts go to it (on disk) as soon as the target is
+        done, so memory does not grow with the facts of a fleet.
+        """
         started = dt.datetime.now(dt.UTC)
+        self.spool = spool
         self.inventory = InventoryFacts(tuple(target for target in targets if target.kind is not TargetKind.SITE))
         workers = max(1, min(int(self.profile.concurrency["targets"]), len(targets) or 1))
         if self.progress:
@@ -125,7 +133,8 @@ class Runner:
         finally:
             if self.progress:
                 self.progress.finish()
-        return AuditRun(started_at=started, finished_at=dt.datetime.now(dt.UTC), audits=audits, context=self.context)
+        return AuditRun(started_at=started, finished_at=dt.datetime.now(dt.UTC), audits=audits, context=self.context,
+                        spool=spool)
 
     def audit_target(self, target: Target) -> TargetAudit:
         """Run every applicable check on one target within its time budget."""
@@ -149,7 +158,10 @@ class Runner:
                 audit.results.append(self.evaluate(check, target, cache))
         finally:
             cache.close()  # first: a collection still running past the budget stores nothing more
-        audit.facts = cache.record()
+        if self.spool is not None:
+            self.spool.add(target.name, cache.record())
+        else:
+            audit.facts = cache.record()
         audit.finished = time.monotonic()
         return audit
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from auditor import __version__
@@ -13,13 +12,13 @@ from auditor.store.model import (
     JSON,
     TOOL_NAME,
     CheckMeta,
-    FactRecord,
     NameVersion,
     ProfileInfo,
     Rejudged,
     Snapshot,
     TargetRecord,
 )
+from auditor.store.spool import fact_record
 
 
 def build_snapshot(run: AuditRun, rejudged: Rejudged | None = None) -> Snapshot:
@@ -38,8 +37,9 @@ def build_snapshot(run: AuditRun, rejudged: Rejudged | None = None) -> Snapshot:
         targets=tuple(TargetRecord(audit.target, round(audit.finished - audit.started, 3)) for audit in run.audits),
         results=tuple(run.results),
         findings=tuple(run.findings),
-        facts={audit.target.name: {name: _fact_record(record) for name, record in audit.facts.items()}
-               for audit in run.audits},
+        facts=run.spool if run.spool is not None else {
+            audit.target.name: {name: fact_record(record) for name, record in audit.facts.items()}
+            for audit in run.audits},
         attestations=run.context.attestations,
         rejudged=rejudged,
     )
@@ -76,9 +76,3 @@ def _check_meta(registry: Registry, profile: Profile, check_id: str) -> CheckMet
 
 def _jsonable(value: Any) -> JSON:
     return list(value) if isinstance(value, tuple) else value
-
-
-def _fact_record(record: Mapping[str, Any]) -> FactRecord:
-    """The runner's recorded facts (``{"status", "version"?, "value"?, "reason"?}``) as a record."""
-    return FactRecord(status=record["status"], version=record.get("version"), value=record.get("value"),
-                      reason=record.get("reason", ""))

@@ -35,6 +35,7 @@ _HANDLERS = {
     "keygen": "snapshots:cmd_keygen",
     "schedule": "schedule:cmd_schedule",
     "validate": "run:cmd_validate",
+    "worker": "fleet:cmd_worker",
     "explain": "catalogue:cmd_explain",
     "checks": "catalogue:cmd_checks",
     "profiles": "catalogue:cmd_profiles",

@@ -45,6 +45,29 @@ def build_parser() -> argparse.ArgumentParser:
                           "(default with --history: DIR's newest usable run; with --sign: signed by that key)")
     run.add_argument("-q", "--quiet", action="store_true", help="print only errors")
     _format_argument(run)
+    fleet = run.add_argument_group("distributed run (workers inside the segments)")
+    fleet.add_argument("--broker", metavar="URL", help="redis:// or rediss:// broker (or env:NAME, read from that "
+                                                      "environment variable): send the targets to the workers of "
+                                                      "their segments instead of auditing them here")
+    fleet.add_argument("--worker-keys", metavar="DIR", help="with --broker: enrolled worker public keys (*.pub); "
+                                                           "shards signed by any other key are rejected")
+    fleet.add_argument("--shard-size", type=int, default=50, metavar="N", help="targets per shard (default: 50)")
+    fleet.add_argument("--shard-time-limit", type=float, default=1800, metavar="S",
+                       help="a shard running longer is stopped, its targets become errors (default: 1800)")
+    fleet.add_argument("--worker-deadline", type=float, default=120, metavar="S",
+                       help="a segment whose workers take nothing this long: its targets become errors "
+                            "(default: 120)")
+    _broker_arguments(fleet)
+
+    worker = commands.add_parser("worker", help="run a worker for one network segment (connects out to the broker)")
+    worker.add_argument("--broker", metavar="URL", required=True,
+                        help="redis:// or rediss:// broker URL, or env:NAME to read it from that environment variable "
+                             "(keeps the password out of process listings)")
+    worker.add_argument("--segment", metavar="NAME", required=True, help="the segment (queue) this worker serves")
+    worker.add_argument("--key", metavar="KEY", required=True,
+                        help="this worker's Ed25519 private key (auditor keygen), enrolled on the coordinator")
+    worker.add_argument("--concurrency", type=int, default=1, metavar="N", help="shards audited at once (default: 1)")
+    _broker_arguments(worker)
 
     diff = commands.add_parser("diff", help="compare two snapshots (older first)")
     diff.add_argument("old", metavar="OLD.json")
@@ -117,6 +140,13 @@ def build_parser() -> argparse.ArgumentParser:
     measures.add_argument("--phase", help="only this phase")
     measures.add_argument("--json", action="store_true", help="machine-readable output")
     return parser
+
+
+def _broker_arguments(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
+    parser.add_argument("--broker-ca", metavar="FILE", help="CA bundle for a rediss:// broker's certificate")
+    parser.add_argument("--visibility-timeout", type=float, default=3600, metavar="S",
+                        help="a shard not acknowledged this long (its worker died) is delivered again "
+                             "(default: 3600; the same on coordinator and workers)")
 
 
 def _audit_inputs(parser: argparse.ArgumentParser) -> None:

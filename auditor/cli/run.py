@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +33,7 @@ from auditor.progress import progress_printer
 from auditor.registry import Registry, default_registry
 from auditor.runner import Runner
 from auditor.snapshots import build_snapshot
+from auditor.store.spool import FactSpool
 
 if TYPE_CHECKING:
     from auditor.store.model import Snapshot
@@ -74,7 +76,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
             ports = (target.port,) if target.port else target.ports
             port = f":{','.join(map(str, ports))}" if ports else ""
             user = f" user={target.user}" if target.user else ""
-            context = "".join(f" {key}={value}" for key, value in (("role", target.role), ("owner", target.owner))
+            context = "".join(f" {key}={value}" for key, value in (("role", target.role), ("owner", target.owner),
+                                                                      ("segment", target.segment))
                               if value)
             print(f"{target.name}\t{target.kind.value}\t{where}{port}{user}{context}")
     return 0
@@ -99,9 +102,28 @@ def cmd_run(args: argparse.Namespace) -> int:
                     progress=None if args.quiet else progress_printer(), catalogue=inputs.catalogue,
                     previous=previous)
 
+    fleet = None
+    if args.broker:  # checked before anything is touched, as every other input
+        from auditor.cli.fleet import coordinator
+
+        fleet = coordinator(args, runner.context)
+
     def audit(out: Path, history: Path | None = None) -> int:
         preload_writers()
-        snapshot = build_snapshot(runner.run([*targets, SITE]))
+        # Facts leave memory as each target finishes: spooled in the output folder, removed at the end.
+        with contextlib.closing(FactSpool(out)) as spool:
+            if fleet is None:
+                return finish(out, history, build_snapshot(runner.run([*targets, SITE], spool)))
+            from auditor.cli.fleet import print_problems
+
+            # The site (attestations) and this machine ('local') are judged here; every other
+            # target by a worker of its segment.
+            here = [target for target in targets if target.kind is TargetKind.LOCAL]
+            snapshot = fleet.run(targets, build_snapshot(runner.run([*here, SITE])), spool)
+            print_problems(fleet)
+            return finish(out, history, snapshot)
+
+    def finish(out: Path, history: Path | None, snapshot: Snapshot) -> int:
         if signing_key is not None:
             from auditor.store.signing import sign_snapshot
 

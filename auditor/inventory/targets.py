@@ -12,6 +12,7 @@ from auditor.config.yamlfile import LineDict, MapReader, load_yaml
 from auditor.errors import InventoryError
 from auditor.hosts.ssh_client_config import SSHConfigFile
 from auditor.inventory.hostranges import expand_range
+from auditor.inventory.segments import segment_name_error
 from auditor.models import SSHAccess, Target, TargetKind
 
 SITE = Target(name="site", kind=TargetKind.SITE)
@@ -140,8 +141,9 @@ def _with_ssh_config(host: str, port: int | None, user: str | None,
     return port, user
 
 
-_HOST_KEYS = frozenset({"name", "address", "aliases", "local", "ssh", "ports", "role", "owner", "tags", "groups"})
-_GROUP_KEYS = frozenset({"ssh", "ports", "role", "owner", "tags"})
+_HOST_KEYS = frozenset({"name", "address", "aliases", "local", "ssh", "ports", "role", "owner", "tags", "groups",
+                        "segment"})
+_GROUP_KEYS = frozenset({"ssh", "ports", "role", "owner", "tags", "segment"})
 
 
 def load_inventory(path: str | Path, ssh_config: SSHConfigFile | None = None) -> list[Target]:
@@ -178,6 +180,7 @@ def _inventory_groups(root: MapReader, base: Path) -> dict[str, MapReader]:
         group.reject_unknown(_GROUP_KEYS)
         for key in ("role", "owner"):
             group.string(key, None)
+        _segment(group)
         group.strings("tags", [])
         _ports(group)
         if group.has("ssh"):
@@ -235,10 +238,11 @@ def _expand_host(item: MapReader) -> list[MapReader]:
 
 
 def _inventory_host(item: MapReader, base: Path, ssh_config: SSHConfigFile | None) -> Target:
+    segment = _segment(item)
     if item.boolean("local", False):
         return Target(name=item.string("name", "local"), kind=TargetKind.LOCAL,
                       role=item.string("role", None), owner=item.string("owner", None),
-                      tags=tuple(item.strings("tags", [])))
+                      tags=tuple(item.strings("tags", [])), segment=segment)
     address = item.string("address")
     if "/" in address:
         try:
@@ -246,7 +250,7 @@ def _inventory_host(item: MapReader, base: Path, ssh_config: SSHConfigFile | Non
         except InventoryError as exc:
             item.fail("address", exc.detail)
         return replace(target, role=item.string("role", None), owner=item.string("owner", None),
-                       tags=tuple(item.strings("tags", [])))
+                       tags=tuple(item.strings("tags", [])), segment=segment)
     if not valid_address(address):
         item.fail("address", f"'{address}' is not a valid host name or address")
     ssh = item.mapping("ssh", None)
@@ -267,6 +271,7 @@ def _inventory_host(item: MapReader, base: Path, ssh_config: SSHConfigFile | Non
         tags=tuple(item.strings("tags", [])),
         ssh=access,
         aliases=_aliases(item),
+        segment=segment,
     )
 
 
@@ -279,6 +284,14 @@ def _aliases(item: MapReader) -> tuple[str, ...]:
         if not valid_address(alias):
             item.fail("aliases", f"'{alias}' is not a valid host name")
     return tuple(dict.fromkeys(alias.rstrip(".").lower() for alias in aliases))
+
+
+def _segment(item: MapReader) -> str | None:
+    """The ``segment:`` of a host or group (None: the default segment), checked as a queue name."""
+    segment: str | None = item.string("segment", None)
+    if segment is not None and (problem := segment_name_error(segment)):
+        item.fail("segment", problem)
+    return segment
 
 
 def _inventory_ssh(ssh: MapReader, base: Path) -> tuple[str | None, int | None, SSHAccess]:

@@ -9,19 +9,24 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from auditor.errors import SnapshotError
 from auditor.fileio import read_input, write_atomic
 from auditor.store.decode import decode_snapshot
-from auditor.store.model import CheckMeta, FactRecord, Rejudged, Snapshot, Summary
-from auditor.store.validation import READABLE_VERSIONS, SCHEMA_VERSION, validate
+from auditor.store.model import CheckMeta, Rejudged, Snapshot, Summary
+from auditor.store.spool import raw_record
+from auditor.store.validation import READABLE_VERSIONS, SCHEMA_VERSION, validate, validate_item
 
 
-def snapshot_to_json(snapshot: Snapshot) -> dict[str, Any]:
-    """The JSON document of ``snapshot`` (current schema version, summary derived)."""
+def snapshot_to_json(snapshot: Snapshot, *, with_facts: bool = True, with_items: bool = True) -> dict[str, Any]:
+    """The JSON document of ``snapshot`` (current schema version, summary derived).
+
+    ``with_facts=False`` leaves ``facts`` empty and ``with_items=False`` the results and
+    findings: the snapshot writer streams them one at a time.
+    """
     document: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": snapshot.tool.name, "version": snapshot.tool.version},
@@ -34,10 +39,10 @@ def snapshot_to_json(snapshot: Snapshot) -> dict[str, Any]:
             {**record.target.to_dict(), **({} if record.duration_s is None else {"duration_s": record.duration_s})}
             for record in snapshot.targets
         ],
-        "results": [result.to_dict() for result in snapshot.results],
-        "findings": [finding.to_dict() for finding in snapshot.findings],
-        "facts": {target: {name: _fact(record) for name, record in facts.items()}
-                  for target, facts in snapshot.facts.items()},
+        "results": [result.to_dict() for result in snapshot.results] if with_items else [],
+        "findings": [finding.to_dict() for finding in snapshot.findings] if with_items else [],
+        "facts": {target: {name: raw_record(record) for name, record in facts.items()}
+                  for target, facts in snapshot.facts.items()} if with_facts else {},
         "attestations": [attestation.to_dict() for attestation in snapshot.attestations],
     }
     if snapshot.rejudged is not None:
@@ -83,18 +88,6 @@ def _check(meta: CheckMeta) -> dict[str, Any]:
     return data
 
 
-def _fact(record: FactRecord) -> dict[str, Any]:
-    # Collected facts carry a value (and, when typed, a version); missing ones say why.
-    data: dict[str, Any] = {"status": record.status}
-    if record.version is not None:
-        data["version"] = record.version
-    if record.ok or record.value is not None:
-        data["value"] = record.value
-    if not record.ok or record.reason:
-        data["reason"] = record.reason
-    return data
-
-
 def _rejudged(rejudged: Rejudged) -> dict[str, Any]:
     return {
         "from_started_at": rejudged.from_started_at,
@@ -126,11 +119,56 @@ def snapshot_from_json(document: Mapping[str, Any], name: str = "snapshot") -> S
 
 
 def write_snapshot(snapshot: Snapshot, path: str | Path) -> None:
-    """Write atomically, after checking the document against the schema (a bug must not ship)."""
-    document = snapshot_to_json(snapshot)
-    validate(document, str(path))
-    encoder = json.JSONEncoder(indent=1, ensure_ascii=False)
-    write_atomic(path, itertools.chain(encoder.iterencode(document), ["\n"]))
+    """Write atomically, checking the document against the schema (a bug must not ship).
+
+    Results, findings and facts are encoded and checked one at a time as they are written (a
+    spooled snapshot keeps its facts on disk), so writing a fleet's snapshot never holds the
+    whole document in memory.
+    """
+    write_atomic(path, itertools.chain(document_chunks(snapshot, str(path)), ["\n"]))
+
+
+def document_chunks(snapshot: Snapshot, name: str) -> Iterator[str]:
+    """The snapshot document (indented), validated as it goes: the rest first, then each item as written."""
+    document = snapshot_to_json(snapshot, with_facts=False, with_items=False)
+    validate(document, name)
+    streamed: dict[str, Callable[[], Iterator[str]]] = {
+        "results": lambda: _items(name, "results", (result.to_dict() for result in snapshot.results)),
+        "findings": lambda: _items(name, "findings", (finding.to_dict() for finding in snapshot.findings)),
+        "facts": lambda: _facts_chunks(snapshot, name),
+    }
+    yield "{"
+    for position, (key, value) in enumerate(document.items()):
+        yield ("," if position else "") + "\n " + json.dumps(key) + ": "
+        chunks = streamed[key]() if key in streamed else _ENCODER.iterencode(value)
+        # One level deeper than the encoder places it: JSON strings escape newlines, so every
+        # newline in a chunk is structure.
+        for chunk in chunks:
+            yield chunk.replace("\n", "\n ")
+    yield "\n}"
+
+
+_ENCODER = json.JSONEncoder(indent=1, ensure_ascii=False)
+
+
+def _items(name: str, member: str, items: Iterable[dict[str, Any]]) -> Iterator[str]:
+    """A top-level array, each item checked against its schema and encoded alone."""
+    separator = "[\n "
+    for index, item in enumerate(items):
+        validate_item(member, item, name, index)
+        yield separator + _ENCODER.encode(item).replace("\n", "\n ")
+        separator = ",\n "
+    yield "[]" if separator.startswith("[") else "\n]"
+
+
+def _facts_chunks(snapshot: Snapshot, name: str) -> Iterator[str]:
+    separator = "{\n "
+    for target, facts in snapshot.facts.items():
+        raw = {fact: raw_record(record) for fact, record in facts.items()}
+        validate_item("facts", raw, name, target)
+        yield separator + json.dumps(target, ensure_ascii=False) + ": " + _ENCODER.encode(raw).replace("\n", "\n ")
+        separator = ",\n "
+    yield "{}" if separator.startswith("{") else "\n}"
 
 
 def read_document(path: str | Path) -> dict[str, Any]:

@@ -6,6 +6,8 @@ schema cannot say: that fingerprints match their findings and results name real 
 
 from __future__ import annotations
 
+import functools
+import sys
 from collections.abc import Mapping
 from typing import Any
 
@@ -43,7 +45,7 @@ def decode_snapshot(document: Mapping[str, Any], name: str) -> Snapshot:
         checks={check_id: _check(meta) for check_id, meta in document["checks"].items()},
         started_at=document["started_at"],
         finished_at=document["finished_at"],
-        targets=tuple(TargetRecord(_target(item), item.get("duration_s")) for item in document["targets"]),
+        targets=tuple(TargetRecord(decode_target(item), item.get("duration_s")) for item in document["targets"]),
         results=tuple(_result(item, by_fingerprint, name, f"results/{index}")
                       for index, item in enumerate(document["results"])),
         findings=findings,
@@ -106,7 +108,8 @@ def _check(data: Mapping[str, Any]) -> CheckMeta:
     )
 
 
-def _target(data: Mapping[str, Any]) -> Target:
+def decode_target(data: Mapping[str, Any]) -> Target:
+    """A target from its JSON form (``Target.to_dict``)."""
     ssh = data.get("ssh")
     return Target(
         name=data["name"],
@@ -120,19 +123,20 @@ def _target(data: Mapping[str, Any]) -> Target:
         tags=tuple(data.get("tags", ())),
         ssh=SSHAccess(ssh.get("key"), ssh.get("sudo", False), ssh.get("known_hosts")) if ssh is not None else None,
         aliases=tuple(data.get("aliases", ())),
+        segment=data.get("segment"),
     )
 
 
 def _finding(data: Mapping[str, Any], name: str, place: str) -> Finding:
     waiver = data.get("waiver")
     finding = Finding(
-        check_id=data["check_id"],
-        target=data["target"],
+        check_id=sys.intern(data["check_id"]),
+        target=sys.intern(data["target"]),
         resource=data["resource"],
         severity=_SEVERITY[data["severity"]],
         message=data["message"],
-        measures=tuple(data["measures"]),
-        remediation=data["remediation"],
+        measures=_measures(data["measures"]),
+        remediation=sys.intern(data["remediation"]),
         evidence=dict(data["evidence"]),
         waiver=_waiver(waiver) if waiver is not None else None,
         waiver_expired=data.get("waiver_expired", False),
@@ -143,6 +147,16 @@ def _finding(data: Mapping[str, Any], name: str, place: str) -> Finding:
     return finding
 
 
+@functools.lru_cache(maxsize=1024)
+def _measure_tuple(measures: tuple[str, ...]) -> tuple[str, ...]:
+    return measures
+
+
+def _measures(measures: list[str]) -> tuple[str, ...]:
+    """One shared tuple per measure list: a fleet's 100,000s of findings name a few dozen lists."""
+    return _measure_tuple(tuple(measures))
+
+
 def _result(data: Mapping[str, Any], findings: Mapping[str, Finding], name: str, place: str) -> CheckResult:
     own = []
     for index, fingerprint in enumerate(data["findings"]):
@@ -150,10 +164,10 @@ def _result(data: Mapping[str, Any], findings: Mapping[str, Finding], name: str,
             raise SnapshotError(name, f"at {place}/findings/{index}: no finding has fingerprint {fingerprint}")
         own.append(findings[fingerprint])
     return CheckResult(
-        check_id=data["check_id"],
-        target=data["target"],
+        check_id=sys.intern(data["check_id"]),
+        target=sys.intern(data["target"]),
         status=_STATUS[data["status"]],
-        measures=tuple(data["measures"]),
+        measures=_measures(data["measures"]),
         reason=data["reason"],
         findings=tuple(own),
         details=dict(data["details"]),

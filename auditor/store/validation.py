@@ -107,6 +107,30 @@ def validate(document: Mapping[str, Any], name: str, version: int = SCHEMA_VERSI
         raise SnapshotError(name, f"does not match the snapshot schema at {where}: {exc.message}") from None
 
 
+# The members a fleet-sized snapshot streams, checked one item at a time against the same schema
+# file: results and findings are arrays of items, facts an object of targets.
+_ITEM_SCHEMAS = {"results": ("items",), "findings": ("items",), "facts": ("additionalProperties",)}
+
+
+@functools.cache
+def _item_validator(member: str) -> Callable[[Any], Any]:
+    subschema: Any = inlined_schema(SCHEMA_VERSION)["properties"][member]
+    for key in _ITEM_SCHEMAS[member]:
+        subschema = subschema[key]
+    validator: Callable[[Any], Any] = fastjsonschema.compile(subschema)
+    return validator
+
+
+def validate_item(member: str, item: Any, name: str, where: int | str) -> None:
+    """Raise SnapshotError unless ``item`` (``member``'s item at ``where``) matches the current schema."""
+    try:
+        _item_validator(member)(item)
+    except fastjsonschema.JsonSchemaValueException as exc:
+        inner = "/".join(str(part) for part in exc.path[1:])
+        place = "/".join(str(part) for part in (member, where, inner) if part != "")
+        raise SnapshotError(name, f"does not match the snapshot schema at {place}: {exc.message}") from None
+
+
 def _write_generated() -> None:
     """Regenerate the shipped validator modules (run after changing the schema)."""
     for version, module in GENERATED.items():

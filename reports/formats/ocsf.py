@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from auditor.models import CheckResult, Finding, Severity, Status, fingerprint
@@ -136,12 +137,23 @@ def compliance_finding(snapshot: Snapshot, result: CheckResult) -> dict[str, Any
     return event
 
 
-def ocsf_events(snapshot: Snapshot) -> list[dict[str, Any]]:
+def ocsf_events(snapshot: Snapshot) -> Iterator[dict[str, Any]]:
     """Detection Findings (most severe first), then a Compliance Finding per check result."""
-    return ([detection_finding(snapshot, finding) for finding in sorted_findings(snapshot.findings)]
-            + [compliance_finding(snapshot, result) for result in snapshot.results])
+    for finding in sorted_findings(snapshot.findings):
+        yield detection_finding(snapshot, finding)
+    for result in snapshot.results:
+        yield compliance_finding(snapshot, result)
 
 
 def findings_ocsf(snapshot: Snapshot) -> str:
     """findings.ocsf.json: a JSON array of OCSF events (ASCII-escaped)."""
-    return json.dumps(ocsf_events(snapshot), indent=1, ensure_ascii=True) + "\n"
+    return "".join(ocsf_chunks(snapshot))
+
+
+def ocsf_chunks(snapshot: Snapshot) -> Iterator[str]:
+    """``findings_ocsf`` one event at a time: a fleet's events as one document took more memory than the audit."""
+    separator = "[\n "
+    for event in ocsf_events(snapshot):
+        yield separator + json.dumps(event, indent=1, ensure_ascii=True).replace("\n", "\n ")
+        separator = ",\n "
+    yield "[]\n" if separator == "[\n " else "\n]\n"

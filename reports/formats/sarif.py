@@ -12,6 +12,7 @@ rule's ``security-severity`` (GitHub's and DefectDojo's scales: critical >= 9.0,
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
 
@@ -50,6 +51,16 @@ def rule_id(finding: Finding, checks: dict[str, CheckMeta]) -> str:
 
 def sarif(snapshot: Snapshot) -> str:
     """SARIF 2.1.0: one rule per check (and per other severity its findings have), one result per finding."""
+    return "".join(sarif_chunks(snapshot))
+
+
+# Stands in for the results while the rest of the document is encoded; JSON escapes the NULs.
+_RESULTS_SLOT = "\x00results\x00"
+_RESULTS_INDENT = "    "  # runs[0].results items, at indent 1
+
+
+def sarif_chunks(snapshot: Snapshot) -> Iterator[str]:
+    """``sarif`` in chunks, one result at a time: a fleet's results as one document took more memory than the audit."""
     checks = dict(snapshot.checks)
     findings = sorted_findings(snapshot.findings)
     rules: dict[str, dict[str, Any]] = {
@@ -63,11 +74,18 @@ def sarif(snapshot: Snapshot) -> str:
     run = {
         "tool": {"driver": {"name": snapshot.tool.name, "version": snapshot.tool.version,
                             "rules": list(rules.values())}},
-        "results": [_result(finding, rule_id(finding, checks), index) for finding in findings],
+        "results": _RESULTS_SLOT,
         "invocations": [{"executionSuccessful": snapshot.summary.errors == 0,
                          "startTimeUtc": snapshot.started_at, "endTimeUtc": snapshot.finished_at}],
     }
-    return json.dumps({"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}, indent=1) + "\n"
+    head, tail = json.dumps({"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}, indent=1).split(
+        json.dumps(_RESULTS_SLOT))
+    separator = "[\n" + _RESULTS_INDENT
+    for finding in findings:
+        text = json.dumps(_result(finding, rule_id(finding, checks), index), indent=1)
+        yield (head if separator.startswith("[") else "") + separator + text.replace("\n", "\n" + _RESULTS_INDENT)
+        head, separator = "", ",\n" + _RESULTS_INDENT
+    yield (head + "[]" if separator.startswith("[") else "\n   ]") + tail + "\n"
 
 
 def _rule(rid: str, check_id: str, meta: CheckMeta | None, severity: Severity) -> dict[str, Any]:

@@ -6,6 +6,7 @@ import csv
 import io
 import xml.etree.ElementTree as ET
 from collections import defaultdict
+from collections.abc import Iterator
 
 from auditor.models import CheckResult, Status
 from auditor.reports.formats.text import csv_cell, xml_text
@@ -19,6 +20,11 @@ CSV_COLUMNS = (
 
 def findings_csv(snapshot: Snapshot) -> str:
     """One row per finding, most severe first; every cell quoted, one line, never a formula."""
+    return "".join(findings_csv_chunks(snapshot))
+
+
+def findings_csv_chunks(snapshot: Snapshot) -> Iterator[str]:
+    """``findings_csv`` a row at a time: a fleet's rows as one text took more memory than the audit."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writerow(CSV_COLUMNS)
@@ -30,7 +36,10 @@ def findings_csv(snapshot: Snapshot) -> str:
             "yes" if finding.waived else "no", "yes" if finding.waiver_expired else "no",
             waiver.owner if waiver else "", waiver.expires if waiver else "", finding.remediation,
         ))
-    return buffer.getvalue()
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    yield buffer.getvalue()
 
 
 def junit_xml(snapshot: Snapshot) -> str:
@@ -39,12 +48,27 @@ def junit_xml(snapshot: Snapshot) -> str:
     Every name and message passes through ``xml_text``: the document is well-formed XML 1.0
     whatever a target sent.
     """
+    return "".join(junit_chunks(snapshot))
+
+
+_CONTENT = "\x00"  # marks where the suites go inside <testsuites>; XML text never holds a NUL
+
+
+def junit_chunks(snapshot: Snapshot) -> Iterator[str]:
+    """``junit_xml`` a suite (target) at a time: one element tree for a fleet took gigabytes."""
     by_target: dict[str, list[CheckResult]] = defaultdict(list)
     for result in snapshot.results:
         by_target[result.target].append(result)
     suites = ET.Element("testsuites", name=xml_text(f"auditor {snapshot.profile.name}"))
+    yield '<?xml version="1.0" encoding="UTF-8"?>\n'
+    if not by_target:
+        yield ET.tostring(suites, encoding="unicode") + "\n"
+        return
+    suites.text = _CONTENT
+    opening, closing = ET.tostring(suites, encoding="unicode").split(_CONTENT)
+    yield opening
     for target, results in by_target.items():
-        suite = ET.SubElement(suites, "testsuite", name=xml_text(target), tests=str(len(results)))
+        suite = ET.Element("testsuite", name=xml_text(target), tests=str(len(results)))
         counts = {"failures": 0, "errors": 0, "skipped": 0}
         for result in results:
             case = ET.SubElement(suite, "testcase", classname=xml_text(target), name=xml_text(result.check_id))
@@ -53,8 +77,9 @@ def junit_xml(snapshot: Snapshot) -> str:
                 counts[kind] += 1
         for key, value in counts.items():
             suite.set(key, str(value))
-    ET.indent(suites)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+        ET.indent(suite, level=1)  # as ET.indent of the whole document places it
+        yield "\n  " + ET.tostring(suite, encoding="unicode")
+    yield "\n" + closing + "\n"
 
 
 def _junit_outcome(result: CheckResult, case: ET.Element) -> str:

@@ -228,7 +228,7 @@ def test_ocsf_events_validate_against_the_ocsf_models(snapshot: Snapshot) -> Non
     from py_ocsf_models.events.findings.detection_finding import DetectionFinding
 
     models: dict[int, Any] = {2004: DetectionFinding, 2003: ComplianceFinding}
-    events = ocsf_events(snapshot)
+    events = list(ocsf_events(snapshot))
     assert json.loads(json.dumps(events, ensure_ascii=True)) == events
     assert sum(1 for e in events if e["class_uid"] == 2004) == len(snapshot.findings)
     assert sum(1 for e in events if e["class_uid"] == 2003) == len(snapshot.results)

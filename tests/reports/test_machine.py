@@ -71,7 +71,7 @@ def test_sarif_rules_results_and_suppressions() -> None:
 
 
 def test_every_output_renders_for_a_full_snapshot() -> None:
-    outputs = dict(machine_outputs(sample_snapshot()))
+    outputs = {name: "".join(text) for name, text in machine_outputs(sample_snapshot())}
     assert set(outputs) == {"findings.csv", "junit.xml", "results.sarif", "findings.jsonl", "findings.ocsf.json"}
     ET.fromstring(outputs["junit.xml"])
     json.loads(outputs["results.sarif"])

@@ -1,0 +1,104 @@
+"""Shards: a segment's targets cut into bounded pieces, and the JSON that carries them.
+
+Tasks take and return plain JSON; these frozen records are what both ends work with, decoded
+at the boundary (a malformed message is a ShardError, never a KeyError deep in a worker).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from auditor.errors import AuditorError
+from auditor.inventory.segments import DEFAULT_SEGMENT
+from auditor.models import Target
+from auditor.store.decode import decode_target
+
+PROTOCOL = 1  # the shard message format; a worker refuses others
+
+
+class ShardError(AuditorError):
+    """A shard message cannot be read, or its reply does not answer it."""
+
+
+@dataclass(frozen=True)
+class ProfileRef:
+    """The profile a shard is judged with: a shipped name, or a profile file's text and name."""
+
+    name: str  # shipped profile name, or the file's name when ``text`` is given
+    text: str | None = None
+
+
+@dataclass(frozen=True)
+class ShardRequest:
+    """One task: audit these targets of one segment with this profile."""
+
+    run: str  # the coordinator's run id
+    shard: str  # "SEGMENT/NNNN", unique in the run
+    segment: str
+    profile: ProfileRef
+    targets: tuple[Target, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        """The task's argument."""
+        profile: dict[str, Any] = {"name": self.profile.name}
+        if self.profile.text is not None:
+            profile["text"] = self.profile.text
+        return {"protocol": PROTOCOL, "run": self.run, "shard": self.shard, "segment": self.segment,
+                "profile": profile, "targets": [target.to_dict() for target in self.targets]}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> ShardRequest:
+        """Decode a task's argument; ShardError on anything malformed."""
+        try:
+            if data["protocol"] != PROTOCOL:
+                raise ShardError(f"shard message protocol {data['protocol']!r}, this worker reads {PROTOCOL}")
+            profile = data["profile"]
+            return cls(run=str(data["run"]), shard=str(data["shard"]), segment=str(data["segment"]),
+                       profile=ProfileRef(str(profile["name"]), profile.get("text")),
+                       targets=tuple(decode_target(item) for item in data["targets"]))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ShardError(f"malformed shard message: {type(exc).__name__}: {exc}") from None
+
+
+@dataclass(frozen=True)
+class ShardReply:
+    """A worker's answer: who audited the shard, and its partial snapshot document (signed)."""
+
+    shard: str
+    segment: str
+    worker: str
+    snapshot: Mapping[str, Any]
+
+    def to_json(self) -> dict[str, Any]:
+        """The task's return value."""
+        return {"shard": self.shard, "segment": self.segment, "worker": self.worker, "snapshot": dict(self.snapshot)}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> ShardReply:
+        """Decode a task's result; ShardError on anything malformed."""
+        try:
+            snapshot = data["snapshot"]
+            if not isinstance(snapshot, dict):
+                raise TypeError("snapshot is not an object")
+            return cls(str(data["shard"]), str(data["segment"]), str(data["worker"]), snapshot)
+        except (KeyError, TypeError) as exc:
+            raise ShardError(f"malformed shard reply: {type(exc).__name__}: {exc}") from None
+
+
+def segment_of(target: Target) -> str:
+    """The segment whose workers audit ``target`` (``default`` unless the inventory says)."""
+    return target.segment or DEFAULT_SEGMENT
+
+
+def cut_shards(run: str, profile: ProfileRef, targets: Sequence[Target], size: int) -> list[ShardRequest]:
+    """Targets grouped by segment (inventory order kept), each segment cut into shards of at most ``size``."""
+    if size < 1:
+        raise ValueError("shard size must be at least 1")
+    by_segment: dict[str, list[Target]] = {}
+    for target in targets:
+        by_segment.setdefault(segment_of(target), []).append(target)
+    return [ShardRequest(run, f"{segment}/{start // size:04d}", segment, profile,
+                         tuple(members[start:start + size]))
+            for segment, members in by_segment.items() for start in range(0, len(members), size)]

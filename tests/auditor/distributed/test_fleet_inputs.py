@@ -1,0 +1,124 @@
+"""Distributed runs' inputs: broker URLs, segments, shards and the fact spool, without a broker."""
+
+from __future__ import annotations
+
+import configparser
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from auditor.cli import main
+from auditor.distributed.app import BrokerError, BrokerSettings, redacted
+from auditor.distributed.shards import ProfileRef, ShardError, ShardRequest, cut_shards, segment_of
+from auditor.errors import InventoryError
+from auditor.inventory.targets import load_inventory
+from auditor.models import Target, TargetKind
+from auditor.store.model import FactRecord
+from auditor.store.spool import FactSpool
+from testkit.ports import free_port
+
+
+@pytest.mark.parametrize(("url", "message"), [
+    ("ftp://user:hunter2@host/", "scheme 'ftp' is not redis:// or rediss://"),
+    ("redis://:hunter2@127.0.0.1:99999/0", "bad port"),
+    ("redis://:hunter2@/0", "no host"),
+])
+def test_a_bad_broker_url_is_one_line_without_its_password(url, message):
+    with pytest.raises(BrokerError, match=message) as caught:
+        BrokerSettings(url)
+    assert "hunter2" not in str(caught.value) and "***" in str(caught.value)
+
+
+def test_redacted_hides_only_the_password():
+    assert redacted("rediss://auditor:s3cret@broker.example:6380/2") == "rediss://auditor:***@broker.example:6380/2"
+    assert redacted("redis://127.0.0.1:6379/0") == "redis://127.0.0.1:6379/0"
+
+
+def test_run_and_worker_refuse_bad_brokers_with_exit_3_before_touching_anything(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("AUDITOR_TEST_UNSET", raising=False)
+    (tmp_path / "keys").mkdir()
+    subprocess.run([sys.executable, "-m", "auditor", "keygen", str(tmp_path / "keys" / "w")], check=True,
+                   capture_output=True)
+    unreachable = f"redis://:hunter2@127.0.0.1:{free_port()}/0"
+    monkeypatch.setenv("AUDITOR_TEST_BROKER", unreachable)
+    cases = [
+        (["run", "local", "--broker", unreachable, "--worker-keys", "keys", "--out", "out"], "cannot connect to redis://:***@"),
+        (["run", "local", "--broker", "http://h/", "--worker-keys", "keys", "--out", "out"], "is not redis:// or rediss://"),
+        (["run", "local", "--broker", unreachable, "--out", "out"], "needs --worker-keys DIR"),
+        (["run", "local", "--broker", unreachable, "--worker-keys", "nowhere", "--out", "out"], "--worker-keys"),
+        (["run", "local", "--broker", unreachable, "--worker-keys", "keys", "--shard-time-limit", "4000", "--out", "out"],
+         "must be less than --visibility-timeout"),
+        (["worker", "--broker", unreachable, "--segment", "seg-a", "--key", "keys/w.key"], "cannot connect to redis://:***@"),
+        (["worker", "--broker", unreachable, "--segment", "seg a", "--key", "keys/w.key"], "--segment: 'seg a' is not a segment name"),
+        (["worker", "--broker", "env:AUDITOR_TEST_BROKER", "--segment", "a", "--key", "keys/w.key"], "cannot connect to redis://:***@"),
+        (["worker", "--broker", "env:AUDITOR_TEST_UNSET", "--segment", "a", "--key", "keys/w.key"],
+         "--broker: the environment variable AUDITOR_TEST_UNSET is not set"),
+    ]
+    for argv in cases:  # in this process: the CLI's own error handling, as `auditor` runs it
+        code = main([*argv[0], "--quiet"] if argv[0][0] == "run" else argv[0])
+        out, err = capsys.readouterr()
+        assert code == 3, (argv, err)
+        assert err.count("\n") == 1 and argv[1] in err, err
+        assert "hunter2" not in out + err
+        assert not (tmp_path / "out").exists()  # checked before any output folder is made
+
+
+def test_inventory_segments_on_hosts_and_groups(tmp_path):
+    inventory = tmp_path / "inventory.yaml"
+    inventory.write_text("groups:\n  lab: {segment: campus-b.lab}\nhosts:\n"
+                         "  - {name: a, address: 127.0.0.1, groups: [lab]}\n"
+                         "  - {name: b, address: 127.0.0.2, groups: [lab], segment: dmz}\n"
+                         "  - {name: c, address: 127.0.0.3}\n")
+    segments = [segment_of(target) for target in load_inventory(inventory)]
+    assert segments == ["campus-b.lab", "dmz", "default"]
+    inventory.write_text("hosts:\n  - {name: a, address: 127.0.0.1}\n  - {name: b, address: 127.0.0.2, segment: 'x y'}\n")
+    with pytest.raises(InventoryError, match=r"inventory.yaml:3: .*segment: 'x y' is not a segment name"):
+        load_inventory(inventory)
+
+
+def test_shards_are_bounded_and_keep_each_segment_in_inventory_order():
+    targets = [Target(f"h{n}", TargetKind.NETWORK, "127.0.0.1", segment="a" if n % 3 else None) for n in range(10)]
+    shards = cut_shards("run", ProfileRef("baseline"), targets, 4)
+    assert [(shard.shard, [t.name for t in shard.targets]) for shard in shards] == [
+        ("default/0000", ["h0", "h3", "h6", "h9"]),
+        ("a/0000", ["h1", "h2", "h4", "h5"]),
+        ("a/0001", ["h7", "h8"]),
+    ]
+    again = ShardRequest.from_json(shards[1].to_json())
+    assert again == shards[1]
+    with pytest.raises(ShardError, match="malformed shard message"):
+        ShardRequest.from_json({"protocol": 1, "run": "r"})
+
+
+def test_the_spool_keeps_facts_on_disk_and_reads_them_back(tmp_path):
+    spool = FactSpool(tmp_path)
+    spool.add("h1", {"tls": {"status": "ok", "version": 2, "value": {"port": 443}}})
+    spool.add("h2", {"tls": {"status": "error", "reason": "refused"}})
+    assert list(spool) == ["h1", "h2"] and len(spool) == 2 and "h1" in spool
+    assert spool["h1"]["tls"] == FactRecord("ok", 2, {"port": 443})
+    assert spool["h2"]["tls"] == FactRecord("error", reason="refused")
+    [folder] = tmp_path.iterdir()
+    assert folder.stat().st_mode & 0o777 == 0o700
+    with pytest.raises(ValueError, match="spooled twice"):
+        spool.add("h1", {})
+    spool.close()
+    assert not list(tmp_path.iterdir())
+
+
+def test_the_worker_unit_is_hardened_and_keeps_the_broker_password_out_of_the_command_line():
+    unit = Path(__file__).parents[3] / "deploy" / "systemd" / "rifi-auditor-worker@.service"
+    parser = configparser.ConfigParser(interpolation=None, strict=False)
+    parser.optionxform = str  # systemd keys are case-sensitive
+    parser.read_string(unit.read_text())
+    service = parser["Service"]
+    command = service["ExecStart"].split()
+    assert command[1:4] == ["-m", "auditor", "worker"]
+    assert command[command.index("--broker") + 1] == "env:AUDITOR_BROKER_URL"
+    assert command[command.index("--segment") + 1] == "%i"
+    for key, value in {"NoNewPrivileges": "yes", "PrivateTmp": "yes", "ProtectSystem": "strict",
+                       "ProtectHome": "read-only", "UMask": "0027", "KillSignal": "SIGTERM"}.items():
+        assert service[key] == value, key
+    assert service["User"] != "root" and "EnvironmentFile" in service
