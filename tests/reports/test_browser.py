@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -20,26 +18,13 @@ from auditor.reports.html import render_diff_html, write_run_reports
 from auditor.store.codec import snapshot_to_json
 from auditor.store.diff import compare
 from auditor.store.history import load_history
+from testkit.browser import open_page
 from testkit.snapshots import XSS_SCRIPT, sample_snapshot
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
-playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = [pytest.mark.integration,
-              pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed")]
-# Chromium's own background traffic is switched off: the only requests left are the page's.
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--disable-default-apps"]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with playwright.sync_playwright() as driver:
-        instance = driver.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield instance
-        instance.close()
+pytestmark = pytest.mark.integration
 
 
 @pytest.fixture(scope="module")
@@ -57,28 +42,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (root / "diff.html").write_text(render_diff_html(compare(old, new)))
     (root / "history.html").write_text(render_history_html(load_history(root), root / "history.html"))
     return root
-
-
-def open_page(browser: Browser, path: Path) -> tuple[Page, dict[str, list[str]]]:
-    """Open a page, recording console errors, dialogs and every request it makes."""
-    page = browser.new_page()
-    seen: dict[str, list[str]] = {"errors": [], "requests": [], "dialogs": []}
-
-    def console(message: Any) -> None:
-        if message.type == "error":
-            seen["errors"].append(message.text)
-
-    def dialog(prompt: Any) -> None:
-        seen["dialogs"].append(prompt.message)
-        prompt.dismiss()
-
-    page.on("console", console)
-    page.on("pageerror", lambda error: seen["errors"].append(str(error)))
-    page.on("request", lambda request: seen["requests"].append(request.url))
-    page.on("dialog", dialog)
-    page.goto(path.as_uri())
-    page.wait_for_load_state("load")
-    return page, seen
 
 
 @pytest.mark.parametrize("relative", ["run-2/index.html", "run-2/prevention.html", "run-2/awareness.html",

@@ -4,10 +4,8 @@ then opened in Debian's Chromium."""
 from __future__ import annotations
 
 import dataclasses
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -17,6 +15,7 @@ from auditor.models import Finding, Severity
 from auditor.reports.html import write_run_reports
 from auditor.reports.keys import HostNote, keys_view
 from auditor.store.model import CheckMeta, FactRecord, Snapshot
+from testkit.browser import open_page
 from testkit.snapshots import XSS_ATTR, XSS_SCRIPT, make_snapshot
 
 if TYPE_CHECKING:
@@ -88,31 +87,12 @@ def test_the_page_is_written_and_linked_only_where_hosts_keys_were_read(tmp_path
     assert 'href="keys.html"' not in (tmp_path / "plain" / "index.html").read_text()
 
 
-playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--disable-default-apps"]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with playwright.sync_playwright() as driver:
-        instance = driver.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield instance
-        instance.close()
 
 
 @pytest.mark.integration
-@pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed")
 def test_the_key_page_in_chromium(browser: Browser, tmp_path: Path) -> None:
     write_run_reports(fleet(), tmp_path)
-    page = browser.new_page()
-    seen: dict[str, list[Any]] = {"errors": [], "requests": [], "dialogs": []}
-    page.on("pageerror", lambda error: seen["errors"].append(str(error)))
-    page.on("console", lambda message: seen["errors"].append(message.text) if message.type == "error" else None)
-    page.on("request", lambda request: seen["requests"].append(request.url))
-    page.on("dialog", lambda prompt: (seen["dialogs"].append(prompt.message), prompt.dismiss()))
-    page.goto((tmp_path / "index.html").as_uri())
+    page, seen = open_page(browser, tmp_path / "index.html")
     page.click("text=SSH keys across the fleet")
     page.wait_for_load_state("load")
     assert page.url.endswith("/keys.html")

@@ -8,8 +8,6 @@ snapshot, grouping by the fix, per-host links, the printed executive summary, an
 from __future__ import annotations
 
 import re
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,18 +17,14 @@ from auditor.models import Severity
 from auditor.reports.html import write_run_reports
 from auditor.reports.site import host_file, owner_file
 from auditor.store.model import Snapshot
+from testkit.browser import open_page
 from testkit.large import HOSTILE_BANNER, HOSTILE_OWNER, LEGACY, host_name, large_snapshot
 from testkit.snapshots import XSS_SCRIPT
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
-playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = [pytest.mark.integration,
-              pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed")]
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--disable-default-apps"]
+pytestmark = pytest.mark.integration
 MAX_PAGE_BYTES = 2_000_000
 # What makes a page slow to open is how much it holds. The load times themselves (the issue's
 # limit: under a second) are measured and printed by bench/reports_worst_first.py, not asserted
@@ -49,31 +43,6 @@ def site(snapshot: Snapshot, tmp_path_factory: pytest.TempPathFactory) -> Path:
     previous = large_snapshot(10_000, started_at="2026-02-01T10:00:00+00:00", skip_every=7)
     write_run_reports(snapshot, out, previous)
     return out
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with playwright.sync_playwright() as driver:
-        instance = driver.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield instance
-        instance.close()
-
-
-def open_page(browser: Browser, path: Path) -> tuple[Page, dict[str, list[str]]]:
-    """Open a page, recording console errors, dialogs and every request it makes."""
-    page = browser.new_page()
-    seen: dict[str, list[str]] = {"errors": [], "requests": [], "dialogs": []}
-
-    def dialog(prompt: Any) -> None:
-        seen["dialogs"].append(prompt.message)
-        prompt.dismiss()
-
-    page.on("console", lambda message: seen["errors"].append(message.text) if message.type == "error" else None)
-    page.on("pageerror", lambda error: seen["errors"].append(str(error)))
-    page.on("request", lambda request: seen["requests"].append(request.url))
-    page.on("dialog", dialog)
-    page.goto(path.as_uri(), wait_until="load")
-    return page, seen
 
 
 def test_every_page_stays_under_2_mb_and_every_host_has_its_page(snapshot: Snapshot, site: Path) -> None:
