@@ -10,6 +10,11 @@ it), until the server refuses one or ``connections`` (at most 12) are held. Then
 A refusal (the connection closed or reset before an identification, a text line such as
 OpenSSH's "Exceeded MaxStartups", a refused TCP connection) is evidence of a limit; a timeout
 proves nothing either way.
+
+The audit's own connections to the port closed just before; sshd counts a connection until its
+child exits, so for a moment they may still count against the limit. They can only make the
+server refuse sooner, never later: a server that refuses nothing is judged at once, and a refusal
+is confirmed by probing again once they have had time to go.
 """
 
 from __future__ import annotations
@@ -22,8 +27,8 @@ from auditor.checks.ssh_wire.facts import ThrottleProbe
 from auditor.net.connections import BoundedStream, Deadline
 
 MAX_CONNECTIONS = 12
-# The audit's own connections to the port closed just before; sshd counts a connection until
-# its child process exits, so the probe gives them this long to go.
+# How long the audit's own, just closed connections are given to leave the server's count
+# before a refusal is confirmed.
 SETTLE_SECONDS = 0.3
 
 
@@ -54,9 +59,19 @@ def _one(address: str, port: int, timeout: float, stack: contextlib.ExitStack) -
 
 
 def probe_throttling(address: str, port: int, connections: int, timeout: float) -> ThrottleProbe:
-    """Hold up to ``connections`` (capped at 12) unauthenticated connections; stop at the first refusal."""
+    """Hold up to ``connections`` (capped at 12) unauthenticated connections; stop at the first refusal.
+
+    A refusal is confirmed by a second probe after ``SETTLE_SECONDS`` (see the module's note).
+    """
     wanted = max(1, min(connections, MAX_CONNECTIONS))
+    first = _hold(address, port, wanted, timeout)
+    if first.refused is not True:
+        return first
     time.sleep(SETTLE_SECONDS)
+    return _hold(address, port, wanted, timeout)
+
+
+def _hold(address: str, port: int, wanted: int, timeout: float) -> ThrottleProbe:
     with contextlib.ExitStack() as stack:
         for number in range(1, wanted + 1):
             outcome, why = _one(address, port, timeout, stack)
