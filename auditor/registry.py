@@ -32,28 +32,28 @@ class _Table(Mapping[str, V]):
     def __init__(self, kind: str, owners: dict[str, str], load: Callable[[str], None]):
         self.kind = kind
         self.owners = owners  # key -> built-in area not imported yet
-        self.values_: dict[str, V] = {}
+        self.loaded: dict[str, V] = {}  # key -> part registered (imported) already
         self._load = load
 
     def add(self, key: str, value: V, module: ModuleType, area: str | None) -> None:
-        if key in self.values_ or (key in self.owners and self.owners[key] != area):
+        if key in self.loaded or (key in self.owners and self.owners[key] != area):
             raise PluginError(f"{self.kind} '{key}' registered twice ({module.__name__})")
-        self.values_[key] = value
+        self.loaded[key] = value
         self.owners.pop(key, None)
 
     def __getitem__(self, key: str) -> V:
-        if key not in self.values_ and key in self.owners:
+        if key not in self.loaded and key in self.owners:
             self._load(self.owners[key])
-        return self.values_[key]
+        return self.loaded[key]
 
     def __contains__(self, key: object) -> bool:
-        return key in self.values_ or key in self.owners
+        return key in self.loaded or key in self.owners
 
     def __iter__(self) -> Iterator[str]:
-        return iter(sorted({*self.values_, *self.owners}))
+        return iter(sorted({*self.loaded, *self.owners}))
 
     def __len__(self) -> int:
-        return len({*self.values_, *self.owners})
+        return len({*self.loaded, *self.owners})
 
 
 class Registry:
@@ -82,7 +82,7 @@ class Registry:
         return [self.checks[check_id] for check_id in self.checks if fnmatch.fnmatchcase(check_id, pattern)]
 
     def _tags(self) -> dict[str, tuple[str, ...]]:
-        known = {check_id: tuple(check.tags) for check_id, check in self.checks.values_.items()}
+        known = {check_id: tuple(check.tags) for check_id, check in self.checks.loaded.items()}
         if self._index is not None:
             for entry in self._index.areas.values():
                 known.update({check_id: tags for check_id, tags in entry.checks.items()
