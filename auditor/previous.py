@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
-from auditor.errors import InputError, NotAssessable
+from auditor.errors import NotAssessable
 from auditor.facts import Facts, FactsDecodeError, facts_from_json
 
 if TYPE_CHECKING:  # the store (and cryptography) load only where a previous snapshot is read
@@ -111,16 +111,11 @@ def newest_previous(history: Path, key: Ed25519PublicKey | None,
                     keep: frozenset[str] | None = None) -> PreviousRun | None:
     """The newest run of ``history`` that can be read (and verifies with ``key``), or None.
 
-    Newest by file time, as the reports' ``latest_snapshot`` and ``prune`` age runs, so the
-    checks and the pages compare with the same run; broken or unsigned runs are passed over (a
-    forged baseline must not hide a new set-id program), and only as many files are read as it
-    takes to find one.
+    Found as the reports' pages find the run they compare with (``newest_snapshot``); unsigned
+    runs are passed over when a key is given, since a forged baseline must not hide a new set-id
+    program.
     """
-    from auditor.store.history import snapshot_files
+    from auditor.store.history import newest_snapshot
 
-    for path in sorted(snapshot_files(history), key=lambda item: item.stat().st_mtime, reverse=True):
-        try:
-            return load_previous(path, key, keep)
-        except InputError:
-            continue
-    return None
+    found = newest_snapshot(history, key)
+    return None if found is None else previous_run(found[1], str(found[0]), keep)

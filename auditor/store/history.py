@@ -48,16 +48,23 @@ def load_history(directory: Path, key: Ed25519PublicKey | None = None) -> list[H
 
 
 def latest_snapshot(directory: Path) -> Snapshot | None:
-    """The newest readable snapshot under ``directory`` (by file time, as ``prune`` ages runs).
+    """The newest readable snapshot under ``directory``: what a new run's reports compare with."""
+    found = newest_snapshot(directory)
+    return None if found is None else found[1]
 
-    What a new run's reports compare with. Only the newest are read, not the whole history:
-    a history keeps months of fleet snapshots.
+
+def newest_snapshot(directory: Path, key: Ed25519PublicKey | None = None) -> tuple[Path, Snapshot] | None:
+    """The newest snapshot under ``directory`` that can be read (and, with ``key``, verifies), and its path.
+
+    Newest by file time, as ``prune`` ages runs. Only the newest are read, not the whole history
+    (a history keeps months of fleet snapshots); a broken or unverified run is passed over (it is
+    listed on the history page) and the one before it is used.
     """
     for path in sorted(snapshot_files(directory), key=lambda p: p.stat().st_mtime, reverse=True):
         try:
-            return load_snapshot(path)
+            return path, (load_snapshot(path) if key is None else load_verified(path, key))
         except InputError:
-            continue  # a broken run is listed on the history page; the one before it still compares
+            continue
     return None
 
 
