@@ -11,7 +11,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -52,6 +52,80 @@ class Deadline:
 def connect(address: str, port: int, timeout: float) -> socket.socket:
     """A TCP connection; ConnectionRefusedError, TimeoutError and OSError tell what went wrong."""
     return socket.create_connection((address, port), timeout=timeout)
+
+
+# How long the end of a connection waits for the server to close its side (see CloseLedger).
+CLOSE_GRACE_SECONDS = 0.5
+# What a peer may still send after our half-close before we stop waiting for its end.
+_DRAIN_LIMIT = 64 * 1024
+
+
+def close_and_await_peer(socks: list[socket.socket], seconds: float) -> bool:
+    """Half-close every connection, wait (``seconds`` in all) for each peer to close, then close them.
+
+    A server that forks per connection (sshd) counts a connection against its limits until that
+    process exits; seeing the peer's end of the stream tells the process is gone, so a probe made
+    next is not refused because of the audit's own earlier connections. True when every peer closed
+    (or reset) in time; False when one stayed open or kept talking past ``_DRAIN_LIMIT`` bytes.
+    """
+    for sock in socks:
+        with suppress(OSError):
+            sock.shutdown(socket.SHUT_WR)
+    deadline = time.monotonic() + seconds
+    closed = True
+    for sock in socks:
+        try:
+            closed = _await_end(sock, deadline) and closed
+        finally:
+            sock.close()
+    return closed
+
+
+def _await_end(sock: socket.socket, deadline: float) -> bool:
+    drained = 0
+    try:
+        while drained <= _DRAIN_LIMIT:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            sock.settimeout(left)
+            data = sock.recv(4096)
+            if not data:
+                return True
+            drained += len(data)
+    except TimeoutError:
+        return False
+    except OSError:  # reset or never connected: nothing of ours is left on the other side
+        return True
+    return False
+
+
+class CloseLedger:
+    """Whether every connection the audit made to one port was seen closed by the server.
+
+    A server that forks per connection (sshd) counts a connection against its limits
+    (``MaxStartups``) until the connection's process exits. Each connection ends with a
+    half-close and the server's own close is awaited (``CLOSE_GRACE_SECONDS`` at most): once it
+    is seen, the connection no longer counts, so a probe of those limits made next need not wait
+    for the audit's own connections to leave the server's count. One port's connections are made
+    one after the other, so the ledger needs no lock.
+    """
+
+    def __init__(self) -> None:
+        self.lingering = 0  # connections whose close the server did not confirm in time
+
+    def close(self, sock: socket.socket, deadline: Deadline | None = None) -> None:
+        """Close ``sock`` once the server has closed its side, or once the grace (or ``deadline``) is over."""
+        grace = CLOSE_GRACE_SECONDS
+        if deadline is not None:
+            grace = min(grace, max(0.0, deadline.at - time.monotonic()))
+        if not close_and_await_peer([sock], grace):
+            self.lingering += 1
+
+    @property
+    def all_closed(self) -> bool:
+        """True when the server closed every connection the ledger saw end."""
+        return self.lingering == 0
 
 
 class BoundedStream:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from auditor.checks.ssh_wire.client import CLIENT_IDENTIFICATION, MAX_NAMES, WireError, open_connection, printable
 from auditor.checks.ssh_wire.facts import KexInit
-from auditor.net.connections import Deadline
+from auditor.net.connections import CloseLedger, Deadline
 
 if TYPE_CHECKING:  # paramiko loads with the first SSH connection, not with this module
     import paramiko
@@ -73,11 +73,16 @@ def _supported(kind: str) -> tuple[str, ...]:
 
 
 def ask_none(address: str, port: int, user: str, connect_timeout: float,
-             seconds: float) -> tuple[tuple[str, ...], bool]:
-    """One paramiko connection: key exchange, then ``auth_none``; (methods, whether none was accepted)."""
+             seconds: float, ledger: CloseLedger) -> tuple[tuple[str, ...], bool]:
+    """One paramiko connection: key exchange, then ``auth_none``; (methods, whether none was accepted).
+
+    ``ledger`` records whether the server closed the connection at the end (see ``CloseLedger``).
+    """
     from auditor.hosts.paramiko_loader import paramiko  # here: loaded only when connecting
     deadline = Deadline(seconds)
     sock = open_connection(address, port, min(connect_timeout, deadline.remaining()))
+    # paramiko closes its socket outright; a duplicate keeps the connection for a half-close.
+    end = sock.dup()
     transport: paramiko.Transport | None = None
     try:
         transport = paramiko.Transport(sock)
@@ -97,6 +102,7 @@ def ask_none(address: str, port: int, user: str, connect_timeout: float,
         if transport is not None:
             transport.close()
         sock.close()
+        ledger.close(end, deadline)
 
 
 def _method_names(names: list[str]) -> tuple[str, ...]:

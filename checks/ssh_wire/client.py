@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from auditor import __version__
 from auditor.checks.ssh_wire.facts import HostKey, KexInit
 from auditor.net.bytereader import ByteReader
-from auditor.net.connections import BoundedStream, Deadline, connect
+from auditor.net.connections import BoundedStream, CloseLedger, Deadline, connect
 
 # Our identification: honest, so the audit is recognisable in the server's logs.
 CLIENT_IDENTIFICATION = f"SSH-2.0-rifi_auditor_{__version__}"
@@ -323,13 +323,16 @@ def describe_host_key(blob: bytes, algorithm: str) -> HostKey:
 class RawSession:
     """One TCP connection speaking raw SSH up to (at most) the server's key exchange reply.
 
-    Use as a context manager; the socket is closed on exit. ``connect_timeout`` bounds the TCP
+    Use as a context manager; the connection ends on exit (see ``CloseLedger``). ``connect_timeout`` bounds the TCP
     connect, ``seconds`` the whole exchange from the connect on; running out of either is a
     WireError naming the step.
     """
 
-    def __init__(self, address: str, port: int, connect_timeout: float, seconds: float):
+    def __init__(self, address: str, port: int, connect_timeout: float, seconds: float,
+                 ledger: CloseLedger):
+        """``ledger``: where the end of the connection is recorded."""
         self.address = address
+        self.ledger = ledger
         self.port = port
         self.connect_timeout = connect_timeout
         self.seconds = seconds
@@ -347,7 +350,7 @@ class RawSession:
 
     def __exit__(self, *exc_info: object) -> None:
         if self.sock is not None:
-            self.sock.close()
+            self.ledger.close(self.sock, self.deadline)
 
     def send(self, data: bytes) -> None:
         """Send bytes within the deadline (a peer that stops reading times out like a silent one)."""

@@ -52,7 +52,7 @@ from auditor.config.policies import port_numbers
 from auditor.config.yamlfile import MapReader
 from auditor.errors import CollectError, FactsUnavailable
 from auditor.models import TargetKind
-from auditor.net.connections import Deadline
+from auditor.net.connections import CloseLedger, Deadline
 
 HOST_KEY_MODES = ("preferred", "all")
 # The user named in the "none" authentication request when the target names none: it shows
@@ -134,6 +134,7 @@ class PortAudit:
     auth: AuthMethods | None = None
     gex: GexNotOffered | GexProbe | None = None
     throttle: ThrottleProbe | None = None
+    ledger: CloseLedger = field(default_factory=CloseLedger)  # how the port's connections ended
 
     def failed(self, status: PortStatus, reason: str) -> WirePort:
         """The port's facts, ended by a failure."""
@@ -191,18 +192,20 @@ def audit_port(env: CollectEnv, candidate: PortCandidate) -> WirePort:
                         - {_key_family(key.algorithm) for key in audit.host_keys})
         if unread:
             audit.host_key_notes.append(f"not read (host_key_types: preferred): {', '.join(unread)}")
-    audit.auth = _auth_methods(env, candidate.port, kexinit, budget)
+    audit.auth = _auth_methods(env, audit, kexinit, budget)
     if env.options.get("throttle_probe"):
         # One limiter slot for the probe: holding several connections at once is what it measures.
         with env.limiter.slot(env.target.address or ""):
             audit.throttle = probe_throttling(env.target.address or "", candidate.port,
-                                              env.options["throttle_probe"], env.connect_timeout)
+                                              env.options["throttle_probe"], env.connect_timeout,
+                                              earlier_closed=audit.ledger.all_closed)
     return audit.to_facts()
 
 
-def _session(env: CollectEnv, port: int, budget: Deadline) -> RawSession:
+def _session(env: CollectEnv, audit: PortAudit, budget: Deadline) -> RawSession:
     """A raw session bounded by the connection timeout and the port's budget."""
-    return RawSession(env.target.address or "", port, env.connect_timeout, _exchange_seconds(env, budget))
+    return RawSession(env.target.address or "", audit.candidate.port, env.connect_timeout,
+                      _exchange_seconds(env, budget), audit.ledger)
 
 
 def _exchange_seconds(env: CollectEnv, budget: Deadline) -> float:
@@ -212,7 +215,7 @@ def _exchange_seconds(env: CollectEnv, budget: Deadline) -> float:
 
 def _first_connection(env: CollectEnv, audit: PortAudit, budget: Deadline) -> KexInit | None:
     """Identification, KEXINIT, and a host key (via group exchange when probing it)."""
-    with env.limiter.slot(env.target.address or ""), _session(env, audit.candidate.port, budget) as session:
+    with env.limiter.slot(env.target.address or ""), _session(env, audit, budget) as session:
         identification = audit.identification = session.identify()
         if identification.protocol_version not in ("2.0", "1.99"):
             if identification.protocol_version.startswith("1."):
@@ -289,7 +292,7 @@ def _other_host_keys(env: CollectEnv, audit: PortAudit, kexinit: KexInit, budget
         if family in seen:
             continue
         try:
-            with env.limiter.slot(env.target.address or ""), _session(env, audit.candidate.port, budget) as session:
+            with env.limiter.slot(env.target.address or ""), _session(env, audit, budget) as session:
                 session.identify()
                 _fetch_host_key(session, session.read_kexinit(), audit, None, algorithm)
         except (WireError, OSError) as exc:
@@ -299,7 +302,7 @@ def _other_host_keys(env: CollectEnv, audit: PortAudit, kexinit: KexInit, budget
         audit.host_key_notes.append(f"certificate host keys are not read: {', '.join(unread)}")
 
 
-def _auth_methods(env: CollectEnv, port: int, kexinit: KexInit, budget: Deadline) -> AuthMethods:
+def _auth_methods(env: CollectEnv, audit: PortAudit, kexinit: KexInit, budget: Deadline) -> AuthMethods:
     """The methods the server offers, from its refusal of a ``none`` authentication request."""
     user = env.target.user or PROBE_USER
     gap = paramiko_gap(kexinit)
@@ -307,8 +310,8 @@ def _auth_methods(env: CollectEnv, port: int, kexinit: KexInit, budget: Deadline
         return AuthMethods(user, error=f"authentication methods unknown: {gap}")
     try:
         with env.limiter.slot(env.target.address or ""):
-            methods, accepted = ask_none(env.target.address or "", port, user, env.connect_timeout,
-                                         _exchange_seconds(env, budget))
+            methods, accepted = ask_none(env.target.address or "", audit.candidate.port, user,
+                                         env.connect_timeout, _exchange_seconds(env, budget), audit.ledger)
     except auth_failures() as exc:
         return AuthMethods(user, error=f"authentication methods unknown: {_reason(exc)}")
     return AuthMethods(user, methods, accepted)

@@ -3,45 +3,103 @@
 DHEat (CVE-2002-20001) and plain connection floods cost an SSH server a process and a key
 exchange per connection; ``MaxStartups``, ``PerSourceMaxStartups`` and (OpenSSH 9.8+)
 ``PerSourcePenalties`` are what limit them. ssh-audit measures a connection rate; this probe
-asks the question those settings answer: it opens connections one after the other and holds
-them without saying a word (each reads the server's identification, so the server has counted
-it), until the server refuses one or ``connections`` (at most 12) are held. Then all close.
+asks the question those settings answer: it opens ``connections`` (at most 12) at once and
+holds them without saying a word, reading each one's identification in the order they were
+opened (the server accepts them in that order, so it has counted every earlier one), until the
+server refuses one or all are held. Then all close.
 
 A refusal (the connection closed or reset before an identification, a text line such as
 OpenSSH's "Exceeded MaxStartups", a refused TCP connection) is evidence of a limit; a timeout
 proves nothing either way.
 
-The audit's own connections to the port closed just before; sshd counts a connection until its
-child exits, so for a moment they may still count against the limit. They can only make the
-server refuse sooner, never later: a server that refuses nothing is judged at once, and a refusal
-is confirmed by probing again once they have had time to go.
+sshd counts a connection until its process exits, so the audit's own earlier connections could
+make the server refuse sooner, never later: a server that refuses nothing is judged at once,
+and a refusal is confirmed by probing again. Before that second probe the first one's
+connections are seen closed by the server; when every earlier connection of the audit was seen
+closed too (``CloseLedger``), a short pause covers the server noticing its processes' exit,
+otherwise they are given ``SETTLE_SECONDS`` to go.
 """
 
 from __future__ import annotations
 
-import contextlib
+import socket
 import time
+from itertools import chain
 
 from auditor.checks.ssh_wire.client import LINE_LIMIT, ConnectFailed, WireError, open_connection, printable
 from auditor.checks.ssh_wire.facts import ThrottleProbe
-from auditor.net.connections import BoundedStream, Deadline
+from auditor.net.connections import CLOSE_GRACE_SECONDS, BoundedStream, Deadline, close_and_await_peer
 
 MAX_CONNECTIONS = 12
-# How long the audit's own, just closed connections are given to leave the server's count
-# before a refusal is confirmed.
+# Before a refusal is confirmed: the pause when every earlier connection was seen closed (the
+# server's main process notices a child's exit moments after the connection ends), and the
+# time given to connections that were not.
+CONFIRM_SECONDS = 0.05
 SETTLE_SECONDS = 0.3
 
 
-def _one(address: str, port: int, timeout: float, stack: contextlib.ExitStack) -> tuple[str, str]:
-    """Open and hold one connection: ("held", banner) or ("refused" | "unknown", why)."""
+def probe_throttling(address: str, port: int, connections: int, timeout: float,
+                     earlier_closed: bool = False) -> ThrottleProbe:
+    """Hold up to ``connections`` (capped at 12) unauthenticated connections; stop at the first refusal.
+
+    ``earlier_closed``: every connection the audit made to the port before was seen closed by the
+    server. A refusal is confirmed by a second probe (see the module's note).
+    """
+    wanted = max(1, min(connections, MAX_CONNECTIONS))
+    first, closed = _hold(address, port, wanted, timeout)
+    if first.refused is not True:
+        return first
+    time.sleep(CONFIRM_SECONDS if earlier_closed and closed else SETTLE_SECONDS)
+    return _hold(address, port, wanted, timeout)[0]
+
+
+def _hold(address: str, port: int, wanted: int, timeout: float) -> tuple[ThrottleProbe, bool]:
+    """Open ``wanted`` connections at once and read their identifications in order.
+
+    Opened together, the server starts its per-connection processes side by side instead of one
+    after the other. Returns the probe and whether the server closed every connection at the end.
+    """
+    socks: list[socket.socket] = []
     try:
-        sock = stack.enter_context(open_connection(address, port, timeout))
-    except ConnectFailed as exc:
-        if "refused" in str(exc):
-            return "refused", f"TCP connection refused ({exc})"
-        return "unknown", str(exc)
-    except WireError as exc:
-        return "unknown", str(exc)
+        failure = _open(address, port, wanted, timeout, socks)
+        probe = _identifications(socks, failure, wanted, timeout)
+    finally:
+        closed = close_and_await_peer(socks, min(timeout, CLOSE_GRACE_SECONDS))
+    return probe, closed
+
+
+def _open(address: str, port: int, wanted: int, timeout: float, socks: list[socket.socket]) -> tuple[str, str] | None:
+    """Connect up to ``wanted`` times into ``socks``; the outcome of a failed connect ends it."""
+    while len(socks) < wanted:
+        try:
+            socks.append(open_connection(address, port, timeout))
+        except ConnectFailed as exc:
+            if "refused" in str(exc):
+                return "refused", f"TCP connection refused ({exc})"
+            return "unknown", str(exc)
+        except WireError as exc:
+            return "unknown", str(exc)
+    return None
+
+
+def _identifications(socks: list[socket.socket], failure: tuple[str, str] | None, wanted: int,
+                     timeout: float) -> ThrottleProbe:
+    """The probe's outcome: the first connection refused or unanswered, in the order they were opened."""
+    # Lazily: reading stops at the first refused or silent connection.
+    outcomes = chain((_identification(sock, timeout) for sock in socks), [failure] if failure else [])
+    for number, (outcome, why) in enumerate(outcomes, start=1):
+        if outcome == "refused":
+            return ThrottleProbe(connections=wanted, held=number - 1, refused=True,
+                                 detail=f"connection {number} refused while {number - 1} were held: {why}")
+        if outcome == "unknown":
+            return ThrottleProbe(connections=wanted, held=number - 1, refused=None,
+                                 detail=f"connection {number}: {why}")
+    return ThrottleProbe(connections=wanted, held=wanted, refused=False,
+                         detail=f"held {wanted} unauthenticated connections at once, none refused")
+
+
+def _identification(sock: socket.socket, timeout: float) -> tuple[str, str]:
+    """One held connection's first line: ("held", banner) or ("refused" | "unknown", why)."""
     try:
         line = BoundedStream(sock, Deadline(timeout)).read_until(b"\n", LINE_LIMIT)
     except ConnectionResetError:
@@ -56,31 +114,3 @@ def _one(address: str, port: int, timeout: float, stack: contextlib.ExitStack) -
     if text.startswith("SSH-"):
         return "held", text
     return "refused", f"answered '{text}' instead of an identification"
-
-
-def probe_throttling(address: str, port: int, connections: int, timeout: float) -> ThrottleProbe:
-    """Hold up to ``connections`` (capped at 12) unauthenticated connections; stop at the first refusal.
-
-    A refusal is confirmed by a second probe after ``SETTLE_SECONDS`` (see the module's note).
-    """
-    wanted = max(1, min(connections, MAX_CONNECTIONS))
-    first = _hold(address, port, wanted, timeout)
-    if first.refused is not True:
-        return first
-    time.sleep(SETTLE_SECONDS)
-    return _hold(address, port, wanted, timeout)
-
-
-def _hold(address: str, port: int, wanted: int, timeout: float) -> ThrottleProbe:
-    with contextlib.ExitStack() as stack:
-        for number in range(1, wanted + 1):
-            outcome, why = _one(address, port, timeout, stack)
-            if outcome == "refused":
-                return ThrottleProbe(connections=wanted, held=number - 1, refused=True,
-                                     detail=f"connection {number} refused while {number - 1} were held: {why}")
-            if outcome == "unknown":
-                return ThrottleProbe(connections=wanted, held=number - 1, refused=None,
-                                     detail=f"connection {number}: {why}")
-    # Leaving the ExitStack closed every socket at once.
-    return ThrottleProbe(connections=wanted, held=wanted, refused=False,
-                         detail=f"held {wanted} unauthenticated connections at once, none refused")

@@ -1,4 +1,4 @@
-"""Network plumbing: bounded reads that keep what they did not consume, and per-host limits."""
+"""Network plumbing: bounded reads that keep what they did not consume, per-host limits, awaited closes."""
 
 import socket
 import threading
@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from auditor.net.connections import BoundedStream, Deadline, HostLimiter
+from auditor.net.connections import BoundedStream, CloseLedger, Deadline, HostLimiter, close_and_await_peer
 
 
 @pytest.fixture
@@ -73,3 +73,69 @@ def test_host_limiter_bounds_concurrency_per_address():
     for thread in threads:
         thread.join()
     assert peak == {"a": 2, "b": 2}
+
+
+def _closing_peer(theirs: socket.socket, reply: bytes = b"") -> threading.Thread:
+    """The other end reads until our half-close, answers ``reply``, then closes (as sshd's child does)."""
+    def serve() -> None:
+        while theirs.recv(4096):
+            pass
+        theirs.sendall(reply)
+        theirs.close()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    return thread
+
+
+def test_a_close_is_confirmed_once_the_peer_closes_its_side():
+    ours, theirs = socket.socketpair()
+    _closing_peer(theirs, b"bye").join(0)
+    assert close_and_await_peer([ours], 2.0) is True
+    assert ours.fileno() == -1  # closed either way
+
+
+def test_a_peer_that_stays_open_is_not_confirmed_and_costs_only_the_grace():
+    ours, theirs = socket.socketpair()
+    started = time.monotonic()
+    try:
+        assert close_and_await_peer([ours], 0.2) is False
+    finally:
+        theirs.close()
+    assert 0.15 < time.monotonic() - started < 2
+    assert ours.fileno() == -1
+
+
+def test_a_peer_that_keeps_talking_is_not_confirmed():
+    ours, theirs = socket.socketpair()
+    stop = threading.Event()
+
+    def flood() -> None:
+        with theirs:
+            while not stop.is_set():
+                try:
+                    theirs.sendall(b"x" * 65536)
+                except OSError:
+                    return
+
+    thread = threading.Thread(target=flood, daemon=True)
+    thread.start()
+    try:
+        assert close_and_await_peer([ours], 5.0) is False
+    finally:
+        stop.set()
+        thread.join(5)
+
+
+def test_the_ledger_counts_connections_the_peer_left_open():
+    ledger = CloseLedger()
+    closing, theirs_closing = socket.socketpair()
+    _closing_peer(theirs_closing)
+    ledger.close(closing)
+    assert ledger.all_closed
+    open_one, theirs_open = socket.socketpair()
+    try:
+        ledger.close(open_one, Deadline(0.1))  # the deadline shortens the grace
+    finally:
+        theirs_open.close()
+    assert ledger.lingering == 1 and not ledger.all_closed

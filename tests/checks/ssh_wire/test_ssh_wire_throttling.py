@@ -15,12 +15,16 @@ import pytest
 
 import testkit
 from auditor.check import CheckContext, CheckSkipped, CollectEnv
+from auditor.checks.ssh_wire import throttle
+from auditor.checks.ssh_wire.auth import ask_none
+from auditor.checks.ssh_wire.client import RawSession, WireError
 from auditor.checks.ssh_wire.collector import SshWireCollector
 from auditor.checks.ssh_wire.facts import SshWireFacts, ThrottleProbe, WirePort
-from auditor.checks.ssh_wire.throttle import probe_throttling
+from auditor.checks.ssh_wire.throttle import CONFIRM_SECONDS, SETTLE_SECONDS, probe_throttling
 from auditor.config.profile import load_profile
 from auditor.errors import NotAssessable, ProfileError
 from auditor.models import Finding, Severity, Target, TargetKind
+from auditor.net.connections import CloseLedger
 from auditor.registry import default_registry
 from testkit import sshd_lab
 
@@ -90,6 +94,46 @@ def test_a_server_letting_one_client_hold_ten_is_a_finding(generous_sshd: sshd_l
 @pytest.mark.integration
 def test_the_probe_never_holds_more_than_twelve(generous_sshd: sshd_lab.SshdServer) -> None:
     assert probe_throttling("127.0.0.1", generous_sshd.port, 50, 3).held == 12
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize(("earlier_closed", "pause"), [(True, CONFIRM_SECONDS), (False, SETTLE_SECONDS)])
+def test_a_refusal_is_confirmed_after_a_pause_set_by_how_earlier_connections_ended(
+        tight_sshd: sshd_lab.SshdServer, monkeypatch: pytest.MonkeyPatch, earlier_closed: bool, pause: float) -> None:
+    pauses: list[float] = []
+    sleep = time.sleep
+
+    def recorded_sleep(seconds: float) -> None:
+        pauses.append(seconds)
+        sleep(seconds)
+
+    monkeypatch.setattr(throttle.time, "sleep", recorded_sleep)
+    probe = probe_throttling("127.0.0.1", tight_sshd.port, 10, 3, earlier_closed=earlier_closed)
+    assert probe.refused is True and probe.held == 2, probe
+    assert pauses == [pause]
+
+
+@pytest.mark.integration
+def test_sshd_is_seen_closing_every_connection_of_the_wire_audit(tight_sshd: sshd_lab.SshdServer) -> None:
+    ledger = CloseLedger()
+    with RawSession("127.0.0.1", tight_sshd.port, 3, 6, ledger) as session:
+        session.identify()
+        session.read_kexinit()
+    methods, accepted = ask_none("127.0.0.1", tight_sshd.port, "nobody", 3, 6, ledger)
+    assert not accepted and "publickey" in methods
+    assert ledger.all_closed and ledger.lingering == 0
+
+
+@pytest.mark.integration
+def test_a_listener_that_never_closes_leaves_its_connection_unconfirmed() -> None:
+    import socket
+
+    ledger = CloseLedger()
+    with socket.create_server(("127.0.0.1", 0)) as listener, \
+            pytest.raises(WireError, match="no SSH identification"), \
+            RawSession("127.0.0.1", listener.getsockname()[1], 1, 0.3, ledger) as session:  # accepts, never speaks
+        session.identify()
+    assert ledger.lingering == 1
 
 
 @pytest.mark.integration
