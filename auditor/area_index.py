@@ -15,8 +15,10 @@ Regenerate with ``python -m auditor.area_index``; a test keeps the shipped copy 
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -28,11 +30,16 @@ INDEX_FILE = "index.json"
 
 @dataclass(frozen=True)
 class AreaEntry:
-    """What one area registers: check ids with their tags, collector names, policy kinds."""
+    """What one area registers: check ids with their tags; collectors by name and policy kinds, each
+    with where it is defined (``module:name``).
+
+    A profile names collectors and policies of areas it selects no check from (``discovery:
+    enabled: false``); their definitions alone are imported to validate its options, not the area.
+    """
 
     checks: dict[str, tuple[str, ...]]
-    collectors: tuple[str, ...]
-    policies: tuple[str, ...]
+    collectors: dict[str, str]
+    policies: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -44,6 +51,10 @@ class AreaIndex:
     def owners(self, part: str) -> dict[str, str]:
         """Area name by check id (``part="checks"``), collector name or policy kind."""
         return {key: area for area, entry in self.areas.items() for key in getattr(entry, part)}
+
+    def definitions(self, part: str) -> dict[str, str]:
+        """Where each collector (``part="collectors"``) or policy kind is defined, by name."""
+        return {key: where for entry in self.areas.values() for key, where in getattr(entry, part).items()}
 
 
 def areas_dir() -> Path:
@@ -69,9 +80,23 @@ def entry_of(module: ModuleType) -> AreaEntry:
     """The index entry of an imported area (or plug-in) module."""
     return AreaEntry(
         checks={check.id: tuple(sorted(check.tags)) for check in getattr(module, "CHECKS", ())},
-        collectors=tuple(collector.name for collector in getattr(module, "COLLECTORS", ())),
-        policies=tuple(getattr(module, "POLICIES", {})),
+        collectors={collector.name: definition(type(collector)) for collector in getattr(module, "COLLECTORS", ())},
+        policies={kind: definition(validator) for kind, validator in getattr(module, "POLICIES", {}).items()},
     )
+
+
+def definition(part: Callable[..., object]) -> str:
+    """``module:qualified.name`` of a class or function: where to import it from alone."""
+    return f"{part.__module__}:{part.__qualname__}"
+
+
+def import_definition(where: str) -> object:
+    """The class or function a ``definition`` names, imported with its module only."""
+    module_name, _, name = where.partition(":")
+    part: object = importlib.import_module(module_name)
+    for attribute in name.split("."):
+        part = getattr(part, attribute)
+    return part
 
 
 def build_index() -> dict[str, object]:
@@ -81,7 +106,7 @@ def build_index() -> dict[str, object]:
         "sources": sources_digest(),
         "areas": {
             name: {"checks": {k: list(v) for k, v in entry.checks.items()},
-                   "collectors": list(entry.collectors), "policies": list(entry.policies)}
+                   "collectors": entry.collectors, "policies": entry.policies}
             for name, entry in areas.items()
         },
     }
@@ -98,8 +123,8 @@ def load_index() -> AreaIndex | None:
         return AreaIndex(areas={
             name: AreaEntry(
                 checks={check_id: tuple(tags) for check_id, tags in entry["checks"].items()},
-                collectors=tuple(entry["collectors"]),
-                policies=tuple(entry["policies"]),
+                collectors={str(key): str(where) for key, where in entry["collectors"].items()},
+                policies={str(key): str(where) for key, where in entry["policies"].items()},
             )
             for name, entry in document["areas"].items()
         })

@@ -1,5 +1,6 @@
 """The registry: check modules bring checks, collectors and policy kinds; clashes are bugs."""
 
+import dataclasses
 import json
 import os
 import re
@@ -117,3 +118,64 @@ def test_the_lazy_registry_holds_what_importing_every_area_holds():
     assert list(lazy.checks) == list(eager.checks)
     assert set(lazy.collectors) == set(eager.collectors)
     assert [check.tags for check in lazy.checks.values()] == [check.tags for check in eager.checks.values()]
+
+
+def test_a_profile_naming_other_areas_collectors_and_policies_imports_only_their_definitions(tmp_path):
+    profile = tmp_path / "wire.yaml"
+    profile.write_text('name: wire\nselect: ["ssh-wire.*"]\npolicies:\n  ssh-algorithms: strict\n'
+                       'collectors:\n  discovery:\n    enabled: false\n')
+    probe = ("import sys\n"
+             "from auditor.config.profile import load_profile\n"
+             "from auditor.registry import default_registry\n"
+             f"profile = load_profile({str(profile)!r}, default_registry())\n"
+             "print(profile.collectors['discovery']['enabled'], sorted(profile.policies))\n"
+             "print(sorted(m for m in sys.modules if m.endswith('.area')))\n")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True)
+    options, areas = out.stdout.splitlines()
+    assert options.startswith("False") and "ssh-algorithms" in options
+    assert areas == str(["auditor.checks.ssh_wire.area"])  # not services' nor ssh's
+
+
+def test_a_part_imported_alone_stays_in_use_when_its_area_is_imported():
+    registry = Registry(index=area_index.load_index())
+    alone = registry.collectors["discovery"]
+    registry.checks["services.risky-service"]  # imports the whole services area
+    assert registry.collectors["discovery"] is alone
+    assert registry.policies["services"] is sys.modules["auditor.checks.services.area"].POLICIES["services"]
+
+
+def test_every_part_imported_alone_is_what_its_area_registers():
+    from auditor.checks import AREAS, load_area
+
+    alone = Registry(index=area_index.load_index())
+    eager = build_registry([load_area(name) for name in AREAS])
+    assert {name: type(alone.collectors[name]) for name in alone.collectors} == \
+        {name: type(collector) for name, collector in eager.collectors.items()}
+    assert {kind: alone.policies[kind] for kind in alone.policies} == dict(eager.policies.items())
+
+
+@pytest.mark.parametrize(("part", "where"), [("collectors", "auditor.checks.services.discovery:Missing"),
+                                             ("collectors", "auditor.checks.services.probes:ProbeCollector"),
+                                             ("policies", "auditor.checks.ssh.algorithms:NOT_THERE")])
+def test_a_part_not_where_the_index_says_is_a_one_line_error(part, where):
+    index = area_index.load_index()
+    entry = index.areas["services"] if part == "collectors" else index.areas["ssh"]
+    key = "discovery" if part == "collectors" else "ssh-algorithms"
+    moved = dataclasses.replace(entry, **{part: {**getattr(entry, part), key: where}})
+    area = "services" if part == "collectors" else "ssh"
+    registry = Registry(index=area_index.AreaIndex(areas={**index.areas, area: moved}))
+    with pytest.raises(ValueError, match=re.escape("regenerate it with `python -m auditor.area_index`")):
+        getattr(registry, part)[key]
+
+
+def test_without_a_declared_plugin_importlib_metadata_is_not_imported(tmp_path):
+    probe = ("import sys\nfrom auditor.registry import default_registry\n"
+             "default_registry()\nprint('importlib.metadata' in sys.modules)\n")
+    plain = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True,
+                           cwd=tmp_path)
+    assert plain.stdout.strip() == "False"
+    _install_plugin(tmp_path, "CHECKS = ()\n")  # a declared plug-in is found, through importlib.metadata
+    found = subprocess.run([sys.executable, "-c", probe + "print(len(default_registry().checks))\n"],
+                           capture_output=True, text=True, timeout=60, check=True, cwd=tmp_path,
+                           env={**os.environ, "PYTHONPATH": str(tmp_path)})
+    assert found.stdout.split()[0] == "True"
