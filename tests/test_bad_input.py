@@ -84,6 +84,12 @@ CASES = {
     "ansible role that is not text": (
         {"hosts.yml": "all:\n  hosts:\n    node1:\n      ansible_host: 127.0.0.1\n      role: [a, b]\n"},
         ["run", "--ansible", "hosts.yml"], "hosts.yml:3: role: host node1: '['a', 'b']' is not text"),
+    "ansible alias that is an address": (
+        {"hosts.ini": ANSIBLE.format(variables="aliases=192.0.2.7")},
+        ["run", "--ansible", "hosts.ini"], "hosts.ini:2: aliases: host node1: '192.0.2.7' is an address"),
+    "ansible segment that is not a queue name": (
+        {"hosts.ini": ANSIBLE.format(variables="segment='campus north'")},
+        ["run", "--ansible", "hosts.ini"], "hosts.ini:2: segment: host node1:"),
     "ansible port that is not a number": (
         {"hosts.ini": ANSIBLE.format(variables="ansible_port=abc")},
         ["run", "--ansible", "hosts.ini"], "hosts.ini:2: ansible_port: host node1: 'abc' is not a port number"),

@@ -19,7 +19,8 @@ from auditor.config.yamlfile import MapReader, load_yaml
 from auditor.errors import InventoryError
 from auditor.fileio import read_input
 from auditor.inventory.hostranges import expand_range
-from auditor.inventory.targets import valid_address, valid_user
+from auditor.inventory.segments import segment_name_error
+from auditor.inventory.targets import alias_error, normal_aliases, valid_address, valid_user
 from auditor.models import SSHAccess, Target, TargetKind
 
 
@@ -215,8 +216,9 @@ def ansible_targets(path: str | Path) -> list[Target]:
     """Audit targets for an Ansible inventory's hosts: SSH targets, as Ansible reaches them.
 
     ``ansible_host``/``ansible_port``/``ansible_user``/``ansible_ssh_private_key_file`` give the
-    access (``ansible_become: true`` allows ``sudo -n``); ``role``, ``owner`` and ``tags`` host or
-    group variables give the audit context, and the host's groups are added to its tags. Values
+    access (``ansible_become: true`` allows ``sudo -n``); ``role``, ``owner``, ``tags``, ``aliases``
+    and ``segment`` host or group variables give the audit context as in the YAML inventory, and the
+    host's groups are added to its tags. Values
     the YAML inventory would refuse (a port out of range, a user name ssh could read as an
     option, a key file that does not exist) are refused here too, naming file, line and variable.
     """
@@ -240,12 +242,17 @@ def _target(host: AnsibleHost, path: Path) -> Target:
     key_path = (path.parent / Path(str(key)).expanduser()) if key else None
     if key_path is not None and not key_path.is_file():
         raise fail("ansible_ssh_private_key_file", f"{key_path}: no such file")
-    tags = variables.get("tags", [])
-    tags = tags if isinstance(tags, list) else [tags]
-    for key, value in (("role", variables.get("role")), ("owner", variables.get("owner")),
-                       *(("tags", tag) for tag in tags)):
+    tags, aliases = _listed(variables.get("tags", [])), _listed(variables.get("aliases", []))
+    segment = variables.get("segment")
+    for key, value in (("role", variables.get("role")), ("owner", variables.get("owner")), ("segment", segment),
+                       *(("tags", tag) for tag in tags), *(("aliases", alias) for alias in aliases)):
         if value is not None and not isinstance(value, str):
             raise fail(key, f"'{value}' is not text")
+    for alias in aliases:
+        if problem := alias_error(alias):
+            raise fail("aliases", problem)
+    if segment is not None and (problem := segment_name_error(segment)):
+        raise fail("segment", problem)
     return Target(
         name=host.name,
         kind=TargetKind.SSH,
@@ -257,7 +264,14 @@ def _target(host: AnsibleHost, path: Path) -> Target:
         tags=(*tags, *host.groups),
         ssh=SSHAccess(key=str(key_path) if key_path else None,
                       sudo=_boolean(variables.get("ansible_become", False), fail)),
+        aliases=normal_aliases(aliases),
+        segment=segment,
     )
+
+
+def _listed(value: Any) -> list[Any]:
+    """A variable that holds a list, or one item (``tags: lab``, ``aliases: www.example.org``)."""
+    return value if isinstance(value, list) else [value]
 
 
 def _port(value: Any, fail: Callable[[str, str], InventoryError]) -> int:

@@ -279,10 +279,22 @@ def _aliases(item: MapReader) -> tuple[str, ...]:
     """``aliases:``: other host names clients reach the host by (sent as SNI, matched against certificates)."""
     aliases = item.strings("aliases", [])
     for alias in aliases:
-        if is_address(alias):
-            item.fail("aliases", f"'{alias}' is an address; aliases are host names")
-        if not valid_address(alias):
-            item.fail("aliases", f"'{alias}' is not a valid host name")
+        if problem := alias_error(alias):
+            item.fail("aliases", problem)
+    return normal_aliases(aliases)
+
+
+def alias_error(alias: str) -> str | None:
+    """Why ``alias`` cannot be a host's alias (an address, not a host name), or None."""
+    if is_address(alias):
+        return f"'{alias}' is an address; aliases are host names"
+    if not valid_address(alias):
+        return f"'{alias}' is not a valid host name"
+    return None
+
+
+def normal_aliases(aliases: list[str]) -> tuple[str, ...]:
+    """Aliases lower-cased, without a trailing dot, each once, in the order given."""
     return tuple(dict.fromkeys(alias.rstrip(".").lower() for alias in aliases))
 
 

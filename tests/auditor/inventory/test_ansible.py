@@ -98,3 +98,17 @@ def test_dynamic_inventories_are_refused_and_yaml_errors_are_located(tmp_path):
     with pytest.raises(InventoryError) as error:
         load_ansible_inventory(bad)
     assert (error.value.line, error.value.key) == (2, "all.hostz")
+
+
+def test_aliases_and_segment_come_from_host_and_group_variables(tmp_path):
+    from auditor.inventory.ansible import ansible_targets
+
+    inventory = tmp_path / "hosts.yml"
+    inventory.write_text("all:\n  children:\n    north:\n      vars: {segment: campus-north}\n      hosts:\n"
+                         "        web1: {ansible_host: 127.0.0.1, aliases: [WWW.Example.org., portal.example.org]}\n"
+                         "        web2: {ansible_host: 127.0.0.2, aliases: intranet.example.org}\n"
+                         "    other:\n      hosts:\n        db1: {ansible_host: 127.0.0.3}\n")
+    targets = {target.name: target for target in ansible_targets(inventory)}
+    assert targets["web1"].aliases == ("www.example.org", "portal.example.org")
+    assert targets["web2"].aliases == ("intranet.example.org",)
+    assert [targets[name].segment for name in ("web1", "web2", "db1")] == ["campus-north", "campus-north", None]
