@@ -51,7 +51,7 @@ def coordinator(args: argparse.Namespace, context: RunContext) -> Coordinator:
                          f"must be less than --visibility-timeout ({args.visibility_timeout:g} s)")
     options = DistributedOptions(broker_settings(args), Path(args.worker_keys), shard_size=args.shard_size,
                                  shard_time_limit=args.shard_time_limit, worker_deadline=args.worker_deadline)
-    return Coordinator(context, options, profile_ref(args.profile),
+    return Coordinator(context, options, profile_ref(args.profile, context.profile),
                        on_progress=None if args.quiet else _print_progress)
 
 

@@ -49,15 +49,28 @@ def load_policy(kind: str, ref: str, base: Path | None = None,
     ``validators`` are the registry's policy kinds (the default registry when not given).
     """
     validator = (validators if validators is not None else _validators())[kind]
-    if ref.endswith((".yaml", ".yml")) or "/" in ref:
-        path = Path(ref) if base is None or Path(ref).is_absolute() else base / ref
-    else:
-        path = resources.policy_path(kind, ref)
-        if not path.exists():
-            shipped = sorted(p.stem.removeprefix(f"{kind}-") for p in path.parent.glob(f"{kind}-*.yaml"))
-            raise FileNotFoundError(f"no shipped {kind} policy '{ref}' (shipped: {', '.join(shipped)})")
+    path = policy_path(kind, ref, base)
     reader = MapReader(load_yaml(path, ProfileError), str(path), ProfileError)
     return validator(reader)
+
+
+def is_file_ref(ref: str) -> bool:
+    """Whether a profile's or policy's reference names a file (a path) rather than a shipped one."""
+    return ref.endswith((".yaml", ".yml")) or "/" in ref
+
+
+def policy_path(kind: str, ref: str, base: Path | None = None) -> Path:
+    """The file of policy ``ref``: a path (relative to ``base``), or a shipped policy's file.
+
+    FileNotFoundError names the shipped policies when ``ref`` is none of them.
+    """
+    if is_file_ref(ref):
+        return Path(ref) if base is None or Path(ref).is_absolute() else base / ref
+    path = resources.policy_path(kind, ref)
+    if not path.exists():
+        shipped = sorted(p.stem.removeprefix(f"{kind}-") for p in path.parent.glob(f"{kind}-*.yaml"))
+        raise FileNotFoundError(f"no shipped {kind} policy '{ref}' (shipped: {', '.join(shipped)})")
+    return path
 
 
 def plain(value: Any) -> Any:

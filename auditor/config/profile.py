@@ -18,7 +18,7 @@ from typing import Any
 
 from auditor import resources
 from auditor.check import Check, Collector
-from auditor.config.policies import load_policy
+from auditor.config.policies import is_file_ref, load_policy, policy_path
 from auditor.config.yamlfile import MapReader, load_yaml
 from auditor.errors import ProfileError
 from auditor.models import Finding, Severity, Waiver
@@ -56,6 +56,9 @@ class Profile:
     attestations: str | None
     timeouts: Mapping[str, float]
     concurrency: Mapping[str, int]
+    # The user's files it was read from (profiles of the chain and policies named by path, not the
+    # shipped ones), as given: what a worker needs to read the same profile.
+    files: tuple[str, ...] = ()
 
     def waiver_for(self, finding: Finding) -> Waiver | None:
         """The first waiver whose check, target and resource patterns cover ``finding``."""
@@ -105,6 +108,7 @@ class _Layer:
     timeouts: dict[str, float] = field(default_factory=dict)
     concurrency: dict[str, int] = field(default_factory=dict)
     waivers: list[Waiver] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)  # the user's files this layer reads (itself, policies)
 
 
 def shipped_profiles() -> dict[str, Path]:
@@ -117,7 +121,7 @@ def resolve_profile_ref(ref: str, base: Path | None = None) -> Path:
     candidate = Path(ref)
     if base is not None and not candidate.is_absolute():
         candidate = base / candidate
-    if ref.endswith((".yaml", ".yml")) or "/" in ref:
+    if is_file_ref(ref):
         return candidate
     shipped = shipped_profiles()
     if ref in shipped:
@@ -127,11 +131,12 @@ def resolve_profile_ref(ref: str, base: Path | None = None) -> Path:
 
 def load_profile(ref: str, registry: Registry) -> Profile:
     """Load a profile by shipped name or path, following ``extends``, and validate it all."""
-    layers = _load_chain(resolve_profile_ref(ref), registry)
+    layers = _load_chain(resolve_profile_ref(ref), registry, is_file_ref(ref))
     return _merge(layers, registry)
 
 
-def _load_chain(path: Path, registry: Registry) -> list[_Layer]:
+def _load_chain(path: Path, registry: Registry, by_path: bool) -> list[_Layer]:
+    """The profile at ``path`` and its ancestors, child first; ``by_path``: named by a path, not a shipped name."""
     layers: list[_Layer] = []
     seen: set[Path] = set()
     while True:
@@ -142,10 +147,12 @@ def _load_chain(path: Path, registry: Registry) -> list[_Layer]:
             raise ProfileError(str(path), f"extends chain longer than {_MAX_EXTENDS} profiles")
         seen.add(resolved)
         layer = _read_layer(path, registry)
+        if by_path:
+            layer.files.insert(0, str(path))
         layers.append(layer)
         if layer.extends is None:
             return layers
-        path = resolve_profile_ref(layer.extends, path.parent)
+        path, by_path = resolve_profile_ref(layer.extends, path.parent), is_file_ref(layer.extends)
 
 
 def _read_layer(path: Path, registry: Registry) -> _Layer:
@@ -165,7 +172,7 @@ def _read_layer(path: Path, registry: Registry) -> _Layer:
     layer.options = _read_options(root, registry)
     layer.severity = _read_severity(root, registry)
     layer.collectors = _read_collectors(root, registry)
-    layer.policies = _read_policies(root, path.parent, registry)
+    layer.policies = _read_policies(root, path.parent, registry, layer.files)
     layer.timeouts = _read_numbers(root, "timeouts", _TIMEOUT_DEFAULTS)
     layer.concurrency = {k: int(v) for k, v in _read_numbers(root, "concurrency", _CONCURRENCY_DEFAULTS).items()}
     layer.waivers = [_read_waiver(item, registry) for item in root.items("waivers")]
@@ -224,7 +231,7 @@ def _read_collectors(root: MapReader, registry: Registry) -> dict[str, dict[str,
     return result
 
 
-def _read_policies(root: MapReader, base: Path, registry: Registry) -> dict[str, Any]:
+def _read_policies(root: MapReader, base: Path, registry: Registry, files: list[str]) -> dict[str, Any]:
     section = root.mapping("policies", None)
     if section is None:
         return {}
@@ -233,6 +240,8 @@ def _read_policies(root: MapReader, base: Path, registry: Registry) -> dict[str,
         ref = section.string(kind)
         try:
             policies[kind] = load_policy(kind, ref, base, registry.policies)
+            if is_file_ref(ref):
+                files.append(str(policy_path(kind, ref, base)))
         except KeyError:
             section.fail(kind, f"unknown policy kind (known: {', '.join(sorted(registry.policies))})")
         except FileNotFoundError as exc:
@@ -313,6 +322,7 @@ def _merge(layers: list[_Layer], registry: Registry) -> Profile:
         attestations=scalars.get("attestations"),
         timeouts=timeouts,
         concurrency=concurrency,
+        files=tuple(file for layer in layers for file in layer.files),
     )
 
 

@@ -10,6 +10,7 @@ becomes ``error`` results after its deadline: the run always completes.
 from __future__ import annotations
 
 import dataclasses
+import os
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -19,9 +20,11 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from auditor.config.policies import is_file_ref
+from auditor.config.profile import Profile
 from auditor.distributed.app import BrokerSettings, abandon, check_connection, forget, make_app, send_shard, shard_state
 from auditor.distributed.shards import ProfileRef, ShardError, ShardReply, ShardRequest, cut_shards
-from auditor.errors import InputError
+from auditor.errors import InputError, ProfileError
 from auditor.models import CheckResult, Status, Target
 from auditor.runner import RunContext
 from auditor.store.codec import snapshot_from_json
@@ -72,12 +75,22 @@ def enrolled_keys(folder: Path) -> dict[str, Ed25519PublicKey]:
     return keys
 
 
-def profile_ref(path: str) -> ProfileRef:
-    """A profile as shards carry it: a shipped name, or the text of the user's profile file."""
-    file = Path(path)
-    if not file.is_file():
-        return ProfileRef(path)
-    return ProfileRef(file.name, file.read_text(encoding="utf-8"))
+def profile_ref(ref: str, profile: Profile) -> ProfileRef:
+    """A profile as shards carry it: a shipped name, or the user's files ``profile`` was read from.
+
+    Each file is keyed by its path relative to the profile's folder, so that ``extends:`` and
+    policies named by a relative path find on a worker what they found here.
+    """
+    if not is_file_ref(ref):
+        return ProfileRef(ref)
+    folder = os.path.abspath(Path(profile.path).parent)
+    files: dict[str, str] = {}
+    for file in profile.files:
+        try:
+            files[os.path.relpath(os.path.abspath(file), folder)] = Path(file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ProfileError(file, f"cannot be read for the workers: {exc}") from None
+    return ProfileRef(os.path.relpath(os.path.abspath(profile.path), folder), files)
 
 
 def _spool_facts(spool: FactSpool, snapshot: Snapshot) -> None:

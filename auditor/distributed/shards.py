@@ -7,7 +7,7 @@ at the boundary (a malformed message is a ShardError, never a KeyError deep in a
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from auditor.errors import AuditorError
@@ -15,7 +15,7 @@ from auditor.inventory.segments import DEFAULT_SEGMENT
 from auditor.models import Target
 from auditor.store.decode import decode_target
 
-PROTOCOL = 1  # the shard message format; a worker refuses others
+PROTOCOL = 2  # the shard message format; a worker refuses others
 
 
 class ShardError(AuditorError):
@@ -24,10 +24,15 @@ class ShardError(AuditorError):
 
 @dataclass(frozen=True)
 class ProfileRef:
-    """The profile a shard is judged with: a shipped name, or a profile file's text and name."""
+    """The profile a shard is judged with: a shipped name, or the user's profile files.
 
-    name: str  # shipped profile name, or the file's name when ``text`` is given
-    text: str | None = None
+    ``files`` maps each file's path relative to the named profile's folder (``base.yaml``,
+    ``../common/ssh.yaml``) to its text: the profile, the profiles it extends and the policies it
+    names by path, so that relative references read on a worker what they read here.
+    """
+
+    name: str  # a shipped profile's name, or the profile's path among ``files``
+    files: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -43,8 +48,8 @@ class ShardRequest:
     def to_json(self) -> dict[str, Any]:
         """The task's argument."""
         profile: dict[str, Any] = {"name": self.profile.name}
-        if self.profile.text is not None:
-            profile["text"] = self.profile.text
+        if self.profile.files:
+            profile["files"] = dict(self.profile.files)
         return {"protocol": PROTOCOL, "run": self.run, "shard": self.shard, "segment": self.segment,
                 "profile": profile, "targets": [target.to_dict() for target in self.targets]}
 
@@ -56,10 +61,16 @@ class ShardRequest:
                 raise ShardError(f"shard message protocol {data['protocol']!r}, this worker reads {PROTOCOL}")
             profile = data["profile"]
             return cls(run=str(data["run"]), shard=str(data["shard"]), segment=str(data["segment"]),
-                       profile=ProfileRef(str(profile["name"]), profile.get("text")),
+                       profile=ProfileRef(str(profile["name"]), _profile_files(profile.get("files", {}))),
                        targets=tuple(decode_target(item) for item in data["targets"]))
         except (KeyError, TypeError, ValueError) as exc:
             raise ShardError(f"malformed shard message: {type(exc).__name__}: {exc}") from None
+
+
+def _profile_files(files: Any) -> dict[str, str]:
+    if not isinstance(files, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in files.items()):
+        raise TypeError("profile files must map paths to texts")
+    return files
 
 
 @dataclass(frozen=True)

@@ -70,12 +70,36 @@ def audit_shard(message: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _profile(ref: ProfileRef, registry: Registry, scratch: Path) -> Profile:
-    """The shard's profile: shipped by name, or the coordinator's profile file written here first."""
-    if ref.text is None:
+    """The shard's profile: shipped by name, or the coordinator's profile files written here first.
+
+    The files keep their places relative to each other (``../common/base.yaml`` included), under
+    a folder deep enough that none lands outside ``scratch``; a path that would is refused.
+    """
+    if not ref.files:
         return load_profile(ref.name, registry)
-    path = scratch / Path(ref.name).name
-    path.write_text(ref.text, encoding="utf-8")
-    return load_profile(str(path), registry)
+    ups = max(_leading_ups(relative) for relative in ref.files)
+    root = scratch.joinpath("profile", *["up"] * ups)
+    for relative, text in ref.files.items():
+        path = _inside(scratch, root, relative)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    if ref.name not in ref.files:
+        raise ShardError(f"the shard's profile {ref.name!r} is not among its files")
+    return load_profile(str(_inside(scratch, root, ref.name)), registry)
+
+
+def _leading_ups(relative: str) -> int:
+    parts = Path(os.path.normpath(relative)).parts
+    return next((index for index, part in enumerate(parts) if part != ".."), len(parts))
+
+
+def _inside(scratch: Path, root: Path, relative: str) -> Path:
+    """``root / relative`` when it stays inside ``scratch``; ShardError otherwise (or for an absolute path)."""
+    path = Path(os.path.normpath(root / relative))
+    if "\0" in relative or Path(relative).is_absolute() or not path.is_relative_to(scratch) \
+            or root.is_relative_to(path):
+        raise ShardError(f"the shard's profile file {relative!r} would be written outside its folder")
+    return path
 
 
 def serve(identity: WorkerIdentity, app: Any, concurrency: int) -> None:

@@ -11,7 +11,7 @@ import pytest
 
 from auditor.cli import main
 from auditor.distributed.app import BrokerError, BrokerSettings, redacted
-from auditor.distributed.shards import ProfileRef, ShardError, ShardRequest, cut_shards, segment_of
+from auditor.distributed.shards import PROTOCOL, ProfileRef, ShardError, ShardRequest, cut_shards, segment_of
 from auditor.errors import InventoryError
 from auditor.inventory.targets import load_inventory
 from auditor.models import Target, TargetKind
@@ -90,7 +90,7 @@ def test_shards_are_bounded_and_keep_each_segment_in_inventory_order():
     again = ShardRequest.from_json(shards[1].to_json())
     assert again == shards[1]
     with pytest.raises(ShardError, match="malformed shard message"):
-        ShardRequest.from_json({"protocol": 1, "run": "r"})
+        ShardRequest.from_json({"protocol": PROTOCOL, "run": "r"})
 
 
 def test_the_spool_keeps_facts_on_disk_and_reads_them_back(tmp_path):
@@ -122,3 +122,74 @@ def test_the_worker_unit_is_hardened_and_keeps_the_broker_password_out_of_the_co
                        "ProtectHome": "read-only", "UMask": "0027", "KillSignal": "SIGTERM"}.items():
         assert service[key] == value, key
     assert service["User"] != "root" and "EnvironmentFile" in service
+
+
+def _campus_profile(root: Path) -> Path:
+    """A lab profile extending a campus profile two folders up, which names an SSH policy by path."""
+    from auditor import resources
+
+    (root / "common").mkdir(parents=True)
+    (root / "labs" / "chem").mkdir(parents=True)
+    (root / "common" / "campus.yaml").write_text(
+        "name: campus\nextends: baseline\nfail_on: medium\npolicies:\n  ssh-algorithms: ssh.yaml\n")
+    shipped = resources.policy_path("ssh-algorithms", "strict").read_text()
+    (root / "common" / "ssh.yaml").write_text(shipped.replace("policy: strict", "policy: campus-ssh", 1))
+    lab = root / "labs" / "chem" / "lab.yaml"
+    lab.write_text("name: chem-lab\nextends: ../../common/campus.yaml\nselect: ['ssh-wire.*', 'services.*']\n")
+    return lab
+
+
+def test_a_profile_extending_relative_files_reaches_workers_whole(tmp_path, monkeypatch):
+    from auditor.config.profile import load_profile
+    from auditor.distributed.coordinator import profile_ref
+    from auditor.distributed.worker import _profile
+    from auditor.registry import default_registry
+
+    registry = default_registry()
+    lab = _campus_profile(tmp_path / "coordinator")
+    monkeypatch.chdir(lab.parent)  # the user names the profile relative to where they are
+    here = load_profile("lab.yaml", registry)
+    assert [Path(file).name for file in here.files] == ["lab.yaml", "campus.yaml", "ssh.yaml"]
+    ref = profile_ref("lab.yaml", here)
+    assert sorted(ref.files) == ["../../common/campus.yaml", "../../common/ssh.yaml", "lab.yaml"]
+    sent = ShardRequest.from_json(ShardRequest("run", "default/0000", "default", ref, ()).to_json()).profile
+    scratch = tmp_path / "worker"
+    scratch.mkdir()
+    there = _profile(sent, registry, scratch)
+    assert (there.chain, there.selected, there.fail_on) == (here.chain, here.selected, here.fail_on)
+    assert there.policies == here.policies and there.policies["ssh-algorithms"]["policy"] == "campus-ssh"
+    assert all(path.is_relative_to(scratch) for path in scratch.rglob("*"))
+
+
+def test_a_shipped_profile_travels_by_name():
+    from auditor.config.profile import load_profile
+    from auditor.distributed.coordinator import profile_ref
+    from auditor.registry import default_registry
+
+    ref = profile_ref("strict", load_profile("strict", default_registry()))
+    assert ref == ProfileRef("strict") and not ref.files
+
+
+@pytest.mark.parametrize("files", [{"lab.yaml": "name: x\n", "/etc/cron.d/x": "* * * * * root id\n"},
+                                   {"lab.yaml": "name: x\n", "..": "x: 1\n"},
+                                   {"lab.yaml": "name: x\n", "../..": "x: 1\n"}])
+def test_a_shard_cannot_write_profile_files_outside_its_folder(tmp_path, files):
+    from auditor.distributed.worker import _profile
+    from auditor.registry import default_registry
+
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    with pytest.raises(ShardError, match="outside its folder"):
+        _profile(ProfileRef("lab.yaml", files), default_registry(), scratch)
+    assert not (tmp_path / "outside.yaml").exists()
+
+
+def test_profile_files_going_up_stay_under_the_shards_folder(tmp_path):
+    from auditor.distributed.worker import _profile
+    from auditor.registry import default_registry
+
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    files = {"lab.yaml": "name: x\nextends: ../../../up.yaml\n", "../../../up.yaml": "name: up\nextends: baseline\n"}
+    assert _profile(ProfileRef("lab.yaml", files), default_registry(), scratch).chain == ("x", "up", "baseline")
+    assert [path.name for path in scratch.rglob("*.yaml")] and not (tmp_path / "up.yaml").exists()
