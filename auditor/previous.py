@@ -70,6 +70,28 @@ class PreviousRun:
         return PreviousRunFacts(source=self.source,
                                 missing=f"the previous run ({self.source}) recorded no facts of {target}")
 
+    def narrowed(self, targets: Iterable[str]) -> PreviousRun:
+        """The previous run of ``targets`` only (what one shard of a distributed run needs)."""
+        return PreviousRun(self.source, {name: self.targets[name] for name in targets if name in self.targets})
+
+    def to_json(self) -> dict[str, Any]:
+        """As a shard message carries it (the records are JSON already)."""
+        return {"source": self.source,
+                "targets": {name: {"missing": facts.missing, "records": dict(facts.records)}
+                            for name, facts in self.targets.items()}}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> PreviousRun:
+        """The inverse of ``to_json``; KeyError, TypeError or ValueError when malformed."""
+        source = str(data["source"])
+        targets = {}
+        for name, item in data["targets"].items():
+            records = item["records"]
+            if not isinstance(records, dict) or not all(isinstance(record, dict) for record in records.values()):
+                raise TypeError(f"previous facts of {name} are not records")
+            targets[str(name)] = PreviousRunFacts(source=source, missing=str(item["missing"]), records=records)
+        return cls(source, targets)
+
 
 def compared_facts(checks: Iterable[type[Check]]) -> frozenset[str]:
     """The facts checks of change compare with the previous run: those they read now, then.

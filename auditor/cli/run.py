@@ -119,7 +119,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             # The site (attestations) and this machine ('local') are judged here; every other
             # target by a worker of its segment.
             here = [target for target in targets if target.kind is TargetKind.LOCAL]
-            snapshot = fleet.run(targets, build_snapshot(runner.run([*here, SITE])), spool)
+            snapshot = fleet.run(targets, build_snapshot(runner.run([*here, SITE])), spool, runner.previous)
             print_problems(fleet)
             return finish(out, history, snapshot)
 

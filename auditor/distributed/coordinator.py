@@ -26,6 +26,7 @@ from auditor.distributed.app import BrokerSettings, abandon, check_connection, f
 from auditor.distributed.shards import ProfileRef, ShardError, ShardReply, ShardRequest, cut_shards
 from auditor.errors import InputError, ProfileError
 from auditor.models import CheckResult, Status, Target
+from auditor.previous import PreviousRun
 from auditor.runner import RunContext
 from auditor.store.codec import snapshot_from_json
 from auditor.store.merge import merge_snapshots
@@ -126,15 +127,17 @@ class Coordinator:
         self.app = make_app(options.broker)
         check_connection(self.app, options.broker)  # before anything is audited or written
 
-    def run(self, targets: Sequence[Target], local: Snapshot, spool: FactSpool) -> Snapshot:
+    def run(self, targets: Sequence[Target], local: Snapshot, spool: FactSpool,
+            previous: PreviousRun | None = None) -> Snapshot:
         """Audit ``targets`` on the workers, except those ``local`` holds (audited here: the site,
         this machine); merge the partial snapshots into one, in the order a local run writes.
+        Each shard carries ``previous``'s facts of its targets, for checks of change.
 
         Accepted facts go to ``spool`` as each shard arrives; the merged snapshot reads them there.
         """
         here = {record.name for record in local.targets}
         remote = [target for target in targets if target.name not in here]
-        shards = cut_shards(uuid.uuid4().hex, self.profile, remote, self.options.shard_size)
+        shards = cut_shards(uuid.uuid4().hex, self.profile, remote, self.options.shard_size, previous)
         sent = {request.shard: _Sent(request, send_shard(self.app, request.to_json(), request.segment,
                                                          self.options.shard_time_limit))
                 for request in shards}

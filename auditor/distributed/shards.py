@@ -13,6 +13,7 @@ from typing import Any
 from auditor.errors import AuditorError
 from auditor.inventory.segments import DEFAULT_SEGMENT
 from auditor.models import Target
+from auditor.previous import PreviousRun
 from auditor.store.decode import decode_target
 
 PROTOCOL = 2  # the shard message format; a worker refuses others
@@ -44,14 +45,19 @@ class ShardRequest:
     segment: str
     profile: ProfileRef
     targets: tuple[Target, ...]
+    # The previous run's facts of these targets, for checks of change (host.setid-new).
+    previous: PreviousRun | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The task's argument."""
         profile: dict[str, Any] = {"name": self.profile.name}
         if self.profile.files:
             profile["files"] = dict(self.profile.files)
-        return {"protocol": PROTOCOL, "run": self.run, "shard": self.shard, "segment": self.segment,
-                "profile": profile, "targets": [target.to_dict() for target in self.targets]}
+        message = {"protocol": PROTOCOL, "run": self.run, "shard": self.shard, "segment": self.segment,
+                   "profile": profile, "targets": [target.to_dict() for target in self.targets]}
+        if self.previous is not None:
+            message["previous"] = self.previous.to_json()
+        return message
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> ShardRequest:
@@ -62,8 +68,9 @@ class ShardRequest:
             profile = data["profile"]
             return cls(run=str(data["run"]), shard=str(data["shard"]), segment=str(data["segment"]),
                        profile=ProfileRef(str(profile["name"]), _profile_files(profile.get("files", {}))),
-                       targets=tuple(decode_target(item) for item in data["targets"]))
-        except (KeyError, TypeError, ValueError) as exc:
+                       targets=tuple(decode_target(item) for item in data["targets"]),
+                       previous=PreviousRun.from_json(data["previous"]) if "previous" in data else None)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise ShardError(f"malformed shard message: {type(exc).__name__}: {exc}") from None
 
 
@@ -103,13 +110,19 @@ def segment_of(target: Target) -> str:
     return target.segment or DEFAULT_SEGMENT
 
 
-def cut_shards(run: str, profile: ProfileRef, targets: Sequence[Target], size: int) -> list[ShardRequest]:
-    """Targets grouped by segment (inventory order kept), each segment cut into shards of at most ``size``."""
+def cut_shards(run: str, profile: ProfileRef, targets: Sequence[Target], size: int,
+               previous: PreviousRun | None = None) -> list[ShardRequest]:
+    """Targets grouped by segment (inventory order kept), each segment cut into shards of at most ``size``;
+    each shard carries the ``previous`` run of its own targets."""
     if size < 1:
         raise ValueError("shard size must be at least 1")
     by_segment: dict[str, list[Target]] = {}
     for target in targets:
         by_segment.setdefault(segment_of(target), []).append(target)
-    return [ShardRequest(run, f"{segment}/{start // size:04d}", segment, profile,
-                         tuple(members[start:start + size]))
-            for segment, members in by_segment.items() for start in range(0, len(members), size)]
+    shards = []
+    for segment, members in by_segment.items():
+        for start in range(0, len(members), size):
+            chosen = tuple(members[start:start + size])
+            narrowed = previous.narrowed(target.name for target in chosen) if previous is not None else None
+            shards.append(ShardRequest(run, f"{segment}/{start // size:04d}", segment, profile, chosen, narrowed))
+    return shards

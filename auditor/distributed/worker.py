@@ -62,7 +62,7 @@ def audit_shard(message: Mapping[str, Any]) -> dict[str, Any]:
     registry = default_registry()
     with tempfile.TemporaryDirectory(prefix="auditor-shard-") as scratch:
         profile = _profile(request.profile, registry, Path(scratch))
-        runner = Runner(registry, profile)
+        runner = Runner(registry, profile, previous=request.previous)
         with contextlib.closing(FactSpool(Path(scratch))) as spool:
             snapshot = sign_snapshot(build_snapshot(runner.run(list(request.targets), spool)), identity.key)
             document = snapshot_to_json(snapshot)

@@ -193,3 +193,49 @@ def test_profile_files_going_up_stay_under_the_shards_folder(tmp_path):
     files = {"lab.yaml": "name: x\nextends: ../../../up.yaml\n", "../../../up.yaml": "name: up\nextends: baseline\n"}
     assert _profile(ProfileRef("lab.yaml", files), default_registry(), scratch).chain == ("x", "up", "baseline")
     assert [path.name for path in scratch.rglob("*.yaml")] and not (tmp_path / "up.yaml").exists()
+
+
+@pytest.mark.integration
+def test_a_worker_compares_set_id_programs_with_the_previous_run_its_shard_carries(tmp_path, monkeypatch):
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from auditor.config.profile import load_profile
+    from auditor.distributed import worker
+    from auditor.distributed.shards import ShardReply
+    from auditor.previous import previous_run
+    from auditor.registry import default_registry
+    from auditor.runner import Runner
+    from auditor.snapshots import build_snapshot
+
+    root = tmp_path / "sysroot" / "bin"
+    root.mkdir(parents=True)
+    (root / "tool").write_bytes(b"#!/bin/sh\n")
+    (root / "tool").chmod(0o4755)
+    profile_file = tmp_path / "profile.yaml"
+    profile_file.write_text("name: setid\nextends: baseline\nselect: ['host.setid-new']\n"
+                            f"collectors:\n  host_kernel:\n    scan_paths: ['{root.parent}']\n")
+    registry = default_registry()
+    profile = load_profile(str(profile_file), registry)
+    local = Target(name="local", kind=TargetKind.LOCAL)
+    before = previous_run(build_snapshot(Runner(registry, profile).run([local])), "first run", frozenset({"host_kernel"}))
+    (root / "new").write_bytes(b"payload")
+    (root / "new").chmod(0o4755)
+    monkeypatch.setattr(worker, "_IDENTITY", [worker.WorkerIdentity("default", "w1", Ed25519PrivateKey.generate())])
+    from auditor.distributed.coordinator import profile_ref
+
+    verdicts = {}
+    for label, previous in (("with", before), ("without", None)):
+        (shard,) = cut_shards("run", profile_ref(str(profile_file), profile), [local], 10, previous)
+        reply = ShardReply.from_json(worker.audit_shard(shard.to_json()))  # as the message travels
+        (result,) = [r for r in reply.snapshot["results"] if r["check_id"] == "host.setid-new"]
+        verdicts[label] = (result["status"], [f["resource"] for f in reply.snapshot["findings"]])
+    assert verdicts["with"] == ("fail", [f"setid:{root / 'new'}"])
+    assert verdicts["without"] == ("not-assessable", [])
+
+
+@pytest.mark.parametrize("previous", [{"source": "x"}, {"source": "x", "targets": {"h": {"missing": "", "records": [1]}}},
+                                      {"source": "x", "targets": ["h"]}])
+def test_a_malformed_previous_run_in_a_shard_is_refused(previous):
+    message = ShardRequest("run", "default/0000", "default", ProfileRef("baseline"), ()).to_json()
+    with pytest.raises(ShardError, match="malformed shard message"):
+        ShardRequest.from_json({**message, "previous": previous})
