@@ -37,10 +37,14 @@ class Schedule:
     on_calendar: str = "*-*-* 02:30:00"
     user: str | None = None  # None: root (needed for sshd -T and reading every config)
     on_failure: str | None = None  # a unit to start when the run fails (e.g. a mail notifier)
+    environment_file: Path | None = None  # EnvironmentFile=: secrets such as the broker URL, kept out of the unit
 
     def service(self) -> str:
         """The oneshot service unit."""
         user = f"User={self.user}\n" if self.user else ""
+        # One path, the rest of the line, unquoted (systemd reads quotes as part of it); % is a specifier.
+        environment = f"EnvironmentFile={str(self.environment_file).replace('%', '%%')}\n" \
+            if self.environment_file else ""
         on_failure = f"OnFailure={self.on_failure}\n" if self.on_failure else ""
         return (
             "[Unit]\n"
@@ -50,6 +54,7 @@ class Schedule:
             "[Service]\n"
             "Type=oneshot\n"
             f"{user}"
+            f"{environment}"
             "WorkingDirectory=/\n"
             f"ExecStart={_systemd_quote(self.command)}\n"
             # Findings are the audit's result; an incomplete audit, bad input or a crash is a failure.
@@ -77,6 +82,8 @@ class Schedule:
             raise InputError("--on-calendar", f"'{self.on_calendar}' has no cron equivalent; use the systemd timer "
                              "(cron lines are printed for daily times such as '*-*-* 02:30:00')")
         hour, minute = int(match.group(1)), int(match.group(2))
+        if self.environment_file:  # sh would misread a systemd environment file's values
+            return "# none: cron has no EnvironmentFile=; use the systemd timer"
         # cron reads % in a command as a newline: escape it.
         command = shlex.join(self.command).replace("%", "\\%")
         return f"{minute} {hour} * * * {self.user or 'root'} cd / && {command}"

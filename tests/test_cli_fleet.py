@@ -126,3 +126,32 @@ def test_ansible_hosts_become_ssh_targets(tmp_path):
     assert (target.kind, target.address, target.user, target.role, target.owner) == (
         TargetKind.SSH, "127.0.0.5", "audit", "data-server", "genomics")
     assert target.ssh.sudo and "storage" in target.tags
+
+
+def test_a_scheduled_coordinator_reads_its_broker_url_from_an_environment_file(tmp_path):
+    from auditor.cli.parser import build_parser
+
+    (tmp_path / "broker.env").write_text("AUDITOR_BROKER_URL=rediss://:s3cret@broker.example:6380/0\n")
+    (tmp_path / "enrolled").mkdir()
+    completed = auditor("schedule", "--history", "runs", "--broker", "env:AUDITOR_BROKER_URL",
+                        "--environment-file", "broker.env", "--worker-keys", "enrolled", "--shard-size", "20",
+                        cwd=tmp_path)
+    assert completed.returncode == 0, completed.stderr
+    assert f"EnvironmentFile={tmp_path / 'broker.env'}" in completed.stdout and "s3cret" not in completed.stdout
+    exec_start = next(line for line in completed.stdout.splitlines() if line.startswith("ExecStart="))
+    argv = shlex.split(exec_start.removeprefix("ExecStart=").replace("%%", "%"))
+    parsed = build_parser().parse_args(argv[3:])  # the printed command is one `auditor run` accepts
+    assert (parsed.broker, parsed.worker_keys, parsed.shard_size) == (
+        "env:AUDITOR_BROKER_URL", str(tmp_path / "enrolled"), 20)
+    assert completed.stdout.strip().splitlines()[-1].startswith("# none: cron has no EnvironmentFile=")
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    (["--broker", "redis://:s3cret@broker.example:6379/0", "--worker-keys", "."], "password would be written"),
+    (["--broker", "env:AUDITOR_BROKER_URL", "--worker-keys", "."], "needs --environment-file"),
+    (["--broker", "redis://broker.example:6379/0"], "needs --worker-keys"),
+])
+def test_a_schedule_that_would_leak_or_lack_broker_settings_is_one_line(tmp_path, extra, message):
+    completed = auditor("schedule", "--history", "runs", *extra, cwd=tmp_path)
+    assert completed.returncode == 3 and message in completed.stderr and "s3cret" not in completed.stderr
+    assert completed.stderr.count("\n") == 1 and not completed.stdout

@@ -45,19 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
                           "(default with --history: DIR's newest usable run; with --sign: signed by that key)")
     run.add_argument("-q", "--quiet", action="store_true", help="print only errors")
     _format_argument(run)
-    fleet = run.add_argument_group("distributed run (workers inside the segments)")
-    fleet.add_argument("--broker", metavar="URL", help="redis:// or rediss:// broker (or env:NAME, read from that "
-                                                      "environment variable): send the targets to the workers of "
-                                                      "their segments instead of auditing them here")
-    fleet.add_argument("--worker-keys", metavar="DIR", help="with --broker: enrolled worker public keys (*.pub); "
-                                                           "shards signed by any other key are rejected")
-    fleet.add_argument("--shard-size", type=int, default=50, metavar="N", help="targets per shard (default: 50)")
-    fleet.add_argument("--shard-time-limit", type=float, default=1800, metavar="S",
-                       help="a shard running longer is stopped, its targets become errors (default: 1800)")
-    fleet.add_argument("--worker-deadline", type=float, default=120, metavar="S",
-                       help="a segment whose workers take nothing this long: its targets become errors "
-                            "(default: 120)")
-    _broker_arguments(fleet)
+    _fleet_arguments(run)
 
     worker = commands.add_parser("worker", help="run a worker for one network segment (connects out to the broker)")
     worker.add_argument("--broker", metavar="URL", required=True,
@@ -120,6 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
     schedule.add_argument("--user", help="run as this user (default: root)")
     schedule.add_argument("--keep", type=int, default=90, metavar="N", help="runs to keep (default: 90)")
     schedule.add_argument("--install", action="store_true", help="write the units to /etc/systemd/system")
+    schedule.add_argument("--environment-file", metavar="FILE",
+                          help="the service's EnvironmentFile= (root-only): where --broker env:NAME finds the URL")
+    _fleet_arguments(schedule)
 
     validate = commands.add_parser("validate", help="check a profile, inventories and attestations without "
                                                     "auditing anything (exit 0 when all are valid, 3 otherwise)")
@@ -140,6 +131,23 @@ def build_parser() -> argparse.ArgumentParser:
     measures.add_argument("--phase", help="only this phase")
     measures.add_argument("--json", action="store_true", help="machine-readable output")
     return parser
+
+
+def _fleet_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of a distributed run (``run``, and ``schedule``, which passes them on)."""
+    fleet = parser.add_argument_group("distributed run (workers inside the segments)")
+    fleet.add_argument("--broker", metavar="URL", help="redis:// or rediss:// broker (or env:NAME, read from that "
+                                                      "environment variable): send the targets to the workers of "
+                                                      "their segments instead of auditing them here")
+    fleet.add_argument("--worker-keys", metavar="DIR", help="with --broker: enrolled worker public keys (*.pub); "
+                                                           "shards signed by any other key are rejected")
+    fleet.add_argument("--shard-size", type=int, default=50, metavar="N", help="targets per shard (default: 50)")
+    fleet.add_argument("--shard-time-limit", type=float, default=1800, metavar="S",
+                       help="a shard running longer is stopped, its targets become errors (default: 1800)")
+    fleet.add_argument("--worker-deadline", type=float, default=120, metavar="S",
+                       help="a segment whose workers take nothing this long: its targets become errors "
+                            "(default: 120)")
+    _broker_arguments(fleet)
 
 
 def _broker_arguments(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:

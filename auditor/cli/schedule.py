@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
+from auditor.errors import InputError
 from auditor.schedule import Schedule, absolute, install, run_command
 
 
@@ -14,8 +16,11 @@ def cmd_schedule(args: argparse.Namespace) -> int:
     history = Path(args.history).resolve()
     # The Python that runs this command has the auditor installed: the unit needs no PATH.
     command = run_command((sys.executable, "-m", "auditor"), history, _scheduled_options(args))
+    if args.environment_file and "\n" in args.environment_file:
+        raise InputError("--environment-file", "a path with a line break cannot go into a unit file")
+    environment = Path(absolute(args.environment_file)) if args.environment_file else None
     schedule = Schedule(command=command, history=history, on_calendar=args.on_calendar, user=args.user,
-                        on_failure=args.on_failure)
+                        on_failure=args.on_failure, environment_file=environment)
     cron = schedule.cron_line()  # refuses a calendar cron cannot express, before anything is written
     if args.install:
         for path in install(schedule):
@@ -39,4 +44,29 @@ def _scheduled_options(args: argparse.Namespace) -> list[str]:
     for flag, values in (("--ansible", args.ansible), ("--known-hosts", args.known_hosts)):
         for value in values:
             options += [flag, absolute(value)]
-    return [*options, "--keep", str(args.keep), "--quiet"]
+    return [*options, *_distributed_options(args), "--keep", str(args.keep), "--quiet"]
+
+
+def _distributed_options(args: argparse.Namespace) -> list[str]:
+    """A scheduled coordinator's options; the broker's password never goes into a unit or cron line."""
+    if not args.broker:
+        return []
+    if not args.worker_keys:
+        raise InputError("--broker", "needs --worker-keys DIR: shards are accepted only from enrolled workers")
+    if args.broker.startswith("env:"):
+        if not args.environment_file:
+            raise InputError("--broker", f"{args.broker} needs --environment-file FILE that sets {args.broker[4:]}: "
+                                         "a service does not inherit this shell's environment")
+        if not Path(args.environment_file).is_file():
+            raise InputError("--environment-file", f"{args.environment_file}: file not found")
+    elif urlsplit(args.broker).password:
+        raise InputError("--broker", "the URL's password would be written into the unit file: put the URL in "
+                                     "--environment-file and give --broker env:NAME")
+    options = ["--broker", args.broker, "--worker-keys", absolute(args.worker_keys)]
+    if args.broker_ca:
+        options += ["--broker-ca", absolute(args.broker_ca)]
+    for flag, value in (("--shard-size", args.shard_size), ("--shard-time-limit", args.shard_time_limit),
+                        ("--worker-deadline", args.worker_deadline),
+                        ("--visibility-timeout", args.visibility_timeout)):
+        options += [flag, f"{value:g}"]
+    return options

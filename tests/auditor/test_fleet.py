@@ -117,9 +117,13 @@ def test_a_calendar_cron_cannot_express_is_refused_for_the_cron_line():
 
 
 @pytest.mark.skipif(not shutil.which("systemd-analyze"), reason="systemd-analyze is not installed")
-def test_the_printed_units_pass_systemd_analyze_verify(tmp_path):
+@pytest.mark.parametrize("environment", [False, True])
+def test_the_printed_units_pass_systemd_analyze_verify(tmp_path, environment):
     command = run_command((sys.executable, "-m", "auditor"), tmp_path / "history", ["--profile", "baseline"])
-    paths = install(Schedule(command=command, history=tmp_path / "history"), tmp_path)
+    env_file = tmp_path / "broker env" if environment else None  # a space: quoted as systemd wants
+    if env_file is not None:
+        env_file.write_text("AUDITOR_BROKER_URL=redis://127.0.0.1:6379/0\n")
+    paths = install(Schedule(command=command, history=tmp_path / "history", environment_file=env_file), tmp_path)
     completed = subprocess.run(["systemd-analyze", "verify", *map(str, paths)], capture_output=True, text=True,
                                timeout=60)
     problems = [line for line in completed.stderr.splitlines() if "rifi-auditor" in line]
