@@ -1,7 +1,8 @@
 """The pieces of TLS 1.2 the renegotiation probe needs to finish a handshake itself.
 
-The PRF (RFC 5246 §5), the record protection of the suites it offers (AES-GCM, RFC 5288; AES-CBC
-with HMAC-SHA1 and explicit IVs, RFC 5246 §6.2.3.2), and the key exchanges (ECDHE over X25519,
+The PRF (RFC 5246 §5), the record protection of the suites it offers (AES-GCM, RFC 5288;
+ChaCha20-Poly1305, RFC 7905; AES-CBC with HMAC-SHA1 and explicit IVs, RFC 5246 §6.2.3.2), and the
+key exchanges (ECDHE over X25519,
 P-256 or P-384; RSA). Only what a client needs to read and write a handful of records.
 """
 
@@ -19,7 +20,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM, ChaCha20Poly1305
 
 from auditor.checks.tls.names import X25519
 from auditor.checks.tls.records import record
@@ -37,15 +38,17 @@ class SuiteInfo:
     """What the probe needs to know of a suite: key exchange, bulk cipher, key size, PRF hash."""
 
     key_exchange: Literal["ECDHE", "RSA"]
-    mode: Literal["gcm", "cbc"]
+    mode: Literal["gcm", "chacha", "cbc"]
     key_size: int
     prf_hash: str
 
 
-# ECDHE_ECDSA/ECDHE_RSA/RSA with AES-GCM or AES-CBC-SHA: enough to speak to almost any TLS 1.2 server.
+# ECDHE_ECDSA/ECDHE_RSA/RSA with AES-GCM, ChaCha20-Poly1305 or AES-CBC-SHA: enough to speak to
+# almost any TLS 1.2 server.
 SUITES: dict[int, SuiteInfo] = {
     0xC02B: SuiteInfo("ECDHE", "gcm", 16, "sha256"), 0xC02F: SuiteInfo("ECDHE", "gcm", 16, "sha256"),
     0xC02C: SuiteInfo("ECDHE", "gcm", 32, "sha384"), 0xC030: SuiteInfo("ECDHE", "gcm", 32, "sha384"),
+    0xCCA9: SuiteInfo("ECDHE", "chacha", 32, "sha256"), 0xCCA8: SuiteInfo("ECDHE", "chacha", 32, "sha256"),
     0xC009: SuiteInfo("ECDHE", "cbc", 16, "sha256"), 0xC013: SuiteInfo("ECDHE", "cbc", 16, "sha256"),
     0xC00A: SuiteInfo("ECDHE", "cbc", 32, "sha256"), 0xC014: SuiteInfo("ECDHE", "cbc", 32, "sha256"),
     0x009C: SuiteInfo("RSA", "gcm", 16, "sha256"), 0x009D: SuiteInfo("RSA", "gcm", 32, "sha384"),
@@ -107,6 +110,35 @@ class Gcm:
 
 
 @dataclass
+class ChaCha:
+    """ChaCha20-Poly1305 (RFC 7905): the nonce is the fixed IV XORed with the sequence number."""
+
+    key: bytes
+    iv: bytes
+    sequence: int = field(default=0)
+
+    def _nonce(self) -> bytes:
+        nonce = bytes(a ^ b for a, b in zip(self.iv, struct.pack(">4xQ", self.sequence), strict=True))
+        self.sequence += 1
+        return nonce
+
+    def seal(self, kind: int, plaintext: bytes) -> bytes:
+        """The record carrying ``plaintext``."""
+        aad = struct.pack(">QBHH", self.sequence, kind, TLS12, len(plaintext))
+        return record(kind, TLS12, ChaCha20Poly1305(self.key).encrypt(self._nonce(), plaintext, aad))
+
+    def open(self, kind: int, body: bytes) -> bytes:
+        """The plaintext of ``body``."""
+        if len(body) < 16:
+            raise ProtocolError("encrypted record too short")
+        aad = struct.pack(">QBHH", self.sequence, kind, TLS12, len(body) - 16)
+        try:
+            return ChaCha20Poly1305(self.key).decrypt(self._nonce(), body, aad)
+        except Exception as exc:  # cryptography's InvalidTag: our keys are not the server's
+            raise ProtocolError("cannot decrypt the server's record") from exc
+
+
+@dataclass
 class Cbc:
     """AES-CBC with HMAC-SHA1 (MAC then encrypt) and a random explicit IV per record."""
 
@@ -149,13 +181,16 @@ def protections(info: SuiteInfo, block: bytes) -> tuple[Protection, Protection]:
     if info.mode == "gcm":
         return (Gcm(block[:size], block[2 * size:2 * size + 4]),
                 Gcm(block[size:2 * size], block[2 * size + 4:2 * size + 8]))
+    if info.mode == "chacha":
+        return (ChaCha(block[:size], block[2 * size:2 * size + 12]),
+                ChaCha(block[size:2 * size], block[2 * size + 12:2 * size + 24]))
     macs, keys = block[:2 * _SHA1_SIZE], block[2 * _SHA1_SIZE:2 * _SHA1_SIZE + 2 * size]
     return Cbc(keys[:size], macs[:_SHA1_SIZE]), Cbc(keys[size:], macs[_SHA1_SIZE:])
 
 
 def key_block_size(info: SuiteInfo) -> int:
     """Bytes of key block the suite uses."""
-    return 2 * info.key_size + (8 if info.mode == "gcm" else 2 * _SHA1_SIZE)
+    return 2 * info.key_size + {"gcm": 8, "chacha": 24, "cbc": 2 * _SHA1_SIZE}[info.mode]
 
 
 class _Reader(ByteReader):

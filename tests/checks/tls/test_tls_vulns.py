@@ -58,7 +58,10 @@ def openssl_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[s
                "refuses": lab.s_server(ADDRESS, *rsa, "-cipher", ciphers).port,
                "honours": lab.s_server(ADDRESS, *rsa, "-cipher", ciphers, "-client_renegotiation").port,
                "rsa_cbc_honours": lab.s_server(ADDRESS, *rsa, "-cipher", "AES128-SHA", "-client_renegotiation").port,
-               "rsa_cbc_refuses": lab.s_server(ADDRESS, *rsa, "-cipher", "AES256-SHA").port}
+               "rsa_cbc_refuses": lab.s_server(ADDRESS, *rsa, "-cipher", "AES256-SHA").port,
+               "chacha_honours": lab.s_server(ADDRESS, *rsa, "-cipher", "ECDHE-RSA-CHACHA20-POLY1305",
+                                              "-client_renegotiation").port,
+               "chacha_refuses": lab.s_server(ADDRESS, *rsa, "-cipher", "ECDHE-RSA-CHACHA20-POLY1305").port}
     finally:
         lab.stop()
 
@@ -131,6 +134,16 @@ def test_renegotiation_over_rsa_key_exchange_and_cbc(openssl_servers: dict[str, 
         "TLS_RSA_WITH_AES_256_CBC_SHA"]])}
     probe = client_renegotiation(endpoint(openssl_servers[server]), scans)
     assert probe.state == state, probe.detail
+
+
+@pytest.mark.parametrize("server, state", [("chacha_honours", "vulnerable"), ("chacha_refuses", "not-vulnerable")])
+def test_renegotiation_over_chacha20_poly1305(openssl_servers: dict[str, Any], server: str, state: str) -> None:
+    scans = {"TLSv1.2": VersionScan("TLSv1.2", "accepted",
+                                    suites=[SUITE_CODES["TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256"]])}
+    probe = client_renegotiation(endpoint(openssl_servers[server]), scans)
+    assert probe.state == state, probe.detail
+    # Either answer came in a record only the ChaCha20-Poly1305 keys open.
+    assert ("ServerHello" if state == "vulnerable" else "alert no_renegotiation") in probe.detail
 
 
 def test_what_the_protocol_scan_settles_needs_no_probe() -> None:
