@@ -54,7 +54,7 @@ def connect(address: str, port: int, timeout: float) -> socket.socket:
     return socket.create_connection((address, port), timeout=timeout)
 
 
-# How long the end of a connection waits for the server to close its side (see CloseLedger).
+# How long the end of a connection waits for the server to close its side (close_and_await_peer).
 CLOSE_GRACE_SECONDS = 0.5
 # What a peer may still send after our half-close before we stop waiting for its end.
 _DRAIN_LIMIT = 64 * 1024
@@ -63,10 +63,12 @@ _DRAIN_LIMIT = 64 * 1024
 def close_and_await_peer(socks: list[socket.socket], seconds: float) -> bool:
     """Half-close every connection, wait (``seconds`` in all) for each peer to close, then close them.
 
-    A server that forks per connection (sshd) counts a connection against its limits until that
-    process exits; seeing the peer's end of the stream tells the process is gone, so a probe made
-    next is not refused because of the audit's own earlier connections. True when every peer closed
-    (or reset) in time; False when one stayed open or kept talking past ``_DRAIN_LIMIT`` bytes.
+    A server that forks per connection (sshd) counts a connection against its limits (``MaxStartups``)
+    until that process is gone. Waiting for its end of the stream lets the process finish before
+    the audit's next connection, so the audit's own connections rarely crowd its next ones; it is
+    no proof that the server has stopped counting them (its main process notices a moment later).
+    True when every peer closed (or reset) in time; False when one stayed open or kept talking past
+    ``_DRAIN_LIMIT`` bytes.
     """
     for sock in socks:
         with suppress(OSError):
@@ -98,34 +100,6 @@ def _await_end(sock: socket.socket, deadline: float) -> bool:
     except OSError:  # reset or never connected: nothing of ours is left on the other side
         return True
     return False
-
-
-class CloseLedger:
-    """Whether every connection the audit made to one port was seen closed by the server.
-
-    A server that forks per connection (sshd) counts a connection against its limits
-    (``MaxStartups``) until the connection's process exits. Each connection ends with a
-    half-close and the server's own close is awaited (``CLOSE_GRACE_SECONDS`` at most): once it
-    is seen, the connection no longer counts, so a probe of those limits made next need not wait
-    for the audit's own connections to leave the server's count. One port's connections are made
-    one after the other, so the ledger needs no lock.
-    """
-
-    def __init__(self) -> None:
-        self.lingering = 0  # connections whose close the server did not confirm in time
-
-    def close(self, sock: socket.socket, deadline: Deadline | None = None) -> None:
-        """Close ``sock`` once the server has closed its side, or once the grace (or ``deadline``) is over."""
-        grace = CLOSE_GRACE_SECONDS
-        if deadline is not None:
-            grace = min(grace, max(0.0, deadline.at - time.monotonic()))
-        if not close_and_await_peer([sock], grace):
-            self.lingering += 1
-
-    @property
-    def all_closed(self) -> bool:
-        """True when the server closed every connection the ledger saw end."""
-        return self.lingering == 0
 
 
 class BoundedStream:

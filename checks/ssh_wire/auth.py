@@ -7,12 +7,20 @@ methods the server offers; it is never given a password or a key.
 from __future__ import annotations
 
 import logging
+import socket
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from auditor.checks.ssh_wire.client import CLIENT_IDENTIFICATION, MAX_NAMES, WireError, open_connection, printable
+from auditor.checks.ssh_wire.client import (
+    CLIENT_IDENTIFICATION,
+    MAX_NAMES,
+    WireError,
+    end_grace,
+    open_connection,
+    printable,
+)
 from auditor.checks.ssh_wire.facts import KexInit
-from auditor.net.connections import CloseLedger, Deadline
+from auditor.net.connections import Deadline, close_and_await_peer
 
 if TYPE_CHECKING:  # paramiko loads with the first SSH connection, not with this module
     import paramiko
@@ -73,18 +81,19 @@ def _supported(kind: str) -> tuple[str, ...]:
 
 
 def ask_none(address: str, port: int, user: str, connect_timeout: float,
-             seconds: float, ledger: CloseLedger) -> tuple[tuple[str, ...], bool]:
+             seconds: float) -> tuple[tuple[str, ...], bool]:
     """One paramiko connection: key exchange, then ``auth_none``; (methods, whether none was accepted).
 
-    ``ledger`` records whether the server closed the connection at the end (see ``CloseLedger``).
+    The connection ends as the raw ones do, once the server has closed its side.
     """
     from auditor.hosts.paramiko_loader import paramiko  # here: loaded only when connecting
     deadline = Deadline(seconds)
     sock = open_connection(address, port, min(connect_timeout, deadline.remaining()))
-    # paramiko closes its socket outright; a duplicate keeps the connection for a half-close.
-    end = sock.dup()
+    end: socket.socket | None = None
     transport: paramiko.Transport | None = None
     try:
+        # paramiko closes its socket outright; a duplicate keeps the connection for a half-close.
+        end = sock.dup()
         transport = paramiko.Transport(sock)
         transport.set_log_channel(_PARAMIKO_LOG)
         transport.local_version = CLIENT_IDENTIFICATION
@@ -102,7 +111,8 @@ def ask_none(address: str, port: int, user: str, connect_timeout: float,
         if transport is not None:
             transport.close()
         sock.close()
-        ledger.close(end, deadline)
+        if end is not None:
+            close_and_await_peer([end], end_grace(deadline))
 
 
 def _method_names(names: list[str]) -> tuple[str, ...]:

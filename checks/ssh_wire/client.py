@@ -13,6 +13,7 @@ import hashlib
 import os
 import socket
 import struct
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 from auditor import __version__
 from auditor.checks.ssh_wire.facts import HostKey, KexInit
 from auditor.net.bytereader import ByteReader
-from auditor.net.connections import BoundedStream, CloseLedger, Deadline, connect
+from auditor.net.connections import CLOSE_GRACE_SECONDS, BoundedStream, Deadline, close_and_await_peer, connect
 
 # Our identification: honest, so the audit is recognisable in the server's logs.
 CLIENT_IDENTIFICATION = f"SSH-2.0-rifi_auditor_{__version__}"
@@ -323,16 +324,14 @@ def describe_host_key(blob: bytes, algorithm: str) -> HostKey:
 class RawSession:
     """One TCP connection speaking raw SSH up to (at most) the server's key exchange reply.
 
-    Use as a context manager; the connection ends on exit (see ``CloseLedger``). ``connect_timeout`` bounds the TCP
+    Use as a context manager; on exit the connection ends once the server has closed its side
+    (``close_and_await_peer``). ``connect_timeout`` bounds the TCP
     connect, ``seconds`` the whole exchange from the connect on; running out of either is a
     WireError naming the step.
     """
 
-    def __init__(self, address: str, port: int, connect_timeout: float, seconds: float,
-                 ledger: CloseLedger):
-        """``ledger``: where the end of the connection is recorded."""
+    def __init__(self, address: str, port: int, connect_timeout: float, seconds: float):
         self.address = address
-        self.ledger = ledger
         self.port = port
         self.connect_timeout = connect_timeout
         self.seconds = seconds
@@ -342,6 +341,7 @@ class RawSession:
         self.server_identification: Identification | None = None
         self.server_kexinit_payload = b""
         self.client_kexinit_payload = b""
+        self.peer_closed = False  # on exit: whether the server closed its side within the grace
 
     def __enter__(self) -> RawSession:
         self.sock = open_connection(self.address, self.port, min(self.connect_timeout, self.deadline.remaining()))
@@ -350,7 +350,7 @@ class RawSession:
 
     def __exit__(self, *exc_info: object) -> None:
         if self.sock is not None:
-            self.ledger.close(self.sock, self.deadline)
+            self.peer_closed = close_and_await_peer([self.sock], end_grace(self.deadline))
 
     def send(self, data: bytes) -> None:
         """Send bytes within the deadline (a peer that stops reading times out like a silent one)."""
@@ -394,3 +394,8 @@ class RawSession:
             yield
         except TimeoutError:
             raise WireError(f"{missing} within {self.seconds:g} s" + (f" ({hint})" if hint else "")) from None
+
+
+def end_grace(deadline: Deadline) -> float:
+    """How long a connection's end may wait: the grace, within what is left of ``deadline``."""
+    return min(CLOSE_GRACE_SECONDS, max(0.0, deadline.at - time.monotonic()))

@@ -52,7 +52,7 @@ from auditor.config.policies import port_numbers
 from auditor.config.yamlfile import MapReader
 from auditor.errors import CollectError, FactsUnavailable
 from auditor.models import TargetKind
-from auditor.net.connections import CloseLedger, Deadline
+from auditor.net.connections import Deadline
 
 HOST_KEY_MODES = ("preferred", "all")
 # The user named in the "none" authentication request when the target names none: it shows
@@ -134,7 +134,6 @@ class PortAudit:
     auth: AuthMethods | None = None
     gex: GexNotOffered | GexProbe | None = None
     throttle: ThrottleProbe | None = None
-    ledger: CloseLedger = field(default_factory=CloseLedger)  # how the port's connections ended
 
     def failed(self, status: PortStatus, reason: str) -> WirePort:
         """The port's facts, ended by a failure."""
@@ -197,15 +196,14 @@ def audit_port(env: CollectEnv, candidate: PortCandidate) -> WirePort:
         # One limiter slot for the probe: holding several connections at once is what it measures.
         with env.limiter.slot(env.target.address or ""):
             audit.throttle = probe_throttling(env.target.address or "", candidate.port,
-                                              env.options["throttle_probe"], env.connect_timeout,
-                                              earlier_closed=audit.ledger.all_closed)
+                                              env.options["throttle_probe"], env.connect_timeout)
     return audit.to_facts()
 
 
 def _session(env: CollectEnv, audit: PortAudit, budget: Deadline) -> RawSession:
     """A raw session bounded by the connection timeout and the port's budget."""
     return RawSession(env.target.address or "", audit.candidate.port, env.connect_timeout,
-                      _exchange_seconds(env, budget), audit.ledger)
+                      _exchange_seconds(env, budget))
 
 
 def _exchange_seconds(env: CollectEnv, budget: Deadline) -> float:
@@ -311,7 +309,7 @@ def _auth_methods(env: CollectEnv, audit: PortAudit, kexinit: KexInit, budget: D
     try:
         with env.limiter.slot(env.target.address or ""):
             methods, accepted = ask_none(env.target.address or "", audit.candidate.port, user,
-                                         env.connect_timeout, _exchange_seconds(env, budget), audit.ledger)
+                                         env.connect_timeout, _exchange_seconds(env, budget))
     except auth_failures() as exc:
         return AuthMethods(user, error=f"authentication methods unknown: {_reason(exc)}")
     return AuthMethods(user, methods, accepted)

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from auditor.net.connections import BoundedStream, CloseLedger, Deadline, HostLimiter, close_and_await_peer
+from auditor.net.connections import BoundedStream, Deadline, HostLimiter, close_and_await_peer
 
 
 @pytest.fixture
@@ -125,17 +125,3 @@ def test_a_peer_that_keeps_talking_is_not_confirmed():
     finally:
         stop.set()
         thread.join(5)
-
-
-def test_the_ledger_counts_connections_the_peer_left_open():
-    ledger = CloseLedger()
-    closing, theirs_closing = socket.socketpair()
-    _closing_peer(theirs_closing)
-    ledger.close(closing)
-    assert ledger.all_closed
-    open_one, theirs_open = socket.socketpair()
-    try:
-        ledger.close(open_one, Deadline(0.1))  # the deadline shortens the grace
-    finally:
-        theirs_open.close()
-    assert ledger.lingering == 1 and not ledger.all_closed
