@@ -87,6 +87,9 @@ CASES = {
     "ansible alias that is an address": (
         {"hosts.ini": ANSIBLE.format(variables="aliases=192.0.2.7")},
         ["run", "--ansible", "hosts.ini"], "hosts.ini:2: aliases: host node1: '192.0.2.7' is an address"),
+    "ansible alias list with an empty item": (
+        {"hosts.yml": "all:\n  hosts:\n    node1:\n      ansible_host: 127.0.0.1\n      aliases: [~]\n"},
+        ["run", "--ansible", "hosts.yml"], "hosts.yml:3: aliases: host node1: 'None' is not text"),
     "ansible segment that is not a queue name": (
         {"hosts.ini": ANSIBLE.format(variables="segment='campus north'")},
         ["run", "--ansible", "hosts.ini"], "hosts.ini:2: segment: host node1:"),

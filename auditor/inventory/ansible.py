@@ -244,9 +244,11 @@ def _target(host: AnsibleHost, path: Path) -> Target:
         raise fail("ansible_ssh_private_key_file", f"{key_path}: no such file")
     tags, aliases = _listed(variables.get("tags", [])), _listed(variables.get("aliases", []))
     segment = variables.get("segment")
-    for key, value in (("role", variables.get("role")), ("owner", variables.get("owner")), ("segment", segment),
-                       *(("tags", tag) for tag in tags), *(("aliases", alias) for alias in aliases)):
+    for key, value in (("role", variables.get("role")), ("owner", variables.get("owner")), ("segment", segment)):
         if value is not None and not isinstance(value, str):
+            raise fail(key, f"'{value}' is not text")
+    for key, value in (*(("tags", tag) for tag in tags), *(("aliases", alias) for alias in aliases)):
+        if not isinstance(value, str):  # a list item left empty (``aliases: [~]``) is an error too
             raise fail(key, f"'{value}' is not text")
     for alias in aliases:
         if problem := alias_error(alias):
@@ -270,7 +272,9 @@ def _target(host: AnsibleHost, path: Path) -> Target:
 
 
 def _listed(value: Any) -> list[Any]:
-    """A variable that holds a list, or one item (``tags: lab``, ``aliases: www.example.org``)."""
+    """A variable that holds a list, or one item (``tags: lab``, ``aliases: www.example.org``); none when empty."""
+    if value is None:
+        return []
     return value if isinstance(value, list) else [value]
 
 

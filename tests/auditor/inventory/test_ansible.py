@@ -107,8 +107,9 @@ def test_aliases_and_segment_come_from_host_and_group_variables(tmp_path):
     inventory.write_text("all:\n  children:\n    north:\n      vars: {segment: campus-north}\n      hosts:\n"
                          "        web1: {ansible_host: 127.0.0.1, aliases: [WWW.Example.org., portal.example.org]}\n"
                          "        web2: {ansible_host: 127.0.0.2, aliases: intranet.example.org}\n"
-                         "    other:\n      hosts:\n        db1: {ansible_host: 127.0.0.3}\n")
+                         "    other:\n      hosts:\n        db1: {ansible_host: 127.0.0.3, aliases: , tags: }\n")
     targets = {target.name: target for target in ansible_targets(inventory)}
     assert targets["web1"].aliases == ("www.example.org", "portal.example.org")
     assert targets["web2"].aliases == ("intranet.example.org",)
     assert [targets[name].segment for name in ("web1", "web2", "db1")] == ["campus-north", "campus-north", None]
+    assert (targets["db1"].aliases, targets["db1"].tags) == ((), ("other",))  # left empty: none
