@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from auditor.errors import InputError
-from auditor.fileio import write_atomic
+from auditor.fileio import read_input, write_atomic
 from auditor.models import ExitCode
 
 UNIT_NAME = "rifi-auditor"
@@ -118,6 +118,21 @@ def install(schedule: Schedule, directory: Path = SYSTEMD_DIR) -> list[Path]:
 def run_command(program: Sequence[str], history: Path, options: Sequence[str]) -> tuple[str, ...]:
     """The `auditor run` command line a schedule executes: ``program`` then the run's options."""
     return (*program, "run", "--history", str(history.resolve()), *options)
+
+
+def read_environment_file(path: Path) -> dict[str, str]:
+    """The variables a systemd ``EnvironmentFile=`` sets (``KEY=value`` lines, ``#`` comments,
+    optional quotes); InputError naming the file when it cannot be read."""
+    text = read_input(path, InputError)
+    variables = {}
+    for line in text.splitlines():
+        key, equals, value = line.strip().partition("=")
+        if equals and not key.startswith(("#", ";")):
+            value = value.strip()
+            if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+                value = value[1:-1]
+            variables[key.strip()] = value
+    return variables
 
 
 def absolute(path: str) -> str:

@@ -134,7 +134,7 @@ def test_a_scheduled_coordinator_reads_its_broker_url_from_an_environment_file(t
     (tmp_path / "broker.env").write_text("AUDITOR_BROKER_URL=rediss://:s3cret@broker.example:6380/0\n")
     (tmp_path / "enrolled").mkdir()
     completed = auditor("schedule", "--history", "runs", "--broker", "env:AUDITOR_BROKER_URL",
-                        "--environment-file", "broker.env", "--worker-keys", "enrolled", "--shard-size", "20",
+                        "--environment-file", "broker.env", "--worker-keys", "enrolled", "--shard-size", "2000000",
                         cwd=tmp_path)
     assert completed.returncode == 0, completed.stderr
     assert f"EnvironmentFile={tmp_path / 'broker.env'}" in completed.stdout and "s3cret" not in completed.stdout
@@ -142,16 +142,25 @@ def test_a_scheduled_coordinator_reads_its_broker_url_from_an_environment_file(t
     argv = shlex.split(exec_start.removeprefix("ExecStart=").replace("%%", "%"))
     parsed = build_parser().parse_args(argv[3:])  # the printed command is one `auditor run` accepts
     assert (parsed.broker, parsed.worker_keys, parsed.shard_size) == (
-        "env:AUDITOR_BROKER_URL", str(tmp_path / "enrolled"), 20)
+        "env:AUDITOR_BROKER_URL", str(tmp_path / "enrolled"), 2000000)
     assert completed.stdout.strip().splitlines()[-1].startswith("# none: cron has no EnvironmentFile=")
 
 
 @pytest.mark.parametrize(("extra", "message"), [
     (["--broker", "redis://:s3cret@broker.example:6379/0", "--worker-keys", "."], "password would be written"),
+    (["--broker", "redis://broker.example:6379/0?password=s3cret", "--worker-keys", "."], "password would be written"),
     (["--broker", "env:AUDITOR_BROKER_URL", "--worker-keys", "."], "needs --environment-file"),
+    (["--broker", "env:OTHER", "--environment-file", "broker.env", "--worker-keys", "."], "OTHER is not set"),
     (["--broker", "redis://broker.example:6379/0"], "needs --worker-keys"),
+    (["--broker", "redis://[::1", "--worker-keys", "."], "malformed URL"),
+    (["--broker", "http://broker.example/", "--worker-keys", "."], "is not redis://"),
+    (["--broker", "redis://broker.example/0", "--worker-keys", "missing"], "missing: no such folder"),
+    (["--broker", "redis://broker.example/0", "--worker-keys", ".", "--shard-size", "0"], "at least 1"),
+    (["--broker", "redis://broker.example/0", "--worker-keys", ".", "--shard-time-limit", "99999"],
+     "less than --visibility-timeout"),
 ])
 def test_a_schedule_that_would_leak_or_lack_broker_settings_is_one_line(tmp_path, extra, message):
+    (tmp_path / "broker.env").write_text("# the coordinator's broker\nAUDITOR_BROKER_URL='redis://:s3cret@h/0'\n")
     completed = auditor("schedule", "--history", "runs", *extra, cwd=tmp_path)
     assert completed.returncode == 3 and message in completed.stderr and "s3cret" not in completed.stderr
     assert completed.stderr.count("\n") == 1 and not completed.stdout

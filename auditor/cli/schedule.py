@@ -5,10 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from auditor.errors import InputError
-from auditor.schedule import Schedule, absolute, install, run_command
+from auditor.schedule import Schedule, absolute, install, read_environment_file, run_command
 
 
 def cmd_schedule(args: argparse.Namespace) -> int:
@@ -48,25 +47,27 @@ def _scheduled_options(args: argparse.Namespace) -> list[str]:
 
 
 def _distributed_options(args: argparse.Namespace) -> list[str]:
-    """A scheduled coordinator's options; the broker's password never goes into a unit or cron line."""
+    """A scheduled coordinator's options, checked as ``run`` checks them; its password never goes
+    into a unit file or cron line."""
     if not args.broker:
         return []
-    if not args.worker_keys:
-        raise InputError("--broker", "needs --worker-keys DIR: shards are accepted only from enrolled workers")
+    from auditor.cli.fleet import distributed_options  # Celery: only for distributed schedules
+
+    environment: dict[str, str] = {}
     if args.broker.startswith("env:"):
         if not args.environment_file:
             raise InputError("--broker", f"{args.broker} needs --environment-file FILE that sets {args.broker[4:]}: "
                                          "a service does not inherit this shell's environment")
-        if not Path(args.environment_file).is_file():
-            raise InputError("--environment-file", f"{args.environment_file}: file not found")
-    elif urlsplit(args.broker).password:
+        environment = read_environment_file(Path(args.environment_file))
+    options = distributed_options(args, environment)
+    if not args.broker.startswith("env:") and options.broker.has_secret:
         raise InputError("--broker", "the URL's password would be written into the unit file: put the URL in "
                                      "--environment-file and give --broker env:NAME")
-    options = ["--broker", args.broker, "--worker-keys", absolute(args.worker_keys)]
+    argv = ["--broker", args.broker, "--worker-keys", absolute(args.worker_keys)]
     if args.broker_ca:
-        options += ["--broker-ca", absolute(args.broker_ca)]
+        argv += ["--broker-ca", absolute(args.broker_ca)]
     for flag, value in (("--shard-size", args.shard_size), ("--shard-time-limit", args.shard_time_limit),
                         ("--worker-deadline", args.worker_deadline),
                         ("--visibility-timeout", args.visibility_timeout)):
-        options += [flag, f"{value:g}"]
-    return options
+        argv += [flag, str(value)]  # repr-exact: what the parser read is what the unit passes on
+    return argv

@@ -16,7 +16,7 @@ import ssl
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from celery import Celery
 from kombu.serialization import disable_insecure_serializers
@@ -41,7 +41,10 @@ class BrokerSettings:
     ca_file: str | None = None  # CA bundle that signs a rediss:// broker's certificate
 
     def __post_init__(self) -> None:
-        parts = urlsplit(self.url)
+        try:
+            parts = urlsplit(self.url)
+        except ValueError:  # an unclosed IPv6 bracket, ...
+            raise BrokerError("--broker", f"malformed URL {redacted(self.url)}") from None
         if parts.scheme not in SCHEMES:
             raise BrokerError("--broker", f"scheme '{parts.scheme}' is not redis:// or rediss:// "
                                           f"(got {redacted(self.url)})")
@@ -59,16 +62,30 @@ class BrokerSettings:
         """The URL as it may be printed or logged: without its password."""
         return redacted(self.url)
 
+    @property
+    def has_secret(self) -> bool:
+        """Whether the URL carries a password (in its user part or as a ``password=`` parameter)."""
+        return redacted(self.url) != self.url
+
 
 def redacted(url: str) -> str:
-    """``url`` without its password (``redis://:***@host:6379/0``)."""
-    parts = urlsplit(url)
-    if parts.password is None:
+    """``url`` without its password (``redis://:***@host:6379/0``, ``...?password=***``)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "<a malformed URL>"  # not echoed: where its password starts cannot be told
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    query = parts.query
+    if any(key.lower() == "password" for key, _ in pairs):
+        query = urlencode([(key, "***" if key.lower() == "password" else value) for key, value in pairs], safe="*")
+    netloc = parts.netloc
+    if parts.password is not None:
+        user = parts.username or ""
+        host = parts.hostname or ""
+        netloc = f"{user}:***@{host}" + (f":{parts.port}" if _port_or_none(url) is not None else "")
+    if netloc == parts.netloc and query == parts.query:
         return url
-    user = parts.username or ""
-    host = parts.hostname or ""
-    netloc = f"{user}:***@{host}" + (f":{parts.port}" if _port_or_none(url) is not None else "")
-    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
 
 
 def _port_or_none(url: str) -> int | None:

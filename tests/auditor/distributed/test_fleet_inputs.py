@@ -34,6 +34,10 @@ def test_a_bad_broker_url_is_one_line_without_its_password(url, message):
 def test_redacted_hides_only_the_password():
     assert redacted("rediss://auditor:s3cret@broker.example:6380/2") == "rediss://auditor:***@broker.example:6380/2"
     assert redacted("redis://127.0.0.1:6379/0") == "redis://127.0.0.1:6379/0"
+    assert redacted("redis://h/0?Password=s3cret&x=a%20b") == "redis://h/0?Password=***&x=a+b"
+    assert redacted("redis://h/0?x=a%20b") == "redis://h/0?x=a%20b"  # nothing to hide: unchanged
+    assert redacted("redis://:s3cret@[::1") == "<a malformed URL>"
+    assert BrokerSettings("redis://h/0?password=s3cret").has_secret and not BrokerSettings("redis://h/0").has_secret
 
 
 def test_run_and_worker_refuse_bad_brokers_with_exit_3_before_touching_anything(tmp_path, capsys, monkeypatch):
