@@ -172,6 +172,7 @@ def _read_layer(path: Path, registry: Registry) -> _Layer:
     layer.options = _read_options(root, registry)
     layer.severity = _read_severity(root, registry)
     layer.collectors = _read_collectors(root, registry)
+    layer.files.extend(root.files)  # files collector options name (rules, CA bundles)
     layer.policies = _read_policies(root, path.parent, registry, layer.files)
     layer.timeouts = _read_numbers(root, "timeouts", _TIMEOUT_DEFAULTS)
     layer.concurrency = {k: int(v) for k, v in _read_numbers(root, "concurrency", _CONCURRENCY_DEFAULTS).items()}

@@ -109,10 +109,13 @@ def load_yaml(path: str | Path, error: type[InputError] = InputError) -> Any:
 class MapReader:
     """Typed access to one YAML mapping; every failure names file, line and the key's path."""
 
-    def __init__(self, data: Any, path: str, error: type[InputError], prefix: str = "", line: int = 0):
+    def __init__(self, data: Any, path: str, error: type[InputError], prefix: str = "", line: int = 0,
+                 files: list[str] | None = None):
+        """``files``: where the document's ``file()`` references are recorded (shared with nested readers)."""
         self.path = path
         self.error = error
         self.prefix = prefix
+        self.files: list[str] = [] if files is None else files
         if not isinstance(data, dict):
             raise error(path, "expected a mapping", line=getattr(data, "line", line) or None, key=prefix or None)
         self.data = data
@@ -227,7 +230,7 @@ class MapReader:
             return value
         if not isinstance(value, dict):
             self.fail(key, f"expected a mapping, got {_describe(value)}")
-        return MapReader(value, self.path, self.error, self.keypath(key))
+        return MapReader(value, self.path, self.error, self.keypath(key), files=self.files)
 
     def items(self, key: str) -> list[MapReader]:
         """A list of mappings, each as a MapReader keyed ``key[i]``."""
@@ -240,8 +243,18 @@ class MapReader:
             prefix = f"{self.keypath(key)}[{index}]"
             if not isinstance(item, dict):
                 raise self.error(self.path, f"expected a mapping, got {_describe(item)}", line=lines[index], key=prefix)
-            readers.append(MapReader(item, self.path, self.error, prefix))
+            readers.append(MapReader(item, self.path, self.error, prefix, files=self.files))
         return readers
+
+    def file(self, key: str) -> Path:
+        """A file the document names at ``key``: ``~`` expanded, a relative path taken from the document's
+        folder. Recorded in ``files``, so that whatever copies the document (a shard to a worker) copies
+        the file too; whether it exists is the caller's to check."""
+        path = Path(self.string(key)).expanduser()
+        if not path.is_absolute():
+            path = Path(self.path).parent / path
+        self.files.append(str(path))
+        return path
 
     def choice(self, key: str, choices: dict[str, T] | list[str], default: Any = _MISSING) -> Any:
         """A string that must be one of ``choices`` (a list, or a mapping to converted values)."""

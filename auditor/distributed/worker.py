@@ -73,19 +73,34 @@ def _profile(ref: ProfileRef, registry: Registry, scratch: Path) -> Profile:
     """The shard's profile: shipped by name, or the coordinator's profile files written here first.
 
     The files keep their places relative to each other (``../common/base.yaml`` included), under
-    a folder deep enough that none lands outside ``scratch``; a path that would is refused.
+    a folder deep enough that none lands outside ``scratch``; a path that would, too many or too
+    large files, or names that collide are refused (the shard message is not trusted).
     """
     if not ref.files:
         return load_profile(ref.name, registry)
+    if len(ref.files) > _MAX_PROFILE_FILES or any(len(text) > _MAX_PROFILE_BYTES for text in ref.files.values()):
+        raise ShardError(f"the shard's profile has more than {_MAX_PROFILE_FILES} files or one over "
+                         f"{_MAX_PROFILE_BYTES} bytes")
     ups = max(_leading_ups(relative) for relative in ref.files)
+    if ups > _MAX_UPS:
+        raise ShardError(f"the shard's profile files climb more than {_MAX_UPS} folders")
     root = scratch.joinpath("profile", *["up"] * ups)
-    for relative, text in ref.files.items():
-        path = _inside(scratch, root, relative)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+    try:
+        for relative, text in ref.files.items():
+            path = _inside(scratch, root, relative)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+    except OSError as exc:  # a name that is also a folder, too long, ...
+        raise ShardError(f"the shard's profile files cannot be laid out: {exc.strerror or exc}") from None
     if ref.name not in ref.files:
         raise ShardError(f"the shard's profile {ref.name!r} is not among its files")
     return load_profile(str(_inside(scratch, root, ref.name)), registry)
+
+
+# Bounds on what a shard message may make a worker write (a profile, its ancestors, policies, rules).
+_MAX_PROFILE_FILES = 64
+_MAX_PROFILE_BYTES = 4 * 1024 * 1024
+_MAX_UPS = 32
 
 
 def _leading_ups(relative: str) -> int:

@@ -70,9 +70,7 @@ class RepositoriesCollector(Collector):
                 continue
             values[key] = reader.boolean(key) if isinstance(default, bool) else int(reader.number(key, minimum=1))
         if reader.has("rules"):
-            path = Path(reader.string("rules"))
-            if not path.is_absolute():  # like attestations: relative to the profile that names it
-                path = Path(reader.path).parent / path
+            path = reader.file("rules")  # like attestations: relative to the profile that names it
             if not path.is_file():
                 reader.fail("rules", f"rules file {path} does not exist")
             values["rules"] = load_rules(path)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
 
 from auditor.check import CollectEnv, Collector
@@ -181,9 +180,7 @@ def _server_name(reader: MapReader, key: str, value: str) -> str:
 
 
 def _ca_bundle(reader: MapReader) -> str:
-    path = Path(reader.string("ca_bundle")).expanduser()
-    if not path.is_absolute():
-        path = Path(reader.path).parent / path  # relative to the profile that names it
+    path = reader.file("ca_bundle")  # relative to the profile that names it
     from auditor.checks.tls import certificates as certs  # on use: not with the registry
 
     try:

@@ -138,8 +138,12 @@ def _campus_profile(root: Path) -> Path:
         "name: campus\nextends: baseline\nfail_on: medium\npolicies:\n  ssh-algorithms: ssh.yaml\n")
     shipped = resources.policy_path("ssh-algorithms", "strict").read_text()
     (root / "common" / "ssh.yaml").write_text(shipped.replace("policy: strict", "policy: campus-ssh", 1))
+    (root / "labs" / "chem" / "rules.yaml").write_text(
+        "repositories:\n  - name: raw\n    path: /srv/data/raw/\n    classification: restricted\n"
+        "    owner_group: lab\n")
     lab = root / "labs" / "chem" / "lab.yaml"
-    lab.write_text("name: chem-lab\nextends: ../../common/campus.yaml\nselect: ['ssh-wire.*', 'services.*']\n")
+    lab.write_text("name: chem-lab\nextends: ../../common/campus.yaml\nselect: ['ssh-wire.*', 'services.*']\n"
+                   "collectors:\n  repositories:\n    rules: rules.yaml\n")
     return lab
 
 
@@ -153,15 +157,18 @@ def test_a_profile_extending_relative_files_reaches_workers_whole(tmp_path, monk
     lab = _campus_profile(tmp_path / "coordinator")
     monkeypatch.chdir(lab.parent)  # the user names the profile relative to where they are
     here = load_profile("lab.yaml", registry)
-    assert [Path(file).name for file in here.files] == ["lab.yaml", "campus.yaml", "ssh.yaml"]
+    assert [Path(file).name for file in here.files] == ["lab.yaml", "rules.yaml", "campus.yaml", "ssh.yaml"]
     ref = profile_ref("lab.yaml", here)
-    assert sorted(ref.files) == ["../../common/campus.yaml", "../../common/ssh.yaml", "lab.yaml"]
+    assert sorted(ref.files) == ["../../common/campus.yaml", "../../common/ssh.yaml", "lab.yaml", "rules.yaml"]
     sent = ShardRequest.from_json(ShardRequest("run", "default/0000", "default", ref, ()).to_json()).profile
     scratch = tmp_path / "worker"
     scratch.mkdir()
     there = _profile(sent, registry, scratch)
     assert (there.chain, there.selected, there.fail_on) == (here.chain, here.selected, here.fail_on)
     assert there.policies == here.policies and there.policies["ssh-algorithms"]["policy"] == "campus-ssh"
+    rules = [[(repo.name, repo.path) for repo in profile.collectors["repositories"]["rules"].repositories]
+             for profile in (here, there)]
+    assert rules[0] == rules[1] == [("raw", "/srv/data/raw")]
     assert all(path.is_relative_to(scratch) for path in scratch.rglob("*"))
 
 
@@ -174,29 +181,39 @@ def test_a_shipped_profile_travels_by_name():
     assert ref == ProfileRef("strict") and not ref.files
 
 
-@pytest.mark.parametrize("files", [{"lab.yaml": "name: x\n", "/etc/cron.d/x": "* * * * * root id\n"},
-                                   {"lab.yaml": "name: x\n", "..": "x: 1\n"},
-                                   {"lab.yaml": "name: x\n", "../..": "x: 1\n"}])
-def test_a_shard_cannot_write_profile_files_outside_its_folder(tmp_path, files):
+@pytest.mark.parametrize(("files", "message"), [
+    ({"lab.yaml": "name: x\n", "{absolute}": "planted\n"}, "outside its folder"),
+    ({"lab.yaml": "name: x\n", "..": "planted\n"}, "outside its folder"),
+    ({"lab.yaml": "name: x\n", "../..": "planted\n"}, "outside its folder"),
+    ({"lab.yaml": "name: x\n", "a": "planted\n", "a/b.yaml": "planted\n"}, "cannot be laid out"),
+    ({"lab.yaml": "name: x\n", "../" * 40 + "x.yaml": "planted\n"}, "climb more than 32"),
+    ({"lab.yaml": "name: x\n", "x" * 300 + ".yaml": "planted\n"}, "cannot be laid out"),
+    ({f"f{n}.yaml": "planted\n" for n in range(65)}, "more than 64 files"),
+])
+def test_a_shard_cannot_make_a_worker_write_outside_its_folder(tmp_path, files, message):
     from auditor.distributed.worker import _profile
     from auditor.registry import default_registry
 
-    scratch = tmp_path / "scratch"
-    scratch.mkdir()
-    with pytest.raises(ShardError, match="outside its folder"):
+    planted = tmp_path / "planted.yaml"  # where an absolute path in the message points
+    files = {(str(planted) if name == "{absolute}" else name): text for name, text in files.items()}
+    scratch = tmp_path / "shards" / "scratch"
+    scratch.mkdir(parents=True)
+    with pytest.raises(ShardError, match=message):
         _profile(ProfileRef("lab.yaml", files), default_registry(), scratch)
-    assert not (tmp_path / "outside.yaml").exists()
+    written = [path for path in tmp_path.rglob("*") if path.is_file() and not path.is_relative_to(scratch)]
+    assert written == []
 
 
 def test_profile_files_going_up_stay_under_the_shards_folder(tmp_path):
     from auditor.distributed.worker import _profile
     from auditor.registry import default_registry
 
-    scratch = tmp_path / "scratch"
-    scratch.mkdir()
+    scratch = tmp_path / "shards" / "scratch"
+    scratch.mkdir(parents=True)
     files = {"lab.yaml": "name: x\nextends: ../../../up.yaml\n", "../../../up.yaml": "name: up\nextends: baseline\n"}
     assert _profile(ProfileRef("lab.yaml", files), default_registry(), scratch).chain == ("x", "up", "baseline")
-    assert [path.name for path in scratch.rglob("*.yaml")] and not (tmp_path / "up.yaml").exists()
+    assert sorted(path.name for path in tmp_path.rglob("*.yaml")) == ["lab.yaml", "up.yaml"]
+    assert all(path.is_relative_to(scratch) for path in tmp_path.rglob("*.yaml"))
 
 
 @pytest.mark.integration
