@@ -203,9 +203,10 @@ def _may_declare_plugins() -> bool:
     """Whether an installed distribution may declare ``ENTRY_POINT_GROUP``, decided without importlib.metadata.
 
     Installed packages declare entry points in ``*.dist-info/entry_points.txt`` (``*.egg-info``
-    for some source installs) in a folder of ``sys.path``; a glance at those files tells whether
-    importing importlib.metadata (email, zipfile, csv...) is needed at all. Whatever cannot be read
-    plainly (an archive on ``sys.path``, an unreadable file) counts as a maybe.
+    for some source installs, ``EGG-INFO`` inside an ``.egg`` folder on ``sys.path``); a glance at
+    those files tells whether importing importlib.metadata (email, zipfile, csv...) is needed at
+    all. Whatever cannot be read plainly (an archive on ``sys.path``, an unreadable folder or file)
+    counts as a maybe.
     """
     section = f"[{ENTRY_POINT_GROUP}]"
     for entry in sys.path:
@@ -213,9 +214,12 @@ def _may_declare_plugins() -> bool:
         if folder.is_file():
             return True
         try:
-            infos = [info.path for info in os.scandir(folder) if info.name.endswith(("dist-info", "egg-info"))]
-        except OSError:
+            infos = [info.path for info in os.scandir(folder)
+                     if info.name.lower().endswith(("dist-info", "egg-info")) or info.name == "EGG-INFO"]
+        except FileNotFoundError:
             continue  # a folder that is not there holds no distribution
+        except OSError:
+            return True
         for info in infos:
             try:
                 declared = Path(info, "entry_points.txt").read_text(encoding="utf-8", errors="replace")

@@ -179,3 +179,16 @@ def test_without_a_declared_plugin_importlib_metadata_is_not_imported(tmp_path):
                            capture_output=True, text=True, timeout=60, check=True, cwd=tmp_path,
                            env={**os.environ, "PYTHONPATH": str(tmp_path)})
     assert found.stdout.split()[0] == "True"
+
+
+def test_a_plugin_installed_as_an_egg_folder_is_found(tmp_path):
+    egg = tmp_path / "lab_plugin-1.0-py3.11.egg"
+    (egg / "EGG-INFO").mkdir(parents=True)
+    (egg / "lab_plugin.py").write_text("CHECKS = ()\n")
+    (egg / "EGG-INFO" / "PKG-INFO").write_text("Metadata-Version: 2.1\nName: lab-plugin\nVersion: 1.0\n")
+    (egg / "EGG-INFO" / "entry_points.txt").write_text("[auditor.checks]\nlab = lab_plugin\n")
+    probe = "import sys\nfrom auditor.registry import default_registry\ndefault_registry()\n" \
+            "print('lab_plugin' in sys.modules)\n"
+    found = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True,
+                           cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(egg)})
+    assert found.stdout.strip() == "True", found.stderr
