@@ -11,9 +11,10 @@ summary of a snapshot (``Snapshot.summary``). Whether a finding is waived is ``F
 
 from __future__ import annotations
 
+import abc
 import functools
-from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TypeAlias
 
@@ -35,6 +36,38 @@ def finding_order(finding: Finding) -> tuple[int, str, str, str]:
 def sorted_findings(findings: Iterable[Finding]) -> list[Finding]:
     """``findings`` in the one report order (``finding_order``)."""
     return sorted(findings, key=finding_order)
+
+
+class FindingStore(abc.ABC, Sequence[Finding]):
+    """Findings kept outside memory (a spooled run's): read in report order without loading them all."""
+
+    @abc.abstractmethod
+    def worst_first(self) -> Iterator[Finding]:
+        """Every finding in ``finding_order``, holding few at a time."""
+
+
+class ResultStore(abc.ABC, Sequence[CheckResult]):
+    """Check results kept outside memory (a spooled run's): read one target at a time."""
+
+    @abc.abstractmethod
+    def by_target(self) -> Iterator[tuple[str, Sequence[CheckResult]]]:
+        """(target, its results) for every target with results, in the run's target order."""
+
+
+def worst_first(findings: Sequence[Finding]) -> Iterable[Finding]:
+    """A snapshot's findings in ``finding_order``: sorted in memory, or streamed from a ``FindingStore``."""
+    return findings.worst_first() if isinstance(findings, FindingStore) else sorted_findings(findings)
+
+
+def results_by_target(results: Sequence[CheckResult]) -> Iterator[tuple[str, Sequence[CheckResult]]]:
+    """(target, its results) in the order targets first appear; a ``ResultStore`` reads one target at a time."""
+    if isinstance(results, ResultStore):
+        yield from results.by_target()
+        return
+    grouped: dict[str, list[CheckResult]] = defaultdict(list)
+    for result in results:
+        grouped[result.target].append(result)
+    yield from grouped.items()
 
 
 def waiver_state(finding: Finding) -> str:
@@ -147,20 +180,25 @@ class Summary:
 
 
 def summarize(results: Iterable[CheckResult], findings: Iterable[Finding], fail_on: Severity) -> Summary:
-    """The one derivation of counts, blocking findings and the exit code."""
-    findings = list(findings)
+    """The one derivation of counts, blocking findings and the exit code (one pass over each: they may be spooled)."""
     statuses = Counter(result.status for result in results)
-    active = [finding for finding in findings if not finding.waived]
-    severities = Counter(finding.severity for finding in active)
-    blocking = sum(1 for finding in active if finding.severity >= fail_on)
+    severities: Counter[Severity] = Counter()
+    waived = expired = 0
+    for finding in findings:
+        if finding.waived:
+            waived += 1
+        else:
+            severities[finding.severity] += 1
+        expired += finding.waiver_expired
+    blocking = sum(count for severity, count in severities.items() if severity >= fail_on)
     errors = statuses[Status.ERROR]
     # An incomplete audit is reported first: its clean parts prove nothing about the rest.
     exit_code = ExitCode.INCOMPLETE if errors else ExitCode.FINDINGS if blocking else ExitCode.OK
     return Summary(
         results={status: statuses[status] for status in Status},
         findings={severity: severities[severity] for severity in Severity},
-        waived=len(findings) - len(active),
-        expired_waivers=sum(1 for finding in findings if finding.waiver_expired),
+        waived=waived,
+        expired_waivers=expired,
         blocking=blocking,
         exit_code=exit_code,
     )
@@ -177,8 +215,10 @@ class Snapshot:
     started_at: str  # ISO 8601, kept as text so snapshots round-trip exactly
     finished_at: str
     targets: tuple[TargetRecord, ...]
-    results: tuple[CheckResult, ...]
-    findings: tuple[Finding, ...]
+    # Tuples, or for a run spooled to disk the ``ResultStore`` / ``FindingStore`` sequences reading it
+    # a target at a time: read them by iterating (or through ``worst_first`` / ``results_by_target``).
+    results: Sequence[CheckResult]
+    findings: Sequence[Finding]
     facts: Mapping[str, Mapping[str, FactRecord]]  # target name -> facts name -> record
     attestations: tuple[Attestation, ...] = ()
     signature: Signature | None = None
