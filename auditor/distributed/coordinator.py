@@ -26,7 +26,7 @@ from auditor.models import CheckResult, Status, Target
 from auditor.runner import RunContext
 from auditor.store.codec import snapshot_from_json
 from auditor.store.merge import merge_snapshots
-from auditor.store.model import Snapshot, TargetRecord, results_by_target
+from auditor.store.model import Snapshot, TargetRecord, by_target
 from auditor.store.signing import SignatureError, key_fingerprint, load_public_key, verify
 from auditor.store.spool import FactSpool, raw_record
 
@@ -88,7 +88,7 @@ def _spool(spool: FactSpool, snapshot: Snapshot) -> Snapshot:
     for name, record in snapshot.facts.items():
         spool.add(name, {fact: raw_record(value) for fact, value in record.items()})
     answered = {record.name for record in snapshot.targets}
-    for target, results in results_by_target(snapshot.results):
+    for target, results in by_target(snapshot.results):
         if target in answered:  # as merging keeps only the results of the targets a partial audited
             spool.results.add(target, results)
     return dataclasses.replace(snapshot, results=(), findings=(), facts={})

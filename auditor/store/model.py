@@ -16,7 +16,7 @@ import functools
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TypeAlias
+from typing import Protocol, TypeAlias, TypeVar
 
 from auditor.config.attestations import Attestation
 from auditor.config.catalogue import Catalogue
@@ -28,30 +28,62 @@ JSON: TypeAlias = "dict[str, JSON] | list[JSON] | str | int | float | bool | Non
 TOOL_NAME = "rifi-auditor"
 
 
-def finding_order(finding: Finding) -> tuple[int, str, str, str]:
+class FindingKey(Protocol):
+    """What orders a finding: a ``Finding``, or a report's compact reference to one."""
+
+    @property
+    def check_id(self) -> str:
+        """The check that found it."""
+
+    @property
+    def target(self) -> str:
+        """The target it is on."""
+
+    @property
+    def resource(self) -> str:
+        """The resource of the target."""
+
+    @property
+    def severity(self) -> Severity:
+        """How bad it is."""
+
+
+Key = TypeVar("Key", bound=FindingKey)
+Item = TypeVar("Item", CheckResult, Finding)
+
+
+def finding_order(finding: FindingKey) -> tuple[int, str, str, str]:
     """How findings sort everywhere: worst first, then target, check and resource."""
     return (-finding.severity.rank, finding.target, finding.check_id, finding.resource)
 
 
-def sorted_findings(findings: Iterable[Finding]) -> list[Finding]:
+def sorted_findings(findings: Iterable[Key]) -> list[Key]:
     """``findings`` in the one report order (``finding_order``)."""
     return sorted(findings, key=finding_order)
 
 
-class FindingStore(abc.ABC, Sequence[Finding]):
-    """Findings kept outside memory (a spooled run's): read in report order without loading them all."""
+class TargetStore(abc.ABC, Sequence[Item]):
+    """Results or findings kept outside memory (a spooled run's): read one target at a time."""
+
+    @abc.abstractmethod
+    def by_target(self) -> Iterator[tuple[str, Sequence[Item]]]:
+        """(target, its items) for every target with some, in the run's target order."""
+
+    @abc.abstractmethod
+    def of_target(self, target: str) -> Sequence[Item]:
+        """One target's items (empty for a target with none)."""
+
+
+class ResultStore(TargetStore[CheckResult]):
+    """A spooled run's check results."""
+
+
+class FindingStore(TargetStore[Finding]):
+    """A spooled run's findings: also read in report order without loading them all."""
 
     @abc.abstractmethod
     def worst_first(self) -> Iterator[Finding]:
         """Every finding in ``finding_order``, holding few at a time."""
-
-
-class ResultStore(abc.ABC, Sequence[CheckResult]):
-    """Check results kept outside memory (a spooled run's): read one target at a time."""
-
-    @abc.abstractmethod
-    def by_target(self) -> Iterator[tuple[str, Sequence[CheckResult]]]:
-        """(target, its results) for every target with results, in the run's target order."""
 
 
 def worst_first(findings: Sequence[Finding]) -> Iterable[Finding]:
@@ -59,14 +91,14 @@ def worst_first(findings: Sequence[Finding]) -> Iterable[Finding]:
     return findings.worst_first() if isinstance(findings, FindingStore) else sorted_findings(findings)
 
 
-def results_by_target(results: Sequence[CheckResult]) -> Iterator[tuple[str, Sequence[CheckResult]]]:
-    """(target, its results) in the order targets first appear; a ``ResultStore`` reads one target at a time."""
-    if isinstance(results, ResultStore):
-        yield from results.by_target()
+def by_target(items: Sequence[Item]) -> Iterator[tuple[str, Sequence[Item]]]:
+    """(target, its results or findings) in the order targets first appear; a store reads one target at a time."""
+    if isinstance(items, TargetStore):
+        yield from items.by_target()
         return
-    grouped: dict[str, list[CheckResult]] = defaultdict(list)
-    for result in results:
-        grouped[result.target].append(result)
+    grouped: dict[str, list[Item]] = defaultdict(list)
+    for item in items:
+        grouped[item.target].append(item)
     yield from grouped.items()
 
 
@@ -216,7 +248,7 @@ class Snapshot:
     finished_at: str
     targets: tuple[TargetRecord, ...]
     # Tuples, or for a run spooled to disk the ``ResultStore`` / ``FindingStore`` sequences reading it
-    # a target at a time: read them by iterating (or through ``worst_first`` / ``results_by_target``).
+    # a target at a time: read them by iterating (or through ``worst_first`` / ``by_target``).
     results: Sequence[CheckResult]
     findings: Sequence[Finding]
     facts: Mapping[str, Mapping[str, FactRecord]]  # target name -> facts name -> record

@@ -16,6 +16,7 @@ import json
 import os
 import sys
 import threading
+from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,10 +24,12 @@ from typing import Any, TypeVar, overload
 
 from auditor.models import CheckResult, Finding, Severity, Status
 from auditor.store.decode import decode_finding
-from auditor.store.model import FindingStore, ResultStore
+from auditor.store.model import FindingStore, ResultStore, TargetStore
 
 _STATUS = {status.value: status for status in Status}
 Item = TypeVar("Item", CheckResult, Finding)
+# Targets whose results stay decoded: pages re-read the few members they list, often of the same hosts.
+_RECENT = 32
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,7 @@ class ResultSpool:
         self._path = folder / "results.jsonl"
         self._file = self._path.open("w+b")
         self._index: dict[str, SpooledTarget] = {}
+        self._recent: OrderedDict[str, tuple[CheckResult, ...]] = OrderedDict()
         self._lock = threading.Lock()
 
     def add(self, target: str, results: Sequence[CheckResult]) -> None:
@@ -110,10 +114,18 @@ class ResultSpool:
         if entry is None or entry.results == 0:
             return ()
         with self._lock:
+            if target in self._recent:
+                self._recent.move_to_end(target)
+                return self._recent[target]
             self._file.flush()
             self._file.seek(entry.offset)
             data = self._file.read(entry.length)
-        return tuple(_decode(item, f"{target}/{index}") for index, item in enumerate(json.loads(data)))
+        results = tuple(_decode(item, f"{target}/{index}") for index, item in enumerate(json.loads(data)))
+        with self._lock:
+            self._recent[target] = results
+            if len(self._recent) > _RECENT:
+                self._recent.popitem(last=False)
+        return results
 
     def results(self, order: Sequence[str]) -> SpooledResults:
         """Every spooled result, target by target in ``order`` (the run's target order)."""
@@ -128,10 +140,11 @@ class ResultSpool:
         with self._lock:
             self._file.close()
             self._index.clear()
+            self._recent.clear()
         self._path.unlink(missing_ok=True)
 
 
-class _Spooled(Sequence[Item]):
+class _Spooled(TargetStore[Item]):
     """A read-only sequence read from a ``ResultSpool`` one target at a time (never all at once)."""
 
     def __init__(self, spool: ResultSpool, order: tuple[str, ...]):
@@ -145,9 +158,18 @@ class _Spooled(Sequence[Item]):
         raise NotImplementedError
 
     def __iter__(self) -> Iterator[Item]:
+        for _, items in self.by_target():
+            yield from items
+
+    def by_target(self) -> Iterator[tuple[str, Sequence[Item]]]:
+        """(target, its items), one target read at a time, in the run's target order."""
         for target in self._order:
             if self._count(self._spool.entry(target)):
-                yield from self._items(target)
+                yield target, self._items(target)
+
+    def of_target(self, target: str) -> Sequence[Item]:
+        """One target's items, read from disk (the last few targets read stay decoded)."""
+        return self._items(target) if target in self._spool else ()
 
     def __len__(self) -> int:
         return sum(self._count(self._spool.entry(target)) for target in self._order)
@@ -183,12 +205,6 @@ class _Spooled(Sequence[Item]):
 
 class SpooledResults(_Spooled[CheckResult], ResultStore):
     """A spooled run's check results, in the run's target order."""
-
-    def by_target(self) -> Iterator[tuple[str, Sequence[CheckResult]]]:
-        """(target, its results), one target read at a time."""
-        for target in self._order:
-            if self._spool.entry(target).results:
-                yield target, self._spool.target_results(target)
 
     def _count(self, entry: SpooledTarget) -> int:
         return entry.results

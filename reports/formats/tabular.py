@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from auditor.models import CheckResult, Status
 from auditor.reports.formats.text import csv_cell, xml_text
-from auditor.store.model import Snapshot, results_by_target, worst_first
+from auditor.store.model import Snapshot, by_target, worst_first
 
 CSV_COLUMNS = (
     "fingerprint", "severity", "target", "check_id", "resource", "message", "measures",
@@ -56,17 +56,17 @@ _CONTENT = "\x00"  # marks where the suites go inside <testsuites>; XML text nev
 
 def junit_chunks(snapshot: Snapshot) -> Iterator[str]:
     """``junit_xml`` a suite (target) at a time: one element tree for a fleet took gigabytes."""
-    by_target = results_by_target(snapshot.results)  # a spooled run's: one target in memory at a time
+    suites_of = by_target(snapshot.results)  # a spooled run's: one target in memory at a time
     suites = ET.Element("testsuites", name=xml_text(f"auditor {snapshot.profile.name}"))
     yield '<?xml version="1.0" encoding="UTF-8"?>\n'
-    first = next(by_target, None)
+    first = next(suites_of, None)
     if first is None:
         yield ET.tostring(suites, encoding="unicode") + "\n"
         return
     suites.text = _CONTENT
     opening, closing = ET.tostring(suites, encoding="unicode").split(_CONTENT)
     yield opening
-    for target, results in itertools.chain([first], by_target):
+    for target, results in itertools.chain([first], suites_of):
         suite = ET.Element("testsuite", name=xml_text(target), tests=str(len(results)))
         counts = {"failures": 0, "errors": 0, "skipped": 0}
         for result in results:

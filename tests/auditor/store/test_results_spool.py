@@ -7,9 +7,11 @@ import os
 import stat
 
 import pytest
+from markupsafe import escape
 
 from auditor.cli.output import write_outputs
 from auditor.models import Status, Target, TargetKind
+from auditor.reports.site import host_file
 from auditor.runner import Runner
 from auditor.store.model import FindingStore, ResultStore, Snapshot, sorted_findings, worst_first
 from auditor.store.spool import FactSpool
@@ -68,8 +70,23 @@ def test_results_leave_memory_as_each_target_finishes(synthetic, tmp_path):
     spool.close()
 
 
-def test_a_spooled_snapshot_and_every_output_equal_those_held_in_memory(tmp_path):
-    memory = in_target_order(sample_snapshot())
+def many_findings() -> Snapshot:
+    """Targets named out of run order, every severity, several findings per check and target."""
+    names = ("web9", "db1", "web10", "app")
+    checks = ("ssh.root-login", "ssh.password-authentication", "services.exposed")
+    items = [finding(check_id, name, f"tcp/{22 + n % 2}:res/{n % 5}", severity)
+             for name in names for check_id in checks
+             for n, severity in enumerate(("low", "critical", "info", "high", "medium", "high"))]
+    results = [result(check_id, name, "fail", [item for item in items if (item["check_id"], item["target"])
+                                                == (check_id, name)])
+               for name in names for check_id in checks]
+    return in_target_order(make_snapshot(results, items, targets=names))
+
+
+@pytest.mark.parametrize("make", [lambda: in_target_order(sample_snapshot()), many_findings],
+                         ids=["sample", "many-findings"])
+def test_a_spooled_snapshot_and_every_output_equal_those_held_in_memory(tmp_path, make):
+    memory = make()
     for folder in ("out-memory", "out-spooled"):
         (tmp_path / folder).mkdir()
     spool = FactSpool(tmp_path)
@@ -82,25 +99,18 @@ def test_a_spooled_snapshot_and_every_output_equal_those_held_in_memory(tmp_path
     assert len(written) > 10 and sorted(path.name for path in (tmp_path / "out-spooled").iterdir()) == written
     for name in written:
         assert (tmp_path / "out-spooled" / name).read_bytes() == (tmp_path / "out-memory" / name).read_bytes(), name
+    # Pages hold references and read listed findings back: each is listed on its host's page, itself.
+    for item in memory.findings:
+        page = (tmp_path / "out-spooled" / host_file(item.target)).read_text()
+        assert f'data-id="{item.fingerprint}"' in page and str(escape(item.resource)) in page
 
 
 def test_worst_first_from_the_spool_is_the_one_finding_order(tmp_path):
-    # Targets named out of run order, every severity, several findings per check and target, waivers.
-    names = ("web9", "db1", "web10", "app")
-    items = [finding(check_id, name, f"res/{n % 3}/{check_id}", severity)
-             for n, (check_id, name, severity) in enumerate(
-                 (check_id, name, severity)
-                 for name in names
-                 for check_id in ("ssh.root-login", "ssh.password-authentication", "services.exposed")
-                 for severity in ("low", "critical", "info", "high"))]
-    unique = list({(item["check_id"], item["target"], item["resource"]): item for item in items}.values())
-    results = [result(check_id, name, "fail", [item for item in unique
-                                                if (item["check_id"], item["target"]) == (check_id, name)])
-               for name in names for check_id in ("ssh.root-login", "ssh.password-authentication", "services.exposed")]
-    memory = in_target_order(make_snapshot(results, unique, targets=names))
+    memory = many_findings()
     spool = FactSpool(tmp_path)
     from_disk = spooled(memory, spool)
     assert list(worst_first(from_disk.findings)) == sorted_findings(memory.findings) == list(worst_first(memory.findings))
+    assert len({finding.severity for finding in memory.findings}) == 5 and len(memory.findings) == 72
     spool.close()
 
 
