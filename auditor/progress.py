@@ -41,11 +41,11 @@ class LineProgress:
 
     def target_done(self, audit: TargetAudit) -> None:
         self.done += 1
-        errors = sum(1 for result in audit.results if result.status.value == "error")
+        errors = audit.errors
         self.errors += errors
         elapsed = time.monotonic() - self.started
         eta = elapsed / self.done * (self.total - self.done)
-        self.stream.write(f"[{self.done}/{self.total}] {audit.target.name}: {len(audit.results)} checks, "
+        self.stream.write(f"[{self.done}/{self.total}] {audit.target.name}: {audit.checks} checks, "
                           f"{errors} errors ({self.errors} in all), elapsed {elapsed:.0f} s, ETA {eta:.0f} s\n")
         self.stream.flush()
 
@@ -77,7 +77,7 @@ class LiveProgress:
         self.task = self.bar.add_task("audit", total=total, errors=0)
 
     def target_done(self, audit: TargetAudit) -> None:
-        self.errors += sum(1 for result in audit.results if result.status.value == "error")
+        self.errors += audit.errors
         if self.task is not None:
             self.bar.update(self.task, advance=1, errors=self.errors)
 

@@ -37,13 +37,19 @@ _NEEDS_HOST_ACCESS = "needs host access: audit as 'local' or ssh://user@host"
 
 @dataclass
 class TargetAudit:
-    """Everything learned about one target: its check results and the facts behind them."""
+    """Everything learned about one target: its check results and the facts behind them.
+
+    In a spooled run both went to the spool when the target finished: ``results`` and ``facts``
+    are empty then, and ``checks`` and ``errors`` keep the counts progress lines show.
+    """
 
     target: Target
     results: list[CheckResult] = field(default_factory=list)
     facts: dict[str, Any] = field(default_factory=dict)
     started: float = 0.0
     finished: float = 0.0
+    checks: int = 0  # results, spooled or not
+    errors: int = 0  # of them, ``error`` results
 
 
 @dataclass(frozen=True)
@@ -70,14 +76,22 @@ class AuditRun:
     spool: FactSpool | None = None  # the targets' facts, when the run spooled them to disk
 
     @property
-    def results(self) -> list[CheckResult]:
-        """All check results, target by target."""
+    def results(self) -> Sequence[CheckResult]:
+        """All check results, target by target (read from the spool, a target at a time, when spooled)."""
+        if self.spool is not None:
+            return self.spool.results.results(self._order)
         return [result for audit in self.audits for result in audit.results]
 
     @property
-    def findings(self) -> list[Finding]:
-        """All findings, target by target."""
-        return [finding for result in self.results for finding in result.findings]
+    def findings(self) -> Sequence[Finding]:
+        """All findings, target by target (read from the spool, a target at a time, when spooled)."""
+        if self.spool is not None:
+            return self.spool.results.findings(self._order)
+        return [finding for audit in self.audits for result in audit.results for finding in result.findings]
+
+    @property
+    def _order(self) -> list[str]:
+        return [audit.target.name for audit in self.audits]
 
 
 class Runner:
@@ -108,8 +122,8 @@ class Runner:
     def run(self, targets: Sequence[Target], spool: FactSpool | None = None) -> AuditRun:
         """Audit every target (concurrently) and return all results in target order.
 
-        With a ``spool``, each target's facts go to it (on disk) as soon as the target is
-        done, so memory does not grow with the facts of a fleet.
+        With a ``spool``, each target's facts and results go to it (on disk) as soon as the
+        target is done, so memory does not grow with the number of targets.
         """
         started = dt.datetime.now(dt.UTC)
         self.spool = spool
@@ -158,8 +172,12 @@ class Runner:
                 audit.results.append(self.evaluate(check, target, cache))
         finally:
             cache.close()  # first: a collection still running past the budget stores nothing more
+        audit.checks = len(audit.results)
+        audit.errors = sum(1 for result in audit.results if result.status is Status.ERROR)
         if self.spool is not None:
             self.spool.add(target.name, cache.record())
+            self.spool.results.add(target.name, audit.results)
+            audit.results = []  # on disk now: a fleet's results never all stay in memory
         else:
             audit.facts = cache.record()
         audit.finished = time.monotonic()

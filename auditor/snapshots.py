@@ -35,8 +35,9 @@ def build_snapshot(run: AuditRun, rejudged: Rejudged | None = None) -> Snapshot:
         started_at=run.started_at.isoformat(timespec="seconds"),
         finished_at=run.finished_at.isoformat(timespec="seconds"),
         targets=tuple(TargetRecord(audit.target, round(audit.finished - audit.started, 3)) for audit in run.audits),
-        results=tuple(run.results),
-        findings=tuple(run.findings),
+        # A spooled run's results and findings stay on disk: the snapshot reads them a target at a time.
+        results=run.results if run.spool is not None else tuple(run.results),
+        findings=run.findings if run.spool is not None else tuple(run.findings),
         facts=run.spool if run.spool is not None else {
             audit.target.name: {name: fact_record(record) for name, record in audit.facts.items()}
             for audit in run.audits},

@@ -9,9 +9,10 @@ server, that line on every web server configured alike, ``PasswordAuthentication
 hosts. The row names every host and resource; a different port (``tcp/8443``) is another row,
 since it is configured elsewhere.
 
-A group keeps every one of its findings; pages decide how many members they print and always
-say how many there are. Results that could not be checked are summarised per status and reason
-(``reason_rows``), so 973 "not checked" rows become a handful.
+A group keeps every one of its findings (as ``Member`` records: the run's pages hold compact
+references, ``refs.FindingRef``, and read back in full only the members they print); pages decide
+how many members they print and always say how many there are. Results that could not be
+checked are summarised per status and reason (``reason_rows``), so 973 "not checked" rows become a handful.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from operator import attrgetter
 from typing import TypeVar
 
 from auditor.models import CheckResult, Finding, Severity, Status
+from auditor.reports.refs import Member
 from auditor.reports.views import FindingView
 from auditor.store.model import sorted_findings, waiver_state
 
@@ -81,12 +83,19 @@ def endpoint(resource: str) -> str:
     return head if _ENDPOINT.fullmatch(head) else ""
 
 
+def _as_finding(member: Member) -> Finding:
+    """How a group of findings (not of references) reads its members back: they are the findings."""
+    if not isinstance(member, Finding):
+        raise TypeError("a group of finding references needs the run's resolve (RunSite.finding_of)")
+    return member
+
+
 @dataclass(frozen=True)
 class FixGroup:
     """Findings one remediation fixes: a row with its count and its affected targets and resources.
 
-    Members stay findings: pages print the first few as list items (``members.member_rows``), so a
-    100,000-finding run builds no display record per finding.
+    Members stay findings or references to them: pages print the first few as list items
+    (``listed``, ``members.member_rows``), so a 100,000-finding run builds no display record per finding.
     """
 
     key: str  # check id, remediation and endpoint: the same fix has the same key in every run
@@ -94,9 +103,14 @@ class FixGroup:
     check_title: str
     remediation: str
     severity: str  # the worst member's severity
-    findings: tuple[Finding, ...]  # every member, worst first
+    findings: tuple[Member, ...]  # every member, worst first
     targets: tuple[str, ...]  # affected targets, in member order
     owners: Mapping[str, str] = field(default_factory=dict, repr=False)  # target -> owner, for the filter
+    resolve: Callable[[Member], Finding] = field(default=_as_finding, repr=False, compare=False)  # member -> finding
+
+    def listed(self, limit: int) -> list[Finding]:
+        """The first ``limit`` members as findings (read back where the members are references)."""
+        return [self.resolve(member) for member in self.findings[:limit]]
 
     @property
     def count(self) -> int:
@@ -126,24 +140,24 @@ class FixGroup:
         return (-Severity(self.severity).rank, -len(self.targets), -self.count, self.check_id, self.targets[0],
                 self.key)
 
-    def subset(self, members: Sequence[Finding]) -> FixGroup:
+    def subset(self, members: Sequence[Member]) -> FixGroup:
         """This fix for some of its members only (``members`` in member order, so still worst first)."""
         targets = self.targets if len(self.targets) == 1 else tuple(dict.fromkeys(map(_TARGET, members)))
         return dataclasses.replace(self, severity=members[0].severity.value, findings=tuple(members), targets=targets)
 
 
-def group_findings(findings: Iterable[Finding], titles: Mapping[str, str],
-                   owners: Mapping[str, str] | None = None) -> tuple[FixGroup, ...]:
-    """The findings as fix groups, worst first (see the module docstring for the rule)."""
-    fixes: dict[tuple[str, str, str], list[Finding]] = {}
+def group_findings(findings: Iterable[Member], titles: Mapping[str, str], owners: Mapping[str, str] | None = None,
+                   resolve: Callable[[Member], Finding] = _as_finding) -> tuple[FixGroup, ...]:
+    """The findings (or references, read back through ``resolve``) as fix groups, worst first (module docstring)."""
+    fixes: dict[tuple[str, str, str], list[Member]] = {}
     for finding in findings:
         fixes.setdefault((finding.check_id, finding.remediation, endpoint(finding.resource)), []).append(finding)
-    groups = [_group(key, members, titles, owners or {}) for key, members in fixes.items()]
+    groups = [_group(key, members, titles, owners or {}, resolve) for key, members in fixes.items()]
     return tuple(sorted(groups, key=FixGroup.order))
 
 
 def split_groups(groups: Iterable[FixGroup],
-                 keys: Callable[[Finding], Iterable[Key]]) -> dict[Key, tuple[FixGroup, ...]]:
+                 keys: Callable[[Member], Iterable[Key]]) -> dict[Key, tuple[FixGroup, ...]]:
     """The members of ``groups`` by ``keys`` (none, one or several distinct keys per finding), worst first per key.
 
     Members keep their order, so a run's findings are grouped once (``group_findings``) and each
@@ -151,7 +165,7 @@ def split_groups(groups: Iterable[FixGroup],
     """
     by_key: dict[Key, list[FixGroup]] = defaultdict(list)
     for group in groups:
-        members: dict[Key, list[Finding]] = defaultdict(list)
+        members: dict[Key, list[Member]] = defaultdict(list)
         for finding in group.findings:
             for key in keys(finding):
                 members[key].append(finding)
@@ -160,13 +174,13 @@ def split_groups(groups: Iterable[FixGroup],
     return {key: tuple(sorted(found, key=FixGroup.order)) for key, found in by_key.items()}
 
 
-def select_groups(groups: Iterable[FixGroup], keep: Callable[[Finding], bool]) -> tuple[FixGroup, ...]:
+def select_groups(groups: Iterable[FixGroup], keep: Callable[[Member], bool]) -> tuple[FixGroup, ...]:
     """The members of ``groups`` that ``keep`` accepts, as fix groups worst first."""
     return split_groups(groups, lambda finding: (True,) if keep(finding) else ()).get(True, ())
 
 
-def _group(key: tuple[str, str, str], members: list[Finding], titles: Mapping[str, str],
-           owners: Mapping[str, str]) -> FixGroup:
+def _group(key: tuple[str, str, str], members: list[Member], titles: Mapping[str, str],
+           owners: Mapping[str, str], resolve: Callable[[Member], Finding]) -> FixGroup:
     ordered = sorted_findings(members)
     first = ordered[0]
     return FixGroup(
@@ -178,6 +192,7 @@ def _group(key: tuple[str, str, str], members: list[Finding], titles: Mapping[st
         findings=tuple(ordered),
         targets=tuple(dict.fromkeys(map(_TARGET, ordered))),
         owners=owners,
+        resolve=resolve,
     )
 
 
@@ -198,16 +213,45 @@ def not_checked(result: CheckResult) -> bool:
     return result.status in _OTHER_STATUSES or (result.status is Status.FAIL and not result.findings)
 
 
+@dataclass
+class _Reason:
+    count: int = 0
+    checks: set[str] = field(default_factory=set)  # check ids
+    targets: dict[str, None] = field(default_factory=dict)  # distinct, in order of appearance
+
+
+class ReasonTally:
+    """Results not checked (``not_checked``), counted per status and reason as they stream past.
+
+    Holds per reason a count, its checks and its distinct targets, never the results: the phase
+    pages tally a spooled run's results a target at a time.
+    """
+
+    def __init__(self) -> None:
+        """An empty tally."""
+        self._reasons: dict[tuple[str, str], _Reason] = {}
+
+    def add(self, result: CheckResult) -> None:
+        """Count ``result`` if it was not checked."""
+        if not_checked(result):
+            reason = self._reasons.setdefault((result.status.value, result.reason), _Reason())
+            reason.count += 1
+            reason.checks.add(result.check_id)
+            reason.targets[result.target] = None
+
+    def rows(self, titles: Mapping[str, str] | None = None) -> tuple[ReasonRow, ...]:
+        """One row per status and reason; errors first (the audit is incomplete there), then the largest."""
+        views = []
+        for (status, reason), tally in self._reasons.items():
+            targets = tuple(itertools.islice(tally.targets, 10))
+            checks = tuple(sorted({(titles or {}).get(check_id) or check_id for check_id in tally.checks}))
+            views.append(ReasonRow(status, reason, tally.count, checks, targets, len(tally.targets)))
+        return tuple(sorted(views, key=lambda row: (row.status != Status.ERROR.value, -row.count, row.reason)))
+
+
 def reason_rows(results: Iterable[CheckResult], titles: Mapping[str, str] | None = None) -> tuple[ReasonRow, ...]:
     """Results that were not checked (``not_checked``), one row per status and reason, largest first."""
-    rows: dict[tuple[str, str], list[CheckResult]] = {}
+    tally = ReasonTally()
     for result in results:
-        if not_checked(result):
-            rows.setdefault((result.status.value, result.reason), []).append(result)
-    views = []
-    for (status, reason), members in rows.items():
-        targets = tuple(dict.fromkeys(r.target for r in members))
-        checks = tuple(sorted({(titles or {}).get(r.check_id) or r.check_id for r in members}))
-        views.append(ReasonRow(status, reason, len(members), checks, targets[:10], len(targets)))
-    # Errors first (the audit is incomplete there), then the reasons that cover most results.
-    return tuple(sorted(views, key=lambda row: (row.status != Status.ERROR.value, -row.count, row.reason)))
+        tally.add(result)
+    return tally.rows(titles)

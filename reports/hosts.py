@@ -107,10 +107,10 @@ def host_changes(site: RunSite, name: str, groups: Sequence[FixGroup]) -> HostCh
 
 def host_view(site: RunSite, name: str) -> HostView:
     """The page of one target."""
-    results = site.results_by_target.get(name, ())
+    results = site.results_of(name)
     target = site.targets.get(name)
     reasons = reason_rows(results, site.titles)
-    groups = site.host_groups.get((name, False), ())
+    groups = site.host_groups(name, False)
     hidden = groups[MAX_HOST_GROUPS:]
     return HostView(
         row=site.host_row_of[name],
@@ -119,7 +119,7 @@ def host_view(site: RunSite, name: str) -> HostView:
         areas=_areas(groups[:MAX_HOST_GROUPS]),
         more_groups=len(hidden),
         more_findings=sum(group.count for group in hidden),
-        waived=site.host_groups.get((name, True), ())[:MAX_HOST_GROUPS],
+        waived=site.host_groups(name, True)[:MAX_HOST_GROUPS],
         passed=passed_checks((r for r in results if r.status is Status.PASS), site.titles),
         not_checked=reasons[:MAX_REASONS_SHOWN],
         not_checked_total=sum(row.count for row in reasons),

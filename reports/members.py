@@ -140,7 +140,7 @@ def fix_group(group: FixGroup, host_files: Mapping[str, str] | None, limit: int 
     if several:
         parts.append(f"<details><summary>The {group.count} findings "
                      f"({_plural(len(group.resources), 'resource')})</summary>")
-    parts += ('  <ul class="members">\n', member_rows(group.findings[:limit], group.owners, host_files), "  </ul>\n")
+    parts += ('  <ul class="members">\n', member_rows(group.listed(limit), group.owners, host_files), "  </ul>\n")
     if several:
         if group.count > limit:
             parts.append(f'<p class="muted">{group.count - limit} more: each is on its host\'s page and in '

@@ -23,8 +23,9 @@ from jinja2 import BaseLoader, Environment, FileSystemLoader, ModuleLoader, Stri
 from markupsafe import Markup
 
 from auditor import resources
-from auditor.models import Finding, Severity
+from auditor.models import Severity
 from auditor.reports.members import fix_group
+from auditor.store.model import FindingKey
 
 SEVERITIES = tuple(severity.value for severity in sorted(Severity, reverse=True))  # critical first
 
@@ -145,7 +146,7 @@ def _counts(by_severity: Counter[str]) -> str:
     return ",".join(str(by_severity[severity]) for severity in SEVERITIES)
 
 
-def filter_context(findings: Iterable[Finding], owners: Mapping[str, str]) -> dict[str, Any]:
+def filter_context(findings: Iterable[FindingKey], owners: Mapping[str, str]) -> dict[str, Any]:
     """Template variables for a page with the findings filter: its choices and counts, the script, the CSP.
 
     ``findings`` are every finding in the page's scope (open and waived), listed in full or not.

@@ -6,16 +6,18 @@ findings and attestations); they never consult the registry or the network.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
+import heapq
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from operator import attrgetter
 
 from auditor.config.attestations import Attestation
 from auditor.config.catalogue import PHASE_ID, Measure
-from auditor.models import CheckResult, ExitCode, Finding, Status
-from auditor.reports.grouping import FixGroup, finding_views, group_findings, pairs, reason_rows, split_groups
+from auditor.models import CheckResult, ExitCode, Status
+from auditor.reports.grouping import FixGroup, ReasonTally, finding_views, group_findings, pairs, split_groups
+from auditor.reports.refs import Member
 from auditor.reports.views import (
     STATUS_CLASS,
     STATUS_EVIDENCED,
@@ -109,27 +111,58 @@ def measure_status(open_findings: int, passed: int, current: int, overdue: int) 
     return STATUS_NOT_EVIDENCED
 
 
+@dataclass
+class _MeasureResults:
+    """What a measure's view shows of its results, tallied as they stream past (never the results themselves)."""
+
+    passed: dict[str, list[ResultView]] = field(default_factory=dict)  # check id -> passes, first targets by name
+    passed_total: Counter[str] = field(default_factory=Counter)  # check id -> targets it passed on
+    reasons: ReasonTally = field(default_factory=ReasonTally)
+
+    def add(self, result: CheckResult, titles: Mapping[str, str]) -> None:
+        """Count ``result``; keep its view only while it is among the first MAX_PASSES_SHOWN targets by name."""
+        self.reasons.add(result)
+        if result.status is not Status.PASS:
+            return
+        shown = self.passed.setdefault(result.check_id, [])
+        shown.append(_result_view(result, titles))
+        self.passed_total[result.check_id] += 1
+        if len(shown) > 2 * MAX_PASSES_SHOWN:  # nsmallest is sorted()[:n]: stable, as the full sort would be
+            shown[:] = heapq.nsmallest(MAX_PASSES_SHOWN, shown, key=_TARGET_OF)
+
+    def passed_views(self, titles: Mapping[str, str]) -> tuple[PassedCheckView, ...]:
+        """The passed checks, by check id, each with its first targets by name and how many there are."""
+        return tuple(PassedCheckView(check_id, titles.get(check_id, check_id),
+                                     tuple(sorted(views, key=_TARGET_OF)[:MAX_PASSES_SHOWN]),
+                                     total=self.passed_total[check_id])
+                     for check_id, views in sorted(self.passed.items()))
+
+
+_TARGET_OF = attrgetter("target")
+
+
 @dataclass(frozen=True)
 class _ByMeasure:
     """A snapshot's fixes and results by measure id, with what every measure view needs."""
 
     groups: Mapping[tuple[str, bool], tuple[FixGroup, ...]]  # (measure id, waived) -> its fixes
-    results: Mapping[str, list[CheckResult]]
+    results: Mapping[str, _MeasureResults]
     titles: Mapping[str, str]
     attestations: tuple[Attestation, ...]
     as_of: dt.date
 
     @classmethod
     def of(cls, snapshot: Snapshot, groups: Sequence[FixGroup]) -> _ByMeasure:
-        results: dict[str, list[CheckResult]] = defaultdict(list)
+        """One pass over the results (a spooled run's, a target at a time), keeping only what views show."""
+        titles = check_titles(snapshot)
+        results: dict[str, _MeasureResults] = defaultdict(_MeasureResults)
         for result in snapshot.results:
             for measure_id in result.measures:
-                results[measure_id].append(result)
-        return cls(split_groups(groups, _measure_keys), results, check_titles(snapshot), snapshot.attestations,
-                   run_date(snapshot))
+                results[measure_id].add(result, titles)
+        return cls(split_groups(groups, _measure_keys), results, titles, snapshot.attestations, run_date(snapshot))
 
 
-def _measure_keys(finding: Finding) -> set[tuple[str, bool]]:
+def _measure_keys(finding: Member) -> set[tuple[str, bool]]:
     """(measure id, waived) for each distinct measure of a finding: its place on the phase pages."""
     waived = finding.waived
     return {(measure_id, waived) for measure_id in finding.measures}
@@ -138,15 +171,15 @@ def _measure_keys(finding: Finding) -> set[tuple[str, bool]]:
 def measure_view(measure: Measure, grouped: _ByMeasure) -> MeasureView:
     """Everything the snapshot says about one measure."""
     titles = grouped.titles
-    results = grouped.results.get(measure.id, [])
+    results = grouped.results.get(measure.id) or _MeasureResults()
     open_groups = grouped.groups.get((measure.id, False), ())
     waived_groups = grouped.groups.get((measure.id, True), ())
     open_total = sum(group.count for group in open_groups)
-    passed = passed_checks((r for r in results if r.status is Status.PASS), titles)
+    passed = results.passed_views(titles)
     attestations = tuple(attestation_view(a, grouped.as_of) for a in grouped.attestations if a.measure == measure.id)
     overdue = sum(1 for a in attestations if a.overdue)
     status = measure_status(open_total, len(passed), len(attestations) - overdue, overdue)
-    reasons = reason_rows(results, titles)
+    reasons = results.reasons.rows(titles)
     return MeasureView(
         id=measure.id,
         title=measure.title,
@@ -159,7 +192,7 @@ def measure_view(measure: Measure, grouped: _ByMeasure) -> MeasureView:
         status_class=STATUS_CLASS[status],
         open_groups=open_groups[:MAX_GROUPS_SHOWN],
         waived_groups=waived_groups[:MAX_GROUPS_SHOWN],
-        passed=tuple(_capped(check) for check in passed),
+        passed=passed,
         not_checked=reasons[:MAX_REASONS_SHOWN],
         not_checked_total=sum(row.count for row in reasons),
         attestations=attestations,
@@ -167,11 +200,6 @@ def measure_view(measure: Measure, grouped: _ByMeasure) -> MeasureView:
         open_more=_count_by_check(open_groups[MAX_GROUPS_SHOWN:]),
         waived_total=sum(group.count for group in waived_groups),
     )
-
-
-def _capped(check: PassedCheckView) -> PassedCheckView:
-    """A passed check with its first targets listed and the others counted (host pages list them all)."""
-    return dataclasses.replace(check, results=check.results[:MAX_PASSES_SHOWN], total=len(check.results))
 
 
 def _count_by_check(groups: Sequence[FixGroup]) -> tuple[tuple[str, int], ...]:

@@ -1,5 +1,10 @@
 """What every page of one run's report shares: the snapshot indexed once, file names, navigation.
 
+The index holds counts and compact references (``refs.FindingRef``), never every result and
+finding: a spooled run's are read from disk a target at a time, for the page that shows them
+(``results_of``, ``findings_of``, ``finding_of``), so writing a fleet's pages takes about the
+memory of one host's.
+
 Host and owner pages are named from a slug and a short hash of the name (``host-web01-3f2a9c1e5b07.html``):
 safe (letters, digits and dashes only), unique (the hash tells ``web 01`` from ``web-01``) and
 stable across runs, and never a path taken from collected text.
@@ -9,17 +14,19 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import re
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from auditor.models import CheckResult, Finding, Severity, Status, Target
 from auditor.reports.grouping import FixGroup, group_findings, select_groups, split_groups
+from auditor.reports.refs import FindingRef, Member, refs
 from auditor.reports.run_views import INDEX_FILE, check_titles, header, phase_views, target_owners
 from auditor.reports.views import Header, NavLink, PhaseView
-from auditor.store.model import Snapshot
+from auditor.store.model import Snapshot, TargetStore, by_target
 
 if TYPE_CHECKING:
     from auditor.reports.overview import Overview
@@ -36,6 +43,7 @@ NAV_PAGES: tuple[tuple[str, str], ...] = (
 # Rows of one page of the hosts list: a fleet of any size never makes one long page.
 HOSTS_PER_PAGE = 200
 _SLUG_UNSAFE = re.compile(r"[^a-z0-9]+")
+Item = TypeVar("Item", CheckResult, Finding)
 
 
 def page_name(prefix: str, name: str) -> str:
@@ -99,17 +107,18 @@ class RunSite:
     @functools.cached_property
     def fix_groups(self) -> tuple[FixGroup, ...]:
         """Every finding, open and waived, grouped by the fix once: each page's fixes are split from these."""
-        return group_findings(self.snapshot.findings, self.titles, self.owners)
+        members = itertools.chain.from_iterable(self.refs_by_target.values())
+        return group_findings(members, self.titles, self.owners, self.finding_of)
 
     @functools.cached_property
     def open_groups(self) -> tuple[FixGroup, ...]:
         """The open findings (no current waiver), grouped by the fix."""
         return select_groups(self.fix_groups, lambda finding: not finding.waived)
 
-    @functools.cached_property
-    def host_groups(self) -> Mapping[tuple[str, bool], tuple[FixGroup, ...]]:
-        """(target, waived) -> that target's open or waived findings, grouped by the fix."""
-        return split_groups(self.fix_groups, lambda finding: ((finding.target, finding.waived),))
+    def host_groups(self, name: str, waived: bool) -> tuple[FixGroup, ...]:
+        """One target's open (or waived) findings, grouped by the fix: what splitting ``fix_groups`` gives."""
+        members = (ref for ref in self.refs_by_target.get(name, ()) if ref.waived is waived)
+        return group_findings(members, self.titles, self.owners, self.finding_of)
 
     @functools.cached_property
     def owner_groups(self) -> Mapping[str, tuple[FixGroup, ...]]:
@@ -134,11 +143,21 @@ class RunSite:
         return target_owners(self.snapshot)
 
     @functools.cached_property
+    def refs_by_target(self) -> Mapping[str, tuple[FindingRef, ...]]:
+        """Every finding as a compact reference, by target (a spooled run's read one target at a time)."""
+        return {target: tuple(refs(findings)) for target, findings in by_target(self.snapshot.findings)}
+
+    @functools.cached_property
+    def statuses_by_target(self) -> Mapping[str, tuple[int, ...]]:
+        """Results per status (in ``Status`` order), by target."""
+        return {target: status_counts(results) for target, results in by_target(self.snapshot.results)}
+
+    @functools.cached_property
     def target_names(self) -> tuple[str, ...]:
         """Every target: the audited ones in run order, then any that only appear in results or findings."""
         known = self.snapshot.target_names
         seen = set(known)
-        extra = sorted(({r.target for r in self.snapshot.results} | {f.target for f in self.snapshot.findings}) - seen)
+        extra = sorted((self.statuses_by_target.keys() | self.refs_by_target.keys()) - seen)
         return (*known, *extra)
 
     @functools.cached_property
@@ -151,20 +170,37 @@ class RunSite:
         """Target name -> its inventory record (targets only seen in results have none)."""
         return {record.name: record.target for record in self.snapshot.targets}
 
-    @functools.cached_property
-    def findings_by_target(self) -> Mapping[str, Sequence[Finding]]:
-        """Every finding, by target."""
-        grouped: dict[str, list[Finding]] = defaultdict(list)
-        for finding in self.snapshot.findings:
-            grouped[finding.target].append(finding)
-        return grouped
+    def results_of(self, name: str) -> Sequence[CheckResult]:
+        """One target's check results (read from disk for a spooled run)."""
+        return _of_target(self.snapshot.results, name, self._results_held)
+
+    def findings_of(self, name: str) -> Sequence[Finding]:
+        """One target's findings, in the order ``refs_by_target`` numbers them (read from disk for a spooled run)."""
+        return _of_target(self.snapshot.findings, name, self._findings_held)
+
+    def finding_of(self, member: Member) -> Finding:
+        """The finding a fix group's member stands for: a reference is read back, a finding is itself."""
+        if isinstance(member, FindingRef):
+            return self.findings_of(member.target)[member.index]
+        assert isinstance(member, Finding)
+        return member
 
     @functools.cached_property
-    def findings_by_phase(self) -> Mapping[str, Sequence[Finding]]:
+    def _results_held(self) -> Mapping[str, Sequence[CheckResult]]:
+        """A snapshot held in memory: its results by target (a spooled run's are read per target instead)."""
+        return _held(self.snapshot.results)
+
+    @functools.cached_property
+    def _findings_held(self) -> Mapping[str, Sequence[Finding]]:
+        """A snapshot held in memory: its findings by target."""
+        return _held(self.snapshot.findings)
+
+    @functools.cached_property
+    def findings_by_phase(self) -> Mapping[str, Sequence[FindingRef]]:
         """Every finding, by the phases of its measures (once per phase), in one pass over the run."""
         phase_of = {measure.id: phase.id for phase in self.phases for measure in phase.measures}
-        grouped: dict[str, list[Finding]] = defaultdict(list)
-        for finding in self.snapshot.findings:
+        grouped: dict[str, list[FindingRef]] = defaultdict(list)
+        for finding in itertools.chain.from_iterable(self.refs_by_target.values()):
             for phase_id in {phase_of[m] for m in finding.measures if m in phase_of}:
                 grouped[phase_id].append(finding)
         return grouped
@@ -179,22 +215,14 @@ class RunSite:
         return {target: frozenset(prints) for target, prints in grouped.items()}
 
     @functools.cached_property
-    def results_by_target(self) -> Mapping[str, Sequence[CheckResult]]:
-        """Every check result, by target."""
-        grouped: dict[str, list[CheckResult]] = defaultdict(list)
-        for result in self.snapshot.results:
-            grouped[result.target].append(result)
-        return grouped
-
-    @functools.cached_property
     def owner_names(self) -> tuple[str, ...]:
         """Every owner named by a target, sorted."""
         return tuple(sorted(set(self.owners.values())))
 
     @property
-    def open_findings(self) -> list[Finding]:
-        """Findings no current waiver hides."""
-        return [f for f in self.snapshot.findings if not f.waived]
+    def open_findings(self) -> list[FindingRef]:
+        """Findings no current waiver hides (as references)."""
+        return [f for f in itertools.chain.from_iterable(self.refs_by_target.values()) if not f.waived]
 
     @functools.cached_property
     def host_rows(self) -> tuple[HostRow, ...]:
@@ -219,7 +247,7 @@ class RunSite:
         return tuple(NavLink(href, label, href == current) for href, label in links)
 
 
-def severity_counts(findings: Sequence[Finding]) -> tuple[int, ...]:
+def severity_counts(findings: Iterable[Member]) -> tuple[int, ...]:
     """Open findings per severity, critical first (the order of ``page.SEVERITIES``)."""
     counts = dict.fromkeys(Severity, 0)
     for finding in findings:
@@ -228,7 +256,7 @@ def severity_counts(findings: Sequence[Finding]) -> tuple[int, ...]:
     return tuple(counts[severity] for severity in sorted(Severity, reverse=True))
 
 
-def status_counts(results: Sequence[CheckResult]) -> tuple[int, ...]:
+def status_counts(results: Iterable[CheckResult]) -> tuple[int, ...]:
     """Results per status, in ``Status`` order."""
     counts = dict.fromkeys(Status, 0)
     for result in results:
@@ -236,14 +264,27 @@ def status_counts(results: Sequence[CheckResult]) -> tuple[int, ...]:
     return tuple(counts[status] for status in Status)
 
 
+_NO_RESULTS = (0,) * len(Status)
+
+
+def _held(items: Sequence[Item]) -> Mapping[str, Sequence[Item]]:
+    """Items held in memory, by target; empty for a store (read per target through ``_of_target``)."""
+    return {} if isinstance(items, TargetStore) else dict(by_target(items))
+
+
+def _of_target(items: Sequence[Item], name: str, held: Mapping[str, Sequence[Item]]) -> Sequence[Item]:
+    """One target's items: read from a store, or looked up among those held in memory."""
+    return items.of_target(name) if isinstance(items, TargetStore) else held.get(name, ())
+
+
 def host_row(site: RunSite, name: str) -> HostRow:
     """The counts of one target."""
     target = site.targets.get(name)
     owner = site.owners.get(name, "")
-    findings = site.findings_by_target.get(name, ())
+    findings = site.refs_by_target.get(name, ())
     return HostRow(
         name=name, file=host_file(name), kind=target.kind.value if target else "",
         address=(target.address or "") if target else "", owner=owner, owner_file=owner_file(owner) if owner else "",
-        severities=severity_counts(findings), statuses=status_counts(site.results_by_target.get(name, ())),
+        severities=severity_counts(findings), statuses=site.statuses_by_target.get(name, _NO_RESULTS),
         waived=sum(1 for f in findings if f.waived),
     )

@@ -30,7 +30,7 @@ from auditor.previous import PreviousRun
 from auditor.runner import RunContext
 from auditor.store.codec import snapshot_from_json
 from auditor.store.merge import merge_snapshots
-from auditor.store.model import Snapshot, TargetRecord
+from auditor.store.model import Snapshot, TargetRecord, by_target
 from auditor.store.signing import SignatureError, key_fingerprint, load_public_key, verify
 from auditor.store.spool import FactSpool, raw_record
 
@@ -94,10 +94,18 @@ def profile_ref(ref: str, profile: Profile) -> ProfileRef:
     return ProfileRef(os.path.relpath(os.path.abspath(profile.path), folder), files)
 
 
-def _spool_facts(spool: FactSpool, snapshot: Snapshot) -> None:
-    """Move a partial snapshot's facts to disk: the merged snapshot reads them from the spool."""
+def _spool(spool: FactSpool, snapshot: Snapshot) -> Snapshot:
+    """Move a partial snapshot's facts and results to disk: the merged snapshot reads them from the spool.
+
+    Returns the partial without them (its targets, profile and times are what merging needs).
+    """
     for name, record in snapshot.facts.items():
         spool.add(name, {fact: raw_record(value) for fact, value in record.items()})
+    answered = {record.name for record in snapshot.targets}
+    for target, results in by_target(snapshot.results):
+        if target in answered:  # as merging keeps only the results of the targets a partial audited
+            spool.results.add(target, results)
+    return dataclasses.replace(snapshot, results=(), findings=(), facts={})
 
 
 def position_of(targets: Sequence[Target]) -> dict[str, int]:
@@ -133,7 +141,7 @@ class Coordinator:
         this machine); merge the partial snapshots into one, in the order a local run writes.
         Each shard carries ``previous``'s facts of its targets, for checks of change.
 
-        Accepted facts go to ``spool`` as each shard arrives; the merged snapshot reads them there.
+        Accepted facts and results go to ``spool`` as each shard arrives; the merged snapshot reads them there.
         """
         here = {record.name for record in local.targets}
         remote = [target for target in targets if target.name not in here]
@@ -141,8 +149,7 @@ class Coordinator:
         sent = {request.shard: _Sent(request, send_shard(self.app, request.to_json(), request.segment,
                                                          self.options.shard_time_limit))
                 for request in shards}
-        partials: list[tuple[str, Snapshot]] = [("coordinator", local)]
-        _spool_facts(spool, local)
+        partials: list[tuple[str, Snapshot]] = [("coordinator", _spool(spool, local))]
         errors: list[tuple[Target, str]] = []
         done = ShardProgress(0, len(shards), 0, len(remote))
         self._report(done)
@@ -151,11 +158,10 @@ class Coordinator:
                 errors += [(target, outcome) for target in shard.request.targets]
                 self.problems.append(ShardProblem(shard.request.shard, shard.request.segment, outcome))
             else:
-                _spool_facts(spool, outcome)
                 # The catalogue and check texts are the coordinator's own (the profile matched),
                 # so a thousand shards do not hold a thousand copies.
                 partials.append((shard.request.shard, dataclasses.replace(
-                    outcome, facts={}, catalogue=local.catalogue, checks=local.checks)))
+                    _spool(spool, outcome), catalogue=local.catalogue, checks=local.checks)))
             done = dataclasses.replace(done, shards_done=done.shards_done + 1,
                                        targets_done=done.targets_done + len(shard.request.targets))
             self._report(done)
@@ -163,7 +169,7 @@ class Coordinator:
         merged = dataclasses.replace(merge_snapshots(partials), facts=spool, profile=local.profile)
         inventory = position_of(targets)
         order = [*targets, *(record.target for record in local.targets if record.name not in inventory)]
-        return self._in_inventory_order(merged, order, errors)
+        return self._in_inventory_order(merged, order, errors, spool)
 
     def _report(self, progress: ShardProgress) -> None:
         if self.on_progress is not None:
@@ -242,16 +248,21 @@ class Coordinator:
         return snapshot
 
     def _in_inventory_order(self, merged: Snapshot, order: Sequence[Target],
-                            errors: Sequence[tuple[Target, str]]) -> Snapshot:
-        """The merged snapshot with lost targets as errors, everything in the order a local run writes."""
+                            errors: Sequence[tuple[Target, str]], spool: FactSpool) -> Snapshot:
+        """The merged snapshot with lost targets as errors, everything in the order a local run writes.
+
+        Results and findings are the spool's, read a target at a time in that order.
+        """
+        for target, reason in errors:
+            spool.results.add(target.name, self._errors(target, reason))
         position = position_of(order)
-        results = [*merged.results, *(result for target, reason in errors for result in self._errors(target, reason))]
         records = [*merged.targets, *(TargetRecord(target) for target, _ in errors)]
+        names = [target.name for target in order]
         return dataclasses.replace(
             merged,
             targets=tuple(sorted(records, key=lambda record: position[record.name])),
-            results=tuple(sorted(results, key=lambda result: position[result.target])),  # stable: check order kept
-            findings=tuple(sorted(merged.findings, key=lambda finding: position[finding.target])),
+            results=spool.results.results(names),
+            findings=spool.results.findings(names),
         )
 
     def _errors(self, target: Target, reason: str) -> list[CheckResult]:

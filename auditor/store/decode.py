@@ -34,7 +34,7 @@ _STATUS = {status.value: status for status in Status}
 
 def decode_snapshot(document: Mapping[str, Any], name: str) -> Snapshot:
     """The model of a schema-valid document; SnapshotError names the place of any inconsistency."""
-    findings = tuple(_finding(item, name, f"findings/{index}") for index, item in enumerate(document["findings"]))
+    findings = tuple(decode_finding(item, name, f"findings/{index}") for index, item in enumerate(document["findings"]))
     by_fingerprint = {finding.fingerprint: finding for finding in findings}
     signature = document.get("signature")
     rejudged = document.get("rejudged")
@@ -127,7 +127,8 @@ def decode_target(data: Mapping[str, Any]) -> Target:
     )
 
 
-def _finding(data: Mapping[str, Any], name: str, place: str) -> Finding:
+def decode_finding(data: Mapping[str, Any], name: str, place: str) -> Finding:
+    """A finding from its JSON form (``Finding.to_dict``); SnapshotError if its fingerprint does not match."""
     waiver = data.get("waiver")
     finding = Finding(
         check_id=sys.intern(data["check_id"]),

@@ -11,11 +11,12 @@ summary of a snapshot (``Snapshot.summary``). Whether a finding is waived is ``F
 
 from __future__ import annotations
 
+import abc
 import functools
-from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TypeAlias
+from typing import Protocol, TypeAlias, TypeVar
 
 from auditor.config.attestations import Attestation
 from auditor.config.catalogue import Catalogue
@@ -27,14 +28,78 @@ JSON: TypeAlias = "dict[str, JSON] | list[JSON] | str | int | float | bool | Non
 TOOL_NAME = "rifi-auditor"
 
 
-def finding_order(finding: Finding) -> tuple[int, str, str, str]:
+class FindingKey(Protocol):
+    """What orders a finding: a ``Finding``, or a report's compact reference to one."""
+
+    @property
+    def check_id(self) -> str:
+        """The check that found it."""
+
+    @property
+    def target(self) -> str:
+        """The target it is on."""
+
+    @property
+    def resource(self) -> str:
+        """The resource of the target."""
+
+    @property
+    def severity(self) -> Severity:
+        """How bad it is."""
+
+
+Key = TypeVar("Key", bound=FindingKey)
+Item = TypeVar("Item", CheckResult, Finding)
+
+
+def finding_order(finding: FindingKey) -> tuple[int, str, str, str]:
     """How findings sort everywhere: worst first, then target, check and resource."""
     return (-finding.severity.rank, finding.target, finding.check_id, finding.resource)
 
 
-def sorted_findings(findings: Iterable[Finding]) -> list[Finding]:
+def sorted_findings(findings: Iterable[Key]) -> list[Key]:
     """``findings`` in the one report order (``finding_order``)."""
     return sorted(findings, key=finding_order)
+
+
+class TargetStore(abc.ABC, Sequence[Item]):
+    """Results or findings kept outside memory (a spooled run's): read one target at a time."""
+
+    @abc.abstractmethod
+    def by_target(self) -> Iterator[tuple[str, Sequence[Item]]]:
+        """(target, its items) for every target with some, in the run's target order."""
+
+    @abc.abstractmethod
+    def of_target(self, target: str) -> Sequence[Item]:
+        """One target's items (empty for a target with none)."""
+
+
+class ResultStore(TargetStore[CheckResult]):
+    """A spooled run's check results."""
+
+
+class FindingStore(TargetStore[Finding]):
+    """A spooled run's findings: also read in report order without loading them all."""
+
+    @abc.abstractmethod
+    def worst_first(self) -> Iterator[Finding]:
+        """Every finding in ``finding_order``, holding few at a time."""
+
+
+def worst_first(findings: Sequence[Finding]) -> Iterable[Finding]:
+    """A snapshot's findings in ``finding_order``: sorted in memory, or streamed from a ``FindingStore``."""
+    return findings.worst_first() if isinstance(findings, FindingStore) else sorted_findings(findings)
+
+
+def by_target(items: Sequence[Item]) -> Iterator[tuple[str, Sequence[Item]]]:
+    """(target, its results or findings) in the order targets first appear; a store reads one target at a time."""
+    if isinstance(items, TargetStore):
+        yield from items.by_target()
+        return
+    grouped: dict[str, list[Item]] = defaultdict(list)
+    for item in items:
+        grouped[item.target].append(item)
+    yield from grouped.items()
 
 
 def waiver_state(finding: Finding) -> str:
@@ -147,20 +212,25 @@ class Summary:
 
 
 def summarize(results: Iterable[CheckResult], findings: Iterable[Finding], fail_on: Severity) -> Summary:
-    """The one derivation of counts, blocking findings and the exit code."""
-    findings = list(findings)
+    """The one derivation of counts, blocking findings and the exit code (one pass over each: they may be spooled)."""
     statuses = Counter(result.status for result in results)
-    active = [finding for finding in findings if not finding.waived]
-    severities = Counter(finding.severity for finding in active)
-    blocking = sum(1 for finding in active if finding.severity >= fail_on)
+    severities: Counter[Severity] = Counter()
+    waived = expired = 0
+    for finding in findings:
+        if finding.waived:
+            waived += 1
+        else:
+            severities[finding.severity] += 1
+        expired += finding.waiver_expired
+    blocking = sum(count for severity, count in severities.items() if severity >= fail_on)
     errors = statuses[Status.ERROR]
     # An incomplete audit is reported first: its clean parts prove nothing about the rest.
     exit_code = ExitCode.INCOMPLETE if errors else ExitCode.FINDINGS if blocking else ExitCode.OK
     return Summary(
         results={status: statuses[status] for status in Status},
         findings={severity: severities[severity] for severity in Severity},
-        waived=len(findings) - len(active),
-        expired_waivers=sum(1 for finding in findings if finding.waiver_expired),
+        waived=waived,
+        expired_waivers=expired,
         blocking=blocking,
         exit_code=exit_code,
     )
@@ -177,8 +247,10 @@ class Snapshot:
     started_at: str  # ISO 8601, kept as text so snapshots round-trip exactly
     finished_at: str
     targets: tuple[TargetRecord, ...]
-    results: tuple[CheckResult, ...]
-    findings: tuple[Finding, ...]
+    # Tuples, or for a run spooled to disk the ``ResultStore`` / ``FindingStore`` sequences reading it
+    # a target at a time: read them by iterating (or through ``worst_first`` / ``by_target``).
+    results: Sequence[CheckResult]
+    findings: Sequence[Finding]
     facts: Mapping[str, Mapping[str, FactRecord]]  # target name -> facts name -> record
     attestations: tuple[Attestation, ...] = ()
     signature: Signature | None = None

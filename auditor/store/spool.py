@@ -1,10 +1,11 @@
-"""Facts on disk while a run goes on, so memory does not grow with the number of targets.
+"""Facts (and check results) on disk while a run goes on, so memory does not grow with the number of targets.
 
 Each target's facts leave memory when its audit ends: they are appended to a JSON Lines file
 in a private temporary folder, and the snapshot reads them back one target at a time (the
 snapshot writer streams them into ``snapshot.json``). The spool is a read-only mapping
 (target name → facts name → record), so everything that reads ``Snapshot.facts`` (diff,
-merge, re-judging) reads a spooled snapshot as it reads one loaded from a file.
+merge, re-judging) reads a spooled snapshot as it reads one loaded from a file. The same
+private folder holds the run's check results and findings (``results``, a ``ResultSpool``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from auditor.store.model import FactRecord
+from auditor.store.results_spool import ResultSpool
 
 _PRIVATE = 0o700  # facts name hosts, users and keys: readable by the auditor's user only
 
@@ -43,7 +45,8 @@ def raw_record(record: FactRecord) -> dict[str, Any]:
 class FactSpool(Mapping[str, Mapping[str, FactRecord]]):
     """Targets' facts in a temporary JSON Lines file: written once per target, read back lazily.
 
-    Thread-safe: the runner's threads add targets as they finish. ``close()`` removes the file.
+    Thread-safe: the runner's threads add targets as they finish. ``results`` spools their check
+    results in the same private folder. ``close()`` removes both files and the folder.
     """
 
     def __init__(self, folder: Path | None = None):
@@ -54,6 +57,7 @@ class FactSpool(Mapping[str, Mapping[str, FactRecord]]):
         self._file = self._path.open("w+b")
         self._index: dict[str, tuple[int, int]] = {}  # target -> (offset, length): ~100 bytes a target
         self._lock = threading.Lock()
+        self.results = ResultSpool(self._dir)
 
     def add(self, target: str, facts: Mapping[str, Mapping[str, Any]]) -> None:
         """Spool one target's recorded facts (the runner's JSON form); a target is added once."""
@@ -88,7 +92,8 @@ class FactSpool(Mapping[str, Mapping[str, FactRecord]]):
         return target in self._index
 
     def close(self) -> None:
-        """Remove the spool file and its folder; the mapping is empty afterwards."""
+        """Remove the spool files and their folder; the mapping is empty afterwards."""
+        self.results.close()
         with self._lock:
             self._file.close()
             self._index.clear()

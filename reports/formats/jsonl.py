@@ -13,7 +13,7 @@ from typing import Any
 
 from auditor.models import Finding
 from auditor.store.codec import snapshot_to_json
-from auditor.store.model import Snapshot, sorted_findings, waiver_state
+from auditor.store.model import Snapshot, waiver_state, worst_first
 
 RECORD_SCHEMA = "rifi-auditor/finding/1"
 
@@ -35,7 +35,7 @@ def finding_record(snapshot: Snapshot, finding: Finding) -> dict[str, Any]:
 
 def jsonl_lines(snapshot: Snapshot) -> Iterator[str]:
     """One line (with its newline) per finding, most severe first."""
-    for finding in sorted_findings(snapshot.findings):
+    for finding in worst_first(snapshot.findings):
         yield json.dumps(finding_record(snapshot, finding), ensure_ascii=True, separators=(",", ":")) + "\n"
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from auditor.models import CheckResult, Finding, Severity, Status, fingerprint
-from auditor.store.model import Snapshot, sorted_findings
+from auditor.store.model import Snapshot, worst_first
 
 OCSF_VERSION = "1.5.0"
 FINDINGS_CATEGORY = 2
@@ -139,7 +139,7 @@ def compliance_finding(snapshot: Snapshot, result: CheckResult) -> dict[str, Any
 
 def ocsf_events(snapshot: Snapshot) -> Iterator[dict[str, Any]]:
     """Detection Findings (most severe first), then a Compliance Finding per check result."""
-    for finding in sorted_findings(snapshot.findings):
+    for finding in worst_first(snapshot.findings):
         yield detection_finding(snapshot, finding)
     for result in snapshot.results:
         yield compliance_finding(snapshot, result)

@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import quote
 
 from auditor.models import Finding, Severity
-from auditor.store.model import CheckMeta, Snapshot, sorted_findings
+from auditor.store.model import CheckMeta, Snapshot, worst_first
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_LEVELS = {Severity.CRITICAL: "error", Severity.HIGH: "error", Severity.MEDIUM: "warning",
@@ -62,11 +62,11 @@ _RESULTS_INDENT = "    "  # runs[0].results items, at indent 1
 def sarif_chunks(snapshot: Snapshot) -> Iterator[str]:
     """``sarif`` in chunks, one result at a time: a fleet's results as one document took more memory than the audit."""
     checks = dict(snapshot.checks)
-    findings = sorted_findings(snapshot.findings)
     rules: dict[str, dict[str, Any]] = {
         check_id: _rule(check_id, check_id, meta, meta.severity) for check_id, meta in checks.items()
     }
-    for finding in findings:
+    # Two passes over the findings (rules, then results), neither holding them all: a spooled run reads twice.
+    for finding in worst_first(snapshot.findings):
         rid = rule_id(finding, checks)
         if rid not in rules:
             rules[rid] = _rule(rid, finding.check_id, checks.get(finding.check_id), finding.severity)
@@ -81,7 +81,7 @@ def sarif_chunks(snapshot: Snapshot) -> Iterator[str]:
     head, tail = json.dumps({"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}, indent=1).split(
         json.dumps(_RESULTS_SLOT))
     separator = "[\n" + _RESULTS_INDENT
-    for finding in findings:
+    for finding in worst_first(snapshot.findings):
         text = json.dumps(_result(finding, rule_id(finding, checks), index), indent=1)
         yield (head if separator.startswith("[") else "") + separator + text.replace("\n", "\n" + _RESULTS_INDENT)
         head, separator = "", ",\n" + _RESULTS_INDENT

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import xml.etree.ElementTree as ET
-from collections import defaultdict
 from collections.abc import Iterator
 
 from auditor.models import CheckResult, Status
 from auditor.reports.formats.text import csv_cell, xml_text
-from auditor.store.model import Snapshot, sorted_findings
+from auditor.store.model import Snapshot, by_target, worst_first
 
 CSV_COLUMNS = (
     "fingerprint", "severity", "target", "check_id", "resource", "message", "measures",
@@ -28,7 +28,7 @@ def findings_csv_chunks(snapshot: Snapshot) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writerow(CSV_COLUMNS)
-    for finding in sorted_findings(snapshot.findings):
+    for finding in worst_first(snapshot.findings):
         waiver = finding.waiver
         writer.writerow(csv_cell(value) for value in (
             finding.fingerprint, finding.severity.value, finding.target, finding.check_id,
@@ -56,18 +56,17 @@ _CONTENT = "\x00"  # marks where the suites go inside <testsuites>; XML text nev
 
 def junit_chunks(snapshot: Snapshot) -> Iterator[str]:
     """``junit_xml`` a suite (target) at a time: one element tree for a fleet took gigabytes."""
-    by_target: dict[str, list[CheckResult]] = defaultdict(list)
-    for result in snapshot.results:
-        by_target[result.target].append(result)
+    suites_of = by_target(snapshot.results)  # a spooled run's: one target in memory at a time
     suites = ET.Element("testsuites", name=xml_text(f"auditor {snapshot.profile.name}"))
     yield '<?xml version="1.0" encoding="UTF-8"?>\n'
-    if not by_target:
+    first = next(suites_of, None)
+    if first is None:
         yield ET.tostring(suites, encoding="unicode") + "\n"
         return
     suites.text = _CONTENT
     opening, closing = ET.tostring(suites, encoding="unicode").split(_CONTENT)
     yield opening
-    for target, results in by_target.items():
+    for target, results in itertools.chain([first], suites_of):
         suite = ET.Element("testsuite", name=xml_text(target), tests=str(len(results)))
         counts = {"failures": 0, "errors": 0, "skipped": 0}
         for result in results:

@@ -1,0 +1,242 @@
+"""Check results and findings on disk while a run goes on, so memory does not grow with the fleet.
+
+Each target's results (with their findings) leave memory when its audit ends: they are
+appended as one JSON line to a file in the run's private spool folder (``FactSpool``), and
+only a few counts per target stay in memory. ``Snapshot.results`` and ``Snapshot.findings``
+of a spooled run are the read-only sequences ``SpooledResults`` and ``SpooledFindings``:
+they read the spool back one target at a time, in the run's target order, so everything that
+iterates a snapshot (the writer of ``snapshot.json``, the summary, diff, merge, the reporters)
+reads a spooled snapshot as it reads one held in memory, and finds the same records.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import json
+import operator
+import os
+import sys
+import threading
+from collections import OrderedDict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar, overload
+
+from auditor.models import CheckResult, Finding, Severity, Status
+from auditor.store.decode import decode_finding
+from auditor.store.model import FindingStore, ResultStore, TargetStore
+
+_STATUS = {status.value: status for status in Status}
+Item = TypeVar("Item", CheckResult, Finding)
+# Targets whose results stay decoded: pages re-read the few members they list, often of the same hosts.
+_RECENT = 32
+
+
+@dataclass(frozen=True, slots=True)
+class SpooledTarget:
+    """Where one target's line is, and the counts that spare reading it: ~100 bytes a target."""
+
+    offset: int
+    length: int
+    results: int
+    findings: int
+    severities: int  # bit ``rank`` set for each severity among its findings: worst-first reads only those
+
+    def has(self, severity: Severity) -> bool:
+        """True when the target has a finding of ``severity``."""
+        return bool(self.severities >> severity.rank & 1)
+
+
+def _encode(result: CheckResult) -> dict[str, Any]:
+    """A result with its findings in full (a snapshot lists findings apart; the spool keeps them with it)."""
+    data = result.to_dict()
+    data["findings"] = [_encode_finding(finding) for finding in result.findings]
+    return data
+
+
+def _encode_finding(finding: Finding) -> dict[str, Any]:
+    data = finding.to_dict()
+    if finding.waiver is not None:  # the snapshot document drops where a waiver was declared; the spool keeps it
+        data["waiver"]["source"] = finding.waiver.source
+    return data
+
+
+def _decode(data: dict[str, Any], place: str) -> CheckResult:
+    findings = []
+    for index, item in enumerate(data["findings"]):
+        finding = decode_finding(item, "results spool", f"{place}/findings/{index}")
+        if finding.waiver is not None and item["waiver"].get("source"):
+            finding = _with_waiver_source(finding, item["waiver"]["source"])
+        findings.append(finding)
+    return CheckResult(check_id=sys.intern(data["check_id"]), target=sys.intern(data["target"]),
+                       status=_STATUS[data["status"]], measures=tuple(data["measures"]), reason=data["reason"],
+                       findings=tuple(findings), details=dict(data["details"]))
+
+
+def _with_waiver_source(finding: Finding, source: str) -> Finding:
+    assert finding.waiver is not None
+    return dataclasses.replace(finding, waiver=dataclasses.replace(finding.waiver, source=source))
+
+
+class ResultSpool:
+    """Targets' check results in a JSON Lines file of the run's private spool folder.
+
+    Thread-safe: the runner's threads add targets as they finish. ``close()`` removes the file.
+    """
+
+    def __init__(self, folder: Path):
+        """``folder``: the run's private spool folder (made by ``FactSpool``, mode 0700)."""
+        self._path = folder / "results.jsonl"
+        self._file = self._path.open("w+b")
+        self._index: dict[str, SpooledTarget] = {}
+        self._recent: OrderedDict[str, tuple[CheckResult, ...]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def add(self, target: str, results: Sequence[CheckResult]) -> None:
+        """Spool one target's results with their findings; a target is added once."""
+        line = json.dumps([_encode(result) for result in results], ensure_ascii=False,
+                          separators=(",", ":")).encode("utf-8") + b"\n"
+        findings = [finding for result in results for finding in result.findings]
+        with self._lock:
+            if target in self._index:
+                raise ValueError(f"results of {target} spooled twice")
+            self._file.seek(0, os.SEEK_END)
+            severities = functools.reduce(operator.or_, (1 << finding.severity.rank for finding in findings), 0)
+            self._index[target] = SpooledTarget(self._file.tell(), len(line), len(results), len(findings), severities)
+            self._file.write(line)
+
+    def __contains__(self, target: object) -> bool:
+        return target in self._index
+
+    def entry(self, target: str) -> SpooledTarget:
+        """The counts of one spooled target."""
+        return self._index[target]
+
+    def target_results(self, target: str) -> tuple[CheckResult, ...]:
+        """One target's results, with their findings, read from disk (empty for a target never added)."""
+        entry = self._index.get(target)
+        if entry is None or entry.results == 0:
+            return ()
+        with self._lock:
+            if target in self._recent:
+                self._recent.move_to_end(target)
+                return self._recent[target]
+            self._file.flush()
+            self._file.seek(entry.offset)
+            data = self._file.read(entry.length)
+        results = tuple(_decode(item, f"{target}/{index}") for index, item in enumerate(json.loads(data)))
+        with self._lock:
+            self._recent[target] = results
+            if len(self._recent) > _RECENT:
+                self._recent.popitem(last=False)
+        return results
+
+    def results(self, order: Sequence[str]) -> SpooledResults:
+        """Every spooled result, target by target in ``order`` (the run's target order)."""
+        return SpooledResults(self, tuple(order))
+
+    def findings(self, order: Sequence[str]) -> SpooledFindings:
+        """Every spooled finding, target by target in ``order``."""
+        return SpooledFindings(self, tuple(order))
+
+    def close(self) -> None:
+        """Remove the spool file; nothing can be read afterwards."""
+        with self._lock:
+            self._file.close()
+            self._index.clear()
+            self._recent.clear()
+        self._path.unlink(missing_ok=True)
+
+
+class _Spooled(TargetStore[Item]):
+    """A read-only sequence read from a ``ResultSpool`` one target at a time (never all at once)."""
+
+    def __init__(self, spool: ResultSpool, order: tuple[str, ...]):
+        self._spool = spool
+        self._order = tuple(target for target in order if target in spool)
+
+    def _count(self, entry: SpooledTarget) -> int:
+        raise NotImplementedError
+
+    def _items(self, target: str) -> Sequence[Item]:
+        raise NotImplementedError
+
+    def __iter__(self) -> Iterator[Item]:
+        for _, items in self.by_target():
+            yield from items
+
+    def by_target(self) -> Iterator[tuple[str, Sequence[Item]]]:
+        """(target, its items), one target read at a time, in the run's target order."""
+        for target in self._order:
+            if self._count(self._spool.entry(target)):
+                yield target, self._items(target)
+
+    def of_target(self, target: str) -> Sequence[Item]:
+        """One target's items, read from disk (the last few targets read stay decoded)."""
+        return self._items(target) if target in self._spool else ()
+
+    def __len__(self) -> int:
+        return sum(self._count(self._spool.entry(target)) for target in self._order)
+
+    @overload
+    def __getitem__(self, index: int) -> Item: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Item]: ...
+
+    def __getitem__(self, index: int | slice) -> Item | Sequence[Item]:
+        if isinstance(index, slice):
+            return tuple(self)[index]
+        position = index + len(self) if index < 0 else index
+        for target in self._order:
+            count = self._count(self._spool.entry(target))
+            if 0 <= position < count:
+                return self._items(target)[position]
+            position -= count
+        raise IndexError(index)
+
+    def __eq__(self, other: object) -> bool:
+        """Equal to any sequence holding the same records in the same order (a tuple of a loaded snapshot)."""
+        if not isinstance(other, Sequence) or isinstance(other, str):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]  # equal to tuples, so never a key
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}: {len(self)} from {len(self._order)} targets>"
+
+
+class SpooledResults(_Spooled[CheckResult], ResultStore):
+    """A spooled run's check results, in the run's target order."""
+
+    def _count(self, entry: SpooledTarget) -> int:
+        return entry.results
+
+    def _items(self, target: str) -> Sequence[CheckResult]:
+        return self._spool.target_results(target)
+
+
+class SpooledFindings(_Spooled[Finding], FindingStore):
+    """A spooled run's findings (those of its results, in order), sorting themselves a target at a time."""
+
+    def _count(self, entry: SpooledTarget) -> int:
+        return entry.findings
+
+    def _items(self, target: str) -> Sequence[Finding]:
+        return [finding for result in self._spool.target_results(target) for finding in result.findings]
+
+    def worst_first(self) -> Iterator[Finding]:
+        """Every finding in ``finding_order`` with one target's findings in memory at a time.
+
+        The order is severity, then target name, then check and resource: so for each severity,
+        worst first, the targets holding findings of it are read in name order and theirs sorted.
+        """
+        by_name = sorted(self._order)
+        for severity in sorted(Severity, reverse=True):
+            for target in by_name:
+                if self._spool.entry(target).has(severity):
+                    found = [finding for finding in self._items(target) if finding.severity is severity]
+                    yield from sorted(found, key=lambda finding: (finding.check_id, finding.resource))
