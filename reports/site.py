@@ -26,7 +26,7 @@ from auditor.reports.grouping import FixGroup, group_findings, select_groups, sp
 from auditor.reports.refs import FindingRef, Member, refs
 from auditor.reports.run_views import INDEX_FILE, check_titles, header, phase_views, target_owners
 from auditor.reports.views import Header, NavLink, PhaseView
-from auditor.store.model import Snapshot, TargetStore, by_target
+from auditor.store.model import FindingStore, Snapshot, TargetStore, by_target
 
 if TYPE_CHECKING:
     from auditor.reports.overview import Overview
@@ -181,6 +181,9 @@ class RunSite:
     def finding_of(self, member: Member) -> Finding:
         """The finding a fix group's member stands for: a reference is read back, a finding is itself."""
         if isinstance(member, FindingRef):
+            findings = self.snapshot.findings
+            if isinstance(findings, FindingStore):  # one finding read alone, not its target's whole line
+                return findings.at(member.target, member.index)
             return self.findings_of(member.target)[member.index]
         assert isinstance(member, Finding)
         return member

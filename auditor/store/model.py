@@ -85,6 +85,10 @@ class FindingStore(TargetStore[Finding]):
     def worst_first(self) -> Iterator[Finding]:
         """Every finding in ``finding_order``, holding few at a time."""
 
+    @abc.abstractmethod
+    def at(self, target: str, index: int) -> Finding:
+        """The ``index``-th finding of ``target`` (in ``of_target``'s order), read alone."""
+
 
 def worst_first(findings: Sequence[Finding]) -> Iterable[Finding]:
     """A snapshot's findings in ``finding_order``: sorted in memory, or streamed from a ``FindingStore``."""

@@ -18,9 +18,10 @@ import operator
 import os
 import sys
 import threading
+from array import array
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar, overload
 
@@ -36,13 +37,19 @@ _RECENT = 32
 
 @dataclass(frozen=True, slots=True)
 class SpooledTarget:
-    """Where one target's line is, and the counts that spare reading it: ~100 bytes a target."""
+    """Where one target's line is, and the counts that spare reading it: ~100 bytes a target, and
+    13 bytes a finding for reading findings one at a time."""
 
     offset: int
     length: int
     results: int
     findings: int
     severities: int  # bit ``rank`` set for each severity among its findings: worst-first reads only those
+    # Each finding's own line in the findings file, its severity rank, and the findings' indexes in
+    # check and resource order: report pages and worst-first outputs read a finding without its target.
+    finding_offsets: array[int] = field(default_factory=lambda: array("Q"))
+    ranks: bytes = b""
+    check_order: array[int] = field(default_factory=lambda: array("I"))
 
     def has(self, severity: Severity) -> bool:
         """True when the target has a finding of ``severity``."""
@@ -63,13 +70,15 @@ def _encode_finding(finding: Finding) -> dict[str, Any]:
     return data
 
 
+def _decode_finding(item: dict[str, Any], place: str) -> Finding:
+    finding = decode_finding(item, "results spool", place)
+    if finding.waiver is not None and item["waiver"].get("source"):
+        finding = _with_waiver_source(finding, item["waiver"]["source"])
+    return finding
+
+
 def _decode(data: dict[str, Any], place: str) -> CheckResult:
-    findings = []
-    for index, item in enumerate(data["findings"]):
-        finding = decode_finding(item, "results spool", f"{place}/findings/{index}")
-        if finding.waiver is not None and item["waiver"].get("source"):
-            finding = _with_waiver_source(finding, item["waiver"]["source"])
-        findings.append(finding)
+    findings = [_decode_finding(item, f"{place}/findings/{index}") for index, item in enumerate(data["findings"])]
     return CheckResult(check_id=sys.intern(data["check_id"]), target=sys.intern(data["target"]),
                        status=_STATUS[data["status"]], measures=tuple(data["measures"]), reason=data["reason"],
                        findings=tuple(findings), details=dict(data["details"]))
@@ -90,21 +99,34 @@ class ResultSpool:
         """``folder``: the run's private spool folder (made by ``FactSpool``, mode 0700)."""
         self._path = folder / "results.jsonl"
         self._file = self._path.open("w+b")
+        self._findings_path = folder / "findings.jsonl"  # each finding again, on a line of its own
+        self._findings_file = self._findings_path.open("w+b")
         self._index: dict[str, SpooledTarget] = {}
         self._recent: OrderedDict[str, tuple[CheckResult, ...]] = OrderedDict()
         self._lock = threading.Lock()
 
     def add(self, target: str, results: Sequence[CheckResult]) -> None:
         """Spool one target's results with their findings; a target is added once."""
-        line = json.dumps([_encode(result) for result in results], ensure_ascii=False,
-                          separators=(",", ":")).encode("utf-8") + b"\n"
+        encoded = [_encode(result) for result in results]
+        line = json.dumps(encoded, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
         findings = [finding for result in results for finding in result.findings]
+        lines = [json.dumps(item, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
+                 for data in encoded for item in data["findings"]]
+        severities = functools.reduce(operator.or_, (1 << finding.severity.rank for finding in findings), 0)
+        check_order = array("I", sorted(range(len(findings)),
+                                        key=lambda index: (findings[index].check_id, findings[index].resource)))
         with self._lock:
             if target in self._index:
                 raise ValueError(f"results of {target} spooled twice")
             self._file.seek(0, os.SEEK_END)
-            severities = functools.reduce(operator.or_, (1 << finding.severity.rank for finding in findings), 0)
-            self._index[target] = SpooledTarget(self._file.tell(), len(line), len(results), len(findings), severities)
+            self._findings_file.seek(0, os.SEEK_END)
+            offsets = array("Q")
+            for finding_line in lines:
+                offsets.append(self._findings_file.tell())
+                self._findings_file.write(finding_line)
+            self._index[target] = SpooledTarget(self._file.tell(), len(line), len(results), len(findings), severities,
+                                                offsets, bytes(finding.severity.rank for finding in findings),
+                                                check_order)
             self._file.write(line)
 
     def __contains__(self, target: object) -> bool:
@@ -133,6 +155,15 @@ class ResultSpool:
                 self._recent.popitem(last=False)
         return results
 
+    def finding(self, target: str, index: int) -> Finding:
+        """The ``index``-th finding of ``target``, read alone from the findings file."""
+        offset = self._index[target].finding_offsets[index]
+        with self._lock:
+            self._findings_file.flush()
+            self._findings_file.seek(offset)
+            line = self._findings_file.readline()
+        return _decode_finding(json.loads(line), f"{target}/findings/{index}")
+
     def results(self, order: Sequence[str]) -> SpooledResults:
         """Every spooled result, target by target in ``order`` (the run's target order)."""
         return SpooledResults(self, tuple(order))
@@ -145,9 +176,11 @@ class ResultSpool:
         """Remove the spool file; nothing can be read afterwards."""
         with self._lock:
             self._file.close()
+            self._findings_file.close()
             self._index.clear()
             self._recent.clear()
         self._path.unlink(missing_ok=True)
+        self._findings_path.unlink(missing_ok=True)
 
 
 class _Spooled(TargetStore[Item]):
@@ -237,6 +270,12 @@ class SpooledFindings(_Spooled[Finding], FindingStore):
         by_name = sorted(self._order)
         for severity in sorted(Severity, reverse=True):
             for target in by_name:
-                if self._spool.entry(target).has(severity):
-                    found = [finding for finding in self._items(target) if finding.severity is severity]
-                    yield from sorted(found, key=lambda finding: (finding.check_id, finding.resource))
+                entry = self._spool.entry(target)
+                if entry.has(severity):
+                    # Each finding read alone: a target's whole line is not decoded once per severity.
+                    yield from (self._spool.finding(target, index) for index in entry.check_order
+                                if entry.ranks[index] == severity.rank)
+
+    def at(self, target: str, index: int) -> Finding:
+        """The ``index``-th finding of ``target``, read alone."""
+        return self._spool.finding(target, index)

@@ -122,9 +122,22 @@ def test_the_spool_folder_is_private_and_removed(tmp_path):
         os.umask(previous)
     (folder,) = tmp_path.iterdir()
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
-    assert sorted(path.name for path in folder.iterdir()) == ["facts.jsonl", "results.jsonl"]
+    assert sorted(path.name for path in folder.iterdir()) == ["facts.jsonl", "findings.jsonl", "results.jsonl"]
     spool.results.add("h1", [])
     with pytest.raises(ValueError, match="spooled twice"):
         spool.results.add("h1", [])
     spool.close()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_finding_is_read_alone_as_its_target_holds_it(tmp_path):
+    spool = FactSpool(tmp_path)
+    try:
+        snapshot = spooled(in_target_order(sample_snapshot()), spool)
+        findings = snapshot.findings
+        assert isinstance(findings, FindingStore) and len(findings) > 1
+        for name in snapshot.target_names:
+            held = findings.of_target(name)
+            assert [findings.at(name, index) for index in range(len(held))] == list(held)
+    finally:
+        spool.close()
