@@ -41,6 +41,10 @@ class Deadline:
     def __init__(self, seconds: float):
         self.at = time.monotonic() + seconds
 
+    def capped(self, seconds: float) -> float:
+        """``seconds``, or the time left when that is shorter (0 once the deadline has passed)."""
+        return min(seconds, max(0.0, self.at - time.monotonic()))
+
     def remaining(self) -> float:
         """Seconds left; raises TimeoutError once the deadline has passed."""
         left = self.at - time.monotonic()

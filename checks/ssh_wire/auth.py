@@ -11,16 +11,9 @@ import socket
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from auditor.checks.ssh_wire.client import (
-    CLIENT_IDENTIFICATION,
-    MAX_NAMES,
-    WireError,
-    end_grace,
-    open_connection,
-    printable,
-)
+from auditor.checks.ssh_wire.client import CLIENT_IDENTIFICATION, MAX_NAMES, WireError, open_connection, printable
 from auditor.checks.ssh_wire.facts import KexInit
-from auditor.net.connections import Deadline, close_and_await_peer
+from auditor.net.connections import CLOSE_GRACE_SECONDS, Deadline, close_and_await_peer
 
 if TYPE_CHECKING:  # paramiko loads with the first SSH connection, not with this module
     import paramiko
@@ -112,7 +105,7 @@ def ask_none(address: str, port: int, user: str, connect_timeout: float,
             transport.close()
         sock.close()
         if end is not None:
-            close_and_await_peer([end], end_grace(deadline))
+            close_and_await_peer([end], deadline.capped(CLOSE_GRACE_SECONDS))
 
 
 def _method_names(names: list[str]) -> tuple[str, ...]:

@@ -13,7 +13,6 @@ import hashlib
 import os
 import socket
 import struct
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -325,9 +324,8 @@ class RawSession:
     """One TCP connection speaking raw SSH up to (at most) the server's key exchange reply.
 
     Use as a context manager; on exit the connection ends once the server has closed its side
-    (``close_and_await_peer``). ``connect_timeout`` bounds the TCP
-    connect, ``seconds`` the whole exchange from the connect on; running out of either is a
-    WireError naming the step.
+    (``close_and_await_peer``). ``connect_timeout`` bounds the TCP connect, ``seconds`` the whole
+    exchange from the connect on; running out of either is a WireError naming the step.
     """
 
     def __init__(self, address: str, port: int, connect_timeout: float, seconds: float):
@@ -350,7 +348,7 @@ class RawSession:
 
     def __exit__(self, *exc_info: object) -> None:
         if self.sock is not None:
-            self.peer_closed = close_and_await_peer([self.sock], end_grace(self.deadline))
+            self.peer_closed = close_and_await_peer([self.sock], self.deadline.capped(CLOSE_GRACE_SECONDS))
 
     def send(self, data: bytes) -> None:
         """Send bytes within the deadline (a peer that stops reading times out like a silent one)."""
@@ -394,8 +392,3 @@ class RawSession:
             yield
         except TimeoutError:
             raise WireError(f"{missing} within {self.seconds:g} s" + (f" ({hint})" if hint else "")) from None
-
-
-def end_grace(deadline: Deadline) -> float:
-    """How long a connection's end may wait: the grace, within what is left of ``deadline``."""
-    return min(CLOSE_GRACE_SECONDS, max(0.0, deadline.at - time.monotonic()))
