@@ -10,10 +10,11 @@ the run always completes.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import logging
 import time
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -133,11 +134,7 @@ class Runner:
             self.progress.start(len(targets))
         pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="audit")
         try:
-            futures = [pool.submit(self.audit_target, target) for target in targets]
-            for future in as_completed(futures):
-                if self.progress:
-                    self.progress.target_done(future.result())
-            audits = [future.result() for future in futures]
+            audits = self._audit_all(pool, targets, 2 * workers)
         except BaseException:
             # Ctrl-C (or a bug) stops the run now: targets not yet started are not audited.
             pool.shutdown(wait=False, cancel_futures=True)
@@ -149,6 +146,27 @@ class Runner:
                 self.progress.finish()
         return AuditRun(started_at=started, finished_at=dt.datetime.now(dt.UTC), audits=audits, context=self.context,
                         spool=spool)
+
+    def _audit_all(self, pool: ThreadPoolExecutor, targets: Sequence[Target], window: int) -> list[TargetAudit]:
+        """Every target's audit, in target order, with at most ``window`` targets handed to the pool at once.
+
+        Handing them over as others finish, rather than all at the start, keeps a fleet's
+        pending work (a future, its lock and condition per target) out of memory.
+        """
+        audits: list[TargetAudit | None] = [None] * len(targets)
+        waiting = iter(enumerate(targets))
+        pending: dict[Future[TargetAudit], int] = {}
+        for index, target in itertools.islice(waiting, window):
+            pending[pool.submit(self.audit_target, target)] = index
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                audit = audits[pending.pop(future)] = future.result()
+                if self.progress:
+                    self.progress.target_done(audit)
+                for index, target in itertools.islice(waiting, 1):
+                    pending[pool.submit(self.audit_target, target)] = index
+        return [audit for audit in audits if audit is not None]
 
     def audit_target(self, target: Target) -> TargetAudit:
         """Run every applicable check on one target within its time budget."""

@@ -9,28 +9,28 @@ server, that line on every web server configured alike, ``PasswordAuthentication
 hosts. The row names every host and resource; a different port (``tcp/8443``) is another row,
 since it is configured elsewhere.
 
-A group keeps every one of its findings (as ``Member`` records: the run's pages hold compact
-references, ``refs.FindingRef``, and read back in full only the members they print); pages decide
-how many members they print and always say how many there are. Results that could not be
+A group counts every one of its findings and keeps the first few (``FixViews`` builds groups as a
+run's findings stream past, a target at a time; fleet-wide pages keep compact references,
+``refs.FindingRef``, and read back in full only the members they print); pages always say how
+many there are. Results that could not be
 checked are summarised per status and reason (``reason_rows``), so 973 "not checked" rows become a handful.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import functools
+import heapq
 import itertools
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from auditor.models import CheckResult, Finding, Severity, Status
 from auditor.reports.refs import Member
 from auditor.reports.views import FindingView
-from auditor.store.model import sorted_findings, waiver_state
+from auditor.store.model import finding_order, sorted_findings, waiver_state
 
 # A resource that starts with a port names a network endpoint; the fix is per endpoint there.
 _ENDPOINT = re.compile(r"(?:tcp|udp)/\d+")
@@ -38,7 +38,7 @@ _ENDPOINT = re.compile(r"(?:tcp|udp)/\d+")
 _FINDING_STATE = {"none": "open", "waived": "waived", "expired": "expired"}
 _OTHER_STATUSES = (Status.ERROR, Status.SKIPPED, Status.NOT_ASSESSABLE)
 # Attribute getters run in C: a 100,000-finding run reads these once per finding per page.
-_TARGET, _RESOURCE, _SEVERITY = attrgetter("target"), attrgetter("resource"), attrgetter("severity")
+_RESOURCE, _SEVERITY = attrgetter("resource"), attrgetter("severity")
 Key = TypeVar("Key", bound=Hashable)
 
 
@@ -92,10 +92,12 @@ def _as_finding(member: Member) -> Finding:
 
 @dataclass(frozen=True)
 class FixGroup:
-    """Findings one remediation fixes: a row with its count and its affected targets and resources.
+    """Findings one remediation fixes: a row with its counts, its first affected targets and its first members.
 
-    Members stay findings or references to them: pages print the first few as list items
-    (``listed``, ``members.member_rows``), so a 100,000-finding run builds no display record per finding.
+    A fleet-wide fix can have a member on every host; pages print a few (``listed``,
+    ``members.member_rows``) and count the rest, so a group keeps its counts and only the first
+    ``kept`` members and targets (every one when built with ``kept=None``): its memory does not
+    grow with the fleet. Members are findings or references to them.
     """
 
     key: str  # check id, remediation and endpoint: the same fix has the same key in every run
@@ -103,97 +105,131 @@ class FixGroup:
     check_title: str
     remediation: str
     severity: str  # the worst member's severity
-    findings: tuple[Member, ...]  # every member, worst first
-    targets: tuple[str, ...]  # affected targets, in member order
+    count: int  # every member
+    severities: tuple[tuple[str, int], ...]  # (severity, members) worst first, only severities present
+    members: tuple[Member, ...]  # the first members, worst first (``finding_order``)
+    targets: tuple[str, ...]  # the first affected targets, in member order
+    target_count: int  # every affected target
+    resource_count: int  # distinct affected resources
     owners: Mapping[str, str] = field(default_factory=dict, repr=False)  # target -> owner, for the filter
     resolve: Callable[[Member], Finding] = field(default=_as_finding, repr=False, compare=False)  # member -> finding
 
     def listed(self, limit: int) -> list[Finding]:
         """The first ``limit`` members as findings (read back where the members are references)."""
-        return [self.resolve(member) for member in self.findings[:limit]]
-
-    @property
-    def count(self) -> int:
-        """How many findings this fix closes."""
-        return len(self.findings)
-
-    @functools.cached_property
-    def resources(self) -> tuple[str, ...]:
-        """The distinct affected resources, in member order."""
-        return tuple(dict.fromkeys(map(_RESOURCE, self.findings)))
+        if limit > len(self.members) < self.count:
+            raise ValueError(f"a fix keeps {len(self.members)} of its members, {limit} were asked for")
+        return [self.resolve(member) for member in self.members[:limit]]
 
     @property
     def area(self) -> str:
         """The check area (``tls`` of ``tls.ciphers``): host pages group fixes by it."""
         return self.check_id.split(".", 1)[0]
 
-    @functools.cached_property
-    def severities(self) -> tuple[tuple[str, int], ...]:
-        """(severity, count) of the members, worst first, only severities present."""
-        if self.findings[0].severity is self.findings[-1].severity:  # members are worst first: one severity
-            return ((self.severity, self.count),)
-        return tuple((severity.value, len(list(members)))  # members are worst first: one run per severity
-                     for severity, members in itertools.groupby(self.findings, key=_SEVERITY))
-
     def order(self) -> tuple[int, int, int, str, str, str]:
         """Worst first, then the fix shared by most hosts, then most findings; the key breaks any tie."""
-        return (-Severity(self.severity).rank, -len(self.targets), -self.count, self.check_id, self.targets[0],
+        return (-Severity(self.severity).rank, -self.target_count, -self.count, self.check_id, self.targets[0],
                 self.key)
 
-    def subset(self, members: Sequence[Member]) -> FixGroup:
-        """This fix for some of its members only (``members`` in member order, so still worst first)."""
-        targets = self.targets if len(self.targets) == 1 else tuple(dict.fromkeys(map(_TARGET, members)))
-        return dataclasses.replace(self, severity=members[0].severity.value, findings=tuple(members), targets=targets)
+
+def fix_key(finding: Member) -> tuple[str, str, str]:
+    """What makes findings one fix: check, remediation and endpoint (module docstring)."""
+    return finding.check_id, finding.remediation, endpoint(finding.resource)
+
+
+class _Tally:
+    """One fix as its members stream past, a target at a time: counts, and the first members and targets."""
+
+    __slots__ = ("count", "kept", "members", "resources", "severities", "target_count", "targets")
+
+    def __init__(self, kept: int | None) -> None:
+        self.kept = kept
+        self.count = self.target_count = 0
+        self.severities: Counter[Severity] = Counter()
+        self.resources: set[str] = set()
+        self.members: list[Member] = []
+        self.targets: list[tuple[int, str]] = []  # (minus the target's worst rank, target): member order
+
+    def add_target(self, target: str, members: Sequence[Member]) -> None:
+        """All of one target's members of this fix (each target is added once)."""
+        self.count += len(members)
+        self.target_count += 1
+        self.severities.update(map(_SEVERITY, members))
+        self.resources.update(map(_RESOURCE, members))
+        self.members += members
+        self.targets.append((-max(member.severity.rank for member in members), target))
+        if self.kept is not None and len(self.members) > 2 * self.kept:  # trimmed now and then, not per target
+            self.members = heapq.nsmallest(self.kept, self.members, key=finding_order)
+        if self.kept is not None and len(self.targets) > 2 * self.kept:
+            self.targets = heapq.nsmallest(self.kept, self.targets)
+
+    def group(self, key: tuple[str, str, str], titles: Mapping[str, str], owners: Mapping[str, str],
+              resolve: Callable[[Member], Finding]) -> FixGroup:
+        members = sorted_findings(self.members)[:self.kept]
+        first = members[0]
+        return FixGroup(
+            key="\x00".join(key),
+            check_id=first.check_id,
+            check_title=titles.get(first.check_id) or first.check_id,
+            remediation=first.remediation,
+            severity=first.severity.value,
+            count=self.count,
+            severities=tuple((severity.value, self.severities[severity])
+                             for severity in sorted(self.severities, key=attrgetter("rank"), reverse=True)),
+            members=tuple(members),
+            targets=tuple(target for _, target in sorted(self.targets)[:self.kept]),
+            target_count=self.target_count,
+            resource_count=len(self.resources),
+            owners=owners,
+            resolve=resolve,
+        )
+
+
+class FixViews(Generic[Key]):
+    """Fix groups under keys (a measure, an owner, "open"...), built as findings stream past, a target at a time.
+
+    ``keys`` names the distinct keys a finding is listed under (none, one or several), so one
+    pass over a run's findings makes every page's fixes, and each key's fixes are what grouping
+    only that key's findings would give. With ``kept`` a fix keeps that many members and targets.
+    """
+
+    def __init__(self, keys: Callable[[Member], Iterable[Key]], kept: int | None = None) -> None:
+        """No findings yet."""
+        self._keys = keys
+        self._kept = kept
+        self._tallies: dict[Key, dict[tuple[str, str, str], _Tally]] = defaultdict(dict)
+
+    def add_target(self, target: str, findings: Iterable[Member]) -> None:
+        """Every finding of one target (each target is added once)."""
+        found: dict[tuple[Key, tuple[str, str, str]], list[Member]] = defaultdict(list)
+        for finding in findings:
+            fix = fix_key(finding)
+            for key in self._keys(finding):
+                found[key, fix].append(finding)
+        for (key, fix), members in found.items():
+            fixes = self._tallies[key]
+            tally = fixes.get(fix)
+            if tally is None:
+                tally = fixes[fix] = _Tally(self._kept)
+            tally.add_target(target, members)
+
+    def groups(self, titles: Mapping[str, str], owners: Mapping[str, str] | None = None,
+               resolve: Callable[[Member], Finding] = _as_finding) -> dict[Key, tuple[FixGroup, ...]]:
+        """Key -> its fixes, worst first (``FixGroup.order``); members are read back through ``resolve``."""
+        return {key: tuple(sorted((tally.group(fix, titles, owners or {}, resolve) for fix, tally in fixes.items()),
+                                  key=FixGroup.order))
+                for key, fixes in self._tallies.items()}
 
 
 def group_findings(findings: Iterable[Member], titles: Mapping[str, str], owners: Mapping[str, str] | None = None,
-                   resolve: Callable[[Member], Finding] = _as_finding) -> tuple[FixGroup, ...]:
+                   resolve: Callable[[Member], Finding] = _as_finding, kept: int | None = None) -> tuple[FixGroup, ...]:
     """The findings (or references, read back through ``resolve``) as fix groups, worst first (module docstring)."""
-    fixes: dict[tuple[str, str, str], list[Member]] = {}
+    views: FixViews[bool] = FixViews(lambda finding: (True,), kept)
+    by_target: dict[str, list[Member]] = defaultdict(list)
     for finding in findings:
-        fixes.setdefault((finding.check_id, finding.remediation, endpoint(finding.resource)), []).append(finding)
-    groups = [_group(key, members, titles, owners or {}, resolve) for key, members in fixes.items()]
-    return tuple(sorted(groups, key=FixGroup.order))
-
-
-def split_groups(groups: Iterable[FixGroup],
-                 keys: Callable[[Member], Iterable[Key]]) -> dict[Key, tuple[FixGroup, ...]]:
-    """The members of ``groups`` by ``keys`` (none, one or several distinct keys per finding), worst first per key.
-
-    Members keep their order, so a run's findings are grouped once (``group_findings``) and each
-    page's fixes (a host's, an owner's, a measure's) are what grouping that page's findings gives.
-    """
-    by_key: dict[Key, list[FixGroup]] = defaultdict(list)
-    for group in groups:
-        members: dict[Key, list[Member]] = defaultdict(list)
-        for finding in group.findings:
-            for key in keys(finding):
-                members[key].append(finding)
-        for key, found in members.items():
-            by_key[key].append(group if len(found) == group.count else group.subset(found))
-    return {key: tuple(sorted(found, key=FixGroup.order)) for key, found in by_key.items()}
-
-
-def select_groups(groups: Iterable[FixGroup], keep: Callable[[Member], bool]) -> tuple[FixGroup, ...]:
-    """The members of ``groups`` that ``keep`` accepts, as fix groups worst first."""
-    return split_groups(groups, lambda finding: (True,) if keep(finding) else ()).get(True, ())
-
-
-def _group(key: tuple[str, str, str], members: list[Member], titles: Mapping[str, str],
-           owners: Mapping[str, str], resolve: Callable[[Member], Finding]) -> FixGroup:
-    ordered = sorted_findings(members)
-    first = ordered[0]
-    return FixGroup(
-        key="\x00".join(key),
-        check_id=first.check_id,
-        check_title=titles.get(first.check_id) or first.check_id,
-        remediation=first.remediation,
-        severity=first.severity.value,
-        findings=tuple(ordered),
-        targets=tuple(dict.fromkeys(map(_TARGET, ordered))),
-        owners=owners,
-        resolve=resolve,
-    )
+        by_target[finding.target].append(finding)
+    for target, members in by_target.items():
+        views.add_target(target, members)
+    return views.groups(titles, owners, resolve).get(True, ())
 
 
 @dataclass(frozen=True)

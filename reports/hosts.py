@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from auditor.models import Severity, Status
-from auditor.reports.grouping import FixGroup, ReasonRow, reason_rows, select_groups
+from auditor.models import Finding, Severity, Status
+from auditor.reports.grouping import FixGroup, ReasonRow, reason_rows
 from auditor.reports.run_views import passed_checks
 from auditor.reports.site import HostRow, RunSite, owner_file
 from auditor.reports.views import PassedCheckView
@@ -90,27 +90,28 @@ def _areas(groups: Sequence[FixGroup]) -> tuple[AreaView, ...]:
     return tuple(sorted(areas, key=lambda a: (-Severity(a.severity).rank, -a.count, a.name)))
 
 
-def host_changes(site: RunSite, name: str, groups: Sequence[FixGroup]) -> HostChanges | None:
+def host_changes(site: RunSite, name: str, open_now: Sequence[Finding]) -> HostChanges | None:
     """New and resolved findings of one host since the previous run (None without a previous run).
 
-    ``groups`` are the host's open findings, grouped by the fix.
+    ``open_now`` are the host's open findings.
     """
     previous = site.previous
     if previous is None:
         return None
     before = site.previous_open_by_target.get(name, frozenset())
-    now_prints = {f.fingerprint for group in groups for f in group.findings}
-    new = select_groups(groups, lambda finding: finding.fingerprint not in before)
-    open_now = sum(group.count for group in groups)
-    return HostChanges(previous.started_at, len(before), open_now, new, len(before - now_prints))
+    now_prints = {f.fingerprint for f in open_now}
+    new = site.host_groups(f for f in open_now if f.fingerprint not in before)
+    return HostChanges(previous.started_at, len(before), len(open_now), new, len(before - now_prints))
 
 
 def host_view(site: RunSite, name: str) -> HostView:
     """The page of one target."""
     results = site.results_of(name)
+    findings = site.findings_of(name)
+    open_now = [finding for finding in findings if not finding.waived]
     target = site.targets.get(name)
     reasons = reason_rows(results, site.titles)
-    groups = site.host_groups(name, False)
+    groups = site.host_groups(open_now)
     hidden = groups[MAX_HOST_GROUPS:]
     return HostView(
         row=site.host_row_of[name],
@@ -119,16 +120,16 @@ def host_view(site: RunSite, name: str) -> HostView:
         areas=_areas(groups[:MAX_HOST_GROUPS]),
         more_groups=len(hidden),
         more_findings=sum(group.count for group in hidden),
-        waived=site.host_groups(name, True)[:MAX_HOST_GROUPS],
+        waived=site.host_groups(finding for finding in findings if finding.waived)[:MAX_HOST_GROUPS],
         passed=passed_checks((r for r in results if r.status is Status.PASS), site.titles),
         not_checked=reasons[:MAX_REASONS_SHOWN],
         not_checked_total=sum(row.count for row in reasons),
-        changes=host_changes(site, name, groups),
+        changes=host_changes(site, name, open_now),
     )
 
 
 def owner_view(site: RunSite, owner: str) -> OwnerView:
     """The page of one owner: its hosts (worst first) and the open fixes across them."""
     hosts = tuple(row for row in site.host_rows if row.owner == owner)
-    groups = site.owner_groups.get(owner, ())
+    groups = site.owner_groups(owner)
     return OwnerView(owner, owner_file(owner), hosts, groups[:MAX_OWNER_GROUPS], len(groups))

@@ -102,7 +102,8 @@ def render_phase(site: RunSite, phase: PhaseView) -> Iterator[str]:
     return template("phase.html.j2").generate(
         **_common(site, phase.href, phase.title),
         phase=phase,
-        **filter_context(site.findings_by_phase.get(phase.id, ()), site.owners),
+        **filter_context(((target, counts.phases[phase.id]) for target, counts in site.tally.targets.items()
+                          if phase.id in counts.phases), site.owners),
     )
 
 

@@ -99,7 +99,7 @@ def _plural(count: int, word: str, plural: str = "s") -> str:
 def _head(group: FixGroup, host_files: Mapping[str, str] | None) -> str:
     """The fix's heading: severity, check, how many findings on which hosts, and the mix of severities."""
     title, check_id, first_host = escape_all((group.check_title, group.check_id, group.targets[0]))
-    hosts = len(group.targets)
+    hosts = group.target_count
     if hosts > 1:
         where = f"{hosts} hosts"
     elif host_files:
@@ -122,7 +122,7 @@ def _hosts(group: FixGroup, host_files: Mapping[str, str]) -> str:
     shown = group.targets[:10]
     links = ", ".join(f'<a href="{href}">{name}</a>'
                       for href, name in zip(escape_all([host_files[t] for t in shown]), escape_all(shown), strict=True))
-    more = f" and {len(group.targets) - 10} more" if len(group.targets) > 10 else ""
+    more = f" and {group.target_count - 10} more" if group.target_count > 10 else ""
     return f'  <p class="muted">Hosts: {links}{more}.</p>\n'
 
 
@@ -134,12 +134,12 @@ def fix_group(group: FixGroup, host_files: Mapping[str, str] | None, limit: int 
     parts = [_head(group, host_files)]
     if group.remediation:
         parts.append(f'<p><span class="muted">Fix:</span> {escape(group.remediation)}</p>')
-    if len(group.targets) > 1:  # only on pages that link hosts: a host's own page has one
+    if group.target_count > 1:  # only on pages that link hosts: a host's own page has one
         parts.append(_hosts(group, host_files or {}))
     several = group.count > 1
     if several:
         parts.append(f"<details><summary>The {group.count} findings "
-                     f"({_plural(len(group.resources), 'resource')})</summary>")
+                     f"({_plural(group.resource_count, 'resource')})</summary>")
     parts += ('  <ul class="members">\n', member_rows(group.listed(limit), group.owners, host_files), "  </ul>\n")
     if several:
         if group.count > limit:

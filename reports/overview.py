@@ -6,12 +6,14 @@ top few, with the total count beside it), so neither page grows with the run.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from auditor.models import Finding
-from auditor.reports.grouping import FixGroup, select_groups
-from auditor.reports.site import HostRow, RunSite, severity_counts
+from auditor.models import Finding, Severity
+from auditor.reports.grouping import FixGroup
+from auditor.reports.site import HostRow, RunSite
+from auditor.reports.tally import BLOCKING, NEW
 from auditor.store.model import Snapshot
 
 MAX_BLOCKING_SHOWN = 20
@@ -61,47 +63,46 @@ class Overview:
     changes: RunChanges | None
 
 
-def _open(findings: Iterable[Finding]) -> list[Finding]:
-    return [f for f in findings if not f.waived]
-
-
 def run_changes(site: RunSite) -> RunChanges | None:
     """New and resolved open findings, per severity and per phase, since the previous run (None without one)."""
     previous = site.previous
     if previous is None:
         return None
-    before = _open(previous.findings)
-    now = site.open_findings
-    before_prints = {f.fingerprint for f in before}
-    now_prints = {f.fingerprint for f in now}
-    new = select_groups(site.open_groups, lambda finding: finding.fingerprint not in before_prints)
+    before = _severity_counts(f for f in previous.findings if not f.waived)
+    new = site.tally.fixes(NEW)
     old_phases = measures_with_findings(previous)
     trends = tuple(
         PhaseTrend(phase.title, old_phases.get(phase.id, 0), phase.with_findings, len(phase.measures))
         for phase in site.phases
     )
+    before_total = sum(len(prints) for prints in site.previous_open_by_target.values())
     return RunChanges(
         previous_run=previous.started_at,
-        open_before=severity_counts(before),
-        open_now=severity_counts(now),
+        open_before=before,
+        open_now=site.tally.open_now,
         new_total=sum(group.count for group in new),
-        resolved_total=len(before_prints - now_prints),
+        resolved_total=before_total - site.tally.still_open,
         new_groups=new[:MAX_NEW_SHOWN],
         phases=trends,
     )
 
 
+def _severity_counts(findings: Iterable[Finding]) -> tuple[int, ...]:
+    """Findings per severity, critical first."""
+    counts = Counter(finding.severity for finding in findings)
+    return tuple(counts[severity] for severity in sorted(Severity, reverse=True))
+
+
 def measures_with_findings(snapshot: Snapshot) -> dict[str, int]:
     """Phase id -> how many of its measures have open findings (``PhaseView.with_findings``, without the views)."""
-    measures = {measure_id for f in _open(snapshot.findings) for measure_id in f.measures}
+    measures = {measure_id for f in snapshot.findings if not f.waived for measure_id in f.measures}
     catalogue = snapshot.catalogue
     return {phase.id: sum(1 for m in catalogue.in_phase(phase.id) if m.id in measures) for phase in catalogue.phases}
 
 
 def overview(site: RunSite) -> Overview:
     """The worst of the run."""
-    fail_on = site.snapshot.profile.fail_on.rank
-    blocking = select_groups(site.open_groups, lambda finding: finding.severity.rank >= fail_on)
+    blocking = site.tally.fixes(BLOCKING)
     risks = site.open_groups
     return Overview(
         blocking=blocking[:MAX_BLOCKING_SHOWN],

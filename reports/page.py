@@ -12,8 +12,8 @@ import hashlib
 import json
 import shutil
 import sys
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,7 +25,6 @@ from markupsafe import Markup
 from auditor import resources
 from auditor.models import Severity
 from auditor.reports.members import fix_group
-from auditor.store.model import FindingKey
 
 SEVERITIES = tuple(severity.value for severity in sorted(Severity, reverse=True))  # critical first
 
@@ -142,31 +141,32 @@ class Filters:
     total: int
 
 
-def _counts(by_severity: Counter[str]) -> str:
-    return ",".join(str(by_severity[severity]) for severity in SEVERITIES)
+def _counts(by_severity: Sequence[int]) -> str:
+    return ",".join(map(str, by_severity))
 
 
-def filter_context(findings: Iterable[FindingKey], owners: Mapping[str, str]) -> dict[str, Any]:
+def filter_context(per_target: Iterable[tuple[str, Sequence[int]]], owners: Mapping[str, str]) -> dict[str, Any]:
     """Template variables for a page with the findings filter: its choices and counts, the script, the CSP.
 
-    ``findings`` are every finding in the page's scope (open and waived), listed in full or not.
+    ``per_target`` are (target, its findings per severity, critical first) for every target with
+    findings in the page's scope (open and waived), listed in full or not.
     """
-    per_target: dict[str, Counter[str]] = defaultdict(Counter)
-    per_owner: dict[str, Counter[str]] = defaultdict(Counter)
-    every: Counter[str] = Counter()
-    for finding in findings:
-        severity, owner = finding.severity.value, owners.get(finding.target, "")
-        per_target[finding.target][severity] += 1
-        every[severity] += 1
-        if owner:
-            per_owner[owner][severity] += 1
+    targets = sorted(per_target)
+    per_owner: dict[str, list[int]] = defaultdict(lambda: [0] * len(SEVERITIES))
+    every = [0] * len(SEVERITIES)
+    for target, counts in targets:
+        owner = owners.get(target, "")
+        for column, count in enumerate(counts):
+            every[column] += count
+            if owner:
+                per_owner[owner][column] += count
     script = filter_script()
     return {
         "filters": Filters(
             SEVERITIES,
-            tuple(FilterChoice(t, _counts(per_target[t]), owners.get(t, "")) for t in sorted(per_target)),
-            tuple(FilterChoice(o, _counts(per_owner[o])) for o in sorted(per_owner)),
-            _counts(every), sum(every.values())),
+            tuple(FilterChoice(target, _counts(counts), owners.get(target, "")) for target, counts in targets),
+            tuple(FilterChoice(owner, _counts(per_owner[owner])) for owner in sorted(per_owner)),
+            _counts(every), sum(every)),
         "script": Markup(script),  # our own static file, never data  # noqa: S704
         "csp": content_security_policy(script),
     }

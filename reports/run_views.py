@@ -16,8 +16,8 @@ from operator import attrgetter
 from auditor.config.attestations import Attestation
 from auditor.config.catalogue import PHASE_ID, Measure
 from auditor.models import CheckResult, ExitCode, Status
-from auditor.reports.grouping import FixGroup, ReasonTally, finding_views, group_findings, pairs, split_groups
-from auditor.reports.refs import Member
+from auditor.reports.grouping import FixGroup, ReasonTally, finding_views, pairs
+from auditor.reports.tally import Fixes, measure_fixes, measure_key
 from auditor.reports.views import (
     STATUS_CLASS,
     STATUS_EVIDENCED,
@@ -34,7 +34,7 @@ from auditor.reports.views import (
     PhaseView,
     ResultView,
 )
-from auditor.store.model import Snapshot
+from auditor.store.model import Snapshot, by_target
 
 INDEX_FILE = "index.html"
 # Per measure, the most severe fixes are shown (each with its count and members); the rest are
@@ -145,35 +145,29 @@ _TARGET_OF = attrgetter("target")
 class _ByMeasure:
     """A snapshot's fixes and results by measure id, with what every measure view needs."""
 
-    groups: Mapping[tuple[str, bool], tuple[FixGroup, ...]]  # (measure id, waived) -> its fixes
+    fixes: Fixes  # ``tally.measure_key`` -> the measure's fixes
     results: Mapping[str, _MeasureResults]
     titles: Mapping[str, str]
     attestations: tuple[Attestation, ...]
     as_of: dt.date
 
     @classmethod
-    def of(cls, snapshot: Snapshot, groups: Sequence[FixGroup]) -> _ByMeasure:
+    def of(cls, snapshot: Snapshot, fixes: Fixes) -> _ByMeasure:
         """One pass over the results (a spooled run's, a target at a time), keeping only what views show."""
         titles = check_titles(snapshot)
         results: dict[str, _MeasureResults] = defaultdict(_MeasureResults)
         for result in snapshot.results:
             for measure_id in result.measures:
                 results[measure_id].add(result, titles)
-        return cls(split_groups(groups, _measure_keys), results, titles, snapshot.attestations, run_date(snapshot))
-
-
-def _measure_keys(finding: Member) -> set[tuple[str, bool]]:
-    """(measure id, waived) for each distinct measure of a finding: its place on the phase pages."""
-    waived = finding.waived
-    return {(measure_id, waived) for measure_id in finding.measures}
+        return cls(fixes, results, titles, snapshot.attestations, run_date(snapshot))
 
 
 def measure_view(measure: Measure, grouped: _ByMeasure) -> MeasureView:
     """Everything the snapshot says about one measure."""
     titles = grouped.titles
     results = grouped.results.get(measure.id) or _MeasureResults()
-    open_groups = grouped.groups.get((measure.id, False), ())
-    waived_groups = grouped.groups.get((measure.id, True), ())
+    open_groups = grouped.fixes.get(measure_key(measure.id, False), ())
+    waived_groups = grouped.fixes.get(measure_key(measure.id, True), ())
     open_total = sum(group.count for group in open_groups)
     passed = results.passed_views(titles)
     attestations = tuple(attestation_view(a, grouped.as_of) for a in grouped.attestations if a.measure == measure.id)
@@ -209,14 +203,15 @@ def _count_by_check(groups: Sequence[FixGroup]) -> tuple[tuple[str, int], ...]:
     return tuple(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
 
-def phase_views(snapshot: Snapshot, groups: Sequence[FixGroup] | None = None) -> tuple[PhaseView, ...]:
+def phase_views(snapshot: Snapshot,
+                fixes: Fixes | None = None) -> tuple[PhaseView, ...]:
     """Every phase of the snapshot's catalogue with every one of its measures, in catalogue order.
 
-    ``groups`` are the snapshot's findings grouped by the fix, when the caller has them already.
+    ``fixes`` are the snapshot's fixes by ``tally.measure_key`` (a run's tally has them), else grouped here.
     """
-    if groups is None:
-        groups = group_findings(snapshot.findings, check_titles(snapshot), target_owners(snapshot))
-    grouped = _ByMeasure.of(snapshot, groups)
+    if fixes is None:
+        fixes = measure_fixes(by_target(snapshot.findings), check_titles(snapshot), target_owners(snapshot))
+    grouped = _ByMeasure.of(snapshot, fixes)
     catalogue = snapshot.catalogue
     return tuple(
         PhaseView(

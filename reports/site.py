@@ -1,9 +1,9 @@
 """What every page of one run's report shares: the snapshot indexed once, file names, navigation.
 
-The index holds counts and compact references (``refs.FindingRef``), never every result and
-finding: a spooled run's are read from disk a target at a time, for the page that shows them
-(``results_of``, ``findings_of``, ``finding_of``), so writing a fleet's pages takes about the
-memory of one host's.
+The index holds counts, and the first members of each fix as compact references
+(``tally.RunTally``), never every result and finding: a spooled run's are read from disk a target
+at a time, for the page that shows them (``results_of``, ``findings_of``, ``finding_of``), so
+writing a fleet's pages takes about the memory of one host's plus a few counts per host.
 
 Host and owner pages are named from a slug and a short hash of the name (``host-web01-3f2a9c1e5b07.html``):
 safe (letters, digits and dashes only), unique (the hash tells ``web 01`` from ``web-01``) and
@@ -22,9 +22,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
 from auditor.models import CheckResult, Finding, Severity, Status, Target
-from auditor.reports.grouping import FixGroup, group_findings, select_groups, split_groups
-from auditor.reports.refs import FindingRef, Member, refs
+from auditor.reports.grouping import FixGroup, group_findings
+from auditor.reports.refs import FindingRef, Member
 from auditor.reports.run_views import INDEX_FILE, check_titles, header, phase_views, target_owners
+from auditor.reports.tally import OPEN, RunTally, TallyInputs, owner_key, tally_run
 from auditor.reports.views import Header, NavLink, PhaseView
 from auditor.store.model import FindingStore, Snapshot, TargetStore, by_target
 
@@ -102,30 +103,31 @@ class RunSite:
     @functools.cached_property
     def phases(self) -> tuple[PhaseView, ...]:
         """Every phase with its measures (built once: several pages show them)."""
-        return phase_views(self.snapshot, self.fix_groups)
+        return phase_views(self.snapshot, self.tally.views)
 
     @functools.cached_property
-    def fix_groups(self) -> tuple[FixGroup, ...]:
-        """Every finding, open and waived, grouped by the fix once: each page's fixes are split from these."""
-        members = itertools.chain.from_iterable(self.refs_by_target.values())
-        return group_findings(members, self.titles, self.owners, self.finding_of)
+    def tally(self) -> RunTally:
+        """The run's fixes and counts, in one pass over its findings (a spooled run's read a target at a time)."""
+        catalogue = self.snapshot.catalogue
+        phase_of = {measure.id: phase.id for phase in catalogue.phases for measure in catalogue.in_phase(phase.id)}
+        previous_open = None
+        if self.previous is not None:
+            previous_open = frozenset(itertools.chain.from_iterable(self.previous_open_by_target.values()))
+        inputs = TallyInputs(self.titles, self.owners, phase_of, self.snapshot.profile.fail_on.rank, previous_open)
+        return tally_run(by_target(self.snapshot.findings), inputs, self.finding_of)
 
-    @functools.cached_property
+    @property
     def open_groups(self) -> tuple[FixGroup, ...]:
         """The open findings (no current waiver), grouped by the fix."""
-        return select_groups(self.fix_groups, lambda finding: not finding.waived)
+        return self.tally.fixes(OPEN)
 
-    def host_groups(self, name: str, waived: bool) -> tuple[FixGroup, ...]:
-        """One target's open (or waived) findings, grouped by the fix: what splitting ``fix_groups`` gives."""
-        members = (ref for ref in self.refs_by_target.get(name, ()) if ref.waived is waived)
-        return group_findings(members, self.titles, self.owners, self.finding_of)
+    def owner_groups(self, owner: str) -> tuple[FixGroup, ...]:
+        """The open findings of an owner's targets, grouped by the fix."""
+        return self.tally.fixes(owner_key(owner))
 
-    @functools.cached_property
-    def owner_groups(self) -> Mapping[str, tuple[FixGroup, ...]]:
-        """Owner -> the open findings of its targets, grouped by the fix."""
-        owners = self.owners
-        return split_groups(self.open_groups,
-                            lambda finding: (owners[finding.target],) if finding.target in owners else ())
+    def host_groups(self, findings: Iterable[Finding]) -> tuple[FixGroup, ...]:
+        """Some of one target's findings (read with ``findings_of``), grouped by the fix."""
+        return group_findings(findings, self.titles, self.owners)
 
     @functools.cached_property
     def header(self) -> Header:
@@ -143,11 +145,6 @@ class RunSite:
         return target_owners(self.snapshot)
 
     @functools.cached_property
-    def refs_by_target(self) -> Mapping[str, tuple[FindingRef, ...]]:
-        """Every finding as a compact reference, by target (a spooled run's read one target at a time)."""
-        return {target: tuple(refs(findings)) for target, findings in by_target(self.snapshot.findings)}
-
-    @functools.cached_property
     def statuses_by_target(self) -> Mapping[str, tuple[int, ...]]:
         """Results per status (in ``Status`` order), by target."""
         return {target: status_counts(results) for target, results in by_target(self.snapshot.results)}
@@ -157,7 +154,7 @@ class RunSite:
         """Every target: the audited ones in run order, then any that only appear in results or findings."""
         known = self.snapshot.target_names
         seen = set(known)
-        extra = sorted((self.statuses_by_target.keys() | self.refs_by_target.keys()) - seen)
+        extra = sorted((self.statuses_by_target.keys() | self.tally.targets.keys()) - seen)
         return (*known, *extra)
 
     @functools.cached_property
@@ -199,16 +196,6 @@ class RunSite:
         return _held(self.snapshot.findings)
 
     @functools.cached_property
-    def findings_by_phase(self) -> Mapping[str, Sequence[FindingRef]]:
-        """Every finding, by the phases of its measures (once per phase), in one pass over the run."""
-        phase_of = {measure.id: phase.id for phase in self.phases for measure in phase.measures}
-        grouped: dict[str, list[FindingRef]] = defaultdict(list)
-        for finding in itertools.chain.from_iterable(self.refs_by_target.values()):
-            for phase_id in {phase_of[m] for m in finding.measures if m in phase_of}:
-                grouped[phase_id].append(finding)
-        return grouped
-
-    @functools.cached_property
     def previous_open_by_target(self) -> Mapping[str, frozenset[str]]:
         """Fingerprints of the previous run's open findings, by target (empty without a previous run)."""
         grouped: dict[str, set[str]] = defaultdict(set)
@@ -221,11 +208,6 @@ class RunSite:
     def owner_names(self) -> tuple[str, ...]:
         """Every owner named by a target, sorted."""
         return tuple(sorted(set(self.owners.values())))
-
-    @property
-    def open_findings(self) -> list[FindingRef]:
-        """Findings no current waiver hides (as references)."""
-        return [f for f in itertools.chain.from_iterable(self.refs_by_target.values()) if not f.waived]
 
     @functools.cached_property
     def host_rows(self) -> tuple[HostRow, ...]:
@@ -250,15 +232,6 @@ class RunSite:
         return tuple(NavLink(href, label, href == current) for href, label in links)
 
 
-def severity_counts(findings: Iterable[Member]) -> tuple[int, ...]:
-    """Open findings per severity, critical first (the order of ``page.SEVERITIES``)."""
-    counts = dict.fromkeys(Severity, 0)
-    for finding in findings:
-        if not finding.waived:
-            counts[finding.severity] += 1
-    return tuple(counts[severity] for severity in sorted(Severity, reverse=True))
-
-
 def status_counts(results: Iterable[CheckResult]) -> tuple[int, ...]:
     """Results per status, in ``Status`` order."""
     counts = dict.fromkeys(Status, 0)
@@ -268,6 +241,7 @@ def status_counts(results: Iterable[CheckResult]) -> tuple[int, ...]:
 
 
 _NO_RESULTS = (0,) * len(Status)
+_NO_FINDINGS = (0,) * len(Severity)
 
 
 def _held(items: Sequence[Item]) -> Mapping[str, Sequence[Item]]:
@@ -284,10 +258,10 @@ def host_row(site: RunSite, name: str) -> HostRow:
     """The counts of one target."""
     target = site.targets.get(name)
     owner = site.owners.get(name, "")
-    findings = site.refs_by_target.get(name, ())
+    counts = site.tally.targets.get(name)
     return HostRow(
         name=name, file=host_file(name), kind=target.kind.value if target else "",
         address=(target.address or "") if target else "", owner=owner, owner_file=owner_file(owner) if owner else "",
-        severities=severity_counts(findings), statuses=site.statuses_by_target.get(name, _NO_RESULTS),
-        waived=sum(1 for f in findings if f.waived),
+        severities=counts.severities if counts else _NO_FINDINGS,
+        statuses=site.statuses_by_target.get(name, _NO_RESULTS), waived=counts.waived if counts else 0,
     )

@@ -9,12 +9,6 @@ def root(context, missing=missing):
     if 0: yield None
     parent_template = None
     l_0_severity = l_0_finding = l_0_host_table = l_0_reason_table = l_0_risk_table = missing
-    try:
-        t_1 = environment.filters['length']
-    except KeyError:
-        @internalcode
-        def t_1(*unused):
-            raise TemplateRuntimeError("No filter named 'length' found.")
     pass
     parent_template = environment.get_template('run.html.j2', 'index.html.j2')
     for name, parent_block in parent_template.blocks.items():
@@ -35,18 +29,18 @@ def root(context, missing=missing):
     context.vars.update({'severity': l_0_severity, 'finding': l_0_finding, 'host_table': l_0_host_table, 'reason_table': l_0_reason_table})
     context.exported_vars.difference_update(('severity', 'finding', 'host_table', 'reason_table'))
     def macro(l_1_groups):
-        t_2 = []
+        t_1 = []
         if l_1_groups is missing:
             l_1_groups = undefined("parameter 'groups' was not provided", name='groups')
         pass
-        t_2.append(
+        t_1.append(
             '<div class="table-wrap">\n<table class="risks">\n  <thead><tr><th>Severity</th><th>Fix</th><th class="num">Findings</th><th class="num">Hosts</th><th>Where</th></tr></thead>\n  <tbody>\n',
         )
         l_2_loop = missing
         for l_2_g, l_2_loop in LoopContext(l_1_groups, undefined):
             _loop_vars = {}
             pass
-            t_2.extend((
+            t_1.extend((
                 '    <tr><td>',
                 escape(context.call((undefined(name='severity') if l_0_severity is missing else l_0_severity), environment.getattr(l_2_g, 'severity'), _loop_vars=_loop_vars)),
                 '</td><td>',
@@ -57,16 +51,16 @@ def root(context, missing=missing):
             ))
             if environment.getattr(l_2_g, 'remediation'):
                 pass
-                t_2.extend((
+                t_1.extend((
                     '<br><span class="muted">',
                     escape(environment.getattr(l_2_g, 'remediation')),
                     '</span>',
                 ))
-            t_2.extend((
+            t_1.extend((
                 '</td>\n      <td class="num">',
                 escape(environment.getattr(l_2_g, 'count')),
                 '</td><td class="num">',
-                escape(t_1(environment.getattr(l_2_g, 'targets'))),
+                escape(environment.getattr(l_2_g, 'target_count')),
                 '</td>\n      <td>',
             ))
             l_3_loop = missing
@@ -74,7 +68,7 @@ def root(context, missing=missing):
                 l_3_host_files = resolve('host_files')
                 _loop_vars = {}
                 pass
-                t_2.extend((
+                t_1.extend((
                     '<a href="',
                     escape(environment.getitem((undefined(name='host_files') if l_3_host_files is missing else l_3_host_files), l_3_t)),
                     '">',
@@ -83,25 +77,25 @@ def root(context, missing=missing):
                 ))
                 if (not environment.getattr(l_3_loop, 'last')):
                     pass
-                    t_2.append(
+                    t_1.append(
                         ', ',
                     )
             l_3_loop = l_3_t = l_3_host_files = missing
-            if (t_1(environment.getattr(l_2_g, 'targets')) > 5):
+            if (environment.getattr(l_2_g, 'target_count') > 5):
                 pass
-                t_2.extend((
+                t_1.extend((
                     ' and ',
-                    escape((t_1(environment.getattr(l_2_g, 'targets')) - 5)),
+                    escape((environment.getattr(l_2_g, 'target_count') - 5)),
                     ' more',
                 ))
-            t_2.append(
+            t_1.append(
                 '</td></tr>\n',
             )
         l_2_loop = l_2_g = missing
-        t_2.append(
+        t_1.append(
             '  </tbody>\n</table>\n</div>\n',
         )
-        return concat(t_2)
+        return concat(t_1)
     context.exported_vars.add('risk_table')
     context.vars['risk_table'] = l_0_risk_table = Macro(environment, macro, 'risk_table', ('groups',), False, False, False, context.eval_ctx.autoescape)
     yield from parent_template.root_render_func(context)
@@ -133,16 +127,16 @@ def block_content(context, missing=missing):
     l_0_unmapped = resolve('unmapped')
     l_0_unmapped_total = resolve('unmapped_total')
     try:
-        t_3 = environment.filters['format']
+        t_2 = environment.filters['format']
+    except KeyError:
+        @internalcode
+        def t_2(*unused):
+            raise TemplateRuntimeError("No filter named 'format' found.")
+    try:
+        t_3 = environment.filters['length']
     except KeyError:
         @internalcode
         def t_3(*unused):
-            raise TemplateRuntimeError("No filter named 'format' found.")
-    try:
-        t_1 = environment.filters['length']
-    except KeyError:
-        @internalcode
-        def t_1(*unused):
             raise TemplateRuntimeError("No filter named 'length' found.")
     pass
     yield '<div class="verdict '
@@ -174,16 +168,16 @@ def block_content(context, missing=missing):
             pass
             yield escape(context.call((undefined(name='fix_group') if l_1_fix_group is missing else l_1_fix_group), l_1_g, (undefined(name='host_files') if l_1_host_files is missing else l_1_host_files), 10, _loop_vars=_loop_vars))
         l_1_g = l_1_fix_group = l_1_host_files = missing
-        if (environment.getattr((undefined(name='overview') if l_0_overview is missing else l_0_overview), 'blocking_fixes') > t_1(environment.getattr((undefined(name='overview') if l_0_overview is missing else l_0_overview), 'blocking'))):
+        if (environment.getattr((undefined(name='overview') if l_0_overview is missing else l_0_overview), 'blocking_fixes') > t_3(environment.getattr((undefined(name='overview') if l_0_overview is missing else l_0_overview), 'blocking'))):
             pass
             yield '<p class="flag">'
-            yield escape((environment.getattr((undefined(name='overview') if l_0_overview is missing else l_0_overview), 'blocking_fixes') - t_1(environment.getattr((undefined(name='overview') if l_0_overview is missing else l_0_overview), 'blocking'))))
+            yield escape((environment.getattr((undefined(name='overview') if l_0_overview is missing else l_0_overview), 'blocking_fixes') - t_3(environment.getattr((undefined(name='overview') if l_0_overview is missing else l_0_overview), 'blocking'))))
             yield ' more blocking fixes are on the phase and host pages.</p>\n'
     yield '\n<h2 id="top-risks">Top risks</h2>\n'
     if environment.getattr((undefined(name='overview') if l_0_overview is missing else l_0_overview), 'top_risks'):
         pass
         yield '<p>The '
-        yield escape(t_1(environment.getattr((undefined(name='overview') if l_0_overview is missing else l_0_overview), 'top_risks')))
+        yield escape(t_3(environment.getattr((undefined(name='overview') if l_0_overview is missing else l_0_overview), 'top_risks')))
         yield ' worst of '
         yield escape(environment.getattr((undefined(name='overview') if l_0_overview is missing else l_0_overview), 'risk_fixes'))
         yield ' open fixes: by severity, then by how many hosts share them.</p>\n'
@@ -243,7 +237,7 @@ def block_content(context, missing=missing):
             _loop_vars = {}
             pass
             yield '<td class="num">'
-            yield escape(t_3('%+d', l_1_d))
+            yield escape(t_2('%+d', l_1_d))
             yield '</td>'
         l_1_b = l_1_n = l_1_d = missing
         yield '</tr>\n  </tbody>\n</table>\n</div>\n'
@@ -261,7 +255,7 @@ def block_content(context, missing=missing):
         yield '">'
         yield escape(environment.getattr(l_1_phase, 'title'))
         yield '</a></h3>\n    <dl>\n      <dt>Measures in phase</dt><dd>'
-        yield escape(t_1(environment.getattr(l_1_phase, 'measures')))
+        yield escape(t_3(environment.getattr(l_1_phase, 'measures')))
         yield '</dd>\n      <dt>With open findings</dt><dd>'
         yield escape(environment.getattr(l_1_phase, 'with_findings'))
         yield '</dd>\n      <dt>Evidenced</dt><dd>'
@@ -330,10 +324,10 @@ def block_content(context, missing=missing):
         yield '<h2 id="unmapped">Findings not mapped to a catalogue measure ('
         yield escape((undefined(name='unmapped_total') if l_0_unmapped_total is missing else l_0_unmapped_total))
         yield ')</h2>\n<p>These findings name no measure of this catalogue, so no phase page lists them.'
-        if ((undefined(name='unmapped_total') if l_0_unmapped_total is missing else l_0_unmapped_total) > t_1((undefined(name='unmapped') if l_0_unmapped is missing else l_0_unmapped))):
+        if ((undefined(name='unmapped_total') if l_0_unmapped_total is missing else l_0_unmapped_total) > t_3((undefined(name='unmapped') if l_0_unmapped is missing else l_0_unmapped))):
             pass
             yield ' The '
-            yield escape(t_1((undefined(name='unmapped') if l_0_unmapped is missing else l_0_unmapped)))
+            yield escape(t_3((undefined(name='unmapped') if l_0_unmapped is missing else l_0_unmapped)))
             yield ' most severe are shown; all are on their host pages.'
         yield '</p>\n'
         for l_1_f in (undefined(name='unmapped') if l_0_unmapped is missing else l_0_unmapped):
@@ -344,4 +338,4 @@ def block_content(context, missing=missing):
         l_1_f = l_1_finding = missing
 
 blocks = {'content': block_content}
-debug_info = '1=19&2=22&3=37&8=46&9=51&10=67&11=73&17=109&18=149&19=151&20=155&23=157&24=160&25=168&26=170&27=177&28=180&33=183&34=186&35=190&41=196&42=198&46=204&48=206&49=208&51=211&54=217&56=226&57=234&58=242&62=250&64=253&70=256&72=260&74=264&75=266&76=268&77=270&78=272&85=276&86=282&87=288&92=290&93=299&97=311&99=317&100=319&102=322&107=328&108=331&109=333&110=339'
+debug_info = '1=13&2=16&3=31&8=40&9=45&10=61&11=67&17=103&18=143&19=145&20=149&23=151&24=154&25=162&26=164&27=171&28=174&33=177&34=180&35=184&41=190&42=192&46=198&48=200&49=202&51=205&54=211&56=220&57=228&58=236&62=244&64=247&70=250&72=254&74=258&75=260&76=262&77=264&78=266&85=270&86=276&87=282&92=284&93=293&97=305&99=311&100=313&102=316&107=322&108=325&109=327&110=333'

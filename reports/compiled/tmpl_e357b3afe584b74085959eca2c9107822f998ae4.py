@@ -121,7 +121,7 @@ def block_content(context, missing=missing):
             yield '</td><td class="num">'
             yield escape(environment.getattr(l_1_g, 'count'))
             yield '</td><td class="num">'
-            yield escape(t_1(environment.getattr(l_1_g, 'targets')))
+            yield escape(environment.getattr(l_1_g, 'target_count'))
             yield '</td></tr>\n'
         l_1_g = l_1_severity = missing
         yield '  </tbody>\n</table>\n'

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 
 from auditor.models import CheckResult, Finding, Severity, Status
-from auditor.reports.grouping import FixGroup, endpoint, group_findings, reason_rows, select_groups, split_groups
+from auditor.reports.grouping import FixGroup, FixViews, endpoint, group_findings, reason_rows
+from auditor.reports.refs import Member
 from auditor.reports.site import host_file, owner_file, page_name
 
 FIX = "Set ssl_ciphers to the Mozilla intermediate list."
@@ -37,14 +39,14 @@ def test_one_remediation_on_one_endpoint_is_one_row_with_its_count() -> None:
     assert counts == [(1, ("web1",), "Disable TLS 1.0."), (1, ("web1",), FIX), (26, ("web1",), FIX)]
     big = next(g for g in groups if g.count == 26)
     assert big.severity == "critical" and big.severities == (("critical", 2), ("medium", 24))
-    assert big.check_title == "TLS ciphers" and len(big.resources) == 26
+    assert big.check_title == "TLS ciphers" and big.resource_count == 26
 
 
 def test_the_same_setting_across_hosts_is_one_row_naming_every_host() -> None:
     hosts = [f"node{n:02d}" for n in range(19)]
     other_fix = ssh("odd", "sshd:Match[user=guest]", "Remove the Match block that turns passwords on.")
     groups = group_findings([ssh(host) for host in hosts] + [other_fix], {})
-    assert [(g.count, len(g.targets)) for g in groups] == [(19, 19), (1, 1)]  # most hosts first
+    assert [(g.count, g.target_count, len(g.targets)) for g in groups] == [(19, 19, 19), (1, 1, 1)]  # most hosts first
     assert groups[0].targets == tuple(hosts)
 
 
@@ -61,7 +63,7 @@ def test_grouping_never_loses_or_repeats_a_finding() -> None:
                     remediation=("x", "y")[n % 5 == 0]) for n in range(300)]
     findings = list({f.fingerprint: f for f in findings}.values())
     groups = group_findings(findings, {})
-    members = [(f.target, f.resource) for g in groups for f in g.findings]
+    members = [(f.target, f.resource) for g in groups for f in g.members]
     assert sorted(members) == sorted((f.target, f.resource) for f in findings)
     assert [g.order() for g in groups] == sorted(g.order() for g in groups)  # worst first
 
@@ -85,20 +87,51 @@ def test_page_names_are_safe_unique_and_stable() -> None:
     assert host_file("lab") != owner_file("lab") and owner_file("lab").startswith("owner-lab-")
 
 
-def test_splitting_the_runs_groups_is_grouping_each_subset() -> None:
+def _varied_findings(count: int) -> list[Finding]:
     findings = [tls(f"h{n % 7}", f"tcp/{443 + n % 3}:cipher/C{n % 11}", Severity(("low", "high", "critical")[n % 3]),
-                    remediation=("x", "y")[n % 5 == 0]) for n in range(400)]
-    findings = list({f.fingerprint: f for f in findings}.values())
+                    remediation=("x", "y")[n % 5 == 0]) for n in range(count)]
+    return list({f.fingerprint: f for f in findings}.values())
 
-    def shape(groups: tuple[FixGroup, ...]) -> list[tuple[object, ...]]:
-        return [(g.key, g.severity, g.findings, g.targets, g.severities, len(g.resources)) for g in groups]
 
-    whole = group_findings(findings, {})
-    by_host = split_groups(whole, lambda f: (f.target,))
+def _shape(groups: tuple[FixGroup, ...]) -> list[tuple[object, ...]]:
+    return [(g.key, g.severity, g.count, g.severities, g.members, g.targets, g.target_count, g.resource_count)
+            for g in groups]
+
+
+def _views_of(findings: list[Finding], keys: Callable[[Member], Iterable[str]],
+              kept: int | None = None) -> dict[str, tuple[FixGroup, ...]]:
+    views: FixViews[str] = FixViews(keys, kept)
+    for host in dict.fromkeys(f.target for f in findings):
+        views.add_target(host, [f for f in findings if f.target == host])
+    return views.groups({})
+
+
+def test_views_of_the_runs_findings_are_grouping_each_subset() -> None:
+    findings = _varied_findings(400)
+    by_host = _views_of(findings, lambda f: (f.target,))
     assert sorted(by_host) == sorted({f.target for f in findings})
     for host, groups in by_host.items():
-        assert shape(groups) == shape(group_findings([f for f in findings if f.target == host], {}))
-    severe = select_groups(whole, lambda f: f.severity >= Severity.HIGH)
-    assert shape(severe) == shape(group_findings([f for f in findings if f.severity >= Severity.HIGH], {}))
-    twice = split_groups(whole, lambda f: ("all", f.target))  # a finding under several keys
-    assert shape(twice["all"]) == shape(whole)
+        assert _shape(groups) == _shape(group_findings([f for f in findings if f.target == host], {}))
+    severe = _views_of(findings, lambda f: ("severe",) if f.severity >= Severity.HIGH else ())
+    assert _shape(severe["severe"]) == _shape(group_findings([f for f in findings if f.severity >= Severity.HIGH], {}))
+    twice = _views_of(findings, lambda f: ("all", f.target))  # a finding under several keys
+    assert _shape(twice["all"]) == _shape(group_findings(findings, {}))
+
+
+def test_a_fix_keeps_its_counts_and_only_its_first_members_and_targets() -> None:
+    findings = _varied_findings(400)
+    whole = group_findings(findings, {})
+    kept = _views_of(findings, lambda f: ("all",), kept=3)["all"]
+    assert [g.key for g in kept] == [g.key for g in whole]  # the same fixes, in the same order
+    for small, full in zip(kept, whole, strict=True):
+        assert (small.count, small.severities, small.target_count, small.resource_count) == (
+            full.count, full.severities, full.target_count, full.resource_count)
+        assert small.members == full.members[:3] and small.targets == full.targets[:3]
+        assert small.listed(3) == list(full.members[:3])
+    large = next(g for g in kept if g.count > 3)
+    try:
+        large.listed(4)
+    except ValueError as error:
+        assert "keeps 3 of its members" in str(error)
+    else:
+        raise AssertionError("a fix listed more members than it kept")
