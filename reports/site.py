@@ -69,7 +69,7 @@ def owner_file(name: str) -> str:
     return page_name("owner", name)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class HostRow:
     """One target in a list of hosts, with the counts that rank it."""
 
@@ -160,7 +160,7 @@ class RunSite:
     @functools.cached_property
     def host_files(self) -> Mapping[str, str]:
         """Target name -> its page, for every target (templates look links up here, a fast dict access)."""
-        return {name: host_file(name) for name in self.target_names}
+        return {name: row.file for name, row in self.host_row_of.items()}
 
     @functools.cached_property
     def targets(self) -> Mapping[str, Target]:

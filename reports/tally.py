@@ -43,7 +43,7 @@ def measure_key(measure_id: str, waived: bool) -> tuple[str, ...]:
     return "measure", measure_id, "waived" if waived else "open"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TargetCounts:
     """One target's findings, counted: open per severity, waived, and every finding per phase and severity."""
 
