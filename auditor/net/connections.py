@@ -24,15 +24,31 @@ class HostLimiter:
     def __init__(self, per_host: int):
         self.per_host = max(1, per_host)
         self._lock = threading.Lock()
-        self._slots: dict[str, threading.BoundedSemaphore] = {}
+        # Address -> its semaphore and how many hold or wait for it: an address nobody uses has
+        # none, so a fleet's addresses do not all stay in memory.
+        self._slots: dict[str, tuple[threading.BoundedSemaphore, int]] = {}
 
     @contextmanager
     def slot(self, address: str) -> Iterator[None]:
         """Hold one of ``address``'s connection slots for the duration of the block."""
         with self._lock:
-            semaphore = self._slots.setdefault(address, threading.BoundedSemaphore(self.per_host))
-        with semaphore:
-            yield
+            semaphore, users = self._slots.get(address) or (threading.BoundedSemaphore(self.per_host), 0)
+            self._slots[address] = semaphore, users + 1
+        try:
+            with semaphore:
+                yield
+        finally:
+            with self._lock:
+                users = self._slots[address][1] - 1
+                if users:
+                    self._slots[address] = semaphore, users
+                else:
+                    del self._slots[address]
+
+    def addresses(self) -> int:
+        """How many addresses have a connection held or waited for."""
+        with self._lock:
+            return len(self._slots)
 
 
 class Deadline:

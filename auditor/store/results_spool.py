@@ -1,8 +1,9 @@
 """Check results and findings on disk while a run goes on, so memory does not grow with the fleet.
 
-Each target's results (with their findings) leave memory when its audit ends: they are
-appended as one JSON line to a file in the run's private spool folder (``FactSpool``), and
-only a few counts per target stay in memory. ``Snapshot.results`` and ``Snapshot.findings``
+Each target's results leave memory when its audit ends: they are appended as one JSON line to
+a file in the run's private spool folder (``FactSpool``), and their findings, each on a line of
+its own, to another (a page or a worst-first output decodes one finding without the rest); only
+a few counts per target stay in memory. ``Snapshot.results`` and ``Snapshot.findings``
 of a spooled run are the read-only sequences ``SpooledResults`` and ``SpooledFindings``:
 they read the spool back one target at a time, in the run's target order, so everything that
 iterates a snapshot (the writer of ``snapshot.json``, the summary, diff, merge, the reporters)
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import itertools
 import json
 import operator
 import os
@@ -20,7 +22,7 @@ import sys
 import threading
 from array import array
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar, overload
@@ -37,19 +39,18 @@ _RECENT = 32
 
 @dataclass(frozen=True, slots=True)
 class SpooledTarget:
-    """Where one target's line is, and the counts that spare reading it: ~100 bytes a target, and
-    13 bytes a finding for reading findings one at a time."""
+    """Where one target's results and findings are, and the counts that spare reading them: about 150
+    bytes a target, and 5 bytes a finding for reading its findings worst first."""
 
-    offset: int
+    offset: int  # its results' line
     length: int
+    findings_offset: int  # its findings' lines, one per finding, in result order
+    findings_length: int
     results: int
     findings: int
     severities: int  # bit ``rank`` set for each severity among its findings: worst-first reads only those
-    # Each finding's own line in the findings file, its severity rank, and the findings' indexes in
-    # check and resource order: report pages and worst-first outputs read a finding without its target.
-    finding_offsets: array[int] = field(default_factory=lambda: array("Q"))
-    ranks: bytes = b""
-    check_order: array[int] = field(default_factory=lambda: array("I"))
+    ranks: bytes = b""  # each finding's severity rank
+    check_order: array[int] = field(default_factory=lambda: array("I"))  # finding indexes in check, resource order
 
     def has(self, severity: Severity) -> bool:
         """True when the target has a finding of ``severity``."""
@@ -57,9 +58,9 @@ class SpooledTarget:
 
 
 def _encode(result: CheckResult) -> dict[str, Any]:
-    """A result with its findings in full (a snapshot lists findings apart; the spool keeps them with it)."""
+    """A result with the number of its findings (they are on lines of their own, in result order)."""
     data = result.to_dict()
-    data["findings"] = [_encode_finding(finding) for finding in result.findings]
+    data["findings"] = len(result.findings)
     return data
 
 
@@ -77,11 +78,15 @@ def _decode_finding(item: dict[str, Any], place: str) -> Finding:
     return finding
 
 
-def _decode(data: dict[str, Any], place: str) -> CheckResult:
-    findings = [_decode_finding(item, f"{place}/findings/{index}") for index, item in enumerate(data["findings"])]
+def _decode(data: dict[str, Any], findings: Iterator[Finding]) -> CheckResult:
+    """A result, with its findings taken from ``findings`` (the target's, in result order)."""
     return CheckResult(check_id=sys.intern(data["check_id"]), target=sys.intern(data["target"]),
                        status=_STATUS[data["status"]], measures=tuple(data["measures"]), reason=data["reason"],
-                       findings=tuple(findings), details=dict(data["details"]))
+                       findings=tuple(itertools.islice(findings, data["findings"])), details=dict(data["details"]))
+
+
+def _line(data: Any) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
 
 
 def _with_waiver_source(finding: Finding, source: str) -> Finding:
@@ -106,12 +111,10 @@ class ResultSpool:
         self._lock = threading.Lock()
 
     def add(self, target: str, results: Sequence[CheckResult]) -> None:
-        """Spool one target's results with their findings; a target is added once."""
-        encoded = [_encode(result) for result in results]
-        line = json.dumps(encoded, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
+        """Spool one target's results, each finding on a line of its own; a target is added once."""
+        line = _line([_encode(result) for result in results])
         findings = [finding for result in results for finding in result.findings]
-        lines = [json.dumps(item, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
-                 for data in encoded for item in data["findings"]]
+        block = b"".join(_line(_encode_finding(finding)) for finding in findings)
         severities = functools.reduce(operator.or_, (1 << finding.severity.rank for finding in findings), 0)
         check_order = array("I", sorted(range(len(findings)),
                                         key=lambda index: (findings[index].check_id, findings[index].resource)))
@@ -120,14 +123,11 @@ class ResultSpool:
                 raise ValueError(f"results of {target} spooled twice")
             self._file.seek(0, os.SEEK_END)
             self._findings_file.seek(0, os.SEEK_END)
-            offsets = array("Q")
-            for finding_line in lines:
-                offsets.append(self._findings_file.tell())
-                self._findings_file.write(finding_line)
-            self._index[target] = SpooledTarget(self._file.tell(), len(line), len(results), len(findings), severities,
-                                                offsets, bytes(finding.severity.rank for finding in findings),
-                                                check_order)
+            self._index[target] = SpooledTarget(self._file.tell(), len(line), self._findings_file.tell(), len(block),
+                                                len(results), len(findings), severities,
+                                                bytes(finding.severity.rank for finding in findings), check_order)
             self._file.write(line)
+            self._findings_file.write(block)
 
     def __contains__(self, target: object) -> bool:
         return target in self._index
@@ -148,21 +148,22 @@ class ResultSpool:
             self._file.flush()
             self._file.seek(entry.offset)
             data = self._file.read(entry.length)
-        results = tuple(_decode(item, f"{target}/{index}") for index, item in enumerate(json.loads(data)))
+        findings = iter(self.findings_of(target, range(entry.findings)))
+        results = tuple(_decode(item, findings) for item in json.loads(data))
         with self._lock:
             self._recent[target] = results
             if len(self._recent) > _RECENT:
                 self._recent.popitem(last=False)
         return results
 
-    def finding(self, target: str, index: int) -> Finding:
-        """The ``index``-th finding of ``target``, read alone from the findings file."""
-        offset = self._index[target].finding_offsets[index]
+    def findings_of(self, target: str, indexes: Iterable[int]) -> list[Finding]:
+        """Some findings of ``target`` by their index among its findings, each line decoded alone."""
+        entry = self._index[target]
         with self._lock:
             self._findings_file.flush()
-            self._findings_file.seek(offset)
-            line = self._findings_file.readline()
-        return _decode_finding(json.loads(line), f"{target}/findings/{index}")
+            self._findings_file.seek(entry.findings_offset)
+            lines = self._findings_file.read(entry.findings_length).split(b"\n")
+        return [_decode_finding(json.loads(lines[index]), f"{target}/findings/{index}") for index in indexes]
 
     def results(self, order: Sequence[str]) -> SpooledResults:
         """Every spooled result, target by target in ``order`` (the run's target order)."""
@@ -272,10 +273,10 @@ class SpooledFindings(_Spooled[Finding], FindingStore):
             for target in by_name:
                 entry = self._spool.entry(target)
                 if entry.has(severity):
-                    # Each finding read alone: a target's whole line is not decoded once per severity.
-                    yield from (self._spool.finding(target, index) for index in entry.check_order
-                                if entry.ranks[index] == severity.rank)
+                    # Only the findings of this severity are decoded: not all of them once per severity.
+                    yield from self._spool.findings_of(target, (index for index in entry.check_order
+                                                                if entry.ranks[index] == severity.rank))
 
     def at(self, target: str, index: int) -> Finding:
-        """The ``index``-th finding of ``target``, read alone."""
-        return self._spool.finding(target, index)
+        """The ``index``-th finding of ``target``, decoded alone."""
+        return self._spool.findings_of(target, (index,))[0]

@@ -73,6 +73,23 @@ def test_host_limiter_bounds_concurrency_per_address():
     for thread in threads:
         thread.join()
     assert peak == {"a": 2, "b": 2}
+    assert limiter.addresses() == 0  # an address nobody connects to keeps nothing in memory
+
+
+def test_host_limiter_keeps_an_address_while_someone_holds_or_waits_for_it():
+    limiter = HostLimiter(1)
+    acquired = threading.Event()
+
+    def wait_for_a() -> None:
+        with limiter.slot("a"):
+            acquired.set()
+
+    waiting = threading.Thread(target=wait_for_a)
+    with limiter.slot("a"):
+        waiting.start()
+        assert not acquired.wait(0.1) and limiter.addresses() == 1  # the waiter waits on the one slot
+    waiting.join(timeout=5)
+    assert acquired.is_set() and limiter.addresses() == 0
 
 
 def _closing_peer(theirs: socket.socket, reply: bytes = b"") -> threading.Thread:
