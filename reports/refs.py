@@ -1,10 +1,11 @@
 """Findings as fleet-wide pages hold them: compact references, re-read in full only where a page lists them.
 
 A run's pages group, sort, filter and count every finding, but print only a few members of
-each fix. So the site holds a ``FindingRef`` per finding (what grouping, ordering and counting
-read, and where the finding is: its target and its place among that target's findings) and
-reads the ``Finding`` itself back (``RunSite.finding_of``) for the rows it prints. A spooled run's
-findings then stay on disk; a ``Finding`` is a ``Member`` too, so fixes can also be made of findings.
+each fix. So the site's tally (``tally.tally_run``) keeps a ``FindingRef`` for each fix's first
+members only (what grouping, ordering and counting read, and where the finding is: its target and
+its place among that target's findings) and reads the ``Finding`` itself back
+(``RunSite.finding_of``) for the rows it prints. A spooled run's findings then stay on disk; a
+``Finding`` is a ``Member`` too, so fixes can also be made of findings.
 """
 
 from __future__ import annotations
