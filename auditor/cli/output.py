@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -21,19 +22,27 @@ HISTORY_PAGE = "history.html"
 _WRITER_MODULES = ("auditor.reports.html", "auditor.reports.machine")
 
 
-def preload_writers() -> None:
-    """Import the writers in the background while the audit waits on the network.
+def preload_writers(first: Sequence[str] = ()) -> None:
+    """Import ``first``, then the writers, and prepare the writers' caches in the background.
 
-    A short audit spends a tenth of a second importing Jinja and the reporters after it is done;
-    started with the audit, that import fills time otherwise spent waiting for answers. A failure
-    here is ignored: ``write_reports`` imports the same modules and raises the same error.
+    A short audit mostly waits on the network; this fills that time with work it would
+    otherwise do afterwards (or, for ``first``, in the middle of the audit): ``first`` are modules
+    the audit itself imports lazily (the SSH client of the wire audit's authentication probe,
+    needed a few connections in), then Jinja and the reporters, the run pages' templates and the
+    snapshot's validators. A failure here is ignored: whoever needs the module imports it again
+    and meets the same error where it is reported.
     """
     def load() -> None:
-        for name in _WRITER_MODULES:
-            try:
+        try:
+            for name in (*first, *_WRITER_MODULES):
                 importlib.import_module(name)
-            except Exception:  # reported by write_reports' own import, in the main thread
-                return
+            from auditor.reports.html import prepare_templates
+            from auditor.store.validation import prepare_validators
+
+            prepare_templates()
+            prepare_validators()
+        except Exception:  # reported by whoever imports it when needed, in its own thread
+            return
 
     threading.Thread(target=load, name="preload-writers", daemon=True).start()
 

@@ -109,7 +109,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         fleet = coordinator(args, runner.context)
 
     def audit(out: Path, history: Path | None = None) -> int:
-        preload_writers()
+        preload_writers(runner.preload_modules(targets))
         # Facts leave memory as each target finishes: spooled in the output folder, removed at the end.
         with contextlib.closing(FactSpool(out)) as spool:
             if fleet is None:
