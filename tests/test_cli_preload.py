@@ -22,7 +22,7 @@ def test_the_audits_modules_load_before_the_writers_with_a_short_switch_interval
 
     monkeypatch.setattr(output.importlib, "import_module", recording)
     before = sys.getswitchinterval()
-    output.preload_writers(("json.tool",)).join(timeout=60)
+    output.preload_in_background(("json.tool",)).join(timeout=60)
     wanted = ["json.tool", "auditor.reports.html", "auditor.reports.machine"]
     assert [name for name, _ in seen if name in wanted] == wanted
     assert all(interval == output.PRELOAD_SWITCH_INTERVAL for _, interval in seen)
@@ -31,7 +31,7 @@ def test_the_audits_modules_load_before_the_writers_with_a_short_switch_interval
 
 def test_a_module_that_fails_to_load_ends_the_preload_quietly_and_restores_the_interval() -> None:
     before = sys.getswitchinterval()
-    output.preload_writers(("auditor.no_such_module",)).join(timeout=60)
+    output.preload_in_background(("auditor.no_such_module",)).join(timeout=60)
     assert sys.getswitchinterval() == before
     with pytest.raises(ModuleNotFoundError):  # the one who needs it meets the error
         importlib.import_module("auditor.no_such_module")

@@ -28,7 +28,7 @@ _WRITER_MODULES = ("auditor.reports.html", "auditor.reports.machine")
 PRELOAD_SWITCH_INTERVAL = 0.0005
 
 
-def preload_writers(first: Sequence[str] = ()) -> threading.Thread:
+def preload_in_background(first: Sequence[str] = ()) -> threading.Thread:
     """Import ``first``, then the writers, and prepare the writers' caches in the background.
 
     A short audit mostly waits on the network; this fills that time with work it would
@@ -55,7 +55,7 @@ def preload_writers(first: Sequence[str] = ()) -> threading.Thread:
         finally:
             sys.setswitchinterval(interval)
 
-    thread = threading.Thread(target=load, name="preload-writers", daemon=True)
+    thread = threading.Thread(target=load, name="preload", daemon=True)
     thread.start()
     return thread
 
