@@ -190,6 +190,9 @@ class Collector:
     options: ClassVar[Mapping[str, Any]] = {}
     # Network collectors set this False: they must work when logging in to the host fails.
     needs_host: ClassVar[bool] = True
+    # Modules ``collect`` imports only when it runs (a protocol client such as paramiko): ``auditor
+    # run`` imports them in the background as the audit starts, not in the middle of it.
+    preload: ClassVar[tuple[str, ...]] = ()
 
     def parse_options(self, reader: MapReader) -> dict[str, Any]:
         """Validate this collector's profile options; override for structured options."""

@@ -120,6 +120,19 @@ class Runner:
         self.previous = previous
         self.spool: FactSpool | None = None
 
+    def preload_modules(self, targets: Sequence[Target]) -> list[str]:
+        """The modules the collectors auditing ``targets`` import when they run (``Collector.preload``)."""
+        kinds = {target.kind for target in targets}
+        modules: dict[str, None] = {}
+        for check in self.checks:
+            if not any(check.scope.applies_to(kind) for kind in kinds):
+                continue
+            for facts in check.facts:
+                collector = self.registry.collectors.get(facts.name)
+                if collector is not None:
+                    modules.update(dict.fromkeys(collector.preload))
+        return list(modules)
+
     def run(self, targets: Sequence[Target], spool: FactSpool | None = None) -> AuditRun:
         """Audit every target (concurrently) and return all results in target order.
 

@@ -47,3 +47,18 @@ def test_a_reader_that_stops_early_is_not_an_error() -> None:
     _, stderr = process.communicate(timeout=60)
     assert "Traceback" not in stderr and "BrokenPipe" not in stderr
     assert process.returncode == 141  # as if SIGPIPE ended it: pipefail sees it, no false success
+
+
+def test_the_command_exits_with_mains_code_its_output_whole_and_its_objects_frozen() -> None:
+    """``auditor`` (console script, ``python -m auditor``) is main() followed by gc.freeze(): the
+    interpreter's exit then skips collecting what the run left. Output and exit code are main's."""
+    probe = ("import gc, sys\nfrom auditor import cli\nsys.argv[1:] = ['checks', '--json']\n"
+             "code = cli.command()\nprint('\\nFROZEN', gc.get_freeze_count() > 0, code, file=sys.stderr)\n")
+    completed = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert completed.stderr.strip().endswith("FROZEN True 0")
+    module = subprocess.run([sys.executable, "-m", "auditor", "checks", "--json"], capture_output=True, text=True,
+                            timeout=60)
+    assert module.returncode == 0 and module.stdout == completed.stdout  # the listing, whole
+    unknown = subprocess.run([sys.executable, "-m", "auditor", "explain", "no.such-check"], capture_output=True,
+                             text=True, timeout=60)
+    assert unknown.returncode == ExitCode.USAGE and unknown.stderr.startswith("auditor: error:")

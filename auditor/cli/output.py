@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -21,21 +22,42 @@ HISTORY_PAGE = "history.html"
 _WRITER_MODULES = ("auditor.reports.html", "auditor.reports.machine")
 
 
-def preload_writers() -> None:
-    """Import the writers in the background while the audit waits on the network.
+# While the preload runs beside the audit, each answer from the network wakes an audit thread that
+# must then wait for the preload to hand over the interpreter: up to the switch interval (5 ms by
+# default) per answer, with tens of answers per SSH port. Half a millisecond keeps that wait short.
+PRELOAD_SWITCH_INTERVAL = 0.0005
 
-    A short audit spends a tenth of a second importing Jinja and the reporters after it is done;
-    started with the audit, that import fills time otherwise spent waiting for answers. A failure
-    here is ignored: ``write_reports`` imports the same modules and raises the same error.
+
+def preload_in_background(first: Sequence[str] = ()) -> threading.Thread:
+    """Import ``first``, then the writers, and prepare the writers' caches in the background.
+
+    A short audit mostly waits on the network; this fills that time with work it would
+    otherwise do afterwards (or, for ``first``, in the middle of the audit): ``first`` are modules
+    the audit itself imports lazily (the SSH client of the wire audit's authentication probe,
+    needed a few connections in), then Jinja and the reporters, the run pages' templates and the
+    snapshot's validators. The interpreter's switch interval is ``PRELOAD_SWITCH_INTERVAL`` while
+    it runs. A failure here is ignored: whoever needs the module imports it again and meets the
+    same error where it is reported. Returns the thread (started).
     """
     def load() -> None:
-        for name in _WRITER_MODULES:
-            try:
+        interval = sys.getswitchinterval()
+        sys.setswitchinterval(min(interval, PRELOAD_SWITCH_INTERVAL))
+        try:
+            for name in (*first, *_WRITER_MODULES):
                 importlib.import_module(name)
-            except Exception:  # reported by write_reports' own import, in the main thread
-                return
+            from auditor.reports.html import prepare_templates
+            from auditor.store.validation import prepare_validators
 
-    threading.Thread(target=load, name="preload-writers", daemon=True).start()
+            prepare_templates()
+            prepare_validators()
+        except Exception:  # reported by whoever imports it when needed, in its own thread
+            return
+        finally:
+            sys.setswitchinterval(interval)
+
+    thread = threading.Thread(target=load, name="preload", daemon=True)
+    thread.start()
+    return thread
 
 
 def write_outputs(snapshot: Snapshot, out: Path, previous: Snapshot | None = None) -> None:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from auditor.cli.output import (
     HISTORY_PAGE,
-    preload_writers,
+    preload_in_background,
     print_format,
     print_summary,
     summary_stream,
@@ -109,7 +109,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         fleet = coordinator(args, runner.context)
 
     def audit(out: Path, history: Path | None = None) -> int:
-        preload_writers()
+        preload_in_background(runner.preload_modules(targets))
         # Facts leave memory as each target finishes: spooled in the output folder, removed at the end.
         with contextlib.closing(FactSpool(out)) as spool:
             if fleet is None:

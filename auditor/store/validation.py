@@ -121,6 +121,17 @@ def _item_validator(member: str) -> Callable[[Any], Any]:
     return validator
 
 
+def prepare_validators() -> None:
+    """Build the current schema's validators now rather than on the first snapshot written.
+
+    ``auditor run`` calls it in the background while the audit waits on the network: the item
+    validators are compiled from the schema (~25 ms), which a short run would otherwise wait for.
+    """
+    _validator(SCHEMA_VERSION)
+    for member in _ITEM_SCHEMAS:
+        _item_validator(member)
+
+
 def validate_item(member: str, item: Any, name: str, where: int | str) -> None:
     """Raise SnapshotError unless ``item`` (``member``'s item at ``where``) matches the current schema."""
     try:

@@ -66,6 +66,7 @@ class SshWireCollector(Collector):
     name = "ssh_wire"
     produces = SshWireFacts
     needs_host = False
+    preload = ("auditor.hosts.paramiko_loader",)  # the authentication probe's SSH client
     # throttle_probe: connections the throttling probe may hold at once (0: no probe, at most 12).
     options = {"ports": [22], "host_key_types": "preferred", "gex_probe": False, "throttle_probe": 10}
 

@@ -324,3 +324,48 @@ def test_stored_facts_this_version_cannot_read_are_kept_as_they_were(synthetic):
     assert by_id(audit)["t.first"].status is Status.ERROR  # the facts could not be read: said, not guessed
     assert audit.facts["counted"] == {"status": "ok", "version": 1, "value": {"value": "not a number"}}
     assert audit.facts["vanished"] == {"status": "ok", "version": 3, "value": {"anything": [1, 2]}}
+
+
+@dataclass(frozen=True)
+class Greeted(Facts):
+    name: ClassVar[str] = "greeted"
+
+
+class Greeter(Collector):
+    """A network collector whose client library loads only when it collects."""
+
+    name = "greeted"
+    produces = Greeted
+    needs_host = False
+    preload = ("json.tool", "email.parser")
+
+    def collect(self, env):
+        return Greeted()
+
+
+def test_preload_names_the_modules_of_collectors_the_targets_will_run(synthetic, check_factory, tmp_path):
+    _, _, counting = synthetic()
+    module = types.ModuleType("preloading")
+    module.CHECKS = (check_factory("p.network", (Greeted,), lambda self, facts, ctx: [], scope=Scope.NETWORK),
+                     check_factory("p.network-again", (Greeted,), lambda self, facts, ctx: [], scope=Scope.NETWORK),
+                     check_factory("p.host", (Counted,), lambda self, facts, ctx: []))
+    module.COLLECTORS = (counting, Greeter())
+    registry = build_registry([module])
+    (tmp_path / "p.yaml").write_text("name: p\n")
+    runner = Runner(registry, load_profile(str(tmp_path / "p.yaml"), registry))
+    network = Target(name="h", kind=TargetKind.NETWORK, address="127.0.0.1", ports=(22,))
+    # Each module once, in the collector's order; a collector declaring none adds nothing.
+    assert runner.preload_modules([network]) == ["json.tool", "email.parser"]
+    # No target a network check applies to: nothing to load ahead.
+    assert runner.preload_modules([Target(name="local", kind=TargetKind.LOCAL)]) == []
+
+
+def test_the_wire_audit_preloads_the_client_its_authentication_probe_imports():
+    from auditor.checks.ssh_wire.auth import ask_none
+    from auditor.checks.ssh_wire.collector import SshWireCollector
+
+    assert SshWireCollector.preload == ("auditor.hosts.paramiko_loader",)
+    # The module named is the one the probe imports (a renamed module would preload nothing).
+    import inspect
+
+    assert "from auditor.hosts.paramiko_loader import paramiko" in inspect.getsource(ask_none)

@@ -13,6 +13,7 @@ from auditor.reports.history import render_history_html
 from auditor.reports.html import render_diff_html, write_run_reports
 from auditor.store.diff import compare
 from auditor.store.history import load_history
+from auditor.store.model import FactRecord
 from testkit.snapshots import XSS_SCRIPT, sample_snapshot
 
 
@@ -55,3 +56,30 @@ def test_compiled_and_source_templates_render_the_same_pages(tmp_path: Path, mon
     assert XSS_SCRIPT not in compiled["index.html"] or "&lt;script" in compiled["index.html"]
     monkeypatch.setattr(page, "environment", page.source_environment)
     assert _pages(tmp_path / "source") == compiled
+
+
+def test_prepared_templates_are_all_a_run_renders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # `auditor run` loads RUN_TEMPLATES in the background while it audits; after that, writing
+    # the pages (keys page included) must not have to load any template from the loader.
+    from auditor.reports.html import prepare_templates
+
+    env = page.environment()
+    assert env.cache is not None
+    env.cache.clear()  # whatever other tests rendered before
+    prepare_templates()
+
+    def no_loading(environment: object, name: str, *args: object) -> None:
+        raise AssertionError(f"template {name} loaded while writing the pages")
+
+    monkeypatch.setattr(env.loader, "load", no_loading)
+    snapshot = sample_snapshot()
+    # A host whose accounts were tried (the keys page) and which names an owner (an owner page).
+    first = snapshot.targets[0]
+    owned = dataclasses.replace(first, target=dataclasses.replace(first.target, owner="lab-it"))
+    tried = FactRecord("not-assessable", reason="needs root to read /etc/shadow")
+    snapshot = dataclasses.replace(snapshot, targets=(owned, *snapshot.targets[1:]),
+                                   facts={**snapshot.facts, first.name: {**snapshot.facts.get(first.name, {}),
+                                                                         "host_accounts": tried}})
+    names = {path.name for path in write_run_reports(snapshot, tmp_path / "run")}
+    assert {"index.html", "summary.html", "hosts.html", "keys.html"} <= names
+    assert any(name.startswith("owner-") for name in names), names

@@ -50,3 +50,13 @@ def test_a_stale_generated_validator_is_not_used(monkeypatch: pytest.MonkeyPatch
         assert validation._validator(validation.SCHEMA_VERSION) is not _generated().validate
     finally:
         validation._validator.cache_clear()
+
+
+def test_prepare_builds_every_validator_a_snapshot_write_uses():
+    validation._item_validator.cache_clear()
+    validation.prepare_validators()
+    built = validation._item_validator.cache_info()
+    assert built.currsize == len(validation._ITEM_SCHEMAS)
+    # A write after it compiles nothing more: each item is checked by what was prepared.
+    validation.validate_item("facts", {}, "snapshot", "t")
+    assert validation._item_validator.cache_info().misses == built.misses
