@@ -19,7 +19,7 @@ from __future__ import annotations
 import types
 from collections.abc import Hashable
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar, NamedTuple, Protocol
 
 import yaml
 from yaml.events import (
@@ -68,8 +68,7 @@ class _Broken:
     """Stands for a value whose construction failed; each one is distinct, so never a duplicate key."""
 
 
-@dataclass(frozen=True)
-class _Node:
+class _Node(NamedTuple):  # a NamedTuple, not a frozen dataclass: one is made per scalar, and that is hot
     """A finished value, with what its node would have said: where it starts and its kind."""
 
     value: Any
@@ -105,6 +104,9 @@ class _Frame:
 class _SeqFrame(_Frame):
     items: LineList = field(default_factory=LineList)
     lines: list[int] = field(default_factory=list)
+
+    def awaits_key(self) -> bool:
+        return False
 
     def child_order(self) -> Order:
         return (*self.order, len(self.items))
@@ -235,6 +237,8 @@ class _Builder:
         # Mappings that a list of merges may name, by id: the anchored ones and those written
         # inside such a list (a list item keeps only the value, the merge needs the node's raws).
         self.merged: dict[int, _Node] = {}
+        plain = yaml.constructor.SafeConstructor.construct_yaml_str
+        self.plain_strings = loader.yaml_constructors.get(_STR_TAG) is plain
 
     def fail(self, order: Order, problem: str, line: int) -> None:
         """Record a construction error at ``line``; the earliest in the node-based loader's order is raised."""
@@ -298,7 +302,7 @@ class _Builder:
         return self.stack[-1].child_order() if self.stack else ()
 
     def _in_key(self) -> bool:
-        return bool(self.stack) and isinstance(self.stack[-1], _MapFrame) and self.stack[-1].awaits_key()
+        return bool(self.stack) and self.stack[-1].awaits_key()
 
     def _anchor(self, anchor: str | None, kind: str, line: int) -> None:
         if anchor is None:
@@ -335,16 +339,19 @@ class _Builder:
         else:
             if in_key and tag == _VALUE_TAG:
                 tag = _STR_TAG  # flatten_mapping reads a "=" key as a string
-            node = _Node(self.construct(tag, event, line, self._order()), line, "scalar", raw=event.value)
+            node = _Node(self.construct(tag, event, line), line, "scalar", raw=event.value)
         if event.anchor is not None:
             self.anchors[event.anchor].node = node
         return node
 
-    def construct(self, tag: str, event: ScalarEvent, line: int, order: Order) -> Any:
+    def construct(self, tag: str, event: ScalarEvent, line: int) -> Any:
         """SafeLoader's constructor for ``tag``, given the node it expects (made here, dropped after)."""
+        if tag == _STR_TAG and self.plain_strings:
+            return event.value  # what construct_yaml_str returns, without making its node
         constructors = self.loader.yaml_constructors
         constructor = constructors.get(tag, constructors[None])
-        scalar = yaml.ScalarNode(tag, event.value, _mark(line), None, event.style)
+        # No marks: a constructor's error without one is placed at ``line``, all that is shown.
+        scalar = yaml.ScalarNode(tag, event.value, None, None, event.style)
         try:
             value = constructor(self.loader, scalar)
             if isinstance(value, types.GeneratorType):  # PyYAML's two-step constructors (maps, sets)
@@ -353,12 +360,12 @@ class _Builder:
                     pass
                 value = first
         except yaml.MarkedYAMLError as exc:
-            self.fail(order, exc.problem or str(exc), exc.problem_mark.line + 1 if exc.problem_mark else line)
+            self.fail(self._order(), exc.problem or str(exc), exc.problem_mark.line + 1 if exc.problem_mark else line)
             return _Broken()
         except (ValueError, TypeError, KeyError, AttributeError, OverflowError):
             # SafeLoader lets these escape (``!!int x``, ``!!bool maybe``): a traceback, not an error.
             excerpt = event.value if len(event.value) <= _EXCERPT else event.value[:_EXCERPT] + "..."
-            self.fail(order, f"'{excerpt}' is not a valid {tag.rsplit(':', 1)[-1]}", line)
+            self.fail(self._order(), f"'{excerpt}' is not a valid {tag.rsplit(':', 1)[-1]}", line)
             return _Broken()
         return value
 
