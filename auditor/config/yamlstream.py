@@ -12,6 +12,17 @@ composition errors anywhere win over construction errors, and among construction
 met first by its depth-first construction wins (a mapping's merges before its own pairs). Each
 construction error is therefore recorded with its position in that order, the stream is read to
 its end, and the first one in that order is raised.
+
+Known differences, all on inputs that were errors or tracebacks before, or are pathological:
+- a document with several errors may report another of them where a mapping merges an anchor
+  defined inside its own values (the node-based loader built that anchor's contents during the
+  merge, before the mapping's own pairs);
+- a mapping merging a collection still open (itself, an ancestor) is "found unconstructable
+  recursive node", as any other alias to an open collection (it used to merge what had been
+  composed so far);
+- SafeLoader's tracebacks (``!!int x``, ``!!bool maybe``, ``!!map`` on a list) are errors at their
+  line; ``!!set``, ``!!omap`` and ``!!pairs`` (sets and tuples, which no rifi input accepts) are
+  refused; nesting deeper than ``MAX_DEPTH`` is an error at its line, not a RecursionError.
 """
 
 from __future__ import annotations
@@ -80,6 +91,9 @@ class _Node(NamedTuple):  # a NamedTuple, not a frozen dataclass: one is made pe
     # keys of a mapping, in order, so that the mapping can be merged into another.
     raw: object = None
     raws: tuple[object, ...] = ()
+    # The item nodes of a sequence that a merge may name (an anchored one, or a merge's value):
+    # a list of mappings is merged pair by pair, which needs each mapping's raws.
+    parts: tuple[_Node, ...] = ()
 
 
 @dataclass
@@ -104,6 +118,7 @@ class _Frame:
 class _SeqFrame(_Frame):
     items: LineList = field(default_factory=LineList)
     lines: list[int] = field(default_factory=list)
+    nodes: list[_Node] | None = None  # kept only for a sequence a merge may name (see _Node.parts)
 
     def awaits_key(self) -> bool:
         return False
@@ -114,6 +129,8 @@ class _SeqFrame(_Frame):
     def add(self, node: _Node, builder: _Builder) -> None:
         self.items.append(node.value)
         self.lines.append(node.line)
+        if self.nodes is not None:
+            self.nodes.append(node)
 
     def finish(self, builder: _Builder) -> Any:
         self.items.line = self.line
@@ -163,14 +180,11 @@ class _MapFrame(_Frame):
         if node.kind != "sequence":
             builder.fail(order, f"expected a mapping or list of mappings for merging, but found {node.kind}", node.line)
             return
-        if not isinstance(node.value, LineList):
-            return
-        for item, line in zip(node.value, node.value.item_lines, strict=True):
-            if not isinstance(item, (LineDict, _Broken)):
-                kind = "sequence" if isinstance(item, LineList) else "scalar"
-                builder.fail(order, f"expected a mapping for merging, but found {kind}", line)
+        for part in node.parts:
+            if part.kind != "mapping":
+                builder.fail(order, f"expected a mapping for merging, but found {part.kind}", part.line)
                 return
-        self.merges.extend(builder.merged[id(item)] for item in node.value if isinstance(item, LineDict))
+        self.merges.extend(part for part in node.parts if isinstance(part.value, LineDict))
 
     def finish(self, builder: _Builder) -> Any:
         """Merged pairs first (a key node merged twice counts once, as in PyYAML's flatten_mapping),
@@ -234,9 +248,6 @@ class _Builder:
         self.anchors: dict[str, _Anchor] = {}
         self.stack: list[_SeqFrame | _MapFrame] = []
         self.error: tuple[Order, yaml.MarkedYAMLError] | None = None
-        # Mappings that a list of merges may name, by id: the anchored ones and those written
-        # inside such a list (a list item keeps only the value, the merge needs the node's raws).
-        self.merged: dict[int, _Node] = {}
         plain = yaml.constructor.SafeConstructor.construct_yaml_str
         self.plain_strings = loader.yaml_constructors.get(_STR_TAG) is plain
 
@@ -285,17 +296,14 @@ class _Builder:
         frame = self.stack.pop()
         value = _Broken() if frame.rejected else frame.finish(self)
         raws = tuple(frame.raws) if isinstance(frame, _MapFrame) else ()
-        node = _Node(value, frame.line, frame.kind, raw=value, raws=raws)
+        parts = tuple(frame.nodes) if isinstance(frame, _SeqFrame) and frame.nodes is not None else ()
+        node = _Node(value, frame.line, frame.kind, raw=value, raws=raws, parts=parts)
         if frame.anchor is not None:
             self.anchors[frame.anchor].node = node
-        if isinstance(value, LineDict) and (frame.anchor is not None or self._in_merge_list()):
-            self.merged[id(value)] = node
         return node
 
-    def _in_merge_list(self) -> bool:
-        if len(self.stack) < 2 or not isinstance(self.stack[-1], _SeqFrame):
-            return False
-        parent = self.stack[-2]
+    def _in_merge_value(self) -> bool:
+        parent = self.stack[-1] if self.stack else None
         return isinstance(parent, _MapFrame) and parent.key is not None and parent.key.merge
 
     def _order(self) -> Order:
@@ -384,6 +392,8 @@ class _Builder:
             tag = default
         frame: _SeqFrame | _MapFrame
         frame = (_SeqFrame if kind == "sequence" else _MapFrame)(line, event.anchor, order, kind)
+        if isinstance(frame, _SeqFrame) and (event.anchor is not None or self._in_merge_value()):
+            frame.nodes = []
         if tag != default:
             frame.rejected = True
             self.fail(order, _tag_problem(tag, kind), line)

@@ -273,3 +273,121 @@ def test_random_documents_build_alike(style):
         text = yaml.safe_dump(data, default_flow_style=style, sort_keys=False, allow_unicode=rng.random() < 0.5)
         assert outcome(old_load, text)[0] == "ok", text
         assert_differential(text)
+
+
+# Property-style, with errors: random flow documents mixing duplicate keys, collection keys,
+# impossible dates, wrong tags, anchors, aliases (some to open collections) and merges.
+BAD_SCALARS = ["1", "x", "xy", "yes", "~", "2027-02-30", "!!str [1]", "!!int z"]
+BAD_KEYS = ["x", "y", "xy", "zz", "1", "true", "[k]"]
+
+
+def random_flow(rng: random.Random, depth: int, anchors: list[int], merges: bool) -> str:
+    roll = rng.random()
+    if depth > 3 or roll < 0.35:
+        if anchors and rng.random() < 0.2:
+            return f"*a{rng.choice(anchors)}"
+        return rng.choice(BAD_SCALARS)
+    anchor = ""
+    if rng.random() < 0.4:
+        anchors.append(len(anchors))
+        anchor = f"&a{anchors[-1]} "
+    if roll < 0.6:
+        items = [random_flow(rng, depth + 1, anchors, merges) for _ in range(rng.randrange(0, 4))]
+        return anchor + "[\n" + ",\n".join(items) + "\n]"
+    pairs = []
+    for _ in range(rng.randrange(0, 5)):
+        if merges and anchors and rng.random() < 0.25:
+            value = rng.choice([f"*a{rng.choice(anchors)}", f"[*a{rng.choice(anchors)}, *a{rng.choice(anchors)}]",
+                                "{xy: 1}", "5"])
+            pairs.append(f"<<: {value}")
+        else:
+            pairs.append(f"{rng.choice(BAD_KEYS)}: {random_flow(rng, depth + 1, anchors, merges)}")
+    return anchor + "{\n" + ",\n".join(pairs) + "\n}"
+
+
+def old_outcome(text: str) -> tuple[str, Any, Any] | None:
+    """The node-based outcome, or None where it crashed (a ValueError from ``!!int z``)."""
+    try:
+        return outcome(old_load, text)
+    except (ValueError, TypeError, AttributeError, KeyError):
+        return None
+
+
+def test_random_documents_without_merges_fail_alike():
+    """Without merges the node-based construction order is document order: every outcome is identical."""
+    rng = random.Random("yamlstream-errors")
+    kinds = set()
+    for _ in range(600):
+        text = random_flow(rng, 0, [], merges=False) + "\n"
+        old = old_outcome(text)
+        new = outcome(new_load, text)
+        if old is None:
+            assert new[0] == "error" and new[2] is not None, text
+            continue
+        kinds.add(old[1] if old[0] == "error" else "ok")
+        assert old[0] == new[0], text
+        if old[0] == "ok":
+            assert_same(old[1], new[1])
+        else:
+            assert old[1:] == new[1:], text
+    assert {"ok", "a list or a mapping cannot be a key", "found unconstructable recursive node"} <= kinds
+
+
+def random_merging(rng: random.Random, defined: int, anchors: list[int]) -> str:
+    """A mapping whose merges name only anchors closed before it (``defined`` of them)."""
+    pairs = []
+    for _ in range(rng.randrange(1, 5)):
+        if rng.random() < 0.4:
+            named = [f"*a{rng.randrange(defined)}" for _ in range(rng.randrange(1, 3))]
+            pairs.append(f"<<: {rng.choice([named[0], '[' + ', '.join(named) + ']', '{xy: 1}', '5'])}")
+        else:
+            pairs.append(f"{rng.choice(BAD_KEYS)}: {random_flow(rng, 2, anchors, merges=False)}")
+    return "{\n" + ",\n".join(pairs) + "\n}"
+
+
+def test_random_documents_merging_closed_anchors_fail_alike():
+    """Merges of anchors closed before the merging mapping: every outcome is identical."""
+    rng = random.Random("yamlstream-merges")
+    kinds = set()
+    for _ in range(600):
+        anchors: list[int] = []
+        definitions = [random_flow(rng, 1, anchors, merges=False) for _ in range(3)]
+        if not anchors:
+            continue
+        defined = len(anchors)
+        uses = [random_merging(rng, defined, anchors) for _ in range(3)]
+        text = "defs: [\n" + ",\n".join(definitions) + "\n]\nuse: [\n" + ",\n".join(uses) + "\n]\n"
+        old = old_outcome(text)
+        new = outcome(new_load, text)
+        if old is None:
+            assert new[0] == "error" and new[2] is not None, text
+            continue
+        kinds.add(old[1] if old[0] == "error" else "ok")
+        assert old[0] == new[0], text
+        if old[0] == "ok":
+            assert_same(old[1], new[1])
+        else:
+            assert old[1:] == new[1:], text
+    assert "expected a mapping or list of mappings for merging, but found scalar" in kinds
+    assert any(kind.startswith("duplicate key") for kind in kinds)
+
+
+def test_random_documents_with_any_merges_build_alike_and_fail_alike():
+    """Merges anywhere: a document that builds builds alike, one that fails fails with a line.
+    Which of several errors is reported may differ where a mapping merges an anchor defined inside
+    its own values, or merges a collection still open (see yamlstream's docstring)."""
+    rng = random.Random("yamlstream-any-merges")
+    built = 0
+    for _ in range(600):
+        text = random_flow(rng, 0, [], merges=True) + "\n"
+        old = old_outcome(text)
+        new = outcome(new_load, text)
+        if old is None or old[0] == "error":
+            assert new[0] == "error" and new[2] is not None, text
+            continue
+        if new[0] == "error":  # only a merge of a collection still open may fail where it did not
+            assert new[1] == "found unconstructable recursive node", text
+            continue
+        assert_same(old[1], new[1])
+        built += 1
+    assert built > 100
