@@ -120,6 +120,8 @@ GOOD = {
     "unicode": "name: \"\\u00e9t\\u00e9\"\nclé: vålue\nemoji: \"\\U0001F600\"\n",
     "tabs in flow": "a: [1,\t2]\n",
     "odd binary": "x: !!binary '@@@'\n",
+    "sets and ordered maps": "s: !!set {a, b, ? c}\no: !!omap [a: 1, b: [2], c: {d: 3}]\np: !!pairs [a: 1, a: 2]\n"
+                             "q: !!set {a: 1, a: 2}\nr: &r {k: v}\nt: !!omap [*r, '<<': x]\nu: !!set {<<: *r, z}\n",
     "deep": "a:\n" + "".join("  " * depth + f"k{depth}:\n" for depth in range(1, 60)) + "  " * 60 + "end\n",
 }
 
@@ -165,6 +167,12 @@ BAD = {
     "merge error before pair errors": "d:\n  a: 2027-02-30\n  <<: 5\n",
     "merge conflict before later pair error": "m: &m {x: 1}\nd:\n  x: 2\n  y: 2027-02-30\n  <<: *m\n",
     "nested error before outer duplicate": "a: {b: 2027-02-30}\nc: 1\nc: 2\n",
+    "set on a list": "x: !!set [a]\n",
+    "omap on a mapping": "x: !!omap {a: 1}\n",
+    "omap item of two pairs": "x: !!omap\n  - a: 1\n  - b: 2\n    c: 3\n",
+    "omap scalar item": "x: !!pairs [a: 1, b]\n",
+    "omap merge item": "x: !!omap [<<: {a: 1}]\n",
+    "set unhashable key": "x: !!set\n  ? [a]\n",
     "control character": "a: \"\\x00\"\nb: \x07\n",
 }
 
@@ -197,12 +205,12 @@ def test_empty_documents_alike(text):
     ("x: !!map text\n", "expected a mapping node, but found scalar", 1),
     ("x: !!seq text\n", "expected a sequence node, but found scalar", 1),
     ("x: !!seq {a: 1}\n", "expected a sequence node, but found mapping", 1),
-    # SafeLoader built a set and tuples no rifi input accepts.
-    ("x: !!set {a, b}\n", "the tag 'tag:yaml.org,2002:set' is not supported; write a plain list or mapping", 1),
-    ("x: !!omap [a: 1]\n", "the tag 'tag:yaml.org,2002:omap' is not supported; write a plain list or mapping", 1),
     # A mapping merging itself: the node-based loader gave {} or a duplicate key.
     ("&a {<<: *a}\n", "found unconstructable recursive node", 1),
     ("&a {x: 1, <<: *a}\n", "found unconstructable recursive node", 1),
+    # SafeLoader merged a set's keys with null values.
+    ("s: &s !!set {a}\nm: {<<: *s}\n", "a !!set cannot be merged; write a mapping", 1),
+    ("s: &s !!set {a}\nm: {<<: [*s]}\n", "a !!set cannot be merged; write a mapping", 1),
 ])
 def test_where_the_node_based_loader_crashed_or_misbuilt_the_error_has_a_line(text, problem, line):
     assert outcome(new_load, text) == ("error", problem, line)
