@@ -103,6 +103,9 @@ class _Builder:
         self.error: tuple[Order, yaml.MarkedYAMLError] | None = None
         plain = yaml.constructor.SafeConstructor.construct_yaml_str
         self.plain_strings = loader.yaml_constructors.get(_STR_TAG) is plain
+        # libyaml's composer words two errors without the anchor's name; PyYAML's own names it.
+        c_parser = getattr(getattr(yaml, "cyaml", None), "CParser", None)
+        self.named_anchors = c_parser is None or not isinstance(loader, c_parser)
 
     def fail(self, order: Order, problem: str, line: int) -> None:
         """Record a construction error at ``line``; the earliest in the node-based loader's order is raised."""
@@ -171,7 +174,8 @@ class _Builder:
         if anchor is None:
             return
         if anchor in self.anchors:
-            raise yaml.composer.ComposerError("found duplicate anchor; first occurrence",
+            name = f" {anchor!r}" if self.named_anchors else ""
+            raise yaml.composer.ComposerError(f"found duplicate anchor{name}; first occurrence",
                                               _mark(self.anchors[anchor].line), "second occurrence", _mark(line))
         self.anchors[anchor] = _Anchor(kind, line)
 
@@ -179,7 +183,8 @@ class _Builder:
         """The value its anchor built (the same object), or an error for an anchor still open."""
         anchor = self.anchors.get(event.anchor or "")
         if anchor is None:
-            raise yaml.composer.ComposerError(None, None, "found undefined alias", _mark(_line(event)))
+            name = f" {event.anchor!r}" if self.named_anchors else ""
+            raise yaml.composer.ComposerError(None, None, f"found undefined alias{name}", _mark(_line(event)))
         node = anchor.node
         if node is None:
             self.fail(self._order(), "found unconstructable recursive node", anchor.line)

@@ -21,7 +21,7 @@ from auditor.config import yamlstream
 from auditor.config.yamlfile import LineDict, LineList, _LineLoader, load_yaml
 from auditor.config.yamlstream import MAX_DEPTH, build
 from auditor.errors import ProfileError
-from testkit.yaml_oracle import old_load
+from testkit.yaml_oracle import PyLineLoader, old_load
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -67,8 +67,12 @@ def assert_same(old: Any, new: Any, where: str = "$", shared: dict[int, Any] | N
         assert old == new, f"{where}: {old!r} != {new!r}"
 
 
-def assert_differential(text: str) -> None:
-    old, new = outcome(old_load, text), outcome(new_load, text)
+def assert_differential(text: str, pure_python: bool = False) -> None:
+    if pure_python:  # PyYAML's own parser and composer, where libyaml is missing
+        old = outcome(lambda text: old_load(text, pure_python=True), text)
+        new = outcome(lambda text: build(PyLineLoader, text), text)
+    else:
+        old, new = outcome(old_load, text), outcome(new_load, text)
     assert old[0] == new[0], f"old {old}, new {new}"
     if old[0] == "ok":
         assert_same(old[1], new[1])
@@ -177,16 +181,18 @@ BAD = {
 }
 
 
+@pytest.mark.parametrize("pure_python", [False, True], ids=["libyaml", "pure-python"])
 @pytest.mark.parametrize("text", GOOD.values(), ids=GOOD.keys())
-def test_accepted_inputs_build_alike(text):
+def test_accepted_inputs_build_alike(text, pure_python):
     assert outcome(old_load, text)[0] == "ok"
-    assert_differential(text)
+    assert_differential(text, pure_python)
 
 
+@pytest.mark.parametrize("pure_python", [False, True], ids=["libyaml", "pure-python"])
 @pytest.mark.parametrize("text", BAD.values(), ids=BAD.keys())
-def test_rejected_inputs_fail_alike(text):
+def test_rejected_inputs_fail_alike(text, pure_python):
     assert outcome(old_load, text)[0] == "error"
-    assert_differential(text)
+    assert_differential(text, pure_python)
 
 
 @pytest.mark.parametrize("text", ["", "# only a comment\n", "---\n", "~\n", "null\n", "--- !!null ''\n"])

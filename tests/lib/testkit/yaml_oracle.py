@@ -19,7 +19,7 @@ class OldLineLoader(_SafeLoader):  # type: ignore[valid-type,misc]  # chosen at 
     """Safe loader that builds LineDict/LineList from composed nodes and refuses duplicate keys."""
 
 
-def _construct_mapping(loader: OldLineLoader, node: yaml.MappingNode) -> LineDict:
+def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> LineDict:
     loader.flatten_mapping(node)
     result = LineDict()
     result.line = node.start_mark.line + 1
@@ -39,18 +39,28 @@ def _construct_mapping(loader: OldLineLoader, node: yaml.MappingNode) -> LineDic
     return result
 
 
-def _construct_sequence(loader: OldLineLoader, node: yaml.SequenceNode) -> LineList:
+def _construct_sequence(loader: yaml.SafeLoader, node: yaml.SequenceNode) -> LineList:
     result = LineList(loader.construct_object(child, deep=True) for child in node.value)
     result.line = node.start_mark.line + 1
     result.item_lines = [child.start_mark.line + 1 for child in node.value]
     return result
 
 
-OldLineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
-OldLineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-OldLineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+class PyOldLineLoader(yaml.SafeLoader):
+    """The same on PyYAML's pure-Python parser and composer (where libyaml is missing)."""
 
 
-def old_load(text: str) -> Any:
+class PyLineLoader(yaml.SafeLoader):
+    """The auditor's loader on PyYAML's pure-Python parser, for ``yamlstream.build``."""
+
+
+for _loader in (OldLineLoader, PyOldLineLoader):
+    _loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+    _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+    _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+PyLineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+
+
+def old_load(text: str, pure_python: bool = False) -> Any:
     """The document as the node-based construction built it (``yaml.load`` semantics)."""
-    return yaml.load(text, Loader=OldLineLoader)
+    return yaml.load(text, Loader=PyOldLineLoader if pure_python else OldLineLoader)
