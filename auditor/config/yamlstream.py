@@ -141,10 +141,10 @@ class _Builder:
 
     def event(self, event: Event) -> Node | None:
         """The value ``event`` completes, if it completes one (a scalar, an alias, a collection's end)."""
+        if isinstance(event, ScalarEvent):  # the most frequent event first
+            return self.scalar(event)
         if isinstance(event, AliasEvent):
             return self.alias(event)
-        if isinstance(event, ScalarEvent):
-            return self.scalar(event)
         if isinstance(event, (SequenceStartEvent, MappingStartEvent)):
             self.open(event)
             return None
