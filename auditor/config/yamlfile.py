@@ -9,31 +9,20 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
 import yaml
 
+from auditor.config.yamlstream import LineDict, LineList, build
 from auditor.errors import InputError
 from auditor.fileio import read_input
 
+__all__ = ["LineDict", "LineList", "MapReader", "load_yaml"]
+
 T = TypeVar("T")
 _MISSING: Any = object()
-
-
-class LineDict(dict[Any, Any]):
-    """A mapping that remembers its own line and the line of each key (1-based)."""
-
-    line: int = 0
-    key_lines: dict[Any, int]
-
-
-class LineList(list[Any]):
-    """A sequence that remembers its own line and the line of each item (1-based)."""
-
-    line: int = 0
-    item_lines: list[int]
 
 
 # libyaml's parser (when PyYAML was built with it) reads the policies and catalogue several
@@ -42,34 +31,8 @@ _SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoade
 
 
 class _LineLoader(_SafeLoader):  # type: ignore[valid-type,misc]  # chosen at import time, as PyYAML documents
-    """Safe loader that builds LineDict/LineList and refuses duplicate keys."""
-
-
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
-    loader.flatten_mapping(node)
-    result = LineDict()
-    result.line = node.start_mark.line + 1
-    result.key_lines = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if not isinstance(key, Hashable):
-            raise yaml.constructor.ConstructorError(
-                None, None, "a list or a mapping cannot be a key", key_node.start_mark
-            )
-        if key in result:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", key_node.start_mark
-            )
-        result[key] = loader.construct_object(value_node, deep=True)
-        result.key_lines[key] = key_node.start_mark.line + 1
-    return result
-
-
-def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> LineList:
-    result = LineList(loader.construct_object(child, deep=True) for child in node.value)
-    result.line = node.start_mark.line + 1
-    result.item_lines = [child.start_mark.line + 1 for child in node.value]
-    return result
+    """Safe loader whose events ``yamlstream.build`` turns into LineDict/LineList, keeping SafeLoader's
+    scalars except that an impossible date is an error at its line."""
 
 
 def _construct_timestamp(loader: _LineLoader, node: yaml.ScalarNode) -> Any:
@@ -83,8 +46,6 @@ def _construct_timestamp(loader: _LineLoader, node: yaml.ScalarNode) -> Any:
 
 
 _LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 
 def load_yaml(path: str | Path, error: type[InputError] = InputError) -> Any:
@@ -92,15 +53,14 @@ def load_yaml(path: str | Path, error: type[InputError] = InputError) -> Any:
     name = str(path)
     text = read_input(path, error)
     try:
-        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+        # Built from the event stream: no node tree of the whole document (issue #13).
+        data = build(_LineLoader, text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         raise error(name, f"invalid YAML: {exc.problem or exc}", line=line) from None
     except yaml.YAMLError as exc:
         raise error(name, f"invalid YAML: {exc}") from None
-    except RecursionError:
-        raise error(name, "invalid YAML: nested too deeply") from None
     if data is None:
         raise error(name, "file is empty")
     return data
