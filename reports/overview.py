@@ -76,12 +76,14 @@ def run_changes(site: RunSite) -> RunChanges | None:
         for phase in site.phases
     )
     before_total = sum(len(prints) for prints in site.previous_open_by_target.values())
+    new_total = sum(group.count for group in new)
+    still_open = sum(site.tally.open_now) - new_total  # open now and open before (fingerprints are unique)
     return RunChanges(
         previous_run=previous.started_at,
         open_before=before,
         open_now=site.tally.open_now,
-        new_total=sum(group.count for group in new),
-        resolved_total=before_total - site.tally.still_open,
+        new_total=new_total,
+        resolved_total=before_total - still_open,
         new_groups=new[:MAX_NEW_SHOWN],
         phases=trends,
     )

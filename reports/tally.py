@@ -59,7 +59,6 @@ class RunTally:
     views: Fixes
     targets: Mapping[str, TargetCounts]  # targets with findings
     open_now: tuple[int, ...]  # open findings per severity, critical first
-    still_open: int  # open findings that were open in the previous run too
 
     def fixes(self, view: tuple[str, ...]) -> tuple[FixGroup, ...]:
         """The fixes of one view, worst first (none when it has no findings)."""
@@ -84,12 +83,10 @@ class _Counter:
         self.inputs = inputs
         self.targets: dict[str, TargetCounts] = {}
         self.open_now = [0] * len(Severity)
-        self.still_open = 0
 
     def add_target(self, target: str, members: Sequence[FindingRef]) -> None:
         severities, waived = [0] * len(Severity), 0
         phases: dict[str, list[int]] = {}
-        previous = self.inputs.previous_open
         for member in members:
             column = _SEVERITY_COLUMN[member.severity]
             for phase in {self.inputs.phase_of[m] for m in member.measures if m in self.inputs.phase_of}:
@@ -98,8 +95,6 @@ class _Counter:
                 waived += 1
                 continue
             severities[column] += 1
-            if previous is not None and member.fingerprint in previous:
-                self.still_open += 1
         for column, count in enumerate(severities):
             self.open_now[column] += count
         self.targets[target] = TargetCounts(tuple(severities), waived,
@@ -115,8 +110,7 @@ def tally_run(findings_by_target: Iterable[tuple[str, Sequence[Finding]]], input
         members = tuple(refs(findings))
         views.add_target(target, members)
         counter.add_target(target, members)
-    return RunTally(views.groups(inputs.titles, inputs.owners, resolve), counter.targets, tuple(counter.open_now),
-                    counter.still_open)
+    return RunTally(views.groups(inputs.titles, inputs.owners, resolve), counter.targets, tuple(counter.open_now))
 
 
 def _views(inputs: TallyInputs) -> Callable[[Member], list[tuple[str, ...]]]:
