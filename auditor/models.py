@@ -87,7 +87,7 @@ class SSHAccess:
         return data
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a fleet holds thousands
 class Target:
     """Something audited: ``name`` is the stable label used in findings and fingerprints."""
 

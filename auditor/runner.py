@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 _NEEDS_HOST_ACCESS = "needs host access: audit as 'local' or ssh://user@host"
 
 
-@dataclass
+@dataclass(slots=True)  # slots: a fleet's run keeps one per target
 class TargetAudit:
     """Everything learned about one target: its check results and the facts behind them.
 

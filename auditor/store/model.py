@@ -150,7 +150,7 @@ class CheckMeta:
     options: Mapping[str, JSON] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: one per target of a fleet
 class TargetRecord:
     """An audited target and how long its audit took (None where not recorded, e.g. merged)."""
 

@@ -20,16 +20,16 @@ import operator
 import os
 import sys
 import threading
-from array import array
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar, overload
 
 from auditor.models import CheckResult, Finding, Severity, Status
 from auditor.store.decode import decode_finding
 from auditor.store.model import FindingStore, ResultStore, TargetStore
+from auditor.store.spool_index import SpoolIndex
 
 _STATUS = {status.value: status for status in Status}
 Item = TypeVar("Item", CheckResult, Finding)
@@ -39,22 +39,36 @@ _RECENT = 32
 
 @dataclass(frozen=True, slots=True)
 class SpooledTarget:
-    """Where one target's results and findings are, and the counts that spare reading them: about 150
-    bytes a target, and 5 bytes a finding for reading its findings worst first."""
+    """Where one target's results and findings are, and the counts that spare reading them (a row of
+    the spool's index, made when asked for)."""
 
     offset: int  # its results' line
     length: int
-    findings_offset: int  # its findings' lines, one per finding, in result order
+    findings_offset: int  # its findings' block: a line of ranks and check order, then a line per finding
     findings_length: int
     results: int
     findings: int
     severities: int  # bit ``rank`` set for each severity among its findings: worst-first reads only those
-    ranks: bytes = b""  # each finding's severity rank
-    check_order: array[int] = field(default_factory=lambda: array("I"))  # finding indexes in check, resource order
 
     def has(self, severity: Severity) -> bool:
         """True when the target has a finding of ``severity``."""
         return bool(self.severities >> severity.rank & 1)
+
+
+def _block_header(findings: Sequence[Finding]) -> bytes:
+    """The first line of a target's findings block: each finding's severity rank (a digit each), then
+    the finding indexes in check, resource order, so worst-first reads decode only what they list."""
+    if not findings:
+        return b""  # no block at all
+    ranks = "".join(str(finding.severity.rank) for finding in findings)
+    order = sorted(range(len(findings)), key=lambda index: (findings[index].check_id, findings[index].resource))
+    return f"{ranks} {','.join(map(str, order))}\n".encode("ascii")
+
+
+def _read_header(line: bytes) -> tuple[bytes, list[int]]:
+    """(each finding's rank as an ASCII digit, finding indexes in check order) from a block's first line."""
+    ranks, order = line.split(b" ")
+    return ranks, [int(index) for index in order.split(b",")]
 
 
 def _encode(result: CheckResult) -> dict[str, Any]:
@@ -104,9 +118,9 @@ class ResultSpool:
         """``folder``: the run's private spool folder (made by ``FactSpool``, mode 0700)."""
         self._path = folder / "results.jsonl"
         self._file = self._path.open("w+b")
-        self._findings_path = folder / "findings.jsonl"  # each finding again, on a line of its own
+        self._findings_path = folder / "findings.jsonl"  # each finding on a line of its own, a block a target
         self._findings_file = self._findings_path.open("w+b")
-        self._index: dict[str, SpooledTarget] = {}
+        self._index = SpoolIndex(len(dataclasses.fields(SpooledTarget)))
         self._recent: OrderedDict[str, tuple[CheckResult, ...]] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -114,18 +128,15 @@ class ResultSpool:
         """Spool one target's results, each finding on a line of its own; a target is added once."""
         line = _line([_encode(result) for result in results])
         findings = [finding for result in results for finding in result.findings]
-        block = b"".join(_line(_encode_finding(finding)) for finding in findings)
+        block = _block_header(findings) + b"".join(_line(_encode_finding(finding)) for finding in findings)
         severities = functools.reduce(operator.or_, (1 << finding.severity.rank for finding in findings), 0)
-        check_order = array("I", sorted(range(len(findings)),
-                                        key=lambda index: (findings[index].check_id, findings[index].resource)))
         with self._lock:
             if target in self._index:
                 raise ValueError(f"results of {target} spooled twice")
             self._file.seek(0, os.SEEK_END)
             self._findings_file.seek(0, os.SEEK_END)
-            self._index[target] = SpooledTarget(self._file.tell(), len(line), self._findings_file.tell(), len(block),
-                                                len(results), len(findings), severities,
-                                                bytes(finding.severity.rank for finding in findings), check_order)
+            self._index.add(target, (self._file.tell(), len(line), self._findings_file.tell(), len(block),
+                                     len(results), len(findings), severities))
             self._file.write(line)
             self._findings_file.write(block)
 
@@ -134,12 +145,15 @@ class ResultSpool:
 
     def entry(self, target: str) -> SpooledTarget:
         """The counts of one spooled target."""
-        return self._index[target]
+        with self._lock:
+            return SpooledTarget(*self._index.row(target))
 
     def target_results(self, target: str) -> tuple[CheckResult, ...]:
         """One target's results, with their findings, read from disk (empty for a target never added)."""
-        entry = self._index.get(target)
-        if entry is None or entry.results == 0:
+        if target not in self:
+            return ()
+        entry = self.entry(target)
+        if entry.results == 0:
             return ()
         with self._lock:
             if target in self._recent:
@@ -158,12 +172,24 @@ class ResultSpool:
 
     def findings_of(self, target: str, indexes: Iterable[int]) -> list[Finding]:
         """Some findings of ``target`` by their index among its findings, each line decoded alone."""
-        entry = self._index[target]
+        lines = self._block(target)
+        return [_decode_finding(json.loads(lines[1 + index]), f"{target}/findings/{index}") for index in indexes]
+
+    def worst_first_of(self, target: str, severity: Severity) -> list[Finding]:
+        """``target``'s findings of ``severity``, in check and resource order; only those are decoded."""
+        lines = self._block(target)
+        ranks, order = _read_header(lines[0])
+        rank = ord(str(severity.rank))
+        return [_decode_finding(json.loads(lines[1 + index]), f"{target}/findings/{index}")
+                for index in order if ranks[index] == rank]
+
+    def _block(self, target: str) -> list[bytes]:
+        """The lines of ``target``'s findings block (its header first)."""
+        entry = self.entry(target)
         with self._lock:
             self._findings_file.flush()
             self._findings_file.seek(entry.findings_offset)
-            lines = self._findings_file.read(entry.findings_length).split(b"\n")
-        return [_decode_finding(json.loads(lines[index]), f"{target}/findings/{index}") for index in indexes]
+            return self._findings_file.read(entry.findings_length).split(b"\n")
 
     def results(self, order: Sequence[str]) -> SpooledResults:
         """Every spooled result, target by target in ``order`` (the run's target order)."""
@@ -271,11 +297,9 @@ class SpooledFindings(_Spooled[Finding], FindingStore):
         by_name = sorted(self._order)
         for severity in sorted(Severity, reverse=True):
             for target in by_name:
-                entry = self._spool.entry(target)
-                if entry.has(severity):
+                if self._spool.entry(target).has(severity):
                     # Only the findings of this severity are decoded: not all of them once per severity.
-                    yield from self._spool.findings_of(target, (index for index in entry.check_order
-                                                                if entry.ranks[index] == severity.rank))
+                    yield from self._spool.worst_first_of(target, severity)
 
     def at(self, target: str, index: int) -> Finding:
         """The ``index``-th finding of ``target``, decoded alone."""

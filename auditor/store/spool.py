@@ -20,6 +20,7 @@ from typing import Any
 
 from auditor.store.model import FactRecord
 from auditor.store.results_spool import ResultSpool
+from auditor.store.spool_index import SpoolIndex
 
 _PRIVATE = 0o700  # facts name hosts, users and keys: readable by the auditor's user only
 
@@ -55,7 +56,7 @@ class FactSpool(Mapping[str, Mapping[str, FactRecord]]):
         os.chmod(self._dir, _PRIVATE)
         self._path = self._dir / "facts.jsonl"
         self._file = self._path.open("w+b")
-        self._index: dict[str, tuple[int, int]] = {}  # target -> (offset, length): ~100 bytes a target
+        self._index = SpoolIndex(2)  # target -> (offset, length) of its line
         self._lock = threading.Lock()
         self.results = ResultSpool(self._dir)
 
@@ -66,13 +67,13 @@ class FactSpool(Mapping[str, Mapping[str, FactRecord]]):
             if target in self._index:
                 raise ValueError(f"facts of {target} spooled twice")
             self._file.seek(0, os.SEEK_END)
-            self._index[target] = (self._file.tell(), len(line))
+            self._index.add(target, (self._file.tell(), len(line)))
             self._file.write(line)
 
     def raw(self, target: str) -> dict[str, Any]:
         """One target's facts as JSON (what ``snapshot.json`` holds), read from disk."""
-        offset, length = self._index[target]
         with self._lock:
+            offset, length = self._index.row(target)
             self._file.flush()
             self._file.seek(offset)
             data = self._file.read(length)
