@@ -44,6 +44,7 @@ def test_signed_history_runs_with_retention_verify_and_diff(tmp_path, profile):
     for name in ("index.html", "prevention.html", "findings.csv", "junit.xml", "results.sarif"):
         assert (runs[-1] / name).is_file(), name
     assert 'id="changes"' in (runs[-1] / "index.html").read_text()  # compared with the run before it
+    assert not list((tmp_path / "hist").glob("*/.auditor-spool-*"))  # the runs' spools, the previous run's too
     page = (tmp_path / "hist" / "history.html").read_text()
     assert page.count('href="') >= 2 and "verified" not in page  # no key given: signatures not checked
     verified = auditor("verify", str(runs[-1] / "snapshot.json"), "--key", "audit.pub", cwd=tmp_path)

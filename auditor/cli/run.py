@@ -128,7 +128,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             from auditor.store.signing import sign_snapshot
 
             snapshot = sign_snapshot(snapshot, signing_key)
-        write_outputs(snapshot, out, _previous_run(history))
+        with _previous_run(history, out) as previous:
+            write_outputs(snapshot, out, previous)
         print_format(snapshot, args.stdout_format)
         print_summary(snapshot, out, args.quiet, file=summary_stream(args.stdout_format))
         return int(snapshot.summary.exit_code)
@@ -144,13 +145,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     return code
 
 
-def _previous_run(history: Path | None) -> Snapshot | None:
-    """The run before this one in the history, read once the audit is done (not held during it)."""
+def _previous_run(history: Path | None, out: Path) -> contextlib.AbstractContextManager[Snapshot | None]:
+    """The run before this one in the history, read once the audit is done (not held during it),
+    its records spooled in this run's output folder while the outputs are written."""
     if history is None:
-        return None
-    from auditor.store.history import latest_snapshot  # the reports say what changed since the last run
+        return contextlib.nullcontext()
+    from auditor.store.history import latest_spooled  # the reports say what changed since the last run
 
-    return latest_snapshot(history)
+    return latest_spooled(history, out)
 
 
 def _opener(args: argparse.Namespace, targets: list[Target], ssh_config: SSHConfigFile,

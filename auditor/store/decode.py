@@ -46,7 +46,7 @@ def decode_snapshot(document: Mapping[str, Any], name: str) -> Snapshot:
         started_at=document["started_at"],
         finished_at=document["finished_at"],
         targets=tuple(TargetRecord(decode_target(item), item.get("duration_s")) for item in document["targets"]),
-        results=tuple(_result(item, by_fingerprint, name, f"results/{index}")
+        results=tuple(decode_result(item, by_fingerprint, name, f"results/{index}")
                       for index, item in enumerate(document["results"])),
         findings=findings,
         facts={target: {kind: _fact(record) for kind, record in facts.items()}
@@ -158,7 +158,8 @@ def _measures(measures: list[str]) -> tuple[str, ...]:
     return _measure_tuple(tuple(measures))
 
 
-def _result(data: Mapping[str, Any], findings: Mapping[str, Finding], name: str, place: str) -> CheckResult:
+def decode_result(data: Mapping[str, Any], findings: Mapping[str, Finding], name: str, place: str) -> CheckResult:
+    """A schema-valid result whose findings (by fingerprint) are among ``findings``; SnapshotError otherwise."""
     own = []
     for index, fingerprint in enumerate(data["findings"]):
         if fingerprint not in findings:

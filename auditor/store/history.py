@@ -8,7 +8,9 @@ with its reason and the other runs are shown.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +20,7 @@ from auditor.errors import InputError
 from auditor.store.codec import load_snapshot
 from auditor.store.model import Snapshot
 from auditor.store.signing import SignatureError, load_verified
+from auditor.store.spooled_load import load_spooled
 
 
 @dataclass(frozen=True)
@@ -47,10 +50,22 @@ def load_history(directory: Path, key: Ed25519PublicKey | None = None) -> list[H
     return usable + [entry for entry in entries if not entry.usable]
 
 
-def latest_snapshot(directory: Path) -> Snapshot | None:
-    """The newest readable snapshot under ``directory``: what a new run's reports compare with."""
-    found = newest_snapshot(directory)
-    return None if found is None else found[1]
+@contextlib.contextmanager
+def latest_spooled(directory: Path, folder: Path) -> Iterator[Snapshot | None]:
+    """The newest readable snapshot under ``directory`` (None if none): what a new run's reports compare with.
+
+    Its facts, results and findings are spooled under ``folder`` while the block runs: a fleet's
+    previous run is too large to read whole.
+    """
+    with contextlib.ExitStack() as stack:
+        for path in _newest_first(directory):
+            try:
+                snapshot = stack.enter_context(load_spooled(path, folder))
+            except InputError:
+                continue
+            yield snapshot  # outside the ``try``: the block's own errors are not a broken run
+            return
+        yield None
 
 
 def newest_snapshot(directory: Path, key: Ed25519PublicKey | None = None) -> tuple[Path, Snapshot] | None:
@@ -60,12 +75,16 @@ def newest_snapshot(directory: Path, key: Ed25519PublicKey | None = None) -> tup
     (a history keeps months of fleet snapshots); a broken or unverified run is passed over (it is
     listed on the history page) and the one before it is used.
     """
-    for path in sorted(snapshot_files(directory), key=lambda p: p.stat().st_mtime, reverse=True):
+    for path in _newest_first(directory):
         try:
             return path, (load_snapshot(path) if key is None else load_verified(path, key))
         except InputError:
             continue
     return None
+
+
+def _newest_first(directory: Path) -> list[Path]:
+    return sorted(snapshot_files(directory), key=lambda path: path.stat().st_mtime, reverse=True)
 
 
 def _started_at(entry: HistoryEntry) -> str:

@@ -60,6 +60,11 @@ class FactSpool(Mapping[str, Mapping[str, FactRecord]]):
         self._lock = threading.Lock()
         self.results = ResultSpool(self._dir)
 
+    @property
+    def folder(self) -> Path:
+        """The spool's private folder (mode 0700), removed by ``close``."""
+        return self._dir
+
     def add(self, target: str, facts: Mapping[str, Mapping[str, Any]]) -> None:
         """Spool one target's recorded facts (the runner's JSON form); a target is added once."""
         line = json.dumps(facts, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"

@@ -11,7 +11,7 @@ from typing import Any
 from auditor.reports.history import render_history_html
 from auditor.reports.html import write_run_reports
 from auditor.store.codec import snapshot_to_json
-from auditor.store.history import latest_snapshot, load_history
+from auditor.store.history import latest_spooled, load_history
 from auditor.store.model import Snapshot
 from auditor.store.signing import (
     generate_keypair,
@@ -100,11 +100,16 @@ def test_a_snapshot_signed_with_another_key_is_left_out_loudly(tmp_path: Path) -
 
 
 def test_a_new_run_compares_with_the_newest_readable_snapshot(tmp_path: Path) -> None:
-    assert latest_snapshot(tmp_path) is None
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    with latest_spooled(tmp_path, scratch) as nothing:
+        assert nothing is None
     for day in ("01", "02", "03"):
         write_run(tmp_path, day, run(f"2026-01-{day}T00:00:00+00:00", [], {"ssh.log-level": "pass"}))
     (tmp_path / "03" / "snapshot.json").write_text("{")  # the newest is broken
     for age, day in enumerate(("03", "02", "01")):
         os.utime(tmp_path / day / "snapshot.json", (1_700_000_000 - age, 1_700_000_000 - age))
-    newest = latest_snapshot(tmp_path)
-    assert newest is not None and newest.started_at == "2026-01-02T00:00:00+00:00"
+    with latest_spooled(tmp_path, scratch) as newest:
+        assert newest is not None and newest.started_at == "2026-01-02T00:00:00+00:00"
+        assert len(list(scratch.iterdir())) == 1  # the used run's spool; the broken one's is gone already
+    assert list(scratch.iterdir()) == []  # the broken run's spool and the used one's are gone

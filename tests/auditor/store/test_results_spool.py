@@ -15,15 +15,7 @@ from auditor.reports.site import host_file
 from auditor.runner import Runner
 from auditor.store.model import FindingStore, ResultStore, Snapshot, sorted_findings, worst_first
 from auditor.store.spool import FactSpool
-from testkit.snapshots import finding, make_snapshot, result, sample_snapshot
-
-
-def in_target_order(snapshot: Snapshot) -> Snapshot:
-    """``snapshot`` as a run that held everything in memory builds it: results target by target, their findings."""
-    names = snapshot.target_names
-    results = tuple(sorted(snapshot.results, key=lambda item: names.index(item.target)))
-    return dataclasses.replace(snapshot, results=results,
-                               findings=tuple(found for item in results for found in item.findings))
+from testkit.snapshots import finding, in_target_order, make_snapshot, result, sample_snapshot
 
 
 def spooled(snapshot: Snapshot, spool: FactSpool) -> Snapshot:

@@ -7,6 +7,7 @@ contract on disk); ``make_snapshot`` returns the typed model built from them, an
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from typing import Any
 
@@ -149,3 +150,11 @@ def sample_snapshot() -> Snapshot:
         attestation("AWR-4", "2024-06-01", evidence="javascript:alert(1)", statement="CISO named."),
     ]
     return make_snapshot(results, [hostile, root, expired, exposed], attestations)
+
+
+def in_target_order(snapshot: Snapshot) -> Snapshot:
+    """``snapshot`` as a run that held everything in memory builds it: results target by target, their findings."""
+    names = snapshot.target_names
+    results = tuple(sorted(snapshot.results, key=lambda item: names.index(item.target)))
+    return dataclasses.replace(snapshot, results=results,
+                               findings=tuple(found for item in results for found in item.findings))
