@@ -9,14 +9,14 @@ charts show what moves, open findings by severity and measures with open finding
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from auditor import __version__
 from auditor.reports.page import SEVERITIES, template
 from auditor.reports.run_views import INDEX_FILE, phase_views
-from auditor.store.diff import SnapshotDiff, compare
+from auditor.store.diff import run_meta, version_changes
 from auditor.store.history import HistoryEntry
 from auditor.store.model import Snapshot
 
@@ -105,30 +105,44 @@ def _report_link(entry: HistoryEntry, page: Path) -> str:
     return os.path.relpath(index, page.parent) if index.is_file() else ""
 
 
-def run_rows(entries: Sequence[HistoryEntry], page: Path) -> tuple[RunRow, ...]:
-    """Usable runs in order, each compared with the run before it."""
+@dataclass(frozen=True)
+class _Compared:
+    """What the next run is compared with: the run's fingerprints and what judged it (not the run)."""
+
+    fingerprints: frozenset[str]
+    meta: dict[str, str]
+
+
+def run_rows(entries: Iterable[HistoryEntry], page: Path) -> tuple[tuple[RunRow, ...], tuple[HistoryEntry, ...]]:
+    """Usable runs in order, each compared with the run before it; and the entries left out.
+
+    Reads ``entries`` once, keeping of each run only its row and, until the next, its
+    fingerprints: a history of fleet snapshots is never in memory at once.
+    """
     rows: list[RunRow] = []
-    previous: Snapshot | None = None
+    left_out: list[HistoryEntry] = []
+    previous: _Compared | None = None
     for entry in entries:
         snapshot = entry.snapshot
         if not entry.usable or snapshot is None:
+            left_out.append(entry)
             continue
-        diff: SnapshotDiff | None = compare(previous, snapshot) if previous is not None else None
+        current = _Compared(frozenset(finding.fingerprint for finding in snapshot.findings), run_meta(snapshot))
         rows.append(RunRow(
             started_at=snapshot.started_at,
             profile=f"{snapshot.profile.name} {snapshot.profile.version}",
             targets=len(snapshot.targets),
             scores=_scores(snapshot),
-            opened=len(diff.new) if diff else None,
-            closed=len(diff.resolved) if diff else None,
-            changed_judgement=bool(diff and diff.version_changes),
+            opened=len(current.fingerprints - previous.fingerprints) if previous else None,
+            closed=len(previous.fingerprints - current.fingerprints) if previous else None,
+            changed_judgement=bool(previous and version_changes(previous.meta, current.meta)),
             report=_report_link(entry, page),
             signature=entry.signature,
             rejudged=snapshot.rejudged_note,
             open_findings=_open_by_severity(snapshot),
         ))
-        previous = snapshot
-    return tuple(rows)
+        previous = current
+    return tuple(rows), tuple(left_out)
 
 
 def _points(values: Sequence[float]) -> str:
@@ -176,14 +190,24 @@ def charts(rows: Sequence[RunRow]) -> tuple[Chart, ...]:
     )
 
 
-def render_history_html(entries: Sequence[HistoryEntry], page: Path) -> str:
-    """The history page for the snapshots in ``entries`` (the page will live at ``page``)."""
-    rows = run_rows(entries, page)
-    return template("history.html.j2").render(
+@dataclass(frozen=True)
+class HistoryPage:
+    """The history page, and what it was made of."""
+
+    html: str
+    runs: int  # usable runs shown
+    left_out: tuple[HistoryEntry, ...]  # entries that could not be used, with their problem
+
+
+def render_history(entries: Iterable[HistoryEntry], page: Path) -> HistoryPage:
+    """The history page for the snapshots in ``entries`` (read once; the page will live at ``page``)."""
+    rows, left_out = run_rows(entries, page)
+    html = template("history.html.j2").render(
         page_title="Audit history",
         rows=rows,
         charts=charts(rows),
         severities=SEVERITIES,
-        broken=tuple(BrokenRow(str(e.path), e.problem) for e in entries if not e.usable),
+        broken=tuple(BrokenRow(str(e.path), e.problem) for e in left_out),
         generator_version=__version__,
     )
+    return HistoryPage(html, len(rows), left_out)

@@ -194,12 +194,13 @@ def _targets(args: argparse.Namespace, ssh_config: SSHConfigFile) -> list[Target
 
 
 def _refresh_history(history: Path, keep: int | None) -> None:
-    from auditor.reports.history import render_history_html
-    from auditor.store.history import load_history, prune
+    from auditor.reports.history import render_history
+    from auditor.store.history import history_entries, prune
 
     if keep:
         prune(history, keep)
     # A run killed while writing the page leaves its temporary file; this run holds the lock.
     for stale in history.glob(f".{HISTORY_PAGE}.*.tmp"):
         stale.unlink(missing_ok=True)
-    write_atomic(history / HISTORY_PAGE, render_history_html(load_history(history), history / HISTORY_PAGE))
+    page = render_history(history_entries(history, None, history), history / HISTORY_PAGE)
+    write_atomic(history / HISTORY_PAGE, page.html)

@@ -118,20 +118,21 @@ def cmd_merge(args: argparse.Namespace) -> int:
 
 def cmd_history(args: argparse.Namespace) -> int:
     """``auditor history DIR``: the page renders whatever is usable and lists the rest."""
-    from auditor.reports.history import render_history_html
-    from auditor.store.history import load_history
+    from auditor.reports.history import render_history
+    from auditor.store.history import history_entries
 
     directory = Path(args.directory)
     if not directory.is_dir():
         raise InventoryError(str(directory), "not a directory")
     page = Path(args.out) if args.out else directory / HISTORY_PAGE
     with run_lock(directory):  # a scheduled run may be refreshing the same page
-        entries = load_history(directory, load_public_key(args.key) if args.key else None)
-        write_atomic(page, render_history_html(entries, page))
-    for entry in entries:
-        if not entry.usable:
-            print(f"left out: {entry.path}: {entry.problem}", file=sys.stderr)
-    print(f"History: {page} ({sum(entry.usable for entry in entries)} runs)")
+        # Each run is spooled beside the page while it is read: the page's folder is the output.
+        entries = history_entries(directory, load_public_key(args.key) if args.key else None, page.parent)
+        rendered = render_history(entries, page)
+        write_atomic(page, rendered.html)
+    for entry in rendered.left_out:
+        print(f"left out: {entry.path}: {entry.problem}", file=sys.stderr)
+    print(f"History: {page} ({rendered.runs} runs)")
     return 0
 
 

@@ -123,7 +123,8 @@ class SnapshotDiff:
         }
 
 
-def _meta(snapshot: Snapshot) -> dict[str, str]:
+def run_meta(snapshot: Snapshot) -> dict[str, str]:
+    """When the run started and what judged it: tool, profile and catalogue versions."""
     return {
         "started_at": snapshot.started_at,
         "tool_version": snapshot.tool.version,
@@ -132,9 +133,15 @@ def _meta(snapshot: Snapshot) -> dict[str, str]:
     }
 
 
+def version_changes(old: Mapping[str, str], new: Mapping[str, str]) -> dict[str, tuple[str, str]]:
+    """What judged two runs differently (of ``run_meta``): tool, profile or catalogue version -> (old, new)."""
+    return {key: (old[key], new[key]) for key in ("tool_version", "profile", "catalogue_version")
+            if old[key] != new[key]}
+
+
 def compare(old: Snapshot, new: Snapshot) -> SnapshotDiff:
     """Compare two snapshots (older first)."""
-    diff = SnapshotDiff(old_meta=_meta(old), new_meta=_meta(new),
+    diff = SnapshotDiff(old_meta=run_meta(old), new_meta=run_meta(new),
                         rejudged_notes=tuple(s.rejudged_note for s in (old, new) if s.rejudged_note))
     old_findings = {finding.fingerprint: finding for finding in old.findings}
     new_findings = {finding.fingerprint: finding for finding in new.findings}
@@ -154,9 +161,7 @@ def compare(old: Snapshot, new: Snapshot) -> SnapshotDiff:
     diff.ports_opened, diff.ports_closed = _port_changes(old, new)
     diff.targets_added = [name for name in new_targets if name not in old_targets]
     diff.targets_removed = [name for name in old_targets if name not in new_targets]
-    for key in ("tool_version", "profile", "catalogue_version"):
-        if diff.old_meta[key] != diff.new_meta[key]:
-            diff.version_changes[key] = (diff.old_meta[key], diff.new_meta[key])
+    diff.version_changes = version_changes(diff.old_meta, diff.new_meta)
     diff.judged_differently = _judging_changes(old.checks, new.checks)
     return diff
 

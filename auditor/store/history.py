@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from auditor.errors import InputError
 from auditor.store.codec import load_snapshot
+from auditor.store.jsonstream import JsonStream
 from auditor.store.model import Snapshot
 from auditor.store.signing import SignatureError, load_verified
 from auditor.store.spooled_load import load_spooled
@@ -43,11 +44,52 @@ def snapshot_files(directory: Path) -> list[Path]:
     return sorted({*directory.glob("*/snapshot.json"), *directory.glob("*.json")})
 
 
-def load_history(directory: Path, key: Ed25519PublicKey | None = None) -> list[HistoryEntry]:
-    """Every snapshot under ``directory``: usable ones in run order, then the broken ones."""
-    entries = [_load(path, key) for path in snapshot_files(directory)]
-    usable = sorted((e for e in entries if e.usable), key=_started_at)
-    return usable + [entry for entry in entries if not entry.usable]
+def history_entries(directory: Path, key: Ed25519PublicKey | None, scratch: Path) -> Iterator[HistoryEntry]:
+    """Every snapshot under ``directory``: usable ones in run order, then the broken ones (by path).
+
+    One run at a time: each usable entry's snapshot is spooled under ``scratch`` and readable
+    only until the next entry is asked for (a history keeps months of fleet snapshots; never
+    hold on to one). With ``key``, each is verified on its whole document, as ``load_verified`` reads it.
+    """
+    broken: list[HistoryEntry] = []
+    for path in sorted(snapshot_files(directory), key=lambda path: (_peek_started_at(path), str(path))):
+        with _opened(path, key, scratch) as entry:
+            if entry.usable:
+                yield entry
+            else:
+                broken.append(entry)
+    yield from sorted(broken, key=lambda entry: entry.path)
+
+
+def _peek_started_at(path: Path) -> str:
+    """When the run in ``path`` started, reading no further than that member ("" if it cannot be read)."""
+    try:
+        with path.open(encoding="utf-8") as text:
+            stream = JsonStream(text, str(path))
+            for member in stream.members():
+                value = stream.value()
+                if member == "started_at":
+                    return value if isinstance(value, str) else ""
+    except (OSError, UnicodeDecodeError, InputError):
+        pass  # the full read says what is wrong with it
+    return ""
+
+
+@contextlib.contextmanager
+def _opened(path: Path, key: Ed25519PublicKey | None, scratch: Path) -> Iterator[HistoryEntry]:
+    """One history entry, its snapshot spooled while the block runs (verified whole with ``key``)."""
+    with contextlib.ExitStack() as stack:
+        try:
+            if key is not None:
+                entry = HistoryEntry(path, load_verified(path, key), signature="verified")
+            else:
+                entry = HistoryEntry(path, stack.enter_context(load_spooled(path, scratch)))
+        except SignatureError as exc:
+            # Loudly marked and left out of the trend: an unverified run must not shape the picture.
+            entry = HistoryEntry(path, None, f"signature: {exc.detail}", exc.detail)
+        except InputError as exc:
+            entry = HistoryEntry(path, None, exc.detail)
+        yield entry  # outside the ``try``: the block's own errors are not a broken run
 
 
 @contextlib.contextmanager
@@ -85,21 +127,6 @@ def newest_snapshot(directory: Path, key: Ed25519PublicKey | None = None) -> tup
 
 def _newest_first(directory: Path) -> list[Path]:
     return sorted(snapshot_files(directory), key=lambda path: path.stat().st_mtime, reverse=True)
-
-
-def _started_at(entry: HistoryEntry) -> str:
-    return entry.snapshot.started_at if entry.snapshot is not None else ""
-
-
-def _load(path: Path, key: Ed25519PublicKey | None) -> HistoryEntry:
-    try:
-        snapshot = load_snapshot(path) if key is None else load_verified(path, key)
-    except SignatureError as exc:
-        # Loudly marked and left out of the trend: an unverified run must not shape the picture.
-        return HistoryEntry(path, None, f"signature: {exc.detail}", exc.detail)
-    except InputError as exc:
-        return HistoryEntry(path, None, exc.detail)
-    return HistoryEntry(path, snapshot, signature="not checked" if key is None else "verified")
 
 
 def prune(directory: Path, keep: int) -> list[Path]:

@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from auditor.reports.history import render_history_html
+from auditor.reports.history import render_history
 from auditor.reports.html import render_diff_html, write_run_reports
 from auditor.store.codec import snapshot_to_json
 from auditor.store.diff import compare
-from auditor.store.history import load_history
+from auditor.store.history import history_entries
 from testkit.browser import open_page
 from testkit.snapshots import XSS_SCRIPT, sample_snapshot
 
@@ -40,7 +40,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         (root / name / "snapshot.json").write_text(json.dumps(snapshot_to_json(snapshot)))
         write_run_reports(snapshot, root / name)
     (root / "diff.html").write_text(render_diff_html(compare(old, new)))
-    (root / "history.html").write_text(render_history_html(load_history(root), root / "history.html"))
+    (root / "history.html").write_text(render_history(history_entries(root, None, root), root / "history.html").html)
     return root
 
 

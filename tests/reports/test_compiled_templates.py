@@ -9,10 +9,10 @@ import pytest
 from jinja2 import ModuleLoader
 
 from auditor.reports import page
-from auditor.reports.history import render_history_html
+from auditor.reports.history import render_history
 from auditor.reports.html import render_diff_html, write_run_reports
 from auditor.store.diff import compare
-from auditor.store.history import load_history
+from auditor.store.history import history_entries
 from auditor.store.model import FactRecord
 from testkit.snapshots import XSS_SCRIPT, sample_snapshot
 
@@ -47,7 +47,8 @@ def _pages(tmp_path: Path) -> dict[str, str]:
     later = dataclasses.replace(snapshot, started_at="2099-01-01T00:00:00+00:00")
     pages["diff.html"] = render_diff_html(compare(snapshot, later))
     (tmp_path / "history").mkdir(exist_ok=True)
-    pages["history.html"] = render_history_html(load_history(tmp_path / "history"), tmp_path / "history" / "h.html")
+    history = tmp_path / "history"
+    pages["history.html"] = render_history(history_entries(history, None, history), history / "h.html").html
     return pages
 
 

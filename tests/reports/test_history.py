@@ -8,10 +8,10 @@ import os
 from pathlib import Path
 from typing import Any
 
-from auditor.reports.history import render_history_html
+from auditor.reports.history import render_history
 from auditor.reports.html import write_run_reports
 from auditor.store.codec import snapshot_to_json
-from auditor.store.history import latest_spooled, load_history
+from auditor.store.history import history_entries, latest_spooled
 from auditor.store.model import Snapshot
 from auditor.store.signing import (
     generate_keypair,
@@ -46,7 +46,7 @@ def test_history_orders_runs_counts_changes_and_lists_broken_ones(tmp_path: Path
     (tmp_path / "c-broken").mkdir()
     (tmp_path / "c-broken" / "snapshot.json").write_text('{"schema_version": 1, "tool": ')
     page = tmp_path / "history.html"
-    html = render_history_html(load_history(tmp_path), page)
+    html = render_history(history_entries(tmp_path, None, tmp_path), page).html
     assert html.index("2026-01-01") < html.index("2026-02-01")
     assert "c-broken/snapshot.json</code>: not valid JSON" in html
     assert 'href="a-first/index.html"' in html and "<polyline" in html
@@ -70,7 +70,7 @@ def test_history_charts_move_when_findings_close_although_no_measure_is_fully_ev
         results = [result("ssh.password-authentication", f["target"], "fail", [f]) for f in still_open]
         snapshot = make_snapshot(results, still_open, targets=hosts)
         write_run(tmp_path, day, dataclasses.replace(snapshot, started_at=f"2026-01-{day}T00:00:00+00:00"))
-    html = render_history_html(load_history(tmp_path), tmp_path / "history.html")
+    html = render_history(history_entries(tmp_path, None, tmp_path), tmp_path / "history.html").html
 
     def points(chart: str, line: str) -> list[float]:
         section = html[html.index(f'id="chart-{chart}"'):]
@@ -92,9 +92,9 @@ def test_a_snapshot_signed_with_another_key_is_left_out_loudly(tmp_path: Path) -
                            load_private_key(theirs[0]))
     write_run(runs, "good", good)
     write_run(runs, "forged", forged)
-    entries = load_history(runs, load_public_key(ours[1]))
+    entries = list(history_entries(runs, load_public_key(ours[1]), runs))  # verified: read whole
     assert [(e.path.parent.name, e.usable) for e in entries] == [("good", True), ("forged", False)]
-    html = render_history_html(entries, runs / "history.html")
+    html = render_history(entries, runs / "history.html").html
     assert "forged/snapshot.json</code>: signature: signed by key SHA256:" in html
     assert "verified" in html
 
@@ -113,3 +113,21 @@ def test_a_new_run_compares_with_the_newest_readable_snapshot(tmp_path: Path) ->
         assert newest is not None and newest.started_at == "2026-01-02T00:00:00+00:00"
         assert len(list(scratch.iterdir())) == 1  # the used run's spool; the broken one's is gone already
     assert list(scratch.iterdir()) == []  # the broken run's spool and the used one's are gone
+
+
+def test_the_history_is_read_one_run_at_a_time(tmp_path: Path) -> None:
+    runs, scratch = tmp_path / "runs", tmp_path / "scratch"
+    scratch.mkdir()
+    found = finding("ssh.log-level", "web01", "sshd:LogLevel", "medium")
+    for day in ("03", "01", "02"):  # names out of run order
+        write_run(runs, f"run-{day}", run(f"2026-01-{day}T00:00:00+00:00", [found] if day != "02" else [],
+                                          {"ssh.log-level": "fail" if day != "02" else "pass"}))
+    (runs / "broken.json").write_text("{")
+    seen = []
+    for entry in history_entries(runs, None, scratch):
+        # Only the current run is read, spooled in the scratch folder; the one before it is gone.
+        seen.append((entry.path.parent.name if entry.usable else entry.path.name, len(list(scratch.iterdir()))))
+    assert seen == [("run-01", 1), ("run-02", 1), ("run-03", 1), ("broken.json", 0)]
+    assert list(scratch.iterdir()) == []
+    page = render_history(history_entries(runs, None, scratch), runs / "history.html")
+    assert page.runs == 3 and [entry.path.name for entry in page.left_out] == ["broken.json"]

@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 from markupsafe import escape
 
-from auditor.reports.history import render_history_html
+from auditor.reports.history import render_history
 from auditor.reports.html import render_diff_html, write_run_reports
 from auditor.reports.page import content_security_policy, filter_script
 from auditor.reports.site import host_file
 from auditor.store.codec import snapshot_to_json
 from auditor.store.diff import compare, render_text
-from auditor.store.history import load_history
+from auditor.store.history import history_entries
 from auditor.store.model import NameVersion, Rejudged, Snapshot
 from testkit.snapshots import (
     ATTESTATION_URL,
@@ -309,5 +309,5 @@ def test_diff_and_history_pages_say_which_run_was_rejudged(snapshot: Snapshot, t
     for name, run in (("a", snapshot), ("b", rejudged)):
         (tmp_path / name).mkdir()
         (tmp_path / name / "snapshot.json").write_text(json.dumps(snapshot_to_json(run)))
-    history = render_history_html(load_history(tmp_path), tmp_path / "history.html")
+    history = render_history(history_entries(tmp_path, None, tmp_path), tmp_path / "history.html").html
     assert " ".join(" ".join(parse(history).text).split()).count(REJUDGED_TEXT) == 1

@@ -10,7 +10,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from auditor.store.codec import snapshot_from_json, snapshot_to_json
-from auditor.store.history import load_history
+from auditor.store.history import history_entries
 from auditor.store.signing import (
     SignatureError,
     generate_keypair,
@@ -81,5 +81,5 @@ def test_signatures_made_on_version_1_snapshots_still_verify(keys: Keys, tmp_pat
     run.mkdir(parents=True)
     (run / "snapshot.json").write_text(json.dumps(old, indent=1))
     assert load_verified(run / "snapshot.json", public).started_at == old["started_at"]
-    [entry] = load_history(tmp_path / "runs", public)
+    [entry] = history_entries(tmp_path / "runs", public, tmp_path)
     assert entry.usable and entry.signature == "verified"
