@@ -15,7 +15,7 @@ import dataclasses
 import hashlib
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,7 @@ from auditor.fileio import write_atomic
 from auditor.store.codec import read_document, snapshot_to_json, validate_document
 from auditor.store.decode import decode_snapshot
 from auditor.store.model import Signature, Snapshot
+from auditor.store.spool import raw_record
 
 ALGORITHM = "ed25519"
 
@@ -39,7 +40,7 @@ class SignatureError(InputError):
 def canonical_bytes(snapshot: Mapping[str, Any]) -> bytes:
     """What is signed: the snapshot without its signature, in canonical JSON."""
     unsigned = {key: value for key, value in snapshot.items() if key != "signature"}
-    return json.dumps(unsigned, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return _canonical(unsigned)
 
 
 def key_fingerprint(public_key: Ed25519PublicKey) -> str:
@@ -111,9 +112,55 @@ def sign(snapshot: Mapping[str, Any], key: Ed25519PrivateKey) -> dict[str, Any]:
 
 
 def sign_snapshot(snapshot: Snapshot, key: Ed25519PrivateKey) -> Snapshot:
-    """A copy of ``snapshot`` carrying a signature over the document it is written as."""
-    signed = sign(snapshot_to_json(snapshot), key)["signature"]
-    return dataclasses.replace(snapshot, signature=Signature(signed["algorithm"], signed["key"], signed["value"]))
+    """A copy of ``snapshot`` carrying a signature over the document it is written as.
+
+    The canonical document is made a member and an item at a time into one buffer: a fleet's
+    snapshot (its results, findings and facts on disk) never becomes a JSON object in memory,
+    only the bytes Ed25519 signs (it reads its message twice, so it cannot sign a stream).
+    """
+    message = bytearray()
+    for chunk in canonical_chunks(snapshot):
+        message += chunk
+    value = base64.b64encode(key.sign(message)).decode()
+    return dataclasses.replace(snapshot, signature=Signature(ALGORITHM, key_fingerprint(key.public_key()), value))
+
+
+def canonical_chunks(snapshot: Snapshot) -> Iterator[bytes]:
+    """``canonical_bytes`` of ``snapshot``'s document, in pieces: the members in key order, the
+    results, findings and facts an item at a time (facts by target name, as sorted keys order them)."""
+    document = snapshot_to_json(snapshot, with_facts=False, with_items=False)
+    streamed: dict[str, Callable[[], Iterator[bytes]]] = {
+        "results": lambda: _array(result.to_dict() for result in snapshot.results),
+        "findings": lambda: _array(finding.to_dict() for finding in snapshot.findings),
+        "facts": lambda: _facts(snapshot),
+    }
+    separator = b"{"
+    for key in sorted(key for key in document if key != "signature"):
+        yield separator + _canonical(key) + b":"
+        separator = b","
+        yield from streamed[key]() if key in streamed else (_canonical(document[key]),)
+    yield b"}" if separator == b"," else b"{}"
+
+
+def _canonical(value: Any) -> bytes:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def _array(items: Iterable[Any]) -> Iterator[bytes]:
+    separator = b"["
+    for item in items:
+        yield separator + _canonical(item)
+        separator = b","
+    yield b"]" if separator == b"," else b"[]"
+
+
+def _facts(snapshot: Snapshot) -> Iterator[bytes]:
+    separator = b"{"
+    for target in sorted(snapshot.facts):
+        raw = {name: raw_record(record) for name, record in snapshot.facts[target].items()}
+        yield separator + _canonical(target) + b":" + _canonical(raw)
+        separator = b","
+    yield b"}" if separator == b"," else b"{}"
 
 
 def verify(snapshot: Mapping[str, Any], key: Ed25519PublicKey, name: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import stat
 from pathlib import Path
@@ -9,10 +10,13 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from auditor.store.codec import snapshot_from_json, snapshot_to_json
+from auditor.store.codec import snapshot_from_json, snapshot_to_json, write_snapshot
 from auditor.store.history import history_entries
+from auditor.store.model import NameVersion, Rejudged
 from auditor.store.signing import (
     SignatureError,
+    canonical_bytes,
+    canonical_chunks,
     generate_keypair,
     load_private_key,
     load_public_key,
@@ -21,8 +25,10 @@ from auditor.store.signing import (
     sign_snapshot,
     verify,
 )
+from auditor.store.spool import FactSpool, raw_record
 from auditor.store.validation import validate
-from testkit.snapshots import make_document, sample_snapshot
+from testkit.large import large_snapshot
+from testkit.snapshots import in_target_order, make_document, sample_snapshot
 
 Keys = tuple[Ed25519PrivateKey, Ed25519PublicKey, Path]
 
@@ -83,3 +89,27 @@ def test_signatures_made_on_version_1_snapshots_still_verify(keys: Keys, tmp_pat
     assert load_verified(run / "snapshot.json", public).started_at == old["started_at"]
     [entry] = history_entries(tmp_path / "runs", public, tmp_path)
     assert entry.usable and entry.signature == "verified"
+
+
+def test_a_snapshot_is_signed_over_the_canonical_document_made_an_item_at_a_time(keys: Keys, tmp_path: Path) -> None:
+    private, public, _ = keys
+    sample = sample_snapshot()
+    spool = FactSpool(tmp_path)
+    for target in reversed(list(sample.facts)):  # spooled out of name order: canonical JSON sorts them
+        spool.add(target, {name: raw_record(record) for name, record in sample.facts[target].items()})
+    snapshots = {
+        "sample": sample,
+        "spooled-facts": dataclasses.replace(sample, facts=spool),
+        "large": in_target_order(large_snapshot(2000, 80)),
+        "empty": dataclasses.replace(sample, results=(), findings=(), facts={}, attestations=()),
+        "rejudged": dataclasses.replace(sample, rejudged=Rejudged(
+            "2026-01-01T00:00:00+00:00", "2026-01-01T00:05:00+00:00", NameVersion("baseline", "1"),
+            NameVersion("rifi-auditor", "0.0.9"), "2026-01-02T00:00:00+00:00")),
+        "signed-already": sign_snapshot(sample, Ed25519PrivateKey.generate()),
+    }
+    for name, snapshot in snapshots.items():
+        assert b"".join(canonical_chunks(snapshot)) == canonical_bytes(snapshot_to_json(snapshot)), name
+        path = tmp_path / f"{name}.json"
+        write_snapshot(sign_snapshot(snapshot, private), path)
+        assert load_verified(path, public) == load_verified(path, public)  # verifies as a whole document
+    spool.close()
