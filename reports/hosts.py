@@ -77,7 +77,7 @@ class OwnerView:
 
     name: str
     file: str
-    hosts: tuple[HostRow, ...]
+    hosts: Sequence[HostRow]  # worst first, each made as the page reads it
     groups: tuple[FixGroup, ...]  # at most MAX_OWNER_GROUPS
     groups_total: int
 
@@ -109,12 +109,12 @@ def host_view(site: RunSite, name: str) -> HostView:
     results = site.results_of(name)
     findings = site.findings_of(name)
     open_now = [finding for finding in findings if not finding.waived]
-    target = site.targets.get(name)
+    target = site.target(name)
     reasons = reason_rows(results, site.titles)
     groups = site.host_groups(open_now)
     hidden = groups[MAX_HOST_GROUPS:]
     return HostView(
-        row=site.host_row_of[name],
+        row=site.host_row(name),
         role=(target.role or "") if target else "",
         tags=target.tags if target else (),
         areas=_areas(groups[:MAX_HOST_GROUPS]),
@@ -130,6 +130,6 @@ def host_view(site: RunSite, name: str) -> HostView:
 
 def owner_view(site: RunSite, owner: str) -> OwnerView:
     """The page of one owner: its hosts (worst first) and the open fixes across them."""
-    hosts = tuple(row for row in site.host_rows if row.owner == owner)
+    hosts = site.hosts.of_owner(owner)
     groups = site.owner_groups(owner)
     return OwnerView(owner, owner_file(owner), hosts, groups[:MAX_OWNER_GROUPS], len(groups))

@@ -66,7 +66,7 @@ def index_page(site: RunSite) -> Iterator[tuple[str, PageText]]:
         waived=summary.waived,
         expired_waivers=summary.expired_waivers,
         coverage=coverage(site.phases),
-        hosts_total=len(site.target_names),
+        hosts_total=len(site.hosts),
         errors=errors[:MAX_REASONS_SHOWN],
         errors_total=summary.errors,
         unmapped=unmapped[:MAX_UNMAPPED_SHOWN],
@@ -84,7 +84,7 @@ def summary_page(site: RunSite) -> Iterator[tuple[str, PageText]]:
         outcome=outcome(site.snapshot),
         overview=site.overview,
         coverage=coverage(site.phases),
-        hosts_total=len(site.target_names),
+        hosts_total=len(site.hosts),
         severity_counts=tuple((severity.value, summary.findings[severity]) for severity in sorted(summary.findings,
                                                                                                 reverse=True)),
         waived=summary.waived,
@@ -99,34 +99,53 @@ def phase_pages(site: RunSite) -> Iterator[tuple[str, PageText]]:
 
 def render_phase(site: RunSite, phase: PhaseView) -> Iterator[str]:
     """One phase page; its filter counts every finding of the phase, shown or not."""
+    counts = site.hosts.findings.phases.get(phase.id)
+    index = site.hosts.index
+
+    def in_phase() -> Iterator[tuple[str, tuple[int, ...]]]:
+        """Every target with findings in the phase, in name order."""
+        if counts is not None:
+            yield from ((index.name(ordinal), row) for ordinal in index.by_name() if any(row := counts.row(ordinal)))
+
     return template("phase.html.j2").generate(
         **_common(site, phase.href, phase.title),
         phase=phase,
-        **filter_context(((target, counts.phases[phase.id]) for target, counts in site.tally.targets.items()
-                          if phase.id in counts.phases), site.owners),
+        **filter_context(in_phase, site.owners),
     )
 
 
 def hosts_page(site: RunSite) -> Iterator[tuple[str, PageText]]:
     """Every target, worst first, HOSTS_PER_PAGE to a page (``hosts.html``, ``hosts-2.html``, ...); then the owners."""
-    rows = site.host_rows
-    count = max(1, -(-len(rows) // HOSTS_PER_PAGE))
+    table = site.hosts
+    order = table.worst_first
+    count = max(1, -(-len(order) // HOSTS_PER_PAGE))
     files = tuple(hosts_file(number) for number in range(1, count + 1))
-    owners = tuple((owner, owner_file(owner), len(mine), sum(row.open_findings for row in mine))
-                   for owner in site.owner_names for mine in [[row for row in rows if row.owner == owner]])
     for index, name in enumerate(files):
         yield name, template("hosts.html.j2").generate(
             **{**_common(site, name, "Hosts"), "nav": site.navigation(HOSTS_FILE)},
-            rows=rows[index * HOSTS_PER_PAGE:(index + 1) * HOSTS_PER_PAGE], first=index * HOSTS_PER_PAGE + 1,
-            hosts_total=len(rows), pages=files, current=name, statuses=STATUSES, owners=owners if index == 0 else ())
+            rows=table.rows(order[index * HOSTS_PER_PAGE:(index + 1) * HOSTS_PER_PAGE]),
+            first=index * HOSTS_PER_PAGE + 1, hosts_total=len(order), pages=files, current=name, statuses=STATUSES,
+            owners=_owner_rows(site) if index == 0 else ())
+
+
+def _owner_rows(site: RunSite) -> tuple[tuple[str, str, int, int], ...]:
+    """(owner, its page, its hosts, their open findings) for every owner, by name: one pass over the columns."""
+    owners, severities = site.owners, site.hosts.findings.severities
+    hosts, open_findings = [0] * (len(owners.names) + 1), [0] * (len(owners.names) + 1)
+    for ordinal in range(len(site.hosts)):
+        owner = owners.id_of(ordinal)
+        hosts[owner] += 1
+        open_findings[owner] += severities.total(ordinal)
+    return tuple((owner, owner_file(owner), hosts[number], open_findings[number])
+                 for number, owner in enumerate(owners.names, start=1))
 
 
 def host_pages(site: RunSite) -> Iterator[tuple[str, PageText]]:
     """One page per target, built and written one at a time."""
-    for name in site.target_names:
-        view = host_view(site, name)
+    for ordinal in site.target_order():
+        view = host_view(site, site.index.name(ordinal))
         yield view.row.file, template("host.html.j2").generate(
-            **_common(site, view.row.file, name), host=view, statuses=STATUSES)
+            **_common(site, view.row.file, view.row.name), host=view, statuses=STATUSES)
 
 
 def owner_pages(site: RunSite) -> Iterator[tuple[str, PageText]]:
@@ -170,6 +189,7 @@ def write_run_reports(snapshot: Snapshot, out_dir: Path, previous: Snapshot | No
     """
     out_dir = Path(out_dir)
     site = RunSite(snapshot, previous)
+    len(site.index)  # indexed now: a target listed twice is refused (ValueError) before any page is written
     written: dict[str, Path] = {}
     for pages in PAGES:
         for name, text in pages(site):

@@ -6,6 +6,7 @@ top few, with the total count beside it), so neither page grows with the run.
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -102,6 +103,14 @@ def measures_with_findings(snapshot: Snapshot) -> dict[str, int]:
     return {phase.id: sum(1 for m in catalogue.in_phase(phase.id) if m.id in measures) for phase in catalogue.phases}
 
 
+def _worst_hosts(site: RunSite) -> tuple[HostRow, ...]:
+    """The first MAX_WORST_HOSTS targets with open findings, worst first (rows made for those only)."""
+    table = site.hosts
+    findings = table.findings.severities
+    worst = (ordinal for ordinal in table.worst_first if findings.total(ordinal))
+    return table.rows(itertools.islice(worst, MAX_WORST_HOSTS))
+
+
 def overview(site: RunSite) -> Overview:
     """The worst of the run."""
     blocking = site.tally.fixes(BLOCKING)
@@ -112,6 +121,6 @@ def overview(site: RunSite) -> Overview:
         blocking_fixes=len(blocking),
         top_risks=risks[:MAX_TOP_RISKS],
         risk_fixes=len(risks),
-        worst_hosts=tuple(row for row in site.host_rows if row.open_findings)[:MAX_WORST_HOSTS],
+        worst_hosts=_worst_hosts(site),
         changes=run_changes(site),
     )

@@ -13,10 +13,10 @@ import json
 import shutil
 import sys
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 import jinja2
 from jinja2 import BaseLoader, Environment, FileSystemLoader, ModuleLoader, StrictUndefined, Template
@@ -135,7 +135,7 @@ class Filters:
     """The choices of a page's findings filter and the counts behind them."""
 
     severities: tuple[str, ...]
-    targets: tuple[FilterChoice, ...]
+    targets: Iterable[FilterChoice]  # read once, as the page is written (``TargetChoices``)
     owners: tuple[FilterChoice, ...]
     counts: str  # every finding of the page's scope per severity, critical first
     total: int
@@ -145,16 +145,33 @@ def _counts(by_severity: Sequence[int]) -> str:
     return ",".join(map(str, by_severity))
 
 
-def filter_context(per_target: Iterable[tuple[str, Sequence[int]]], owners: Mapping[str, str]) -> dict[str, Any]:
+# (target, its findings per severity, critical first), in target name order.
+PerTarget: TypeAlias = Callable[[], Iterable[tuple[str, Sequence[int]]]]
+
+
+@dataclass(frozen=True)
+class TargetChoices:
+    """The target choices of a filter, made one at a time as the page is written, never all at once."""
+
+    per_target: PerTarget
+    owners: Mapping[str, str]
+
+    def __iter__(self) -> Iterator[FilterChoice]:
+        return (FilterChoice(target, _counts(counts), self.owners.get(target, ""))
+                for target, counts in self.per_target())
+
+
+def filter_context(per_target: PerTarget, owners: Mapping[str, str]) -> dict[str, Any]:
     """Template variables for a page with the findings filter: its choices and counts, the script, the CSP.
 
-    ``per_target`` are (target, its findings per severity, critical first) for every target with
-    findings in the page's scope (open and waived), listed in full or not.
+    ``per_target`` gives, each time it is called, (target, its findings per severity, critical first)
+    for every target with findings in the page's scope (open and waived), listed in full or not, in
+    target name order: it is read twice (the totals, then the page's choices), so a fleet's choices
+    are never all held.
     """
-    targets = sorted(per_target)
     per_owner: dict[str, list[int]] = defaultdict(lambda: [0] * len(SEVERITIES))
     every = [0] * len(SEVERITIES)
-    for target, counts in targets:
+    for target, counts in per_target():
         owner = owners.get(target, "")
         for column, count in enumerate(counts):
             every[column] += count
@@ -164,7 +181,7 @@ def filter_context(per_target: Iterable[tuple[str, Sequence[int]]], owners: Mapp
     return {
         "filters": Filters(
             SEVERITIES,
-            tuple(FilterChoice(target, _counts(counts), owners.get(target, "")) for target, counts in targets),
+            TargetChoices(per_target, owners),
             tuple(FilterChoice(owner, _counts(per_owner[owner])) for owner in sorted(per_owner)),
             _counts(every), sum(every)),
         "script": Markup(script),  # our own static file, never data  # noqa: S704

@@ -19,6 +19,7 @@ from auditor.models import CheckResult, ExitCode, Status
 from auditor.reports.grouping import FixGroup, ReasonTally, finding_views, pairs
 from auditor.reports.tally import Fixes, measure_fixes, measure_key
 from auditor.reports.views import (
+    MAX_HEADER_TARGETS,
     STATUS_CLASS,
     STATUS_EVIDENCED,
     STATUS_FINDINGS,
@@ -245,7 +246,8 @@ def header(snapshot: Snapshot) -> Header:
         catalogue_version=catalogue.version,
         started_at=snapshot.started_at,
         finished_at=snapshot.finished_at,
-        targets=tuple(snapshot.target_names),
+        targets=tuple(record.name for record in snapshot.targets[:MAX_HEADER_TARGETS]),
+        targets_total=len(snapshot.targets),
         rejudged=snapshot.rejudged_note,
     )
 

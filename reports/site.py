@@ -3,30 +3,33 @@
 The index holds counts, and the first members of each fix as compact references
 (``tally.RunTally``), never every result and finding: a spooled run's are read from disk a target
 at a time, for the page that shows them (``results_of``, ``findings_of``, ``finding_of``), so
-writing a fleet's pages takes about the memory of one host's plus a few counts per host.
-
-Host and owner pages are named from a slug and a short hash of the name (``host-web01-3f2a9c1e5b07.html``):
-safe (letters, digits and dashes only), unique (the hash tells ``web 01`` from ``web-01``) and
-stable across runs, and never a path taken from collected text.
+writing a fleet's pages takes about the memory of one host's plus a few counts per host. The counts
+are in columns by target ordinal (``columns``), and a host's row is made only for the pages that print
+it (``host_table``): no Python object per host stays for the whole fleet.
 """
 
 from __future__ import annotations
 
 import functools
-import hashlib
 import itertools
-import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
-from auditor.models import CheckResult, Finding, Severity, Status, Target
+from auditor.models import CheckResult, Finding, Target
+from auditor.reports.columns import CountColumns, TargetIndex, TargetOwners
 from auditor.reports.grouping import FixGroup, group_findings
+from auditor.reports.host_table import HostFiles, HostRow, HostTable, host_file, owner_file, page_name, status_columns
 from auditor.reports.refs import FindingRef, Member
-from auditor.reports.run_views import INDEX_FILE, check_titles, header, phase_views, target_owners
+from auditor.reports.run_views import INDEX_FILE, check_titles, header, phase_views
 from auditor.reports.tally import OPEN, RunTally, TallyInputs, owner_key, tally_run
 from auditor.reports.views import Header, NavLink, PhaseView
+
+__all__ = [  # the page names and rows, made in ``host_table``, are imported from here too
+    "HOSTS_FILE", "HOSTS_PER_PAGE", "NAV_PAGES", "SUMMARY_FILE", "HostRow", "RunSite", "host_file",
+    "hosts_file", "owner_file", "page_name",
+]
 from auditor.store.model import FindingStore, Snapshot, TargetStore, by_target
 
 if TYPE_CHECKING:
@@ -43,54 +46,12 @@ NAV_PAGES: tuple[tuple[str, str], ...] = (
 )
 # Rows of one page of the hosts list: a fleet of any size never makes one long page.
 HOSTS_PER_PAGE = 200
-_SLUG_UNSAFE = re.compile(r"[^a-z0-9]+")
 Item = TypeVar("Item", CheckResult, Finding)
-
-
-def page_name(prefix: str, name: str) -> str:
-    """``prefix-slug-hash12.html`` for a host or owner ``name``: a bare, safe file name."""
-    slug = _SLUG_UNSAFE.sub("-", name.lower()).strip("-")[:40].strip("-") or "x"
-    digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:12]  # 48 bits: no collision in any fleet
-    return f"{prefix}-{slug}-{digest}.html"
 
 
 def hosts_file(number: int) -> str:
     """Page ``number`` (from 1) of the hosts list: ``hosts.html``, then ``hosts-2.html``, ..."""
     return HOSTS_FILE if number == 1 else f"hosts-{number}.html"
-
-
-def host_file(name: str) -> str:
-    """The page of one target."""
-    return page_name("host", name)
-
-
-def owner_file(name: str) -> str:
-    """The page of one owner (lab, team)."""
-    return page_name("owner", name)
-
-
-@dataclass(frozen=True, slots=True)
-class HostRow:
-    """One target in a list of hosts, with the counts that rank it."""
-
-    name: str
-    file: str
-    kind: str
-    address: str
-    owner: str
-    owner_file: str
-    severities: tuple[int, ...]  # open findings per severity, critical first
-    statuses: tuple[int, ...]  # results per status, in Status order
-    waived: int
-
-    @property
-    def open_findings(self) -> int:
-        """Open findings of every severity."""
-        return sum(self.severities)
-
-    def worst_first(self) -> tuple[tuple[int, ...], str]:
-        """Sort key: most critical findings first, then most high, ... then name."""
-        return tuple(-count for count in self.severities), self.name
 
 
 @dataclass(frozen=True)
@@ -113,8 +74,17 @@ class RunSite:
         previous_open = None
         if self.previous is not None:
             previous_open = frozenset(itertools.chain.from_iterable(self.previous_open_by_target.values()))
-        inputs = TallyInputs(self.titles, self.owners, phase_of, self.snapshot.profile.fail_on.rank, previous_open)
+        inputs = TallyInputs(self.titles, self.owners, phase_of, self.snapshot.profile.fail_on.rank, previous_open,
+                             self.index)
         return tally_run(by_target(self.snapshot.findings), inputs, self.finding_of)
+
+    @functools.cached_property
+    def index(self) -> TargetIndex:
+        """Target name <-> ordinal, the row of its counts; ``ValueError`` for a target listed twice.
+
+        Targets only results or findings name are added by the passes that meet them (``hosts``).
+        """
+        return TargetIndex(self.snapshot.targets)
 
     @property
     def open_groups(self) -> tuple[FixGroup, ...]:
@@ -140,32 +110,35 @@ class RunSite:
         return check_titles(self.snapshot)
 
     @functools.cached_property
-    def owners(self) -> Mapping[str, str]:
+    def owners(self) -> TargetOwners:
         """Target name -> owner, for targets that name one."""
-        return target_owners(self.snapshot)
+        return TargetOwners(self.index, self.snapshot.targets)
 
     @functools.cached_property
-    def statuses_by_target(self) -> Mapping[str, tuple[int, ...]]:
-        """Results per status (in ``Status`` order), by target."""
-        return {target: status_counts(results) for target, results in by_target(self.snapshot.results)}
+    def statuses(self) -> CountColumns:
+        """Results per status (in ``Status`` order), by target ordinal."""
+        return status_columns(by_target(self.snapshot.results), self.index)
 
     @functools.cached_property
-    def target_names(self) -> tuple[str, ...]:
-        """Every target: the audited ones in run order, then any that only appear in results or findings."""
-        known = self.snapshot.target_names
-        seen = set(known)
-        extra = sorted((self.statuses_by_target.keys() | self.tally.targets.keys()) - seen)
-        return (*known, *extra)
+    def hosts(self) -> HostTable:
+        """Every target's counts and row: the audited ones, then any that only appear in results or findings."""
+        statuses, tally = self.statuses, self.tally  # both passes first: they add the targets only they name
+        return HostTable(self.index, self.owners, statuses, tally.targets)
+
+    def target_order(self) -> Iterator[int]:
+        """Every target's ordinal: the audited ones in run order, then any only results or findings name, by name."""
+        return self.hosts.index.run_order()
 
     @functools.cached_property
-    def host_files(self) -> Mapping[str, str]:
-        """Target name -> its page, for every target (templates look links up here, a fast dict access)."""
-        return {name: row.file for name, row in self.host_row_of.items()}
+    def host_files(self) -> HostFiles:
+        """Target name -> its page, for every target (templates look links up here)."""
+        return HostFiles(self.hosts.index)
 
-    @functools.cached_property
-    def targets(self) -> Mapping[str, Target]:
-        """Target name -> its inventory record (targets only seen in results have none)."""
-        return {record.name: record.target for record in self.snapshot.targets}
+    def target(self, name: str) -> Target | None:
+        """The inventory record of a target (None for targets only seen in results or findings)."""
+        ordinal = self.index.find(name)
+        record = self.index.record(ordinal) if ordinal is not None else None
+        return record.target if record is not None else None
 
     def results_of(self, name: str) -> Sequence[CheckResult]:
         """One target's check results (read from disk for a spooled run)."""
@@ -204,20 +177,14 @@ class RunSite:
                 grouped[finding.target].add(finding.fingerprint)
         return {target: frozenset(prints) for target, prints in grouped.items()}
 
-    @functools.cached_property
+    @property
     def owner_names(self) -> tuple[str, ...]:
         """Every owner named by a target, sorted."""
-        return tuple(sorted(set(self.owners.values())))
+        return self.owners.names
 
-    @functools.cached_property
-    def host_rows(self) -> tuple[HostRow, ...]:
-        """Every target of the run, worst first."""
-        return tuple(sorted(self.host_row_of.values(), key=HostRow.worst_first))
-
-    @functools.cached_property
-    def host_row_of(self) -> Mapping[str, HostRow]:
-        """Target name -> its counts (made once: the hosts list and the host's own page show them)."""
-        return {name: host_row(self, name) for name in self.target_names}
+    def host_row(self, name: str) -> HostRow:
+        """The counts of one target (made when asked: the hosts list and the host's own page show them)."""
+        return self.hosts.row_of(name)
 
     @functools.cached_property
     def overview(self) -> Overview:
@@ -232,18 +199,6 @@ class RunSite:
         return tuple(NavLink(href, label, href == current) for href, label in links)
 
 
-def status_counts(results: Iterable[CheckResult]) -> tuple[int, ...]:
-    """Results per status, in ``Status`` order."""
-    counts = dict.fromkeys(Status, 0)
-    for result in results:
-        counts[result.status] += 1
-    return tuple(counts[status] for status in Status)
-
-
-_NO_RESULTS = (0,) * len(Status)
-_NO_FINDINGS = (0,) * len(Severity)
-
-
 def _held(items: Sequence[Item]) -> Mapping[str, Sequence[Item]]:
     """Items held in memory, by target; empty for a store (read per target through ``_of_target``)."""
     return {} if isinstance(items, TargetStore) else dict(by_target(items))
@@ -252,16 +207,3 @@ def _held(items: Sequence[Item]) -> Mapping[str, Sequence[Item]]:
 def _of_target(items: Sequence[Item], name: str, held: Mapping[str, Sequence[Item]]) -> Sequence[Item]:
     """One target's items: read from a store, or looked up among those held in memory."""
     return items.of_target(name) if isinstance(items, TargetStore) else held.get(name, ())
-
-
-def host_row(site: RunSite, name: str) -> HostRow:
-    """The counts of one target."""
-    target = site.targets.get(name)
-    owner = site.owners.get(name, "")
-    counts = site.tally.targets.get(name)
-    return HostRow(
-        name=name, file=host_file(name), kind=target.kind.value if target else "",
-        address=(target.address or "") if target else "", owner=owner, owner_file=owner_file(owner) if owner else "",
-        severities=counts.severities if counts else _NO_FINDINGS,
-        statuses=site.statuses_by_target.get(name, _NO_RESULTS), waived=counts.waived if counts else 0,
-    )

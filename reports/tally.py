@@ -9,11 +9,12 @@ fleet's pages grows with its hosts' counts, not with its findings.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeAlias
 
 from auditor.models import Severity
+from auditor.reports.columns import Column, CountColumns, TargetIndex
 from auditor.reports.grouping import FixGroup, FixViews
 from auditor.reports.refs import FindingRef, Member, refs
 
@@ -52,12 +53,47 @@ class TargetCounts:
     phases: Mapping[str, tuple[int, ...]]  # phase id -> its findings (open and waived) per severity, critical first
 
 
+class FindingCounts(Mapping[str, TargetCounts]):
+    """Every target's findings counted, in columns by target ordinal (``columns``): a few bytes a target.
+
+    As a mapping, target name -> its ``TargetCounts`` (made when asked for), for targets with findings.
+    """
+
+    def __init__(self, index: TargetIndex, phases: Iterable[str]) -> None:
+        """No finding counted yet; ``phases`` are the catalogue's phase ids."""
+        self.index = index
+        self.severities = CountColumns(len(Severity))  # open findings per severity, critical first
+        self.waived = Column()
+        self.phases = {phase: CountColumns(len(Severity)) for phase in phases}  # every finding, per severity
+
+    def has_findings(self, ordinal: int) -> bool:
+        """True when target ``ordinal`` has findings (open or waived)."""
+        return bool(self.waived[ordinal] or self.severities.total(ordinal))
+
+    def counts(self, ordinal: int) -> TargetCounts:
+        """The counts of target ``ordinal``."""
+        phases = {phase: row for phase, columns in self.phases.items() if any(row := columns.row(ordinal))}
+        return TargetCounts(self.severities.row(ordinal), self.waived[ordinal], phases)
+
+    def __getitem__(self, name: str) -> TargetCounts:
+        ordinal = self.index.find(name)
+        if ordinal is None or not self.has_findings(ordinal):
+            raise KeyError(name)
+        return self.counts(ordinal)
+
+    def __iter__(self) -> Iterator[str]:
+        return (self.index.name(ordinal) for ordinal in self.index.run_order() if self.has_findings(ordinal))
+
+    def __len__(self) -> int:
+        return sum(1 for ordinal in range(len(self.index)) if self.has_findings(ordinal))
+
+
 @dataclass(frozen=True)
 class RunTally:
     """The run's findings as fleet-wide pages show them."""
 
     views: Fixes
-    targets: Mapping[str, TargetCounts]  # targets with findings
+    targets: FindingCounts  # every target's counts (a mapping of the targets with findings)
     open_now: tuple[int, ...]  # open findings per severity, critical first
 
     def fixes(self, view: tuple[str, ...]) -> tuple[FixGroup, ...]:
@@ -74,14 +110,15 @@ class TallyInputs:
     phase_of: Mapping[str, str]  # measure id -> phase id
     fail_on: int  # the severity rank from which a finding blocks
     previous_open: frozenset[str] | None  # fingerprints of the previous run's open findings (None: no previous run)
+    index: TargetIndex  # target name -> ordinal: the counts' row (a target only findings name is added)
 
 
 class _Counter:
-    """Counts while the findings pass: per target, and the run's totals."""
+    """Counts while the findings pass: per target (in columns), and the run's totals."""
 
     def __init__(self, inputs: TallyInputs) -> None:
         self.inputs = inputs
-        self.targets: dict[str, TargetCounts] = {}
+        self.targets = FindingCounts(inputs.index, dict.fromkeys(inputs.phase_of.values()))
         self.open_now = [0] * len(Severity)
 
     def add_target(self, target: str, members: Sequence[FindingRef]) -> None:
@@ -97,8 +134,12 @@ class _Counter:
             severities[column] += 1
         for column, count in enumerate(severities):
             self.open_now[column] += count
-        self.targets[target] = TargetCounts(tuple(severities), waived,
-                                            {phase: tuple(counts) for phase, counts in phases.items()})
+        ordinal = self.inputs.index.add(target)
+        self.targets.severities.set(ordinal, severities)
+        if waived:
+            self.targets.waived.set(ordinal, waived)
+        for phase, counts in phases.items():
+            self.targets.phases[phase].set(ordinal, counts)
 
 
 def tally_run(findings_by_target: Iterable[tuple[str, Sequence[Finding]]], inputs: TallyInputs,

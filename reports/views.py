@@ -24,6 +24,10 @@ STATUS_CLASS = {
 }
 
 
+# Audited targets every page's header names; the rest are counted (the hosts list has them all).
+MAX_HEADER_TARGETS = 10
+
+
 @dataclass(frozen=True)
 class Header:
     """What every page states about the run it reports."""
@@ -37,7 +41,8 @@ class Header:
     catalogue_version: str
     started_at: str
     finished_at: str
-    targets: tuple[str, ...]
+    targets: tuple[str, ...]  # the first MAX_HEADER_TARGETS audited targets, in run order
+    targets_total: int  # every audited target
     rejudged: str = ""  # the re-judging note, on every page of a re-judged snapshot
 
 

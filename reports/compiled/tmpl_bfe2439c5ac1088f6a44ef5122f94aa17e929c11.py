@@ -76,11 +76,11 @@ def block_header(context, missing=missing):
     yield '</dd>\n    <dt>Targets</dt><dd>'
     if environment.getattr((undefined(name='header') if l_0_header is missing else l_0_header), 'targets'):
         pass
-        yield escape(t_1(context.eval_ctx, environment.getattr((undefined(name='header') if l_0_header is missing else l_0_header), 'targets')[:10], ', '))
-        if (t_2(environment.getattr((undefined(name='header') if l_0_header is missing else l_0_header), 'targets')) > 10):
+        yield escape(t_1(context.eval_ctx, environment.getattr((undefined(name='header') if l_0_header is missing else l_0_header), 'targets'), ', '))
+        if (environment.getattr((undefined(name='header') if l_0_header is missing else l_0_header), 'targets_total') > t_2(environment.getattr((undefined(name='header') if l_0_header is missing else l_0_header), 'targets'))):
             pass
             yield ' and '
-            yield escape((t_2(environment.getattr((undefined(name='header') if l_0_header is missing else l_0_header), 'targets')) - 10))
+            yield escape((environment.getattr((undefined(name='header') if l_0_header is missing else l_0_header), 'targets_total') - t_2(environment.getattr((undefined(name='header') if l_0_header is missing else l_0_header), 'targets'))))
             yield ' more (<a href="hosts.html">all hosts</a>)'
     else:
         pass
